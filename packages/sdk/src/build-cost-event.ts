@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto'
+import { ATTRIBUTION_FIELDS, type CallStatus, type CostEvent, type Tags, type Usage } from './cost-event.js'
+import { priceUsage } from './pricing/price-usage.js'
+import { SDK_NAME } from './version.js'
+
+/** What a wrapper observed about one call, before tags are split and the call is priced. */
+export interface CallRecord {
+  event_id?: string
+  /** Call start, epoch milliseconds. */
+  started_at: number
+  latency_ms: number | null
+  ttft_ms: number | null
+  provider: string
+  operation: string
+  requested_model: string | null
+  model: string | null
+  provider_request_id: string | null
+  tags: Tags
+  usage: Usage
+  service_tier: string | null
+  batch: boolean
+  status: CallStatus
+  error_type: string | null
+  http_status: number | null
+  streamed: boolean
+}
+
+const attributionKeys = new Set<string>(ATTRIBUTION_FIELDS)
+
+/** Turns an observed call into a priced CostEvent. Pure apart from the event id it may generate. */
+export function buildCostEvent(record: CallRecord): CostEvent {
+  const ts = new Date(record.started_at)
+  const model = record.model ?? record.requested_model ?? 'unknown'
+  const attribution: Record<string, string | null> = {}
+  const tags: Record<string, string> = {}
+  for (const [key, value] of Object.entries(record.tags)) {
+    if (value === undefined || value === null) continue
+    if (attributionKeys.has(key)) attribution[key] = String(value)
+    else tags[key] = String(value)
+  }
+  const price = priceUsage({
+    provider: record.provider,
+    model,
+    usage: record.usage,
+    ts,
+    service_tier: record.service_tier,
+    batch: record.batch,
+  })
+  return {
+    schema_version: 1,
+    event_id: record.event_id ?? randomUUID(),
+    ts: ts.toISOString(),
+    latency_ms: record.latency_ms,
+    ttft_ms: record.ttft_ms,
+    provider: record.provider,
+    operation: record.operation,
+    model,
+    requested_model: record.requested_model,
+    provider_request_id: record.provider_request_id,
+    feature: attribution.feature ?? null,
+    route: attribution.route ?? null,
+    customer_id: attribution.customer_id ?? null,
+    user_id: attribution.user_id ?? null,
+    session_id: attribution.session_id ?? null,
+    environment: attribution.environment ?? null,
+    prompt_id: attribution.prompt_id ?? null,
+    tags,
+    ...record.usage,
+    service_tier: record.service_tier,
+    batch: record.batch,
+    ...price,
+    status: record.status,
+    error_type: record.error_type,
+    http_status: record.http_status,
+    streamed: record.streamed,
+    sdk: SDK_NAME,
+  }
+}

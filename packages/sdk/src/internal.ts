@@ -1,0 +1,11 @@
+/** For spendlens' own server and demo generator; not a stable API. */
+export { buildCostEvent, type CallRecord } from './build-cost-event.js'
+export { emptyUsage } from './cost-event.js'
+export { priceUsage, roundToNanos } from './pricing/price-usage.js'
+export { convertAnthropicUsage } from './providers/anthropic-usage.js'
+export {
+  convertOpenAIChatUsage,
+  convertOpenAIEmbeddingsUsage,
+  convertOpenAIResponsesUsage,
+} from './providers/openai-usage.js'
+export { SDK_NAME, SDK_VERSION } from './version.js'

@@ -1,0 +1,51 @@
+import { field } from '../providers/count.js'
+import { convertAnthropicUsage } from '../providers/anthropic-usage.js'
+import type { MethodSpec, TrackedCall } from './tracked-call.js'
+
+/** Anthropic reports `standard`/`priority`/`batch`; the event keeps `default`/`priority` and a batch flag. */
+function readTier(usage: unknown, call: TrackedCall) {
+  const tier = field(usage, 'service_tier')
+  if (typeof tier !== 'string') return
+  if (tier === 'batch') call.batch = true
+  call.service_tier = tier === 'standard' || tier === 'batch' ? 'default' : tier
+}
+
+const streamUsage = new WeakMap<TrackedCall, Record<string, unknown>>()
+
+/**
+ * `messages.create`. Streamed: `message_start.message.usage` carries the input and cache counts
+ * (its output_tokens is a placeholder); each `message_delta.usage` carries CUMULATIVE counts, so
+ * later values replace earlier ones and are never added.
+ */
+export const anthropicMessages: MethodSpec = {
+  operation: 'messages',
+  readResponse(data, call) {
+    const model = field(data, 'model')
+    if (typeof model === 'string') call.model = model
+    const usage = field(data, 'usage')
+    readTier(usage, call)
+    call.usage = convertAnthropicUsage(usage)
+  },
+  readChunk(chunk, call) {
+    const type = field(chunk, 'type')
+    let usage: unknown
+    if (type === 'message_start') {
+      const model = field(chunk, 'message', 'model')
+      if (typeof model === 'string') call.model = model
+      usage = field(chunk, 'message', 'usage')
+    } else if (type === 'message_delta') {
+      usage = field(chunk, 'usage')
+    }
+    if (!usage || typeof usage !== 'object') return false
+    const merged = streamUsage.get(call) ?? {}
+    for (const [key, value] of Object.entries(usage)) if (value !== null && value !== undefined) merged[key] = value
+    streamUsage.set(call, merged)
+    readTier(merged, call)
+    call.usage = convertAnthropicUsage(merged)
+    return false
+  },
+}
+
+export const ANTHROPIC_METHODS: Record<string, MethodSpec> = {
+  'messages.create': anthropicMessages,
+}

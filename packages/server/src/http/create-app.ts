@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { type BatchItem, ingestEvents } from '../ingest/ingest-events.js'
+import { DIMENSIONS, type Metric } from '../query/analytics-query.js'
+import type { Store } from '../store/store.js'
+import { SERVER_VERSION } from '../version.js'
+import { errorBody, HttpError } from './http-error.js'
+import { parseScope } from './query-params.js'
+
+export interface AppOptions {
+  store: Store
+  logger?: boolean
+  /** Folder with the built dashboard; defaults to the one built into this package. */
+  publicDir?: string
+}
+
+import { DEMO_META_KEY } from '../demo/demo-data.js'
+
+const SUMMARY_METRICS: Metric[] = [
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'avg_tokens_per_request',
+  'avg_latency_ms',
+  'cost_usd',
+  'unpriced_count',
+]
+const SERIES_METRICS: Metric[] = ['requests', 'cost_usd', 'input_tokens', 'output_tokens', 'total_tokens']
+const BREAKDOWN_METRICS: Metric[] = ['requests', 'cost_usd', 'total_tokens', 'avg_latency_ms', 'unpriced_count']
+
+const breakdownParams = z.object({
+  dimension: z.enum(DIMENSIONS, { error: `dimension must be one of ${DIMENSIONS.join(', ')}` }),
+  limit: z.coerce.number().int().min(1).max(1000).default(20),
+})
+const seriesParams = z.object({ bucket: z.enum(['day'], { error: 'bucket must be day' }).default('day') })
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  throw new HttpError(400, 'bad_request', parsed.error.issues.map((issue) => issue.message).join('; '))
+}
+
+/** Decodes an ingest body: a JSON array, one JSON object, or NDJSON (one event per line). */
+function batchItems(body: unknown): BatchItem[] {
+  if (typeof body === 'string') {
+    return body
+      .split('\n')
+      .map((line, number) => ({ line: line.trim(), number: number + 1 }))
+      .filter(({ line }) => line.length > 0)
+      .map(({ line, number }) => {
+        try {
+          return { value: JSON.parse(line) as unknown }
+        } catch {
+          return { error: `line ${number}: not valid JSON` }
+        }
+      })
+  }
+  if (Array.isArray(body)) return body.map((value) => ({ value }))
+  if (body !== null && typeof body === 'object') return [{ value: body }]
+  throw new HttpError(400, 'bad_request', 'body must be a JSON array of events, one event object, or NDJSON')
+}
+
+export function defaultPublicDir(): string {
+  return fileURLToPath(new URL('../public/', import.meta.url))
+}
+
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store } = options
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 })
+
+  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  )
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details))
+    const status = (error as { statusCode?: number }).statusCode
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return reply.status(status).send(errorBody('bad_request', (error as Error).message))
+    }
+    request.log.error(error)
+    return reply.status(500).send(errorBody('internal', 'internal error; see the server log'))
+  })
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  )
+
+  app.post('/v1/events', async (request, reply) => {
+    const items = batchItems(request.body)
+    if (items.length === 0) throw new HttpError(400, 'bad_request', 'the batch is empty')
+    const result = await ingestEvents(store, items)
+    return reply.status(result.rejected === items.length ? 400 : 200).send(result)
+  })
+
+  app.get('/api/meta', async () => {
+    const [stats, demoLoadedAt] = await Promise.all([store.stats(), store.getMeta(DEMO_META_KEY)])
+    return {
+      version: SERVER_VERSION,
+      store: { engine: store.engine, path: store.location },
+      demo: { loaded: demoLoadedAt !== null, loaded_at: demoLoadedAt },
+      ...stats,
+    }
+  })
+
+  app.get('/api/summary', async (request) => {
+    const scope = parseScope(request.query as Record<string, unknown>)
+    const [row] = await store.query({ ...scope, groupBy: [], metrics: SUMMARY_METRICS })
+    return Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, row?.[metric] ?? null]))
+  })
+
+  app.get('/api/timeseries', async (request) => {
+    const raw = request.query as Record<string, unknown>
+    const { bucket } = parseOrThrow(seriesParams, raw)
+    const scope = parseScope(raw)
+    const rows = await store.query({ ...scope, groupBy: [], bucket, metrics: SERIES_METRICS })
+    return {
+      bucket,
+      tz: scope.timeZone,
+      points: rows.map((row) => ({
+        bucket_start: row.bucket_start,
+        label: row.bucket_label,
+        ...Object.fromEntries(SERIES_METRICS.map((metric) => [metric, row[metric] ?? null])),
+      })),
+    }
+  })
+
+  app.get('/api/breakdown', async (request) => {
+    const raw = request.query as Record<string, unknown>
+    const { dimension, limit } = parseOrThrow(breakdownParams, raw)
+    const scope = parseScope(raw)
+    const rows = await store.query({
+      ...scope,
+      groupBy: [dimension],
+      metrics: BREAKDOWN_METRICS,
+      orderBy: { metric: 'cost_usd', direction: 'desc' },
+      limit,
+    })
+    return {
+      dimension,
+      rows: rows.map((row) => ({
+        value: row[dimension],
+        ...Object.fromEntries(BREAKDOWN_METRICS.map((metric) => [metric, row[metric] ?? null])),
+      })),
+    }
+  })
+
+  const publicDir = options.publicDir ?? defaultPublicDir()
+  if (existsSync(publicDir)) {
+    await app.register(fastifyStatic, { root: publicDir, prefix: '/' })
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/plain')
+        .send(`The dashboard is not built (${publicDir} is missing). Run \`npm run build\` in the spendlens repository.`),
+    )
+  }
+  return app
+}

@@ -1,0 +1,7 @@
+export { type DemoOptions, generateDemoEvents, loadDemo } from './demo/demo-data.js'
+export { type AppOptions, createApp } from './http/create-app.js'
+export { type BatchItem, type IngestResult, ingestEvents } from './ingest/ingest-events.js'
+export * from './query/analytics-query.js'
+export { type RunningServer, type StartServerOptions, startServer } from './start-server.js'
+export { openDuckDBStore } from './store/duckdb-store.js'
+export type { AppendResult, Store } from './store/store.js'

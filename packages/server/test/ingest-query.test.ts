@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { event, getJson, postEvents, startTestServer } from './server-helpers.js'
+
+let harness: Awaited<ReturnType<typeof startTestServer>>
+
+beforeEach(async () => {
+  harness = await startTestServer()
+})
+afterEach(async () => {
+  await harness.stop()
+})
+
+describe('ingest → query round trip over HTTP on a DuckDB file', () => {
+  it('stores events and answers summary, breakdown and daily series with exact costs', async () => {
+    // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output (genai-prices catalog).
+    // 1000 input + 100 output = 0.00015 + 0.00006 = $0.00021, priced by the server (no cost sent).
+    const priced = event({ event_id: 'a', feature: 'chat', customer_id: 'acme', latency_ms: 200 })
+    // A cost sent by the client is kept as is: $0.5.
+    const client = event({ event_id: 'b', feature: 'chat', customer_id: 'globex', cost_usd: 0.5, latency_ms: 400 })
+    // An unknown model: cost unknown, never 0.
+    const unknown = event({ event_id: 'c', model: 'in-house-model-7', ts: '2026-11-21T02:00:00.000Z', latency_ms: 600 })
+    const ingest = await postEvents(harness.url('/v1/events'), [priced, client, unknown])
+    expect(ingest.status).toBe(200)
+    expect(ingest.body).toMatchObject({ accepted: 3, duplicates: 0, rejected: 0 })
+
+    const summary = await getJson(harness.url('/api/summary'))
+    expect(summary.body).toEqual({
+      requests: 3,
+      input_tokens: 3000,
+      output_tokens: 300,
+      total_tokens: 3300,
+      avg_tokens_per_request: 1100,
+      avg_latency_ms: 400,
+      cost_usd: 0.50021,
+      unpriced_count: 1,
+    })
+
+    const byFeature = await getJson(harness.url('/api/breakdown?dimension=feature'))
+    expect(byFeature.body.rows).toEqual([
+      { value: 'chat', requests: 2, cost_usd: 0.50021, total_tokens: 2200, avg_latency_ms: 300, unpriced_count: 0 },
+      { value: 'unattributed', requests: 1, cost_usd: null, total_tokens: 1100, avg_latency_ms: 600, unpriced_count: 1 },
+    ])
+
+    // 2026-11-21T02:00Z is still 2026-11-20 in New York (UTC-5).
+    const utc = await getJson(harness.url('/api/timeseries?bucket=day'))
+    expect((utc.body.points as { label: string }[]).map((point) => point.label)).toEqual(['2026-11-20', '2026-11-21'])
+    const newYork = await getJson(harness.url('/api/timeseries?bucket=day&tz=America/New_York'))
+    expect(newYork.body.points).toEqual([
+      {
+        bucket_start: '2026-11-20T05:00:00.000Z',
+        label: '2026-11-20',
+        requests: 3,
+        cost_usd: 0.50021,
+        input_tokens: 3000,
+        output_tokens: 300,
+        total_tokens: 3300,
+      },
+    ])
+  })
+
+  it('filters by time range and by any of several values of a dimension', async () => {
+    await postEvents(harness.url('/v1/events'), [
+      event({ feature: 'chat', ts: '2026-11-01T00:00:00.000Z' }),
+      event({ feature: 'search', ts: '2026-11-02T00:00:00.000Z' }),
+      event({ feature: 'agent', ts: '2026-11-03T00:00:00.000Z' }),
+    ])
+    const twoFeatures = await getJson(harness.url('/api/summary?feature=chat&feature=agent'))
+    expect(twoFeatures.body.requests).toBe(2)
+    const range = await getJson(harness.url('/api/summary?from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z'))
+    expect(range.body.requests).toBe(1)
+    const epochRange = await getJson(harness.url(`/api/summary?from=${Date.parse('2026-11-02T00:00:00Z')}`))
+    expect(epochRange.body.requests).toBe(2)
+  })
+
+  it('answers null averages and cost, not zero, when nothing matches', async () => {
+    const summary = await getJson(harness.url('/api/summary'))
+    expect(summary.body).toMatchObject({ requests: 0, avg_latency_ms: null, avg_tokens_per_request: null, cost_usd: null })
+  })
+})
+
+describe('a batch with invalid events', () => {
+  it('stores the valid events and rejects each invalid one with its reasons', async () => {
+    const batch = [
+      event({ event_id: 'good-1' }),
+      event({ event_id: 'bad-ts', ts: 'yesterday' }),
+      { event_id: 'bad-many', provider: 'openai', input_tokens: -5 },
+      'not an object',
+      event({ event_id: 'good-2' }),
+    ]
+    const { status, body } = await postEvents(harness.url('/v1/events'), batch)
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 3 })
+    const results = body.results as { index: number; event_id: string | null; status: string; errors?: string[] }[]
+    expect(results.map((result) => result.status)).toEqual(['accepted', 'rejected', 'rejected', 'rejected', 'accepted'])
+    expect(results[1]?.errors?.[0]).toMatch(/^ts: /)
+    expect(results[2]?.event_id).toBe('bad-many')
+    expect(results[2]?.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ts: /),
+        expect.stringMatching(/^operation: /),
+        expect.stringMatching(/^model: /),
+        expect.stringMatching(/^input_tokens: /),
+      ]),
+    )
+    const summary = await getJson(harness.url('/api/summary'))
+    expect(summary.body.requests).toBe(2)
+  })
+
+  it('answers 400 when every event is rejected', async () => {
+    const { status, body } = await postEvents(harness.url('/v1/events'), [{ nope: true }])
+    expect(status).toBe(400)
+    expect(body.rejected).toBe(1)
+  })
+
+  it('accepts NDJSON and rejects a line that is not JSON, keeping the others', async () => {
+    const ndjson = `${JSON.stringify(event({ event_id: 'n1' }))}\n{not json\n\n${JSON.stringify(event({ event_id: 'n2' }))}\n`
+    const { status, body } = await postEvents(harness.url('/v1/events'), ndjson, 'application/x-ndjson')
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ accepted: 2, rejected: 1 })
+    expect((body.results as { errors?: string[] }[])[1]?.errors).toEqual(['line 2: not valid JSON'])
+  })
+
+  it('never stores fields outside the contract, such as a prompt sent by mistake', async () => {
+    await postEvents(harness.url('/v1/events'), [event({ event_id: 'p', prompt: 'secret text', messages: [{ content: 'x' }] })])
+    const summary = await getJson(harness.url('/api/summary'))
+    expect(summary.body.requests).toBe(1)
+    const rows = await harness.server.store.query({ timeZone: 'UTC', filters: [], groupBy: ['feature'], metrics: ['requests'] })
+    expect(JSON.stringify(rows)).not.toContain('secret text')
+  })
+})
+
+describe('a repeated event_id', () => {
+  it('is counted once within a batch, across batches and after a restart', async () => {
+    const first = await postEvents(harness.url('/v1/events'), [event({ event_id: 'dup' }), event({ event_id: 'dup' })])
+    expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 })
+    expect((first.body.results as { status: string }[]).map((result) => result.status)).toEqual(['accepted', 'duplicate'])
+
+    const second = await postEvents(harness.url('/v1/events'), [event({ event_id: 'dup' }), event({ event_id: 'new' })])
+    expect(second.body).toMatchObject({ accepted: 1, duplicates: 1 })
+
+    const { storePath } = harness
+    await harness.stop(false)
+    harness = await startTestServer({ storePath })
+    const third = await postEvents(harness.url('/v1/events'), [event({ event_id: 'dup' })])
+    expect(third.body).toMatchObject({ accepted: 0, duplicates: 1 })
+    expect((await getJson(harness.url('/api/summary'))).body.requests).toBe(2)
+  })
+})
+
+describe('malformed requests', () => {
+  it('get a 400 with one error shape and never take the server down', async () => {
+    const broken = await fetch(harness.url('/v1/events'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[{"event_id": ',
+    })
+    expect(broken.status).toBe(400)
+    expect(await broken.json()).toMatchObject({ error: { code: 'bad_request', message: expect.any(String) } })
+
+    const scalar = await postEvents(harness.url('/v1/events'), '42')
+    expect(scalar.status).toBe(400)
+    const empty = await postEvents(harness.url('/v1/events'), [])
+    expect(empty.status).toBe(400)
+
+    for (const path of [
+      '/api/breakdown?dimension=secret_column',
+      '/api/breakdown',
+      '/api/summary?tz=Mars/Olympus',
+      '/api/summary?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z',
+      '/api/summary?from=not-a-date',
+      '/api/timeseries?bucket=fortnight',
+      '/api/breakdown?dimension=model&limit=0',
+    ]) {
+      const answer = await getJson(harness.url(path))
+      expect(answer.status, path).toBe(400)
+      expect(answer.body, path).toMatchObject({ error: { code: 'bad_request', message: expect.any(String) } })
+    }
+    const missing = await getJson(harness.url('/api/nothing-here'))
+    expect(missing.status).toBe(404)
+    expect(missing.body).toMatchObject({ error: { code: 'not_found' } })
+
+    expect((await getJson(harness.url('/api/meta'))).status).toBe(200)
+  })
+
+  it('treats a filter value as data, never as SQL', async () => {
+    await postEvents(harness.url('/v1/events'), [event({ feature: "x' OR '1'='1" })])
+    const injected = await getJson(harness.url(`/api/summary?feature=${encodeURIComponent("nope' OR '1'='1")}`))
+    expect(injected.body.requests).toBe(0)
+    const exact = await getJson(harness.url(`/api/summary?feature=${encodeURIComponent("x' OR '1'='1")}`))
+    expect(exact.body.requests).toBe(1)
+  })
+})
