@@ -26,10 +26,12 @@ describe('demo data', () => {
 
   it('has a weekly rhythm and the planted oddities', () => {
     const perDay = new Map<string, number>()
-    for (const event of events) perDay.set(event.ts.slice(0, 10), (perDay.get(event.ts.slice(0, 10)) ?? 0) + 1)
+    for (const event of events)
+      perDay.set(event.ts.slice(0, 10), (perDay.get(event.ts.slice(0, 10)) ?? 0) + 1)
     const weekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay()
     const full = [...perDay].filter(([day]) => day !== now.toISOString().slice(0, 10))
-    const average = (rows: [string, number][]) => rows.reduce((sum, [, count]) => sum + count, 0) / rows.length
+    const average = (rows: [string, number][]) =>
+      rows.reduce((sum, [, count]) => sum + count, 0) / rows.length
     const weekend = average(full.filter(([day]) => weekday(day) === 0 || weekday(day) === 6))
     const workday = average(full.filter(([day]) => weekday(day) !== 0 && weekday(day) !== 6))
     expect(weekend).toBeLessThan(workday * 0.7)

@@ -16,9 +16,20 @@ describe('ingest → query round trip over HTTP on a DuckDB file', () => {
     // 1000 input + 100 output = 0.00015 + 0.00006 = $0.00021, priced by the server (no cost sent).
     const priced = event({ event_id: 'a', feature: 'chat', customer_id: 'acme', latency_ms: 200 })
     // A cost sent by the client is kept as is: $0.5.
-    const client = event({ event_id: 'b', feature: 'chat', customer_id: 'globex', cost_usd: 0.5, latency_ms: 400 })
+    const client = event({
+      event_id: 'b',
+      feature: 'chat',
+      customer_id: 'globex',
+      cost_usd: 0.5,
+      latency_ms: 400,
+    })
     // An unknown model: cost unknown, never 0.
-    const unknown = event({ event_id: 'c', model: 'in-house-model-7', ts: '2026-11-21T02:00:00.000Z', latency_ms: 600 })
+    const unknown = event({
+      event_id: 'c',
+      model: 'in-house-model-7',
+      ts: '2026-11-21T02:00:00.000Z',
+      latency_ms: 600,
+    })
     const ingest = await postEvents(harness.url('/v1/events'), [priced, client, unknown])
     expect(ingest.status).toBe(200)
     expect(ingest.body).toMatchObject({ accepted: 3, duplicates: 0, rejected: 0 })
@@ -37,13 +48,30 @@ describe('ingest → query round trip over HTTP on a DuckDB file', () => {
 
     const byFeature = await getJson(harness.url('/api/breakdown?dimension=feature'))
     expect(byFeature.body.rows).toEqual([
-      { value: 'chat', requests: 2, cost_usd: 0.50021, total_tokens: 2200, avg_latency_ms: 300, unpriced_count: 0 },
-      { value: 'unattributed', requests: 1, cost_usd: null, total_tokens: 1100, avg_latency_ms: 600, unpriced_count: 1 },
+      {
+        value: 'chat',
+        requests: 2,
+        cost_usd: 0.50021,
+        total_tokens: 2200,
+        avg_latency_ms: 300,
+        unpriced_count: 0,
+      },
+      {
+        value: 'unattributed',
+        requests: 1,
+        cost_usd: null,
+        total_tokens: 1100,
+        avg_latency_ms: 600,
+        unpriced_count: 1,
+      },
     ])
 
     // 2026-11-21T02:00Z is still 2026-11-20 in New York (UTC-5).
     const utc = await getJson(harness.url('/api/timeseries?bucket=day'))
-    expect((utc.body.points as { label: string }[]).map((point) => point.label)).toEqual(['2026-11-20', '2026-11-21'])
+    expect((utc.body.points as { label: string }[]).map((point) => point.label)).toEqual([
+      '2026-11-20',
+      '2026-11-21',
+    ])
     const newYork = await getJson(harness.url('/api/timeseries?bucket=day&tz=America/New_York'))
     expect(newYork.body.points).toEqual([
       {
@@ -74,7 +102,12 @@ describe('ingest → query round trip over HTTP on a DuckDB file', () => {
 
   it('answers null averages and cost, not zero, when nothing matches', async () => {
     const summary = await getJson(harness.url('/api/summary'))
-    expect(summary.body).toMatchObject({ requests: 0, avg_latency_ms: null, avg_tokens_per_request: null, cost_usd: null })
+    expect(summary.body).toMatchObject({
+      requests: 0,
+      avg_latency_ms: null,
+      avg_tokens_per_request: null,
+      cost_usd: null,
+    })
   })
 })
 
@@ -90,8 +123,19 @@ describe('a batch with invalid events', () => {
     const { status, body } = await postEvents(harness.url('/v1/events'), batch)
     expect(status).toBe(200)
     expect(body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 3 })
-    const results = body.results as { index: number; event_id: string | null; status: string; errors?: string[] }[]
-    expect(results.map((result) => result.status)).toEqual(['accepted', 'rejected', 'rejected', 'rejected', 'accepted'])
+    const results = body.results as {
+      index: number
+      event_id: string | null
+      status: string
+      errors?: string[]
+    }[]
+    expect(results.map((result) => result.status)).toEqual([
+      'accepted',
+      'rejected',
+      'rejected',
+      'rejected',
+      'accepted',
+    ])
     expect(results[1]?.errors?.[0]).toMatch(/^ts: /)
     expect(results[2]?.event_id).toBe('bad-many')
     expect(results[2]?.errors).toEqual(
@@ -121,21 +165,37 @@ describe('a batch with invalid events', () => {
   })
 
   it('never stores fields outside the contract, such as a prompt sent by mistake', async () => {
-    await postEvents(harness.url('/v1/events'), [event({ event_id: 'p', prompt: 'secret text', messages: [{ content: 'x' }] })])
+    await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'p', prompt: 'secret text', messages: [{ content: 'x' }] }),
+    ])
     const summary = await getJson(harness.url('/api/summary'))
     expect(summary.body.requests).toBe(1)
-    const rows = await harness.server.store.query({ timeZone: 'UTC', filters: [], groupBy: ['feature'], metrics: ['requests'] })
+    const rows = await harness.server.store.query({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy: ['feature'],
+      metrics: ['requests'],
+    })
     expect(JSON.stringify(rows)).not.toContain('secret text')
   })
 })
 
 describe('a repeated event_id', () => {
   it('is counted once within a batch, across batches and after a restart', async () => {
-    const first = await postEvents(harness.url('/v1/events'), [event({ event_id: 'dup' }), event({ event_id: 'dup' })])
+    const first = await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'dup' }),
+      event({ event_id: 'dup' }),
+    ])
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 })
-    expect((first.body.results as { status: string }[]).map((result) => result.status)).toEqual(['accepted', 'duplicate'])
+    expect((first.body.results as { status: string }[]).map((result) => result.status)).toEqual([
+      'accepted',
+      'duplicate',
+    ])
 
-    const second = await postEvents(harness.url('/v1/events'), [event({ event_id: 'dup' }), event({ event_id: 'new' })])
+    const second = await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'dup' }),
+      event({ event_id: 'new' }),
+    ])
     expect(second.body).toMatchObject({ accepted: 1, duplicates: 1 })
 
     const { storePath } = harness
@@ -184,7 +244,9 @@ describe('malformed requests', () => {
 
   it('treats a filter value as data, never as SQL', async () => {
     await postEvents(harness.url('/v1/events'), [event({ feature: "x' OR '1'='1" })])
-    const injected = await getJson(harness.url(`/api/summary?feature=${encodeURIComponent("nope' OR '1'='1")}`))
+    const injected = await getJson(
+      harness.url(`/api/summary?feature=${encodeURIComponent("nope' OR '1'='1")}`),
+    )
     expect(injected.body.requests).toBe(0)
     const exact = await getJson(harness.url(`/api/summary?feature=${encodeURIComponent("x' OR '1'='1")}`))
     expect(exact.body.requests).toBe(1)

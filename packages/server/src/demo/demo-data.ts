@@ -41,6 +41,7 @@ interface FeatureProfile {
   msPerOutputToken: number
 }
 
+// biome-ignore format: one profile per block reads better than one field per line
 const FEATURES: FeatureProfile[] = [
   {
     feature: 'chat-assistant', route: '/api/chat', provider: 'openai', shape: 'openai-chat',
@@ -86,6 +87,7 @@ const FEATURES: FeatureProfile[] = [
   },
 ]
 
+// biome-ignore format: as above
 const CLASSIFIER: FeatureProfile = {
   feature: 'email-classifier', route: '/jobs/classify-email', provider: 'anthropic', shape: 'anthropic-messages',
   requested_model: 'claude-opus-4-1-20250805', reported_model: 'claude-opus-4-1-20250805', prompt_id: 'classify-email-v1',
@@ -93,6 +95,7 @@ const CLASSIFIER: FeatureProfile = {
   baseLatencyMs: 1200, msPerOutputToken: 30,
 }
 
+// biome-ignore format: a list of names
 const CUSTOMER_NAMES = [
   'globex', 'initech', 'umbrella', 'hooli', 'acme', 'stark-industries', 'wayne-enterprises', 'wonka', 'soylent', 'cyberdyne',
   'tyrell', 'massive-dynamic', 'aperture', 'black-mesa', 'oscorp', 'gringotts', 'monsters-inc', 'pied-piper', 'vandelay',
@@ -114,7 +117,12 @@ function seededRandom(seed: number) {
   }
 }
 
-function pickWeighted<T>(random: () => number, items: readonly T[], weights: readonly number[], total: number): T {
+function pickWeighted<T>(
+  random: () => number,
+  items: readonly T[],
+  weights: readonly number[],
+  total: number,
+): T {
   let target = random() * total
   for (let index = 0; index < items.length; index++) {
     target -= weights[index] as number
@@ -125,10 +133,18 @@ function pickWeighted<T>(random: () => number, items: readonly T[], weights: rea
 
 /** Requests per hour of day (UTC), shaped like a European + US working day. */
 const HOUR_WEIGHTS = [
-  0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.5, 0.8, 1.1, 1.3, 1.4, 1.4, 1.3, 1.4, 1.6, 1.7, 1.6, 1.4, 1.1, 0.9, 0.7, 0.55, 0.4, 0.3,
+  0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.5, 0.8, 1.1, 1.3, 1.4, 1.4, 1.3, 1.4, 1.6, 1.7, 1.6, 1.4, 1.1, 0.9, 0.7,
+  0.55, 0.4, 0.3,
 ]
 
-function usageFor(shape: Shape, input: number, output: number, cached: number, reasoning: number, random: () => number) {
+function usageFor(
+  shape: Shape,
+  input: number,
+  output: number,
+  cached: number,
+  reasoning: number,
+  random: () => number,
+) {
   switch (shape) {
     case 'openai-chat':
       return convertOpenAIChatUsage({
@@ -183,12 +199,19 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
   const customerWeights = CUSTOMER_NAMES.map((_, rank) => 1 / (rank + 1) ** 1.1)
   const customerTotal = customerWeights.reduce((sum, weight) => sum + weight, 0)
   const hourTotal = HOUR_WEIGHTS.reduce((sum, weight) => sum + weight, 0)
-  const firstDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * 86_400_000
+  const firstDay =
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * 86_400_000
   const explosionDay = days - 6
   const events: CostEvent[] = []
   const noise = (spread: number) => Math.exp((random() - 0.5) * 2 * spread)
 
-  const emit = (profile: FeatureProfile, startedAt: number, customer: string, dayIndex: number, sequence: number) => {
+  const emit = (
+    profile: FeatureProfile,
+    startedAt: number,
+    customer: string,
+    dayIndex: number,
+    sequence: number,
+  ) => {
     const input = Math.max(8, Math.round(profile.input * noise(0.6)))
     const output = profile.output === 0 ? 0 : Math.max(1, Math.round(profile.output * noise(0.7)))
     const cached = random() < profile.cachedShare ? Math.floor((input * (0.5 + random() * 0.4)) / 64) * 64 : 0
@@ -253,7 +276,8 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
         const extra = Math.round((expected * 0.4 * 11 * (customerWeights[0] as number)) / customerTotal)
         for (let index = 0; index < extra; index++) {
           const startedAt = hourStart + Math.floor(random() * 3_600_000)
-          if (startedAt <= now.getTime()) emit(FEATURES[0] as FeatureProfile, startedAt, 'globex', dayIndex, sequence++)
+          if (startedAt <= now.getTime())
+            emit(FEATURES[0] as FeatureProfile, startedAt, 'globex', dayIndex, sequence++)
         }
       }
       // The nightly classifier cron, scheduled three times by mistake.
@@ -276,7 +300,8 @@ export const DEMO_META_KEY = 'demo_loaded_at'
 /** Generates the demo and stores it, marking the store as holding demo data. */
 export async function loadDemo(store: Store, options: DemoOptions = {}): Promise<{ events: number }> {
   const events = generateDemoEvents(options)
-  for (let start = 0; start < events.length; start += 20_000) await store.append(events.slice(start, start + 20_000))
+  for (let start = 0; start < events.length; start += 20_000)
+    await store.append(events.slice(start, start + 20_000))
   await store.setMeta(DEMO_META_KEY, new Date().toISOString())
   return { events: events.length }
 }

@@ -30,7 +30,13 @@ const SUMMARY_METRICS: Metric[] = [
   'unpriced_count',
 ]
 const SERIES_METRICS: Metric[] = ['requests', 'cost_usd', 'input_tokens', 'output_tokens', 'total_tokens']
-const BREAKDOWN_METRICS: Metric[] = ['requests', 'cost_usd', 'total_tokens', 'avg_latency_ms', 'unpriced_count']
+const BREAKDOWN_METRICS: Metric[] = [
+  'requests',
+  'cost_usd',
+  'total_tokens',
+  'avg_latency_ms',
+  'unpriced_count',
+]
 
 const breakdownParams = z.object({
   dimension: z.enum(DIMENSIONS, { error: `dimension must be one of ${DIMENSIONS.join(', ')}` }),
@@ -72,12 +78,15 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 })
 
-  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/x-ndjson', 'application/ndjson'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
   )
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details))
+    if (error instanceof HttpError)
+      return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details))
     const status = (error as { statusCode?: number }).statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('bad_request', (error as Error).message))
@@ -86,7 +95,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.status(500).send(errorBody('internal', 'internal error; see the server log'))
   })
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+    reply
+      .status(404)
+      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   )
 
   app.post('/v1/events', async (request, reply) => {
@@ -155,7 +166,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     app.get('/', async (_request, reply) =>
       reply
         .type('text/plain')
-        .send(`The dashboard is not built (${publicDir} is missing). Run \`npm run build\` in the spendlens repository.`),
+        .send(
+          `The dashboard is not built (${publicDir} is missing). Run \`npm run build\` in the spendlens repository.`,
+        ),
     )
   }
   return app

@@ -25,7 +25,9 @@ const baseParams = z.object({
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)])
 
 /** The time range, time zone and dimension filters every query endpoint shares. */
-export function parseScope(raw: Record<string, unknown>): Pick<AnalyticsQuery, 'from' | 'to' | 'timeZone' | 'filters'> {
+export function parseScope(
+  raw: Record<string, unknown>,
+): Pick<AnalyticsQuery, 'from' | 'to' | 'timeZone' | 'filters'> {
   const parsed = baseParams.safeParse(raw)
   if (!parsed.success) {
     throw new HttpError(

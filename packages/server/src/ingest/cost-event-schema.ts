@@ -6,16 +6,18 @@ const text = (max: number) => z.string().min(1).max(max)
 const optionalText = (max: number) => z.string().max(max).nullable().default(null)
 
 /** `ts` as ISO 8601 with an offset (normalized to UTC) or epoch milliseconds. */
-const timestamp = z.union([z.iso.datetime({ offset: true }), z.number().int().positive()], {
-  error: 'expected an ISO 8601 timestamp with a time zone offset, or epoch milliseconds',
-}).transform((value, context) => {
-  const date = new Date(value)
-  if (Number.isNaN(date.getTime())) {
-    context.issues.push({ code: 'custom', message: 'not a valid time', input: value })
-    return z.NEVER
-  }
-  return date.toISOString()
-})
+const timestamp = z
+  .union([z.iso.datetime({ offset: true }), z.number().int().positive()], {
+    error: 'expected an ISO 8601 timestamp with a time zone offset, or epoch milliseconds',
+  })
+  .transform((value, context) => {
+    const date = new Date(value)
+    if (Number.isNaN(date.getTime())) {
+      context.issues.push({ code: 'custom', message: 'not a valid time', input: value })
+      return z.NEVER
+    }
+    return date.toISOString()
+  })
 
 const attribution = Object.fromEntries(ATTRIBUTION_FIELDS.map((name) => [name, optionalText(500)])) as Record<
   (typeof ATTRIBUTION_FIELDS)[number],
@@ -67,10 +69,10 @@ export type ParsedCostEvent = z.output<typeof costEventSchema>
 
 // The schema and the wire type must describe the same object (pricing_status is settled at ingest).
 type Settled = Omit<ParsedCostEvent, 'pricing_status'> & Pick<CostEvent, 'pricing_status'>
-const _schemaMatchesType: [Settled extends CostEvent ? true : never, CostEvent extends Settled ? true : never] = [
-  true,
-  true,
-]
+const _schemaMatchesType: [
+  Settled extends CostEvent ? true : never,
+  CostEvent extends Settled ? true : never,
+] = [true, true]
 void _schemaMatchesType
 
 /** Readable reasons, one per problem, each prefixed with the field's path. */

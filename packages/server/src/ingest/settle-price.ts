@@ -9,7 +9,11 @@ import type { ParsedCostEvent } from './cost-event-schema.js'
  */
 export function settlePrice(event: ParsedCostEvent): CostEvent {
   if (event.cost_usd !== null) {
-    return { ...event, cost_usd: roundToNanos(event.cost_usd), pricing_status: event.pricing_status === 'priced' ? 'priced' : 'client' }
+    return {
+      ...event,
+      cost_usd: roundToNanos(event.cost_usd),
+      pricing_status: event.pricing_status === 'priced' ? 'priced' : 'client',
+    }
   }
   const price = priceUsage({
     provider: event.provider,

@@ -2,7 +2,15 @@
  * The one question every view asks of the cost events. It compiles to each store's SQL
  * (see compile-query.ts); dimensions and metrics only ever come from these lists.
  */
-export const DIMENSIONS = ['feature', 'customer_id', 'model', 'provider', 'route', 'environment', 'user_id'] as const
+export const DIMENSIONS = [
+  'feature',
+  'customer_id',
+  'model',
+  'provider',
+  'route',
+  'environment',
+  'user_id',
+] as const
 export type Dimension = (typeof DIMENSIONS)[number]
 
 export const METRICS = [

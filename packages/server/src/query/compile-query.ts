@@ -54,7 +54,9 @@ export function compileDuckDB(query: AnalyticsQuery): CompiledQuery {
       params[name] = value
       return `$${name}`
     })
-    where.push(names.length === 0 ? 'false' : `${DIMENSION_COLUMN[filter.dimension]} IN (${names.join(', ')})`)
+    where.push(
+      names.length === 0 ? 'false' : `${DIMENSION_COLUMN[filter.dimension]} IN (${names.join(', ')})`,
+    )
   })
 
   const select: string[] = []
@@ -74,7 +76,8 @@ export function compileDuckDB(query: AnalyticsQuery): CompiledQuery {
   for (const metric of query.metrics) select.push(`${METRIC_SQL[metric]} AS ${metric}`)
 
   const order: string[] = []
-  if (query.orderBy) order.push(`${METRIC_SQL[query.orderBy.metric]} ${query.orderBy.direction === 'asc' ? 'ASC' : 'DESC'}`)
+  if (query.orderBy)
+    order.push(`${METRIC_SQL[query.orderBy.metric]} ${query.orderBy.direction === 'asc' ? 'ASC' : 'DESC'}`)
   if (query.bucket) order.push('bucket_start_ms ASC')
   // A stable tie-break so equal metrics always come back in the same order.
   for (const dimension of query.groupBy) order.push(`${dimension} ASC`)

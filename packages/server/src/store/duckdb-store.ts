@@ -19,49 +19,55 @@ import { compileDuckDB, NANO_METRICS } from '../query/compile-query.js'
 import type { AppendResult, Store } from './store.js'
 
 /** Column order, SQL type and how to read each value from a CostEvent. */
-const COLUMNS: [name: string, sqlType: string, chunkType: DuckDBType, read: (event: CostEvent) => unknown][] = [
-  ['event_id', 'VARCHAR PRIMARY KEY', VARCHAR, (e) => e.event_id],
-  ['ts', 'TIMESTAMPTZ NOT NULL', TIMESTAMPTZ, (e) => new Date(e.ts)],
-  ['latency_ms', 'DOUBLE', DOUBLE, (e) => e.latency_ms],
-  ['ttft_ms', 'DOUBLE', DOUBLE, (e) => e.ttft_ms],
-  ['provider', 'VARCHAR NOT NULL', VARCHAR, (e) => e.provider],
-  ['operation', 'VARCHAR NOT NULL', VARCHAR, (e) => e.operation],
-  ['model', 'VARCHAR NOT NULL', VARCHAR, (e) => e.model],
-  ['requested_model', 'VARCHAR', VARCHAR, (e) => e.requested_model],
-  ['provider_request_id', 'VARCHAR', VARCHAR, (e) => e.provider_request_id],
-  // Attribution is never null in the store: a missing value is the explicit bucket.
-  ['feature', 'VARCHAR NOT NULL', VARCHAR, (e) => e.feature ?? UNATTRIBUTED],
-  ['route', 'VARCHAR NOT NULL', VARCHAR, (e) => e.route ?? UNATTRIBUTED],
-  ['customer_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.customer_id ?? UNATTRIBUTED],
-  ['user_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.user_id ?? UNATTRIBUTED],
-  ['session_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.session_id ?? UNATTRIBUTED],
-  ['environment', 'VARCHAR NOT NULL', VARCHAR, (e) => e.environment ?? UNATTRIBUTED],
-  ['prompt_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.prompt_id ?? UNATTRIBUTED],
-  ['tags', 'VARCHAR NOT NULL', VARCHAR, (e) => JSON.stringify(e.tags)],
-  ['input_tokens', 'BIGINT', BIGINT, (e) => e.input_tokens],
-  ['cache_read_tokens', 'BIGINT', BIGINT, (e) => e.cache_read_tokens],
-  ['cache_write_tokens', 'BIGINT', BIGINT, (e) => e.cache_write_tokens],
-  ['cache_write_1h_tokens', 'BIGINT', BIGINT, (e) => e.cache_write_1h_tokens],
-  ['output_tokens', 'BIGINT', BIGINT, (e) => e.output_tokens],
-  ['reasoning_tokens', 'BIGINT', BIGINT, (e) => e.reasoning_tokens],
-  ['input_audio_tokens', 'BIGINT', BIGINT, (e) => e.input_audio_tokens],
-  ['output_audio_tokens', 'BIGINT', BIGINT, (e) => e.output_audio_tokens],
-  ['images', 'BIGINT', BIGINT, (e) => e.images],
-  ['audio_seconds', 'DOUBLE', DOUBLE, (e) => e.audio_seconds],
-  ['web_search_requests', 'BIGINT', BIGINT, (e) => e.web_search_requests],
-  ['service_tier', 'VARCHAR', VARCHAR, (e) => e.service_tier],
-  ['batch', 'BOOLEAN NOT NULL', BOOLEAN, (e) => e.batch],
-  // Integer nano-dollars: sums stay exact. Dollars are derived when read.
-  ['cost_nanos', 'BIGINT', BIGINT, (e) => (e.cost_usd === null ? null : BigInt(Math.round(e.cost_usd * 1e9)))],
-  ['pricing_status', 'VARCHAR NOT NULL', VARCHAR, (e) => e.pricing_status],
-  ['price_source', 'VARCHAR', VARCHAR, (e) => e.price_source],
-  ['status', 'VARCHAR NOT NULL', VARCHAR, (e) => e.status],
-  ['error_type', 'VARCHAR', VARCHAR, (e) => e.error_type],
-  ['http_status', 'INTEGER', INTEGER, (e) => e.http_status],
-  ['streamed', 'BOOLEAN NOT NULL', BOOLEAN, (e) => e.streamed],
-  ['sdk', 'VARCHAR NOT NULL', VARCHAR, (e) => e.sdk],
-  ['schema_version', 'INTEGER NOT NULL', INTEGER, (e) => e.schema_version],
-]
+const COLUMNS: [name: string, sqlType: string, chunkType: DuckDBType, read: (event: CostEvent) => unknown][] =
+  [
+    ['event_id', 'VARCHAR PRIMARY KEY', VARCHAR, (e) => e.event_id],
+    ['ts', 'TIMESTAMPTZ NOT NULL', TIMESTAMPTZ, (e) => new Date(e.ts)],
+    ['latency_ms', 'DOUBLE', DOUBLE, (e) => e.latency_ms],
+    ['ttft_ms', 'DOUBLE', DOUBLE, (e) => e.ttft_ms],
+    ['provider', 'VARCHAR NOT NULL', VARCHAR, (e) => e.provider],
+    ['operation', 'VARCHAR NOT NULL', VARCHAR, (e) => e.operation],
+    ['model', 'VARCHAR NOT NULL', VARCHAR, (e) => e.model],
+    ['requested_model', 'VARCHAR', VARCHAR, (e) => e.requested_model],
+    ['provider_request_id', 'VARCHAR', VARCHAR, (e) => e.provider_request_id],
+    // Attribution is never null in the store: a missing value is the explicit bucket.
+    ['feature', 'VARCHAR NOT NULL', VARCHAR, (e) => e.feature ?? UNATTRIBUTED],
+    ['route', 'VARCHAR NOT NULL', VARCHAR, (e) => e.route ?? UNATTRIBUTED],
+    ['customer_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.customer_id ?? UNATTRIBUTED],
+    ['user_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.user_id ?? UNATTRIBUTED],
+    ['session_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.session_id ?? UNATTRIBUTED],
+    ['environment', 'VARCHAR NOT NULL', VARCHAR, (e) => e.environment ?? UNATTRIBUTED],
+    ['prompt_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.prompt_id ?? UNATTRIBUTED],
+    ['tags', 'VARCHAR NOT NULL', VARCHAR, (e) => JSON.stringify(e.tags)],
+    ['input_tokens', 'BIGINT', BIGINT, (e) => e.input_tokens],
+    ['cache_read_tokens', 'BIGINT', BIGINT, (e) => e.cache_read_tokens],
+    ['cache_write_tokens', 'BIGINT', BIGINT, (e) => e.cache_write_tokens],
+    ['cache_write_1h_tokens', 'BIGINT', BIGINT, (e) => e.cache_write_1h_tokens],
+    ['output_tokens', 'BIGINT', BIGINT, (e) => e.output_tokens],
+    ['reasoning_tokens', 'BIGINT', BIGINT, (e) => e.reasoning_tokens],
+    ['input_audio_tokens', 'BIGINT', BIGINT, (e) => e.input_audio_tokens],
+    ['output_audio_tokens', 'BIGINT', BIGINT, (e) => e.output_audio_tokens],
+    ['images', 'BIGINT', BIGINT, (e) => e.images],
+    ['audio_seconds', 'DOUBLE', DOUBLE, (e) => e.audio_seconds],
+    ['web_search_requests', 'BIGINT', BIGINT, (e) => e.web_search_requests],
+    ['service_tier', 'VARCHAR', VARCHAR, (e) => e.service_tier],
+    ['batch', 'BOOLEAN NOT NULL', BOOLEAN, (e) => e.batch],
+    // Integer nano-dollars: sums stay exact. Dollars are derived when read.
+    [
+      'cost_nanos',
+      'BIGINT',
+      BIGINT,
+      (e) => (e.cost_usd === null ? null : BigInt(Math.round(e.cost_usd * 1e9))),
+    ],
+    ['pricing_status', 'VARCHAR NOT NULL', VARCHAR, (e) => e.pricing_status],
+    ['price_source', 'VARCHAR', VARCHAR, (e) => e.price_source],
+    ['status', 'VARCHAR NOT NULL', VARCHAR, (e) => e.status],
+    ['error_type', 'VARCHAR', VARCHAR, (e) => e.error_type],
+    ['http_status', 'INTEGER', INTEGER, (e) => e.http_status],
+    ['streamed', 'BOOLEAN NOT NULL', BOOLEAN, (e) => e.streamed],
+    ['sdk', 'VARCHAR NOT NULL', VARCHAR, (e) => e.sdk],
+    ['schema_version', 'INTEGER NOT NULL', INTEGER, (e) => e.schema_version],
+  ]
 
 /**
  * Schema versions, applied in order at open. Each entry runs once; the applied version is kept in
@@ -90,7 +96,9 @@ export async function openDuckDBStore(path: string): Promise<Store> {
   } catch (error) {
     const message = String((error as Error).message ?? error)
     if (/lock/i.test(message)) {
-      throw new Error(`${path} is in use by another spendlens process (DuckDB allows one writer). Stop it or use another --store.`)
+      throw new Error(
+        `${path} is in use by another spendlens process (DuckDB allows one writer). Stop it or use another --store.`,
+      )
     }
     throw error
   }
@@ -146,7 +154,8 @@ export async function openDuckDBStore(path: string): Promise<Store> {
         await writer.run(
           `INSERT INTO events (${columnList}) SELECT ${columnList} FROM staging WHERE event_id NOT IN (SELECT event_id FROM events)`,
         )
-        for (const event of fresh) (already.has(event.event_id) ? result.duplicates : result.inserted).push(event.event_id)
+        for (const event of fresh)
+          (already.has(event.event_id) ? result.duplicates : result.inserted).push(event.event_id)
         return result
       })
     },
@@ -173,14 +182,17 @@ export async function openDuckDBStore(path: string): Promise<Store> {
           'SELECT count(*) AS events, epoch_ms(min(ts)) AS first_ms, epoch_ms(max(ts)) AS last_ms FROM events',
         )
         const row = reader.getRowObjects()[0] ?? {}
-        const toIso = (value: unknown) => (value === null || value === undefined ? null : new Date(Number(value)).toISOString())
+        const toIso = (value: unknown) =>
+          value === null || value === undefined ? null : new Date(Number(value)).toISOString()
         return { events: Number(row.events ?? 0), first_ts: toIso(row.first_ms), last_ts: toIso(row.last_ms) }
       })
     },
 
     getMeta(key) {
       return read(async (connection) => {
-        const reader = await connection.runAndReadAll('SELECT value FROM spendlens_meta WHERE key = $key', { key })
+        const reader = await connection.runAndReadAll('SELECT value FROM spendlens_meta WHERE key = $key', {
+          key,
+        })
         const row = reader.getRowObjects()[0]
         return row ? String(row.value) : null
       })
@@ -203,7 +215,9 @@ export async function openDuckDBStore(path: string): Promise<Store> {
 
 async function migrate(connection: DuckDBConnection) {
   await connection.run('CREATE TABLE IF NOT EXISTS spendlens_schema (version INTEGER NOT NULL)')
-  const reader = await connection.runAndReadAll('SELECT coalesce(max(version), 0) AS version FROM spendlens_schema')
+  const reader = await connection.runAndReadAll(
+    'SELECT coalesce(max(version), 0) AS version FROM spendlens_schema',
+  )
   const current = Number(reader.getRowObjects()[0]?.version ?? 0)
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     await connection.run('BEGIN TRANSACTION')
