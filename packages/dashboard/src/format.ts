@@ -1,0 +1,128 @@
+// Display formatting for money, counts and durations. Pure functions, fixed to en-US so a figure
+// reads the same on every machine (and in tests).
+
+const PLACEHOLDER = '—'
+
+// Below this a cost is shown as "<$0.000001" instead of a row of zeros.
+const SMALLEST_SHOWN_USD = 0.000001
+
+const usdCents = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+})
+
+const usdCompact = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+})
+
+const countCompact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })
+const countWhole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+function isNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
+/** Fraction digits that keep two significant digits of an amount below $1 (0.00013 → 5). */
+function fractionDigitsFor(absoluteValue: number): number {
+  return Math.max(2, Math.ceil(-Math.log10(absoluteValue)) + 1)
+}
+
+function formatSubDollar(value: number, minimumFractionDigits: number): string {
+  const absoluteValue = Math.abs(value)
+  if (absoluteValue < SMALLEST_SHOWN_USD)
+    return value < 0 ? `-<$${SMALLEST_SHOWN_USD.toFixed(6)}` : `<$${SMALLEST_SHOWN_USD.toFixed(6)}`
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits,
+    maximumFractionDigits: fractionDigitsFor(absoluteValue),
+  }).format(value)
+}
+
+/**
+ * Dollars for cards, tooltips and tables: cents from $1 up ("$1,234.57"), and two significant digits
+ * below $1 so a cheap call never reads as free ("$0.00013", "$0.012", "$0.50").
+ * `null` (cost unknown) and non-numbers show as "—".
+ *
+ * @example formatUsd(1234.567) // "$1,234.57"
+ */
+export function formatUsd(value: number | null | undefined): string {
+  if (!isNumber(value)) return PLACEHOLDER
+  if (value === 0) return '$0.00'
+  if (Math.abs(value) >= 1) return usdCents.format(value)
+  return formatSubDollar(value, 2)
+}
+
+/** Short dollars for chart axes: "$1.2K", "$20", "$1.5", "$0.5", "$0.0002". */
+export function formatUsdShort(value: number | null | undefined): string {
+  if (!isNumber(value)) return PLACEHOLDER
+  if (value === 0) return '$0'
+  const absoluteValue = Math.abs(value)
+  if (absoluteValue >= 1000) return usdCompact.format(value)
+  if (absoluteValue >= 1) {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 2,
+    }).format(value)
+  }
+  return formatSubDollar(value, 0)
+}
+
+/** Counts such as tokens: exact below 1,000 ("850"), compact above ("1.2K", "1.2M", "3.4B"). */
+export function formatCompact(value: number | null | undefined): string {
+  if (!isNumber(value)) return PLACEHOLDER
+  if (Math.abs(value) < 1000) return countWhole.format(value)
+  return countCompact.format(value)
+}
+
+/** Whole numbers with thousands separators: "61,234". */
+export function formatInteger(value: number | null | undefined): string {
+  if (!isNumber(value)) return PLACEHOLDER
+  return countWhole.format(value)
+}
+
+/** Latency: "850 ms" below a second, "1.9 s" below a minute, "2.5 min" above. */
+export function formatLatency(milliseconds: number | null | undefined): string {
+  if (!isNumber(milliseconds)) return PLACEHOLDER
+  const wholeMilliseconds = Math.round(milliseconds)
+  if (Math.abs(wholeMilliseconds) < 1000) return `${wholeMilliseconds} ms`
+  const seconds = Math.round(milliseconds / 100) / 10
+  if (Math.abs(seconds) < 60) return `${seconds.toFixed(1)} s`
+  return `${(Math.round(milliseconds / 6000) / 10).toFixed(1)} min`
+}
+
+const dayShort = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })
+const dayLong = new Intl.DateTimeFormat('en-US', {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
+
+/**
+ * A calendar date label ("2026-11-03", as the server's day buckets are named) for display:
+ * "Nov 3", or "Tue, Nov 3, 2026" with `long`. The label is already a local date, so it is
+ * formatted as UTC to keep it from shifting by a day.
+ */
+export function formatDayLabel(label: string, style: 'short' | 'long' = 'short'): string {
+  const time = Date.parse(`${label}T00:00:00Z`)
+  if (Number.isNaN(time)) return label
+  return (style === 'long' ? dayLong : dayShort).format(time)
+}
+
+/** A share of a whole as a percentage: "34%", "0.4%", "<0.1%". */
+export function formatShare(part: number, whole: number): string {
+  if (!(whole > 0) || !Number.isFinite(part)) return PLACEHOLDER
+  const percent = (part / whole) * 100
+  if (percent === 0) return '0%'
+  if (percent < 0.1) return '<0.1%'
+  return `${percent < 10 ? percent.toFixed(1).replace(/\.0$/, '') : Math.round(percent)}%`
+}
