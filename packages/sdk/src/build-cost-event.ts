@@ -45,6 +45,8 @@ export function buildCostEvent(record: CallRecord): CostEvent {
     ts,
     service_tier: record.service_tier,
     batch: record.batch,
+    status: record.status,
+    http_status: record.http_status,
   })
   return {
     schema_version: 1,

@@ -16,7 +16,8 @@ export function tagCall<O extends object = Record<string, never>>(tags: Tags, op
 
 /** Splits call tags out of a request-options argument, returning options without them. */
 export function takeCallTags(options: unknown): { tags: Tags | undefined; options: unknown } {
-  if (options === null || typeof options !== 'object' || !(CALL_TAGS in options)) return { tags: undefined, options }
+  if (options === null || typeof options !== 'object' || !(CALL_TAGS in options))
+    return { tags: undefined, options }
   const { [CALL_TAGS]: tags, ...rest } = options as Record<PropertyKey, unknown>
   return { tags: tags as Tags, options: rest }
 }

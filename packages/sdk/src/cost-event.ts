@@ -54,7 +54,7 @@ export interface CostEvent {
   /** Cost in US dollars at call time; null when the price is unknown (never a silent 0). */
   cost_usd: number | null
   pricing_status: PricingStatus
-  /** Where the price came from, e.g. `genai-prices@0.1.8:openai/gpt-4o-mini`. */
+  /** Where the price came from, e.g. `genai-prices:openai/gpt-4o-mini`. */
   price_source: string | null
 
   status: CallStatus

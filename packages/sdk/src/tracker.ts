@@ -30,13 +30,19 @@ export interface Tracker {
 
 export function createTracker(options: TrackerOptions = {}): Tracker {
   const warned = new Set<string>()
-  const warn =
+  const onWarning =
     options.onWarning ??
     ((message: string) => {
       if (warned.has(message)) return
       warned.add(message)
       console.warn(`[spendlens] ${message}`)
     })
+  // Warnings are best effort: a throwing handler must not escape into the host app.
+  const warn = (message: string) => {
+    try {
+      onWarning(message)
+    } catch {}
+  }
   const sinks = options.sinks ?? [
     httpSink({
       endpoint: options.endpoint ?? process.env.SPENDLENS_ENDPOINT ?? 'http://localhost:4600',
@@ -58,7 +64,10 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     for (const call of calls) {
       try {
         const event = buildCostEvent(call)
-        if (event.pricing_status === 'unpriced') warn(`no price known for ${event.provider}/${event.model}; its cost is recorded as unknown`)
+        // Only a successful call without a price points at a gap in the catalog; a failed or
+        // abandoned call is unpriced because its usage never arrived.
+        if (event.pricing_status === 'unpriced' && event.status === 'ok')
+          warn(`no price known for ${event.provider}/${event.model}; its cost is recorded as unknown`)
         events.push(event)
       } catch (error) {
         warn(`could not build a cost event: ${String(error)}`)

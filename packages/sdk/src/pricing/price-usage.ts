@@ -1,5 +1,5 @@
-import { calcPrice, type Usage as CatalogUsage } from '@pydantic/genai-prices'
-import type { CostEvent, PricingStatus, Usage } from '../cost-event.js'
+import { type Usage as CatalogUsage, calcPrice } from '@pydantic/genai-prices'
+import { type CostEvent, type PricingStatus, USAGE_FIELDS, type Usage } from '../cost-event.js'
 
 export interface PriceInput {
   provider: string
@@ -9,6 +9,9 @@ export interface PriceInput {
   ts: Date
   service_tier: string | null
   batch: boolean
+  /** With `http_status`, tells a refused call (not billed) from one whose usage never arrived (unknown). */
+  status?: CostEvent['status']
+  http_status?: number | null
 }
 
 export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_source'>
@@ -17,7 +20,11 @@ export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_sourc
  * Discounts the catalog does not model, applied on top of its list price.
  * OpenAI flex and every provider's Batch API are billed at half the standard rate.
  */
-function tierMultiplier(provider: string, serviceTier: string | null, batch: boolean): { factor: number; note: string } {
+function tierMultiplier(
+  provider: string,
+  serviceTier: string | null,
+  batch: boolean,
+): { factor: number; note: string } {
   if (batch) return { factor: 0.5, note: '+batch50%' }
   if (provider === 'openai' && serviceTier === 'flex') return { factor: 0.5, note: '+flex50%' }
   return { factor: 1, note: '' }
@@ -50,15 +57,26 @@ function catalogUsage(usage: Usage): CatalogUsage {
 }
 
 const UNPRICED: Price = { cost_usd: null, pricing_status: 'unpriced', price_source: null }
+const NOT_BILLED: Price = { cost_usd: 0, pricing_status: 'priced', price_source: 'not-billed:provider-error' }
 
 /**
  * The cost of one call from the price catalog (@pydantic/genai-prices) at the call's timestamp.
  * An unknown model is `unpriced` with a null cost, never zero. Never throws.
  */
 export function priceUsage(input: PriceInput): Price {
+  if (USAGE_FIELDS.every((key) => (input.usage[key] ?? null) === null)) {
+    // The provider answered with an HTTP error: such calls are not billed, so $0 is known.
+    if (input.status === 'error' && (input.http_status ?? 0) >= 400) return NOT_BILLED
+    // No count at all otherwise (a stream abandoned before its usage arrived, a timeout): the
+    // catalog would answer $0, which is a guess, not a price. Unknown stays unknown.
+    return UNPRICED
+  }
   let result: ReturnType<typeof calcPrice>
   try {
-    result = calcPrice(catalogUsage(input.usage), input.model, { providerId: input.provider, timestamp: input.ts })
+    result = calcPrice(catalogUsage(input.usage), input.model, {
+      providerId: input.provider,
+      timestamp: input.ts,
+    })
   } catch {
     return UNPRICED
   }

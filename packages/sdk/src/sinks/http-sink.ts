@@ -12,8 +12,13 @@ export interface HttpSinkOptions {
   /** Oldest events are dropped (and counted) beyond this many waiting. */
   maxQueueSize?: number
   maxAttempts?: number
+  /** Each attempt is abandoned (and retried) after this long, so a server that hangs cannot hang `flush()`. */
+  requestTimeoutMs?: number
   onWarning?: (message: string) => void
 }
+
+/** No wait between attempts is longer than this, whatever `Retry-After` asks, so `flush()` ends. */
+const MAX_BACKOFF_MS = 30_000
 
 const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500
 
@@ -31,7 +36,14 @@ export function httpSink(options: HttpSinkOptions): Sink {
   const flushIntervalMs = options.flushIntervalMs ?? 1000
   const maxQueueSize = options.maxQueueSize ?? 50_000
   const maxAttempts = options.maxAttempts ?? 5
-  const warn = options.onWarning ?? ((message: string) => console.warn(`[spendlens] ${message}`))
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
+  const onWarning = options.onWarning ?? ((message: string) => console.warn(`[spendlens] ${message}`))
+  // A throwing warning handler must not break the send chain.
+  const warn = (message: string) => {
+    try {
+      onWarning(message)
+    } catch {}
+  }
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
 
@@ -57,9 +69,11 @@ export function httpSink(options: HttpSinkOptions): Sink {
       const batch = queue.slice(0, maxBatchSize)
       queue = queue.slice(batch.length)
       inFlight += batch.length
-      sending = sending.then(() => deliver(batch)).finally(() => {
-        inFlight -= batch.length
-      })
+      sending = sending
+        .then(() => deliver(batch))
+        .finally(() => {
+          inFlight -= batch.length
+        })
     }
     return sending
   }
@@ -69,7 +83,8 @@ export function httpSink(options: HttpSinkOptions): Sink {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       let retryAfterMs: number | undefined
       try {
-        const response = await fetch(url, { method: 'POST', headers, body })
+        const signal = AbortSignal.timeout(requestTimeoutMs)
+        const response = await fetch(url, { method: 'POST', headers, body, signal })
         await response.arrayBuffer().catch(() => undefined)
         if (response.ok) {
           sent += batch.length
@@ -81,13 +96,14 @@ export function httpSink(options: HttpSinkOptions): Sink {
           return
         }
         const retryAfter = Number(response.headers.get('retry-after'))
-        if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = retryAfter * 1000
+        if (Number.isFinite(retryAfter) && retryAfter > 0)
+          retryAfterMs = Math.min(retryAfter * 1000, MAX_BACKOFF_MS)
       } catch {
-        // network error: retried below
+        // network error or timeout: retried below
       }
       failedAttempts++
       if (attempt < maxAttempts) {
-        const backoff = retryAfterMs ?? Math.min(30_000, 200 * 2 ** (attempt - 1))
+        const backoff = retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1))
         await new Promise((resolve) => setTimeout(resolve, backoff * (0.5 + Math.random() / 2)))
       }
     }

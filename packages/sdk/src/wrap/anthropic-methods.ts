@@ -1,5 +1,5 @@
-import { field } from '../providers/count.js'
 import { convertAnthropicUsage } from '../providers/anthropic-usage.js'
+import { field } from '../providers/count.js'
 import type { MethodSpec, TrackedCall } from './tracked-call.js'
 
 /** Anthropic reports `standard`/`priority`/`batch`; the event keeps `default`/`priority` and a batch flag. */
@@ -32,13 +32,17 @@ export const anthropicMessages: MethodSpec = {
     if (type === 'message_start') {
       const model = field(chunk, 'message', 'model')
       if (typeof model === 'string') call.model = model
-      usage = field(chunk, 'message', 'usage')
+      // Its output_tokens is a placeholder (1): left out so an abandoned stream does not report it.
+      const startUsage = field(chunk, 'message', 'usage')
+      usage =
+        startUsage && typeof startUsage === 'object' ? { ...startUsage, output_tokens: null } : startUsage
     } else if (type === 'message_delta') {
       usage = field(chunk, 'usage')
     }
     if (!usage || typeof usage !== 'object') return false
     const merged = streamUsage.get(call) ?? {}
-    for (const [key, value] of Object.entries(usage)) if (value !== null && value !== undefined) merged[key] = value
+    for (const [key, value] of Object.entries(usage))
+      if (value !== null && value !== undefined) merged[key] = value
     streamUsage.set(call, merged)
     readTier(merged, call)
     call.usage = convertAnthropicUsage(merged)

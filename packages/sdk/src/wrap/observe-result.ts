@@ -19,11 +19,14 @@ export function observeResult(result: unknown, call: TrackedCall): unknown {
     ;(result.asResponse as () => Promise<Response>)().then(
       (response) => {
         call.http_status = response.status
-        call.provider_request_id ??= response.headers.get('x-request-id') ?? response.headers.get('request-id')
+        call.provider_request_id ??=
+          response.headers.get('x-request-id') ?? response.headers.get('request-id')
       },
       (error: unknown) => call.finish('error', error),
     )
-    return (result._thenUnwrap as (transform: (data: unknown) => unknown) => unknown)((data) => observeData(data, call))
+    return (result._thenUnwrap as (transform: (data: unknown) => unknown) => unknown)((data) =>
+      observeData(data, call),
+    )
   }
   // Any other promise: observe a branch of it and hand back the original.
   result.then(
@@ -80,7 +83,11 @@ function observeStream(stream: AsyncIterable<unknown> & Record<string, unknown>,
   })
 }
 
-async function* observeChunks(inner: AsyncIterator<unknown>, call: TrackedCall, stream: Record<string, unknown>) {
+async function* observeChunks(
+  inner: AsyncIterator<unknown>,
+  call: TrackedCall,
+  stream: Record<string, unknown>,
+) {
   let status: 'ok' | 'error' | 'cancelled' = 'cancelled'
   let failure: unknown
   try {

@@ -79,5 +79,10 @@ function describeError(error: unknown) {
     (typeof object.name === 'string' ? object.name : 'Error')
   const status = typeof object.status === 'number' ? object.status : null
   const requestId = typeof object.requestID === 'string' ? object.requestID : null
-  return { type, httpStatus: status, requestId, cancelled: type === 'APIUserAbortError' || type === 'AbortError' }
+  return {
+    type,
+    httpStatus: status,
+    requestId,
+    cancelled: type === 'APIUserAbortError' || type === 'AbortError',
+  }
 }

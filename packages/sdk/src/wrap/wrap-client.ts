@@ -20,11 +20,17 @@ function has(object: unknown, ...path: string[]): boolean {
 
 function detect(client: object): ClientShape | undefined {
   if (has(client, 'chat', 'completions', 'create')) {
-    return { provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL), methods: OPENAI_METHODS }
+    return {
+      provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL),
+      methods: OPENAI_METHODS,
+    }
   }
   if (has(client, 'messages', 'create')) return { provider: 'anthropic', methods: ANTHROPIC_METHODS }
   return undefined
 }
+
+/** Proxies made by wrapClient, with what they wrap, so wrapping one again does not count calls twice. */
+const wrapped = new WeakMap<object, { client: object; tags: Tags }>()
 
 /**
  * A Proxy over the client that swaps in tracked versions of the supported methods and leaves every
@@ -32,9 +38,14 @@ function detect(client: object): ClientShape | undefined {
  * private fields keep working.
  */
 export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTags: Tags = {}): T {
+  const inner = wrapped.get(client)
+  // Wrapping a wrapped client adds tags to the original instead of recording every call twice.
+  if (inner) return wrapClient(inner.client as T, tracker, { ...inner.tags, ...wrapTags })
   const shape = detect(client)
   if (!shape) {
-    tracker.warn('wrap() was given an object that is not a supported OpenAI or Anthropic client; it is returned untracked')
+    tracker.warn(
+      'wrap() was given an object that is not a supported OpenAI or Anthropic client; it is returned untracked',
+    )
     return client
   }
   const prefixes = new Set<string>()
@@ -51,12 +62,15 @@ export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTa
         const value: unknown = Reflect.get(object, key, object)
         if (typeof key !== 'string') return value
         const cached = cache.get(key)
-        if (cached !== undefined && (cached as { original?: unknown }).original === value) return (cached as { proxy: unknown }).proxy
+        if (cached !== undefined && (cached as { original?: unknown }).original === value)
+          return (cached as { proxy: unknown }).proxy
         const childPath = path ? `${path}.${key}` : key
         let result: unknown = value
         const spec = shape?.methods[childPath]
-        if (spec && typeof value === 'function') result = trackedMethod(value as (...args: unknown[]) => unknown, object, spec)
-        else if (prefixes.has(childPath) && typeof value === 'object' && value !== null) result = proxy(value, childPath)
+        if (spec && typeof value === 'function')
+          result = trackedMethod(value as (...args: unknown[]) => unknown, object, spec)
+        else if (prefixes.has(childPath) && typeof value === 'object' && value !== null)
+          result = proxy(value, childPath)
         else if (typeof value === 'function' && key !== 'constructor') result = value.bind(object)
         else return value
         cache.set(key, { original: value, proxy: result })
@@ -71,7 +85,10 @@ export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTa
       let callArgs = args
       try {
         const split = takeCallTags(args[1])
-        const body = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as Record<string, unknown>
+        const body = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as Record<
+          string,
+          unknown
+        >
         const context = currentTags()
         const tags = context || split.tags ? { ...baseTags, ...context, ...split.tags } : baseTags
         call = new TrackedCall(
@@ -106,5 +123,7 @@ export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTa
     }
   }
 
-  return proxy(client, '')
+  const result = proxy(client, '')
+  wrapped.set(result, { client, tags: wrapTags })
+  return result
 }

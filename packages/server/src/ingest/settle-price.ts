@@ -22,6 +22,8 @@ export function settlePrice(event: ParsedCostEvent): CostEvent {
     ts: new Date(event.ts),
     service_tier: event.service_tier,
     batch: event.batch,
+    status: event.status,
+    http_status: event.http_status,
   })
   return { ...event, ...price }
 }
