@@ -20,6 +20,8 @@ export interface CallRecord {
   service_tier: string | null
   batch: boolean
   status: CallStatus
+  /** The usage stopped short of the provider's final count (a stream cancelled or broken). */
+  cost_partial?: boolean
   error_type: string | null
   http_status: number | null
   streamed: boolean
@@ -71,6 +73,7 @@ export function buildCostEvent(record: CallRecord): CostEvent {
     service_tier: record.service_tier,
     batch: record.batch,
     ...price,
+    cost_partial: record.cost_partial ?? false,
     status: record.status,
     error_type: record.error_type,
     http_status: record.http_status,

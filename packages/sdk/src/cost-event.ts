@@ -53,6 +53,11 @@ export interface CostEvent {
 
   /** Cost in US dollars at call time; null when the price is unknown (never a silent 0). */
   cost_usd: number | null
+  /**
+   * True when the usage is incomplete (a stream cancelled or broken before the provider's final
+   * usage): the cost covers only what was known and is a lower bound.
+   */
+  cost_partial: boolean
   pricing_status: PricingStatus
   /** Where the price came from, e.g. `genai-prices:openai/gpt-4o-mini`. */
   price_source: string | null
@@ -66,7 +71,12 @@ export interface CostEvent {
   sdk: string
 }
 
-export type PricingStatus = 'priced' | 'unpriced' | 'client'
+/**
+ * `priced`: from the catalog at call time. `estimated`: priced, but at a rate spendlens could not
+ * confirm (e.g. a priority tier the catalog has no price for, priced at the standard rate).
+ * `unpriced`: unknown model or no usage, cost null. `client`: the cost was supplied by the sender.
+ */
+export type PricingStatus = 'priced' | 'estimated' | 'unpriced' | 'client'
 export type CallStatus = 'ok' | 'error' | 'cancelled'
 
 /** The usage part of an event: what a provider converter produces. */

@@ -14,6 +14,7 @@ export {
 export { callbackSink } from './sinks/callback-sink.js'
 export { type HttpSinkOptions, httpSink } from './sinks/http-sink.js'
 export type { Sink, SinkStats } from './sinks/sink.js'
+export { type StoreRow, toStoreRow } from './store-row.js'
 export { createTracker, type Tracker, type TrackerOptions } from './tracker.js'
 
 import type { Tags } from './cost-event.js'

@@ -8,4 +8,5 @@ export {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from './providers/openai-usage.js'
+export { NANOS_PER_USD, type StoreRow, toStoreRow } from './store-row.js'
 export { SDK_NAME, SDK_VERSION } from './version.js'

@@ -1,5 +1,6 @@
 import { type Usage as CatalogUsage, calcPrice } from '@pydantic/genai-prices'
 import { type CostEvent, type PricingStatus, USAGE_FIELDS, type Usage } from '../cost-event.js'
+import { NANOS_PER_USD } from '../store-row.js'
 
 export interface PriceInput {
   provider: string
@@ -29,8 +30,6 @@ function tierMultiplier(
   if (provider === 'openai' && serviceTier === 'flex') return { factor: 0.5, note: '+flex50%' }
   return { factor: 1, note: '' }
 }
-
-const NANOS_PER_USD = 1e9
 
 /** Dollars rounded to whole nano-dollars, the store's unit, so the SDK and the store agree exactly. */
 export function roundToNanos(usd: number): number {

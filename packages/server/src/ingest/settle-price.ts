@@ -4,7 +4,7 @@ import type { ParsedCostEvent } from './cost-event-schema.js'
 
 /**
  * Gives every ingested event its final price fields. A cost sent with the event is kept (as
- * `client` unless it says `priced`); an event without one is priced here from its usage, and stays
+ * `client` unless it says `priced` or `estimated`); an event without one is priced here from its usage, and stays
  * `unpriced` with a null cost when the model is unknown.
  */
 export function settlePrice(event: ParsedCostEvent): CostEvent {
@@ -12,7 +12,10 @@ export function settlePrice(event: ParsedCostEvent): CostEvent {
     return {
       ...event,
       cost_usd: roundToNanos(event.cost_usd),
-      pricing_status: event.pricing_status === 'priced' ? 'priced' : 'client',
+      pricing_status:
+        event.pricing_status === 'priced' || event.pricing_status === 'estimated'
+          ? event.pricing_status
+          : 'client',
     }
   }
   const price = priceUsage({

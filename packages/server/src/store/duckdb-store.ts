@@ -13,69 +13,82 @@ import {
   TIMESTAMPTZ,
   VARCHAR,
 } from '@duckdb/node-api'
-import { type CostEvent, UNATTRIBUTED } from 'spendlens'
+import type { CostEvent } from 'spendlens'
+import { type StoreRow, toStoreRow } from 'spendlens/internal'
 import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
 import { compileDuckDB, NANO_METRICS } from '../query/compile-query.js'
 import type { AppendResult, Store } from './store.js'
 
-/** Column order, SQL type and how to read each value from a CostEvent. */
-const COLUMNS: [name: string, sqlType: string, chunkType: DuckDBType, read: (event: CostEvent) => unknown][] =
-  [
-    ['event_id', 'VARCHAR PRIMARY KEY', VARCHAR, (e) => e.event_id],
-    ['ts', 'TIMESTAMPTZ NOT NULL', TIMESTAMPTZ, (e) => new Date(e.ts)],
-    ['latency_ms', 'DOUBLE', DOUBLE, (e) => e.latency_ms],
-    ['ttft_ms', 'DOUBLE', DOUBLE, (e) => e.ttft_ms],
-    ['provider', 'VARCHAR NOT NULL', VARCHAR, (e) => e.provider],
-    ['operation', 'VARCHAR NOT NULL', VARCHAR, (e) => e.operation],
-    ['model', 'VARCHAR NOT NULL', VARCHAR, (e) => e.model],
-    ['requested_model', 'VARCHAR', VARCHAR, (e) => e.requested_model],
-    ['provider_request_id', 'VARCHAR', VARCHAR, (e) => e.provider_request_id],
-    // Attribution is never null in the store: a missing value is the explicit bucket.
-    ['feature', 'VARCHAR NOT NULL', VARCHAR, (e) => e.feature ?? UNATTRIBUTED],
-    ['route', 'VARCHAR NOT NULL', VARCHAR, (e) => e.route ?? UNATTRIBUTED],
-    ['customer_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.customer_id ?? UNATTRIBUTED],
-    ['user_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.user_id ?? UNATTRIBUTED],
-    ['session_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.session_id ?? UNATTRIBUTED],
-    ['environment', 'VARCHAR NOT NULL', VARCHAR, (e) => e.environment ?? UNATTRIBUTED],
-    ['prompt_id', 'VARCHAR NOT NULL', VARCHAR, (e) => e.prompt_id ?? UNATTRIBUTED],
-    ['tags', 'VARCHAR NOT NULL', VARCHAR, (e) => JSON.stringify(e.tags)],
-    ['input_tokens', 'BIGINT', BIGINT, (e) => e.input_tokens],
-    ['cache_read_tokens', 'BIGINT', BIGINT, (e) => e.cache_read_tokens],
-    ['cache_write_tokens', 'BIGINT', BIGINT, (e) => e.cache_write_tokens],
-    ['cache_write_1h_tokens', 'BIGINT', BIGINT, (e) => e.cache_write_1h_tokens],
-    ['output_tokens', 'BIGINT', BIGINT, (e) => e.output_tokens],
-    ['reasoning_tokens', 'BIGINT', BIGINT, (e) => e.reasoning_tokens],
-    ['input_audio_tokens', 'BIGINT', BIGINT, (e) => e.input_audio_tokens],
-    ['output_audio_tokens', 'BIGINT', BIGINT, (e) => e.output_audio_tokens],
-    ['images', 'BIGINT', BIGINT, (e) => e.images],
-    ['audio_seconds', 'DOUBLE', DOUBLE, (e) => e.audio_seconds],
-    ['web_search_requests', 'BIGINT', BIGINT, (e) => e.web_search_requests],
-    ['service_tier', 'VARCHAR', VARCHAR, (e) => e.service_tier],
-    ['batch', 'BOOLEAN NOT NULL', BOOLEAN, (e) => e.batch],
-    // Integer nano-dollars: sums stay exact. Dollars are derived when read.
-    [
-      'cost_nanos',
-      'BIGINT',
-      BIGINT,
-      (e) => (e.cost_usd === null ? null : BigInt(Math.round(e.cost_usd * 1e9))),
-    ],
-    ['pricing_status', 'VARCHAR NOT NULL', VARCHAR, (e) => e.pricing_status],
-    ['price_source', 'VARCHAR', VARCHAR, (e) => e.price_source],
-    ['status', 'VARCHAR NOT NULL', VARCHAR, (e) => e.status],
-    ['error_type', 'VARCHAR', VARCHAR, (e) => e.error_type],
-    ['http_status', 'INTEGER', INTEGER, (e) => e.http_status],
-    ['streamed', 'BOOLEAN NOT NULL', BOOLEAN, (e) => e.streamed],
-    ['sdk', 'VARCHAR NOT NULL', VARCHAR, (e) => e.sdk],
-    ['schema_version', 'INTEGER NOT NULL', INTEGER, (e) => e.schema_version],
-  ]
+/** The events table's columns in append order, each with its chunk type. Names are StoreRow's. */
+const COLUMNS: [name: keyof StoreRow, chunkType: DuckDBType][] = [
+  ['event_id', VARCHAR],
+  ['ts', TIMESTAMPTZ],
+  ['latency_ms', DOUBLE],
+  ['ttft_ms', DOUBLE],
+  ['provider', VARCHAR],
+  ['operation', VARCHAR],
+  ['model', VARCHAR],
+  ['requested_model', VARCHAR],
+  ['provider_request_id', VARCHAR],
+  ['feature', VARCHAR],
+  ['route', VARCHAR],
+  ['customer_id', VARCHAR],
+  ['user_id', VARCHAR],
+  ['session_id', VARCHAR],
+  ['environment', VARCHAR],
+  ['prompt_id', VARCHAR],
+  ['tags', VARCHAR],
+  ['input_tokens', BIGINT],
+  ['cache_read_tokens', BIGINT],
+  ['cache_write_tokens', BIGINT],
+  ['cache_write_1h_tokens', BIGINT],
+  ['output_tokens', BIGINT],
+  ['reasoning_tokens', BIGINT],
+  ['input_audio_tokens', BIGINT],
+  ['output_audio_tokens', BIGINT],
+  ['images', BIGINT],
+  ['audio_seconds', DOUBLE],
+  ['web_search_requests', BIGINT],
+  ['service_tier', VARCHAR],
+  ['batch', BOOLEAN],
+  ['cost_nanos', BIGINT],
+  ['pricing_status', VARCHAR],
+  ['price_source', VARCHAR],
+  ['status', VARCHAR],
+  ['error_type', VARCHAR],
+  ['http_status', INTEGER],
+  ['streamed', BOOLEAN],
+  ['sdk', VARCHAR],
+  ['schema_version', INTEGER],
+  ['cost_partial', BOOLEAN],
+]
+
+function columnValue(row: StoreRow, name: keyof StoreRow): unknown {
+  if (name === 'ts') return new Date(row.ts)
+  if (name === 'tags') return JSON.stringify(row.tags)
+  return row[name]
+}
 
 /**
- * Schema versions, applied in order at open. Each entry runs once; the applied version is kept in
+ * Schema versions, applied in order at open. Each runs once; the applied version is kept in
  * `spendlens_schema`. Add a new entry for every change; never edit an applied one.
  */
-const MIGRATIONS: string[] = [
-  `CREATE TABLE events (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')});
+export const MIGRATIONS: string[] = [
+  // 1: the events table (attribution never null: `unattributed`; cost in integer nano-dollars).
+  `CREATE TABLE events (
+     event_id VARCHAR PRIMARY KEY, ts TIMESTAMPTZ NOT NULL, latency_ms DOUBLE, ttft_ms DOUBLE,
+     provider VARCHAR NOT NULL, operation VARCHAR NOT NULL, model VARCHAR NOT NULL, requested_model VARCHAR,
+     provider_request_id VARCHAR, feature VARCHAR NOT NULL, route VARCHAR NOT NULL, customer_id VARCHAR NOT NULL,
+     user_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL, environment VARCHAR NOT NULL, prompt_id VARCHAR NOT NULL,
+     tags VARCHAR NOT NULL, input_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
+     cache_write_1h_tokens BIGINT, output_tokens BIGINT, reasoning_tokens BIGINT, input_audio_tokens BIGINT,
+     output_audio_tokens BIGINT, images BIGINT, audio_seconds DOUBLE, web_search_requests BIGINT,
+     service_tier VARCHAR, batch BOOLEAN NOT NULL, cost_nanos BIGINT, pricing_status VARCHAR NOT NULL,
+     price_source VARCHAR, status VARCHAR NOT NULL, error_type VARCHAR, http_status INTEGER,
+     streamed BOOLEAN NOT NULL, sdk VARCHAR NOT NULL, schema_version INTEGER NOT NULL);
    CREATE TABLE spendlens_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`,
+  // 2: a stream cut short has a partial cost. (DuckDB cannot add a NOT NULL column; ingest always sets it.)
+  'ALTER TABLE events ADD COLUMN cost_partial BOOLEAN DEFAULT false;',
 ]
 
 /** Serializes async work on the writer connection (a DuckDB connection runs one statement at a time). */
@@ -106,7 +119,7 @@ export async function openDuckDBStore(path: string): Promise<Store> {
   await migrate(writer)
   await writer.run(`CREATE TEMP TABLE staging AS SELECT * FROM events LIMIT 0`)
   const exclusive = createMutex()
-  const chunkTypes = COLUMNS.map(([, , type]) => type)
+  const chunkTypes = COLUMNS.map(([, type]) => type)
   const columnList = COLUMNS.map(([name]) => name).join(', ')
 
   async function read<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -141,7 +154,10 @@ export async function openDuckDBStore(path: string): Promise<Store> {
           const slice = fresh.slice(start, start + 2048)
           const chunk = DuckDBDataChunk.create(chunkTypes, slice.length)
           chunk.setRowsConverted(
-            slice.map((event) => COLUMNS.map(([, , , readValue]) => readValue(event)) as never),
+            slice.map((event) => {
+              const row = toStoreRow(event)
+              return COLUMNS.map(([name]) => columnValue(row, name)) as never
+            }),
             JSToDuckDBValueConverter,
           )
           appender.appendDataChunk(chunk)
