@@ -268,7 +268,7 @@ describe('abandoned streams', () => {
     }
     await tracker.flush()
 
-    expect(onlyEvent(events)).toMatchObject({ status: 'cancelled', streamed: true, error_type: null })
+    expect(onlyEvent(events)).toMatchObject({ status: 'cancelled', streamed: true, error_type: null, cost_partial: true })
   })
 
   it('does not price an abandoned stream whose usage never arrived at $0', async () => {
@@ -297,8 +297,16 @@ describe('abandoned streams', () => {
     await tracker.flush()
 
     expect(seen).toBe(3)
-    // message_start had already told the input and cache counts.
-    expect(onlyEvent(events)).toMatchObject({ status: 'cancelled', streamed: true, input_tokens: 13050 })
+    // message_start had already told the input and cache counts; the output was never counted, so
+    // the cost is the input's alone and flagged as partial (a lower bound), not the placeholder's.
+    expect(onlyEvent(events)).toMatchObject({
+      status: 'cancelled',
+      streamed: true,
+      input_tokens: 13050,
+      output_tokens: null,
+      cost_partial: true,
+      pricing_status: 'priced',
+    })
   })
 
   it('records a stream aborted through its controller as cancelled', async () => {

@@ -59,6 +59,8 @@ export class TrackedCall {
       service_tier: this.service_tier,
       batch: this.batch,
       status: errorInfo?.cancelled ? 'cancelled' : status,
+      // A stream that started but did not finish never got the provider's final count.
+      cost_partial: this.streamed && status !== 'ok' && this.firstChunkPerf !== undefined,
       error_type: errorInfo?.type ?? null,
       http_status: errorInfo?.httpStatus ?? this.http_status,
       streamed: this.streamed,

@@ -2,32 +2,9 @@ import { takeCallTags } from '../call-options.js'
 import { currentTags } from '../context.js'
 import type { Tags } from '../cost-event.js'
 import type { Tracker } from '../tracker.js'
-import { ANTHROPIC_METHODS } from './anthropic-methods.js'
+import { detectClient } from './client-kinds.js'
 import { observeResult } from './observe-result.js'
-import { OPENAI_METHODS, providerFromBaseURL } from './openai-methods.js'
 import { type MethodSpec, TrackedCall } from './tracked-call.js'
-
-interface ClientShape {
-  provider: string
-  methods: Record<string, MethodSpec>
-}
-
-function has(object: unknown, ...path: string[]): boolean {
-  let current = object as Record<string, unknown> | undefined
-  for (const key of path) current = current?.[key] as Record<string, unknown> | undefined
-  return typeof current === 'function'
-}
-
-function detect(client: object): ClientShape | undefined {
-  if (has(client, 'chat', 'completions', 'create')) {
-    return {
-      provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL),
-      methods: OPENAI_METHODS,
-    }
-  }
-  if (has(client, 'messages', 'create')) return { provider: 'anthropic', methods: ANTHROPIC_METHODS }
-  return undefined
-}
 
 /** Proxies made by wrapClient, with what they wrap, so wrapping one again does not count calls twice. */
 const wrapped = new WeakMap<object, { client: object; tags: Tags }>()
@@ -41,7 +18,7 @@ export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTa
   const inner = wrapped.get(client)
   // Wrapping a wrapped client adds tags to the original instead of recording every call twice.
   if (inner) return wrapClient(inner.client as T, tracker, { ...inner.tags, ...wrapTags })
-  const shape = detect(client)
+  const shape = detectClient(client)
   if (!shape) {
     tracker.warn(
       'wrap() was given an object that is not a supported OpenAI or Anthropic client; it is returned untracked',

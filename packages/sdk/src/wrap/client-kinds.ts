@@ -1,0 +1,39 @@
+import { ANTHROPIC_METHODS } from './anthropic-methods.js'
+import { OPENAI_METHODS, providerFromBaseURL } from './openai-methods.js'
+import type { MethodSpec } from './tracked-call.js'
+
+/** What wrap() needs to know about a client: who bills its calls, and which methods to record. */
+export interface ClientShape {
+  provider: string
+  /** Dotted method paths from the client (`chat.completions.create`) to how each is observed. */
+  methods: Record<string, MethodSpec>
+}
+
+function hasMethod(object: unknown, ...path: string[]): boolean {
+  let current = object as Record<string, unknown> | undefined
+  for (const key of path) current = current?.[key] as Record<string, unknown> | undefined
+  return typeof current === 'function'
+}
+
+/**
+ * The supported clients, recognised by shape rather than by class so the SDK needs none of them
+ * installed. The first match wins: order from the most specific shape to the least.
+ */
+const CLIENT_KINDS: ((client: object) => ClientShape | undefined)[] = [
+  (client) =>
+    hasMethod(client, 'chat', 'completions', 'create')
+      ? { provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL), methods: OPENAI_METHODS }
+      : undefined,
+  (client) =>
+    hasMethod(client, 'messages', 'create')
+      ? { provider: 'anthropic', methods: ANTHROPIC_METHODS }
+      : undefined,
+]
+
+export function detectClient(client: object): ClientShape | undefined {
+  for (const kind of CLIENT_KINDS) {
+    const shape = kind(client)
+    if (shape) return shape
+  }
+  return undefined
+}
