@@ -44,6 +44,10 @@ export interface CostEvent {
   reasoning_tokens: number | null
   input_audio_tokens: number | null
   output_audio_tokens: number | null
+  /** Subset of input_tokens that are image tokens (GPT image models price them apart). */
+  input_image_tokens: number | null
+  /** Characters of input text, where a model bills per character (tts-1). */
+  input_characters: number | null
   images: number | null
   audio_seconds: number | null
   web_search_requests: number | null
@@ -90,6 +94,8 @@ export type Usage = Pick<
   | 'reasoning_tokens'
   | 'input_audio_tokens'
   | 'output_audio_tokens'
+  | 'input_image_tokens'
+  | 'input_characters'
   | 'images'
   | 'audio_seconds'
   | 'web_search_requests'
@@ -104,6 +110,8 @@ export const USAGE_FIELDS = [
   'reasoning_tokens',
   'input_audio_tokens',
   'output_audio_tokens',
+  'input_image_tokens',
+  'input_characters',
   'images',
   'audio_seconds',
   'web_search_requests',
@@ -138,6 +146,8 @@ export function emptyUsage(): Usage {
     reasoning_tokens: null,
     input_audio_tokens: null,
     output_audio_tokens: null,
+    input_image_tokens: null,
+    input_characters: null,
     images: null,
     audio_seconds: null,
     web_search_requests: null,

@@ -51,6 +51,9 @@ function catalogUsage(usage: Usage): CatalogUsage {
   put('output_tokens', usage.output_tokens)
   put('input_audio_tokens', usage.input_audio_tokens)
   put('output_audio_tokens', usage.output_audio_tokens)
+  put('input_image_tokens', usage.input_image_tokens)
+  put('input_characters', usage.input_characters)
+  put('audio_seconds', usage.audio_seconds)
   put('web_searches', usage.web_search_requests)
   return result
 }

@@ -50,6 +50,8 @@ export const costEventSchema = z.object({
   reasoning_tokens: count,
   input_audio_tokens: count,
   output_audio_tokens: count,
+  input_image_tokens: count,
+  input_characters: count,
   images: count,
   audio_seconds: z.number().nonnegative().nullable().default(null),
   web_search_requests: count,

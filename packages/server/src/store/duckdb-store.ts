@@ -61,6 +61,8 @@ const COLUMNS: [name: keyof StoreRow, chunkType: DuckDBType][] = [
   ['sdk', VARCHAR],
   ['schema_version', INTEGER],
   ['cost_partial', BOOLEAN],
+  ['input_image_tokens', BIGINT],
+  ['input_characters', BIGINT],
 ]
 
 function columnValue(row: StoreRow, name: keyof StoreRow): unknown {
@@ -89,6 +91,8 @@ export const MIGRATIONS: string[] = [
    CREATE TABLE spendlens_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`,
   // 2: a stream cut short has a partial cost. (DuckDB cannot add a NOT NULL column; ingest always sets it.)
   'ALTER TABLE events ADD COLUMN cost_partial BOOLEAN DEFAULT false;',
+  // 3: image input tokens (GPT image models) and characters (per-character speech models).
+  'ALTER TABLE events ADD COLUMN input_image_tokens BIGINT; ALTER TABLE events ADD COLUMN input_characters BIGINT;',
 ]
 
 /** Serializes async work on the writer connection (a DuckDB connection runs one statement at a time). */
