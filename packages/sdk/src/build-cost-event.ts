@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { ATTRIBUTION_FIELDS, type CallStatus, type CostEvent, type Tags, type Usage } from './cost-event.js'
-import { priceUsage } from './pricing/price-usage.js'
+import { type Pricer, priceUsage } from './pricing/price-usage.js'
 import { SDK_NAME } from './version.js'
 
 /** What a wrapper observed about one call, before tags are split and the call is priced. */
@@ -25,12 +25,24 @@ export interface CallRecord {
   error_type: string | null
   http_status: number | null
   streamed: boolean
+  /** Free by the provider's terms (moderations): priced as a known $0. */
+  free?: boolean
+  /** The system prompt, when prompt hashing is on: becomes `prompt_id` if none was given. Never stored. */
+  prompt_text?: string
+}
+
+/**
+ * A stable id for a prompt template from its text: `sha256:` and 16 hex digits. Templates that
+ * interpolate per-call values hash differently each time; give those a prompt_id instead.
+ */
+export function promptHash(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`
 }
 
 const attributionKeys = new Set<string>(ATTRIBUTION_FIELDS)
 
 /** Turns an observed call into a priced CostEvent. Pure apart from the event id it may generate. */
-export function buildCostEvent(record: CallRecord): CostEvent {
+export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage): CostEvent {
   const ts = new Date(record.started_at)
   const model = record.model ?? record.requested_model ?? 'unknown'
   const attribution: Record<string, string | null> = {}
@@ -40,7 +52,7 @@ export function buildCostEvent(record: CallRecord): CostEvent {
     if (attributionKeys.has(key)) attribution[key] = String(value)
     else tags[key] = String(value)
   }
-  const price = priceUsage({
+  const price = pricer({
     provider: record.provider,
     model,
     usage: record.usage,
@@ -49,6 +61,7 @@ export function buildCostEvent(record: CallRecord): CostEvent {
     batch: record.batch,
     status: record.status,
     http_status: record.http_status,
+    free: record.free,
   })
   return {
     schema_version: 1,
@@ -67,7 +80,7 @@ export function buildCostEvent(record: CallRecord): CostEvent {
     user_id: attribution.user_id ?? null,
     session_id: attribution.session_id ?? null,
     environment: attribution.environment ?? null,
-    prompt_id: attribution.prompt_id ?? null,
+    prompt_id: attribution.prompt_id ?? (record.prompt_text ? promptHash(record.prompt_text) : null),
     tags,
     ...record.usage,
     service_tier: record.service_tier,

@@ -11,14 +11,18 @@ export {
   USAGE_FIELDS,
   type Usage,
 } from './cost-event.js'
+export { MissingTagsError, SpendlensError } from './errors.js'
+export type { CustomModelPrice, PriceDiscount, PricingConfig } from './pricing/price-usage.js'
 export { callbackSink } from './sinks/callback-sink.js'
 export { type HttpSinkOptions, httpSink } from './sinks/http-sink.js'
 export type { Sink, SinkStats } from './sinks/sink.js'
 export { type StoreRow, toStoreRow } from './store-row.js'
 export { createTracker, type Tracker, type TrackerOptions } from './tracker.js'
+export type { WrapOptions } from './wrap/wrap-client.js'
 
 import type { Tags } from './cost-event.js'
 import { createTracker, type Tracker, type TrackerOptions } from './tracker.js'
+import type { WrapOptions } from './wrap/wrap-client.js'
 
 let defaultTracker: Tracker | undefined
 
@@ -49,8 +53,8 @@ export function init(options: TrackerOptions = {}): Tracker {
  * Returns `client` (official OpenAI or Anthropic) with the same behaviour and type; every call of a
  * supported method becomes a priced cost event carrying `tags`.
  */
-export function wrap<T extends object>(client: T, tags?: Tags): T {
-  return tracker().wrap(client, tags)
+export function wrap<T extends object>(client: T, tags?: Tags, options?: WrapOptions): T {
+  return tracker().wrap(client, tags, options)
 }
 
 /** Waits until every pending event has been delivered (or given up on). Call it before a serverless handler returns. */

@@ -1,8 +1,10 @@
 import { buildCostEvent, type CallRecord } from './build-cost-event.js'
 import type { CostEvent, Tags } from './cost-event.js'
+import { createPricer, type PricingConfig } from './pricing/price-usage.js'
+import { applyTagPolicy, type TagPolicy } from './required-tags.js'
 import { httpSink } from './sinks/http-sink.js'
 import type { Sink } from './sinks/sink.js'
-import { wrapClient } from './wrap/wrap-client.js'
+import { type WrapOptions, wrapClient } from './wrap/wrap-client.js'
 
 export interface TrackerOptions {
   /** spendlens server URL for the default HTTP sink. Default: $SPENDLENS_ENDPOINT or http://localhost:4600. */
@@ -14,17 +16,35 @@ export interface TrackerOptions {
   tags?: Tags
   /** Called for spendlens' own problems (never thrown into your code). Default: console.warn, once per kind. */
   onWarning?: (message: string) => void
+  /** Tags every call must carry, e.g. `['feature', 'customer_id']`. Default: none. */
+  requiredTags?: string[]
+  /**
+   * A call missing a required tag: `unattributed` (default) records it with that value and warns
+   * once per call site; `throw` raises MissingTagsError at the call site before anything is sent
+   * (recommended in development and tests).
+   */
+  onMissingTags?: TagPolicy['onMissingTags']
+  /**
+   * Derive a `prompt_id` from a hash of the system prompt / instructions when a call has none.
+   * Only the hash is kept, never the text. Default: false.
+   */
+  hashPrompts?: boolean
+  /** Custom prices (models the catalog lacks, negotiated rates) and discounts, applied at call time. */
+  pricing?: PricingConfig
 }
 
 export interface Tracker {
   /** Returns `client` with the same behaviour and type; every supported call becomes a cost event. */
-  wrap<T extends object>(client: T, tags?: Tags): T
+  wrap<T extends object>(client: T, tags?: Tags, options?: WrapOptions): T
   /** Records an observed call. Returns at once; pricing and delivery happen off the caller's path. */
   record(call: CallRecord): void
   /** Prices pending calls and waits until every sink has delivered (or given up on) them. */
   flush(): Promise<void>
   readonly sinks: readonly Sink[]
   readonly defaultTags: Tags
+  readonly hashPrompts: boolean
+  /** The required-tags policy for one call's merged tags (may fill `unattributed` or throw). */
+  applyTagPolicy(tags: Tags): Tags
   warn(message: string): void
 }
 
@@ -50,6 +70,11 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       onWarning: warn,
     }),
   ]
+  const pricer = createPricer(options.pricing)
+  const tagPolicy: TagPolicy = {
+    requiredTags: options.requiredTags ?? [],
+    onMissingTags: options.onMissingTags ?? 'unattributed',
+  }
   let pending: CallRecord[] = []
   let scheduled = false
 
@@ -63,7 +88,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     const events: CostEvent[] = []
     for (const call of calls) {
       try {
-        const event = buildCostEvent(call)
+        const event = buildCostEvent(call, pricer)
         // Only a successful call without a price points at a gap in the catalog; a failed or
         // abandoned call is unpriced because its usage never arrived.
         if (event.pricing_status === 'unpriced' && event.status === 'ok')
@@ -85,8 +110,11 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const tracker: Tracker = {
     sinks,
     defaultTags: options.tags ?? {},
+    hashPrompts: options.hashPrompts ?? false,
     warn,
-    wrap: (client, tags) => wrapClient(client, tracker, tags),
+    applyTagPolicy: (tags) =>
+      tagPolicy.requiredTags.length === 0 ? tags : applyTagPolicy(tags, tagPolicy, warn),
+    wrap: (client, tags, wrapOptions) => wrapClient(client, tracker, tags, wrapOptions),
     record(call) {
       pending.push(call)
       if (!scheduled) {

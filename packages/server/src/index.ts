@@ -4,4 +4,4 @@ export { type BatchItem, type IngestResult, ingestEvents } from './ingest/ingest
 export * from './query/analytics-query.js'
 export { type RunningServer, type StartServerOptions, startServer } from './start-server.js'
 export { openDuckDBStore } from './store/duckdb-store.js'
-export type { AppendResult, Store } from './store/store.js'
+export type { AppendResult, AppendStatus, Store } from './store/store.js'

@@ -207,6 +207,43 @@ describe('a repeated event_id', () => {
   })
 })
 
+describe('a retried logical request under one event_id', () => {
+  it('keeps the version with the latest ts, whatever order the copies arrive in', async () => {
+    // The first attempt failed (no cost), the retry succeeded: 1000 in + 100 out of gpt-4o-mini.
+    const failed = event({
+      event_id: 'idem:k1',
+      ts: '2026-11-20T10:00:00.000Z',
+      status: 'error',
+      http_status: 429,
+    })
+    const retried = event({ event_id: 'idem:k1', ts: '2026-11-20T10:00:02.000Z' })
+    const first = await postEvents(harness.url('/v1/events'), [failed])
+    expect(first.body).toMatchObject({ accepted: 1 })
+    const second = await postEvents(harness.url('/v1/events'), [retried])
+    expect(second.body).toMatchObject({ accepted: 1, duplicates: 0 })
+    const late = await postEvents(harness.url('/v1/events'), [failed])
+    expect(late.body).toMatchObject({ accepted: 0, duplicates: 1 })
+
+    const summary = await getJson(harness.url('/api/summary'))
+    // $0.00021: the retry's cost (0.00015 input + 0.00006 output), counted once.
+    expect(summary.body).toMatchObject({ requests: 1, cost_usd: 0.00021 })
+  })
+
+  it('keeps the latest of several copies inside one batch', async () => {
+    const older = event({ event_id: 'same', ts: '2026-11-20T10:00:00.000Z', input_tokens: 1 })
+    const newer = event({ event_id: 'same', ts: '2026-11-20T10:00:05.000Z', input_tokens: 2000 })
+    const { body } = await postEvents(harness.url('/v1/events'), [older, newer])
+    expect((body.results as { status: string }[]).map((result) => result.status)).toEqual([
+      'duplicate',
+      'accepted',
+    ])
+    expect((await getJson(harness.url('/api/summary'))).body).toMatchObject({
+      requests: 1,
+      input_tokens: 2000,
+    })
+  })
+})
+
 describe('malformed requests', () => {
   it('get a 400 with one error shape and never take the server down', async () => {
     const broken = await fetch(harness.url('/v1/events'), {

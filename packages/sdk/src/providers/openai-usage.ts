@@ -44,3 +44,35 @@ export function convertOpenAIEmbeddingsUsage(usage: unknown): Usage {
   const input = count(field(usage, 'prompt_tokens'))
   return { ...emptyUsage(), input_tokens: input, output_tokens: input === null ? null : 0 }
 }
+
+/**
+ * OpenAI Images (GPT image models) `usage` → Usage: `input_tokens` includes
+ * `input_tokens_details.image_tokens` (priced apart from text input); `output_tokens` are the
+ * generated image's tokens. `images` counts the images returned. DALL·E answers without usage.
+ */
+export function convertOpenAIImagesUsage(usage: unknown, imageCount: number | null): Usage {
+  return {
+    ...emptyUsage(),
+    input_tokens: count(field(usage, 'input_tokens')),
+    input_image_tokens: count(field(usage, 'input_tokens_details', 'image_tokens')),
+    output_tokens: count(field(usage, 'output_tokens')),
+    images: imageCount,
+  }
+}
+
+/**
+ * OpenAI audio transcription `usage` → Usage. Either `{ type: "tokens", input_tokens,
+ * input_token_details: { text_tokens, audio_tokens }, output_tokens }` (note the singular
+ * `input_token_details`; input_tokens includes the audio tokens) or `{ type: "duration", seconds }`
+ * (whisper-1, billed per second of audio).
+ */
+export function convertOpenAITranscriptionUsage(usage: unknown): Usage {
+  if (field(usage, 'type') === 'duration')
+    return { ...emptyUsage(), audio_seconds: count(field(usage, 'seconds')) }
+  return {
+    ...emptyUsage(),
+    input_tokens: count(field(usage, 'input_tokens')),
+    input_audio_tokens: count(field(usage, 'input_token_details', 'audio_tokens')),
+    output_tokens: count(field(usage, 'output_tokens')),
+  }
+}

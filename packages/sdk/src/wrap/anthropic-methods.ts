@@ -19,6 +19,15 @@ const streamUsage = new WeakMap<TrackedCall, Record<string, unknown>>()
  */
 export const anthropicMessages: MethodSpec = {
   operation: 'messages',
+  promptText(body) {
+    const system = body.system
+    if (typeof system === 'string') return system || undefined
+    if (!Array.isArray(system)) return undefined
+    const text = system
+      .map((block) => (typeof field(block, 'text') === 'string' ? field(block, 'text') : ''))
+      .join('\n')
+    return text || undefined
+  },
   readResponse(data, call) {
     const model = field(data, 'model')
     if (typeof model === 'string') call.model = model

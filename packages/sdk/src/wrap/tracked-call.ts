@@ -5,6 +5,14 @@ import type { Tracker } from '../tracker.js'
 /** How one provider method is observed: what to read from its response, chunks and errors. */
 export interface MethodSpec {
   operation: string
+  /** The method always answers with a stream (e.g. Gemini's generateContentStream), whatever the body says. */
+  alwaysStreams?: boolean
+  /** Free by the provider's terms (OpenAI moderations): recorded as a known $0. */
+  free?: boolean
+  /** The system prompt / instructions of a request, for the optional prompt hash. Read, never kept. */
+  promptText?(body: Record<string, unknown>): string | undefined
+  /** Reads billed units that only the request tells (characters of text to speak). */
+  readRequest?(body: Record<string, unknown>, call: TrackedCall): void
   /** May return a changed copy of the request body (never mutates the caller's). */
   prepareBody?(body: Record<string, unknown>, call: TrackedCall): Record<string, unknown>
   /** Reads usage, model and tier from a complete (non-streamed) response. */
@@ -27,6 +35,10 @@ export class TrackedCall {
   http_status: number | null = null
   /** Set by prepareBody when spendlens asked the provider for usage the caller did not request. */
   injectedUsage = false
+  /** From the caller's idempotency key: the same logical request keeps the same event. */
+  event_id: string | undefined
+  /** Hashed into a prompt_id when the event is built, off the caller's path; never stored. */
+  promptText: string | undefined
 
   constructor(
     private readonly tracker: Tracker,
@@ -46,6 +58,9 @@ export class TrackedCall {
     this.recorded = true
     const errorInfo = error === undefined ? undefined : describeError(error)
     const record: CallRecord = {
+      event_id: this.event_id,
+      prompt_text: this.promptText,
+      free: this.spec.free,
       started_at: this.started_at,
       latency_ms: round(performance.now() - this.startedPerf),
       ttft_ms: this.firstChunkPerf === undefined ? null : round(this.firstChunkPerf - this.startedPerf),

@@ -1,62 +1,101 @@
 import { takeCallTags } from '../call-options.js'
 import { currentTags } from '../context.js'
 import type { Tags } from '../cost-event.js'
+import { SpendlensError } from '../errors.js'
 import type { Tracker } from '../tracker.js'
 import { detectClient } from './client-kinds.js'
 import { observeResult } from './observe-result.js'
 import { type MethodSpec, TrackedCall } from './tracked-call.js'
 
+export interface WrapOptions {
+  /**
+   * Who bills this client's calls, when it cannot be told from the client: an OpenAI client pointed
+   * at a gateway or a self-hosted endpoint, say. Default: from the client (and its `baseURL`).
+   */
+  provider?: string
+}
+
+interface Wrapped {
+  client: object
+  tags: Tags
+  options: WrapOptions
+}
+
 /** Proxies made by wrapClient, with what they wrap, so wrapping one again does not count calls twice. */
-const wrapped = new WeakMap<object, { client: object; tags: Tags }>()
+const wrapped = new WeakMap<object, Wrapped>()
+
+type AnyFunction = (...args: unknown[]) => unknown
 
 /**
- * A Proxy over the client that swaps in tracked versions of the supported methods and leaves every
- * other property alone. Functions are called on the real objects (not the proxy) so the clients'
- * private fields keep working.
+ * A Proxy over the client that swaps in tracked versions of the supported methods and leaves the
+ * rest alone.
+ *
+ * - The client's own functions run on the real client (its private `#fields` need the real `this`).
+ * - Functions of the resources on the way to a tracked method (`chat.completions.parse`,
+ *   `messages.stream`, …) run with the resource's proxy as `this`, and a resource's `_client` is the
+ *   client's proxy: the clients' helpers call `this.create` or `this._client.….create` internally,
+ *   so each of their requests is recorded exactly once, by the tracked `create`.
+ * - `withOptions()` returns a wrapped copy.
  */
-export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTags: Tags = {}): T {
+export function wrapClient<T extends object>(
+  client: T,
+  tracker: Tracker,
+  wrapTags: Tags = {},
+  options: WrapOptions = {},
+): T {
   const inner = wrapped.get(client)
   // Wrapping a wrapped client adds tags to the original instead of recording every call twice.
-  if (inner) return wrapClient(inner.client as T, tracker, { ...inner.tags, ...wrapTags })
+  if (inner) {
+    return wrapClient(
+      inner.client as T,
+      tracker,
+      { ...inner.tags, ...wrapTags },
+      { ...inner.options, ...options },
+    )
+  }
   const shape = detectClient(client)
   if (!shape) {
-    tracker.warn(
-      'wrap() was given an object that is not a supported OpenAI or Anthropic client; it is returned untracked',
-    )
+    tracker.warn('wrap() was given an object that is not a supported LLM client; it is returned untracked')
     return client
   }
+  const provider = options.provider ?? shape.provider
   const prefixes = new Set<string>()
   for (const path of Object.keys(shape.methods)) {
     const parts = path.split('.')
     for (let index = 1; index < parts.length; index++) prefixes.add(parts.slice(0, index).join('.'))
   }
   const baseTags = { ...tracker.defaultTags, ...wrapTags }
+  let root: T
 
   function proxy<O extends object>(target: O, path: string): O {
-    const cache = new Map<PropertyKey, unknown>()
-    return new Proxy(target, {
+    const cache = new Map<PropertyKey, { original: unknown; result: unknown }>()
+    const self: O = new Proxy(target, {
       get(object, key) {
         const value: unknown = Reflect.get(object, key, object)
         if (typeof key !== 'string') return value
+        if (key === '_client' && value === client) return root
         const cached = cache.get(key)
-        if (cached !== undefined && (cached as { original?: unknown }).original === value)
-          return (cached as { proxy: unknown }).proxy
+        if (cached && cached.original === value) return cached.result
         const childPath = path ? `${path}.${key}` : key
-        let result: unknown = value
         const spec = shape?.methods[childPath]
-        if (spec && typeof value === 'function')
-          result = trackedMethod(value as (...args: unknown[]) => unknown, object, spec)
+        let result: unknown
+        if (spec && typeof value === 'function') result = trackedMethod(value as AnyFunction, object, spec)
         else if (prefixes.has(childPath) && typeof value === 'object' && value !== null)
           result = proxy(value, childPath)
-        else if (typeof value === 'function' && key !== 'constructor') result = value.bind(object)
+        else if (path === '' && key === 'withOptions' && typeof value === 'function') {
+          result = (...args: unknown[]) =>
+            wrapClient((value as AnyFunction).apply(object, args) as object, tracker, wrapTags, options)
+        } else if (typeof value === 'function' && key !== 'constructor')
+          result = value.bind(path === '' ? object : self)
         else return value
-        cache.set(key, { original: value, proxy: result })
+        cache.set(key, { original: value, result })
         return result
       },
     })
+    return self
   }
 
-  function trackedMethod(original: (...args: unknown[]) => unknown, owner: object, spec: MethodSpec) {
+  function trackedMethod(original: AnyFunction, owner: object, spec: MethodSpec) {
     return function tracked(...args: unknown[]): unknown {
       let call: TrackedCall
       let callArgs = args
@@ -67,22 +106,33 @@ export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTa
           unknown
         >
         const context = currentTags()
-        const tags = context || split.tags ? { ...baseTags, ...context, ...split.tags } : baseTags
+        let tags = context || split.tags ? { ...baseTags, ...context, ...split.tags } : baseTags
+        tags = tracker.applyTagPolicy(tags)
         call = new TrackedCall(
           tracker,
-          shape?.provider ?? 'unknown',
+          provider,
           spec,
           tags,
           typeof body.model === 'string' ? body.model : null,
-          body.stream === true,
+          spec.alwaysStreams === true || body.stream === true,
         )
+        // The clients' own idempotency key names one logical request across the caller's retries.
+        const idempotencyKey = (split.options as { idempotencyKey?: unknown } | undefined)?.idempotencyKey
+        if (typeof idempotencyKey === 'string' && idempotencyKey.length > 0)
+          call.event_id = `idem:${idempotencyKey}`
+        if (tracker.hashPrompts && tags.prompt_id === undefined && spec.promptText)
+          call.promptText = spec.promptText(body)
+        spec.readRequest?.(body, call)
         const preparedBody = spec.prepareBody ? spec.prepareBody(body, call) : body
         if (preparedBody !== body || split.tags) {
           callArgs = [...args]
           if (preparedBody !== body) callArgs[0] = preparedBody
           if (split.tags) callArgs[1] = split.options
         }
-      } catch {
+      } catch (error) {
+        // A policy the app asked for (required tags) fails at the call site; anything else is
+        // spendlens' own problem and the call goes ahead untracked.
+        if (SpendlensError.isInstance(error)) throw error
         return original.apply(owner, args)
       }
       let result: unknown
@@ -100,7 +150,7 @@ export function wrapClient<T extends object>(client: T, tracker: Tracker, wrapTa
     }
   }
 
-  const result = proxy(client, '')
-  wrapped.set(result, { client, tags: wrapTags })
-  return result
+  root = proxy(client, '')
+  wrapped.set(root, { client, tags: wrapTags, options })
+  return root
 }

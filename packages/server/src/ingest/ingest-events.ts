@@ -52,14 +52,12 @@ export async function ingestEvents(store: Store, items: readonly BatchItem[]): P
   })
 
   if (valid.length > 0) {
-    const appended = await store.append(valid)
-    // A repeated id inside the batch: the first occurrence is stored, later ones are duplicates.
-    const inserted = new Set(appended.inserted)
-    for (const index of validIndexes) {
-      const result = results[index] as EventResult
-      if (result.event_id !== null && inserted.has(result.event_id)) inserted.delete(result.event_id)
-      else result.status = 'duplicate'
-    }
+    const { statuses } = await store.append(valid)
+    statuses.forEach((status, position) => {
+      // A newer version of a stored event_id replaces it and counts as accepted.
+      if (status === 'duplicate')
+        (results[validIndexes[position] as number] as EventResult).status = 'duplicate'
+    })
   }
   const tally = (status: EventStatus) => results.filter((result) => result.status === status).length
   return { accepted: tally('accepted'), duplicates: tally('duplicate'), rejected: tally('rejected'), results }

@@ -17,7 +17,7 @@ import type { CostEvent } from 'spendlens'
 import { type StoreRow, toStoreRow } from 'spendlens/internal'
 import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
 import { compileDuckDB, NANO_METRICS } from '../query/compile-query.js'
-import type { AppendResult, Store } from './store.js'
+import type { AppendStatus, Store } from './store.js'
 
 /** The events table's columns in append order, each with its chunk type. Names are StoreRow's. */
 const COLUMNS: [name: keyof StoreRow, chunkType: DuckDBType][] = [
@@ -125,6 +125,9 @@ export async function openDuckDBStore(path: string): Promise<Store> {
   const exclusive = createMutex()
   const chunkTypes = COLUMNS.map(([, type]) => type)
   const columnList = COLUMNS.map(([name]) => name).join(', ')
+  const updateList = COLUMNS.filter(([name]) => name !== 'event_id')
+    .map(([name]) => `${name} = s.${name}`)
+    .join(', ')
 
   async function read<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const connection = await instance.connect()
@@ -141,17 +144,17 @@ export async function openDuckDBStore(path: string): Promise<Store> {
 
     append(events) {
       return exclusive(async () => {
-        const result: AppendResult = { inserted: [], duplicates: [] }
-        const seen = new Set<string>()
-        const fresh: CostEvent[] = []
-        for (const event of events) {
-          if (seen.has(event.event_id)) result.duplicates.push(event.event_id)
-          else {
-            seen.add(event.event_id)
-            fresh.push(event)
+        const statuses: AppendStatus[] = events.map(() => 'duplicate')
+        // Within the batch, the latest ts of each event_id is the candidate (the first of equals).
+        const candidate = new Map<string, number>()
+        events.forEach((event, index) => {
+          const current = candidate.get(event.event_id)
+          if (current === undefined || Date.parse(event.ts) > Date.parse((events[current] as CostEvent).ts)) {
+            candidate.set(event.event_id, index)
           }
-        }
-        if (fresh.length === 0) return result
+        })
+        const fresh = [...candidate.values()].map((index) => events[index] as CostEvent)
+        if (fresh.length === 0) return { statuses }
         await writer.run('DELETE FROM staging')
         const appender = await writer.createAppender('staging')
         for (let start = 0; start < fresh.length; start += 2048) {
@@ -168,15 +171,30 @@ export async function openDuckDBStore(path: string): Promise<Store> {
         }
         appender.closeSync()
         const existing = await writer.runAndReadAll(
-          'SELECT s.event_id FROM staging s JOIN events e ON e.event_id = s.event_id',
+          'SELECT s.event_id, s.ts > e.ts AS newer FROM staging s JOIN events e ON e.event_id = s.event_id',
         )
-        const already = new Set(existing.getColumns()[0] as string[] | undefined)
-        await writer.run(
-          `INSERT INTO events (${columnList}) SELECT ${columnList} FROM staging WHERE event_id NOT IN (SELECT event_id FROM events)`,
-        )
-        for (const event of fresh)
-          (already.has(event.event_id) ? result.duplicates : result.inserted).push(event.event_id)
-        return result
+        const stored = new Map<string, boolean>()
+        for (const row of existing.getRowObjects()) stored.set(String(row.event_id), row.newer === true)
+        await writer.run('BEGIN TRANSACTION')
+        try {
+          if ([...stored.values()].some(Boolean)) {
+            await writer.run(
+              `UPDATE events SET ${updateList} FROM staging s WHERE events.event_id = s.event_id AND s.ts > events.ts`,
+            )
+          }
+          await writer.run(
+            `INSERT INTO events (${columnList}) SELECT ${columnList} FROM staging WHERE event_id NOT IN (SELECT event_id FROM events)`,
+          )
+          await writer.run('COMMIT')
+        } catch (error) {
+          await writer.run('ROLLBACK')
+          throw error
+        }
+        for (const [eventId, index] of candidate) {
+          const newer = stored.get(eventId)
+          statuses[index] = newer === undefined ? 'inserted' : newer ? 'replaced' : 'duplicate'
+        }
+        return { statuses }
       })
     },
 
