@@ -24,6 +24,9 @@ export function convertAnthropicUsage(usage: unknown): Usage {
     cache_write_tokens: cacheWrite,
     cache_write_1h_tokens: count(field(usage, 'cache_creation', 'ephemeral_1h_input_tokens')),
     output_tokens: count(field(usage, 'output_tokens')),
+    // Extended thinking is billed as output and included in output_tokens; where the API breaks
+    // it out, it is recorded as the reasoning subset, never added.
+    reasoning_tokens: count(field(usage, 'output_tokens_details', 'thinking_tokens')),
     web_search_requests: count(field(usage, 'server_tool_use', 'web_search_requests')),
   }
 }
