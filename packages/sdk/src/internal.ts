@@ -3,6 +3,7 @@ export { buildCostEvent, type CallRecord } from './build-cost-event.js'
 export { emptyUsage } from './cost-event.js'
 export { priceUsage, roundToNanos } from './pricing/price-usage.js'
 export { convertAnthropicUsage } from './providers/anthropic-usage.js'
+export { convertGoogleUsage } from './providers/google-usage.js'
 export {
   convertOpenAIChatUsage,
   convertOpenAIEmbeddingsUsage,

@@ -1,4 +1,5 @@
 import { ANTHROPIC_METHODS } from './anthropic-methods.js'
+import { GOOGLE_METHODS } from './google-methods.js'
 import { OPENAI_METHODS, providerFromBaseURL } from './openai-methods.js'
 import type { MethodSpec } from './tracked-call.js'
 
@@ -27,6 +28,11 @@ const CLIENT_KINDS: ((client: object) => ClientShape | undefined)[] = [
   (client) =>
     hasMethod(client, 'messages', 'create')
       ? { provider: 'anthropic', methods: ANTHROPIC_METHODS }
+      : undefined,
+  // @google/genai's GoogleGenAI (Gemini API or Vertex AI: the catalog prices both as `google`).
+  (client) =>
+    hasMethod(client, 'models', 'generateContent')
+      ? { provider: 'google', methods: GOOGLE_METHODS }
       : undefined,
 ]
 

@@ -1,0 +1,99 @@
+import { emptyUsage, type Usage } from '../cost-event.js'
+import { convertAnthropicUsage } from '../providers/anthropic-usage.js'
+import { count, field, sumKnown } from '../providers/count.js'
+import { convertGoogleUsage } from '../providers/google-usage.js'
+import { convertOpenAIChatUsage, convertOpenAIResponsesUsage } from '../providers/openai-usage.js'
+
+/** The provider families whose raw usage spendlens has its own converter for. */
+export type ModelFamily = 'openai' | 'anthropic' | 'google' | 'other'
+
+/** The provider's own usage object, where the AI SDK passes it on. */
+function rawUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown): unknown {
+  const raw = field(usage, 'raw') // ai v6 (LanguageModelV3Usage.raw)
+  if (raw && typeof raw === 'object') return raw
+  // ai v5 and v6 alike put it in the provider metadata for these two.
+  if (family === 'anthropic') return field(providerMetadata, 'anthropic', 'usage')
+  if (family === 'google') return field(providerMetadata, 'google', 'usageMetadata')
+  return undefined
+}
+
+function fromRawUsage(family: ModelFamily, raw: unknown): Usage | undefined {
+  if (!raw || typeof raw !== 'object') return undefined
+  if (family === 'google' && 'promptTokenCount' in raw) return convertGoogleUsage(raw)
+  if (family === 'anthropic' && 'input_tokens' in raw) return convertAnthropicUsage(raw)
+  if (family === 'openai' && 'prompt_tokens' in raw) return convertOpenAIChatUsage(raw)
+  if (family === 'openai' && 'input_tokens' in raw) return convertOpenAIResponsesUsage(raw)
+  return undefined
+}
+
+/** ai v6 `{ inputTokens: { total, noCache, cacheRead, cacheWrite }, outputTokens: { total, text, reasoning } }`. */
+function fromV3Usage(usage: unknown): Usage {
+  const cacheRead = count(field(usage, 'inputTokens', 'cacheRead'))
+  const cacheWrite = count(field(usage, 'inputTokens', 'cacheWrite'))
+  const input =
+    count(field(usage, 'inputTokens', 'total')) ??
+    sumKnown(count(field(usage, 'inputTokens', 'noCache')), cacheRead, cacheWrite)
+  const reasoning = count(field(usage, 'outputTokens', 'reasoning'))
+  const output =
+    count(field(usage, 'outputTokens', 'total')) ??
+    sumKnown(count(field(usage, 'outputTokens', 'text')), reasoning)
+  return {
+    ...emptyUsage(),
+    input_tokens: input,
+    cache_read_tokens: cacheRead,
+    cache_write_tokens: cacheWrite,
+    output_tokens: output,
+    reasoning_tokens: reasoning,
+  }
+}
+
+/** ai v5 flat `{ inputTokens, outputTokens, totalTokens, reasoningTokens?, cachedInputTokens? }`, per provider. */
+function fromV2Usage(family: ModelFamily, usage: unknown, providerMetadata: unknown): Usage {
+  const input = count(field(usage, 'inputTokens'))
+  const cacheRead = count(field(usage, 'cachedInputTokens'))
+  const output = count(field(usage, 'outputTokens'))
+  const reasoning = count(field(usage, 'reasoningTokens'))
+  const result: Usage = {
+    ...emptyUsage(),
+    input_tokens: input,
+    cache_read_tokens: cacheRead,
+    output_tokens: output,
+    reasoning_tokens: reasoning,
+  }
+  if (family === 'anthropic') {
+    // @ai-sdk/anthropic v2 passes Anthropic's input_tokens, which leave out cache reads and writes.
+    const cacheWrite = count(field(providerMetadata, 'anthropic', 'cacheCreationInputTokens'))
+    result.input_tokens = input === null ? null : sumKnown(input, cacheRead, cacheWrite)
+    result.cache_write_tokens = cacheWrite
+  }
+  if (family === 'google') {
+    // @ai-sdk/google v2 passes candidatesTokenCount as outputTokens: thoughts are outside it.
+    result.output_tokens = output === null ? null : sumKnown(output, reasoning)
+  }
+  return result
+}
+
+/**
+ * The usage an AI SDK language model reports (the provider-level usage a middleware sees) → Usage.
+ *
+ * Counting rules:
+ * - Where the provider's own usage object is passed on (ai v6 `usage.raw`; `providerMetadata.anthropic
+ *   .usage` and `providerMetadata.google.usageMetadata` in v5 and v6), it goes through the same
+ *   converter as a wrapped client, so both paths count alike, with 1-hour cache writes, web searches
+ *   and Gemini's tool-use prompt tokens that the AI SDK's summary drops.
+ * - ai v6 summary: `inputTokens.total` includes cache reads and writes; `outputTokens.total`
+ *   includes reasoning. Taken as they are.
+ * - ai v5 summary means different things per provider: OpenAI's inputTokens include the cached
+ *   tokens and outputTokens the reasoning; Anthropic's inputTokens EXCLUDE cache reads
+ *   (`cachedInputTokens`) and writes (`providerMetadata.anthropic.cacheCreationInputTokens`), which
+ *   are added; Google's outputTokens EXCLUDE the thoughts (`reasoningTokens`), which are added.
+ */
+export function convertAiSdkUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown): Usage {
+  const fromRaw = fromRawUsage(family, rawUsage(family, usage, providerMetadata))
+  if (fromRaw) return fromRaw
+  if (!usage || typeof usage !== 'object') return emptyUsage()
+  const inputTokens = field(usage, 'inputTokens')
+  return typeof inputTokens === 'object' && inputTokens !== null
+    ? fromV3Usage(usage)
+    : fromV2Usage(family, usage, providerMetadata)
+}

@@ -1,0 +1,275 @@
+import { currentTags } from '../context.js'
+import type { Tags } from '../cost-event.js'
+import { SpendlensError } from '../errors.js'
+import { field } from '../providers/count.js'
+import type { Tracker } from '../tracker.js'
+import { type MethodSpec, TrackedCall } from '../wrap/tracked-call.js'
+import { convertAiSdkUsage, type ModelFamily } from './ai-sdk-usage.js'
+
+export interface SpendlensMiddlewareOptions {
+  /** The tracker that records the calls. Default: the one `init()` configures, as for `wrap()`. */
+  tracker?: Tracker
+  /** Tags on every call made through this middleware. `withTags()` context wins over them. */
+  tags?: Tags
+}
+
+/** What the middleware reads of an AI SDK language model: the same in LanguageModelV2 (ai v5) and V3 (ai v6). */
+interface LanguageModelInfo {
+  readonly provider: string
+  readonly modelId: string
+}
+
+/**
+ * A language model middleware that `wrapLanguageModel` of both `ai` v5 and v6 accept: v6 checks the
+ * `specificationVersion: 'v3'` that v5 ignores, and both call `wrapGenerate` / `wrapStream` with
+ * the same arguments. The result and the stream go back to the AI SDK unchanged.
+ */
+export interface SpendlensMiddleware {
+  readonly specificationVersion: 'v3'
+  wrapGenerate<Result extends object>(options: WrapGenerateOptions<Result>): Promise<Result>
+  wrapStream<Result extends StreamResult>(options: WrapStreamOptions<Result>): Promise<Result>
+}
+
+interface StreamResult {
+  stream: ReadableStream<unknown>
+}
+
+interface WrapGenerateOptions<Result> {
+  doGenerate: () => PromiseLike<Result>
+  params: unknown
+  model: LanguageModelInfo
+}
+
+interface WrapStreamOptions<Result> {
+  doStream: () => PromiseLike<Result>
+  params: unknown
+  model: LanguageModelInfo
+}
+
+/** Provider prefixes of the AI SDK (`xai.chat`) that the price catalog names otherwise. */
+const CATALOG_PROVIDER_IDS: Record<string, string> = {
+  xai: 'x-ai',
+  'amazon-bedrock': 'aws',
+  togetherai: 'together',
+  vertex: 'google',
+}
+
+const OPERATIONS = new Set(['chat', 'responses', 'messages', 'completion'])
+
+/**
+ * Who bills a model, from its `provider` (`openai.chat`, `openai.responses`, `anthropic.messages`,
+ * `google.generative-ai`, `google.vertex.chat`, `vertex.anthropic.messages`, `groq.chat`, …).
+ */
+export function describeModelProvider(modelProvider: string): {
+  provider: string
+  family: ModelFamily
+  operation: string
+} {
+  const parts = modelProvider.toLowerCase().split('.')
+  const prefix = parts[0] ?? modelProvider
+  const provider = CATALOG_PROVIDER_IDS[prefix] ?? prefix
+  const family: ModelFamily = parts.includes('anthropic')
+    ? 'anthropic'
+    : prefix === 'google'
+      ? 'google'
+      : prefix === 'openai' || prefix === 'azure'
+        ? 'openai'
+        : 'other'
+  const last = parts.at(-1) ?? ''
+  const operation = family === 'google' ? 'generate_content' : OPERATIONS.has(last) ? last : 'chat'
+  return { provider, family, operation }
+}
+
+const specs = new Map<string, MethodSpec>()
+
+/** TrackedCall wants a method spec; the middleware reads results itself, so only the operation is used. */
+function specFor(operation: string): MethodSpec {
+  let spec = specs.get(operation)
+  if (!spec) {
+    spec = { operation, readResponse() {} }
+    specs.set(operation, spec)
+  }
+  return spec
+}
+
+/** The system prompt of a call, for the optional prompt hash (`hashPrompts`). Read, never kept. */
+function systemText(params: unknown): string | undefined {
+  const prompt = field(params, 'prompt')
+  if (!Array.isArray(prompt)) return undefined
+  const parts = prompt
+    .filter((message) => field(message, 'role') === 'system' && typeof field(message, 'content') === 'string')
+    .map((message) => field(message, 'content') as string)
+  return parts.length > 0 ? parts.join('\n') : undefined
+}
+
+/** Request id (OpenAI `x-request-id`, Anthropic `request-id` headers) and model of a response. */
+function readResponseInfo(response: unknown, family: ModelFamily, call: TrackedCall) {
+  const headers = field(response, 'headers')
+  const requestId = field(headers, 'x-request-id') ?? field(headers, 'request-id')
+  if (typeof requestId === 'string') call.provider_request_id = requestId
+  // Gemini sends no request id header; its responseId names the response (ai v6 puts it in `id`).
+  if (family === 'google' && call.provider_request_id === null) {
+    const responseId = field(response, 'id') ?? field(response, 'body', 'responseId')
+    if (typeof responseId === 'string') call.provider_request_id = responseId
+  }
+  const modelId = field(response, 'modelId') ?? field(response, 'body', 'modelVersion')
+  if (typeof modelId === 'string' && modelId) call.model = modelId
+}
+
+/** The AI SDK's APICallError carries `statusCode` and `responseHeaders`; the call is recorded with them. */
+function readError(error: unknown, family: ModelFamily, call: TrackedCall) {
+  const status = field(error, 'statusCode')
+  if (typeof status === 'number') call.http_status = status
+  readResponseInfo({ headers: field(error, 'responseHeaders') }, family, call)
+}
+
+function safely(action: () => void) {
+  try {
+    action()
+  } catch {
+    // spendlens' own failure never reaches the AI SDK
+  }
+}
+
+/**
+ * Builds the middleware over a tracker resolved at each call (so `init()` may come later). Public
+ * entry point: `spendlensMiddleware()` in index.ts.
+ */
+export function createSpendlensMiddleware(
+  resolveTracker: () => Tracker,
+  middlewareTags: Tags = {},
+): SpendlensMiddleware {
+  function startCall(model: LanguageModelInfo, params: unknown, streamed: boolean) {
+    try {
+      const tracker = resolveTracker()
+      const { provider, family, operation } = describeModelProvider(String(model.provider))
+      const context = currentTags()
+      const tags = tracker.applyTagPolicy({ ...tracker.defaultTags, ...middlewareTags, ...context })
+      const modelId = typeof model.modelId === 'string' ? model.modelId : null
+      const call = new TrackedCall(tracker, provider, specFor(operation), tags, modelId, streamed)
+      call.model = modelId
+      if (tracker.hashPrompts && tags.prompt_id === undefined) call.promptText = systemText(params)
+      return { call, family }
+    } catch (error) {
+      // A policy the app asked for (required tags) fails at the call site, as with wrap().
+      if (SpendlensError.isInstance(error)) throw error
+      return undefined
+    }
+  }
+
+  return {
+    specificationVersion: 'v3',
+
+    async wrapGenerate<Result extends object>({
+      doGenerate,
+      params,
+      model,
+    }: WrapGenerateOptions<Result>): Promise<Result> {
+      const started = startCall(model, params, false)
+      if (!started) return doGenerate()
+      const { call, family } = started
+      let result: Result
+      try {
+        result = await doGenerate()
+      } catch (error) {
+        safely(() => readError(error, family, call))
+        safely(() => call.finish('error', error))
+        throw error
+      }
+      safely(() => {
+        // The AI SDK throws APICallError for any other status, so a result means HTTP 200.
+        call.http_status = 200
+        readResponseInfo(field(result, 'response'), family, call)
+        call.usage = convertAiSdkUsage(family, field(result, 'usage'), field(result, 'providerMetadata'))
+      })
+      safely(() => call.finish('ok'))
+      return result
+    },
+
+    async wrapStream<Result extends StreamResult>({
+      doStream,
+      params,
+      model,
+    }: WrapStreamOptions<Result>): Promise<Result> {
+      const started = startCall(model, params, true)
+      if (!started) return doStream()
+      const { call, family } = started
+      let result: Result
+      try {
+        result = await doStream()
+      } catch (error) {
+        safely(() => readError(error, family, call))
+        safely(() => call.finish('error', error))
+        throw error
+      }
+      let stream: ReadableStream<unknown>
+      try {
+        call.http_status = 200
+        readResponseInfo(field(result, 'response'), family, call)
+        stream = observeParts(result.stream, family, call)
+      } catch {
+        safely(() => call.finish('ok'))
+        return result
+      }
+      return { ...result, stream }
+    },
+  }
+}
+
+/**
+ * The model's stream as the AI SDK would have read it, part for part. Usage arrives on the `finish`
+ * part; a stream that errors, carries an `error` part, or ends without `finish` stopped short of the
+ * provider's final count; one the AI SDK cancels (the caller stopped reading, an abort) is `cancelled`.
+ */
+function observeParts(source: ReadableStream<unknown>, family: ModelFamily, call: TrackedCall) {
+  const reader = source.getReader()
+  let finished = false
+  let streamError: unknown
+  const read = (part: unknown) => {
+    const type = field(part, 'type')
+    if (type !== 'stream-start') call.markChunk()
+    if (type === 'response-metadata') {
+      const modelId = field(part, 'modelId')
+      if (typeof modelId === 'string' && modelId) call.model = modelId
+      const id = field(part, 'id')
+      if (family === 'google' && call.provider_request_id === null && typeof id === 'string')
+        call.provider_request_id = id
+    } else if (type === 'finish') {
+      finished = true
+      call.usage = convertAiSdkUsage(family, field(part, 'usage'), field(part, 'providerMetadata'))
+    } else if (type === 'error') {
+      streamError ??= field(part, 'error') ?? new Error('error part in the model stream')
+    }
+  }
+  return new ReadableStream<unknown>(
+    {
+      async pull(controller) {
+        let step: ReadableStreamReadResult<unknown>
+        try {
+          step = await reader.read()
+        } catch (error) {
+          safely(() => call.finish('error', error))
+          controller.error(error)
+          return
+        }
+        if (step.done) {
+          safely(() => {
+            if (streamError !== undefined) {
+              readError(streamError, family, call)
+              call.finish('error', streamError)
+            } else call.finish(finished ? 'ok' : 'error')
+          })
+          controller.close()
+          return
+        }
+        safely(() => read(step.value))
+        controller.enqueue(step.value)
+      },
+      cancel(reason) {
+        safely(() => call.finish('cancelled'))
+        return reader.cancel(reason)
+      },
+    },
+    { highWaterMark: 0 },
+  )
+}

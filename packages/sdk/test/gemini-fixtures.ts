@@ -1,0 +1,175 @@
+/**
+ * Recorded-style Gemini API (generativelanguage v1beta) response bodies the fake Gemini serves, keyed
+ * by the model the request path names. Shapes follow what the API puts on the wire: counts that are 0
+ * are left out (proto3 JSON), `modelVersion` names the model that answered, `responseId` the response.
+ * Only ids, text and counts are invented. The hand-checked costs live in the tests that use them.
+ */
+import type { JsonObject } from './fixtures.js'
+
+export interface GeminiFixture {
+  response: JsonObject
+  /** The SSE chunks of `:streamGenerateContent?alt=sse`; each usageMetadata is the running total. */
+  chunks: JsonObject[]
+}
+
+function textCandidate(text: string, finishReason?: string): JsonObject {
+  return {
+    content: { parts: [{ text }], role: 'model' },
+    ...(finishReason ? { finishReason } : {}),
+    index: 0,
+  }
+}
+
+/**
+ * gemini-2.5-flash thinking over a cached document: promptTokenCount 12,000 of which
+ * cachedContentTokenCount 8,000; candidatesTokenCount 350; thoughtsTokenCount 1,200 (NOT part of the
+ * candidates); totalTokenCount 13,550 = 12,000 + 350 + 1,200.
+ */
+const flashUsage: JsonObject = {
+  promptTokenCount: 12000,
+  candidatesTokenCount: 350,
+  totalTokenCount: 13550,
+  cachedContentTokenCount: 8000,
+  promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12000 }],
+  cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 8000 }],
+  thoughtsTokenCount: 1200,
+}
+
+const flashText = 'The contract renews automatically on 1 March unless cancelled 30 days before.'
+
+const flashResponse: JsonObject = {
+  candidates: [textCandidate(flashText, 'STOP')],
+  usageMetadata: flashUsage,
+  modelVersion: 'gemini-2.5-flash',
+  responseId: 'mFvUaOOvNrCtz7IP0ZPa6Ao',
+}
+
+/** The same answer streamed: the thinking happens before the first chunk, so its count is there from the start. */
+const flashChunks: JsonObject[] = [
+  {
+    candidates: [textCandidate('The contract renews automatically')],
+    usageMetadata: {
+      promptTokenCount: 12000,
+      candidatesTokenCount: 120,
+      totalTokenCount: 13320,
+      cachedContentTokenCount: 8000,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12000 }],
+      cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 8000 }],
+      thoughtsTokenCount: 1200,
+    },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'nFvUaKGXC8Ktz7IPm_7ZgQk',
+  },
+  {
+    candidates: [textCandidate(' on 1 March unless cancelled')],
+    usageMetadata: {
+      promptTokenCount: 12000,
+      candidatesTokenCount: 260,
+      totalTokenCount: 13460,
+      cachedContentTokenCount: 8000,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12000 }],
+      cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 8000 }],
+      thoughtsTokenCount: 1200,
+    },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'nFvUaKGXC8Ktz7IPm_7ZgQk',
+  },
+  {
+    candidates: [textCandidate(' 30 days before.', 'STOP')],
+    usageMetadata: flashUsage,
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'nFvUaKGXC8Ktz7IPm_7ZgQk',
+  },
+]
+
+/**
+ * gemini-2.5-pro over a 250,000-token prompt (above the 200K long-context threshold), 100,000 of them
+ * read from the cache; 800 candidate tokens and 1,200 thought tokens.
+ */
+const proLongResponse: JsonObject = {
+  candidates: [textCandidate('Clause 14.2 conflicts with the indemnity in schedule 3.', 'STOP')],
+  usageMetadata: {
+    promptTokenCount: 250000,
+    candidatesTokenCount: 800,
+    totalTokenCount: 252000,
+    cachedContentTokenCount: 100000,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: 250000 }],
+    cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 100000 }],
+    thoughtsTokenCount: 1200,
+  },
+  modelVersion: 'gemini-2.5-pro',
+  responseId: 'oFvUaJy1JtSiz7IPsJ3HyQ0',
+}
+
+/**
+ * gemini-2.0-flash grounded with Google Search: promptTokenCount 500; toolUsePromptTokenCount 1,500
+ * (the search results fed back to the model, NOT part of the prompt count); candidatesTokenCount 200.
+ */
+const groundedResponse: JsonObject = {
+  candidates: [
+    {
+      ...textCandidate('Euro 2024 was won by Spain.', 'STOP'),
+      groundingMetadata: {
+        webSearchQueries: ['euro 2024 winner'],
+        searchEntryPoint: { renderedContent: '<div class="container">…</div>' },
+      },
+    },
+  ],
+  usageMetadata: {
+    promptTokenCount: 500,
+    candidatesTokenCount: 200,
+    totalTokenCount: 2200,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: 500 }],
+    toolUsePromptTokenCount: 1500,
+    toolUsePromptTokensDetails: [{ modality: 'TEXT', tokenCount: 1500 }],
+  },
+  modelVersion: 'gemini-2.0-flash',
+  responseId: 'pFvUaPLqE4eoz7IP5eDT4Ak',
+}
+
+/** A model no price catalog knows. */
+const unknownResponse: JsonObject = {
+  candidates: [textCandidate('Hello.', 'STOP')],
+  usageMetadata: {
+    promptTokenCount: 100,
+    candidatesTokenCount: 20,
+    totalTokenCount: 120,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: 100 }],
+  },
+  modelVersion: 'gemini-acme-experimental',
+  responseId: 'qFvUaM3kAZGvz7IPtYyP6Q4',
+}
+
+function asChunks(response: JsonObject): JsonObject[] {
+  return [response]
+}
+
+export const GEMINI_FIXTURES: Record<string, GeminiFixture> = {
+  'gemini-2.5-flash': { response: flashResponse, chunks: flashChunks },
+  'gemini-2.5-pro': { response: proLongResponse, chunks: asChunks(proLongResponse) },
+  'gemini-2.0-flash': { response: groundedResponse, chunks: asChunks(groundedResponse) },
+  'gemini-acme-experimental': { response: unknownResponse, chunks: asChunks(unknownResponse) },
+}
+
+/** The API's JSON error body, e.g. `{ error: { code: 429, message, status: 'RESOURCE_EXHAUSTED' } }`. */
+export function geminiErrorBody(code: number): JsonObject {
+  const status =
+    code === 429
+      ? 'RESOURCE_EXHAUSTED'
+      : code === 404
+        ? 'NOT_FOUND'
+        : code === 400
+          ? 'INVALID_ARGUMENT'
+          : code === 503
+            ? 'UNAVAILABLE'
+            : 'INTERNAL'
+  const message =
+    code === 429
+      ? 'You exceeded your current quota, please check your plan and billing details.'
+      : code === 404
+        ? 'models/unknown is not found for API version v1beta, or is not supported for generateContent.'
+        : code === 503
+          ? 'The model is overloaded. Please try again later.'
+          : 'An internal error has occurred.'
+  return { error: { code, message, status } }
+}
