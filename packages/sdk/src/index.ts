@@ -1,3 +1,4 @@
+export type { SpendlensMiddleware, SpendlensMiddlewareOptions } from './ai-sdk/spendlens-middleware.js'
 export { tagCall } from './call-options.js'
 export { currentTags, withTags } from './context.js'
 export {
@@ -14,12 +15,20 @@ export {
 export { MissingTagsError, SpendlensError } from './errors.js'
 export type { CustomModelPrice, PriceDiscount, PricingConfig } from './pricing/price-usage.js'
 export { callbackSink } from './sinks/callback-sink.js'
+export type { SpoolOptions } from './sinks/disk-spool.js'
+export { type FileSinkOptions, fileSink } from './sinks/file-sink.js'
 export { type HttpSinkOptions, httpSink } from './sinks/http-sink.js'
 export type { Sink, SinkStats } from './sinks/sink.js'
+export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout-sink.js'
 export { type StoreRow, toStoreRow } from './store-row.js'
 export { createTracker, type Tracker, type TrackerOptions } from './tracker.js'
 export type { WrapOptions } from './wrap/wrap-client.js'
 
+import {
+  createSpendlensMiddleware,
+  type SpendlensMiddleware,
+  type SpendlensMiddlewareOptions,
+} from './ai-sdk/spendlens-middleware.js'
 import type { Tags } from './cost-event.js'
 import { createTracker, type Tracker, type TrackerOptions } from './tracker.js'
 import type { WrapOptions } from './wrap/wrap-client.js'
@@ -27,34 +36,36 @@ import type { WrapOptions } from './wrap/wrap-client.js'
 let defaultTracker: Tracker | undefined
 
 function tracker(): Tracker {
-  if (!defaultTracker) {
-    defaultTracker = createTracker()
-    flushOnExit(defaultTracker)
-  }
+  // Like every tracker, it is flushed on beforeExit, exit, SIGTERM and SIGINT (flush-on-exit.ts).
+  defaultTracker ??= createTracker()
   return defaultTracker
-}
-
-// `beforeExit` fires when the event loop is empty: the flush's own requests then keep the process
-// alive just long enough to deliver. A process ended by process.exit() or a signal skips it.
-function flushOnExit(target: Tracker) {
-  process.once('beforeExit', () => {
-    target.flush().catch(() => undefined)
-  })
 }
 
 /** Configures the default tracker used by {@link wrap} and {@link flush}. Call once at start-up. */
 export function init(options: TrackerOptions = {}): Tracker {
   defaultTracker = createTracker(options)
-  flushOnExit(defaultTracker)
   return defaultTracker
 }
 
 /**
- * Returns `client` (official OpenAI or Anthropic) with the same behaviour and type; every call of a
- * supported method becomes a priced cost event carrying `tags`.
+ * Returns `client` (official OpenAI, Anthropic or Google GenAI) with the same behaviour and type;
+ * every call of a supported method becomes a priced cost event carrying `tags`.
  */
 export function wrap<T extends object>(client: T, tags?: Tags, options?: WrapOptions): T {
   return tracker().wrap(client, tags, options)
+}
+
+/**
+ * Vercel AI SDK middleware (`ai` v5 and v6): every model call, each step of a multi-step
+ * `generateText` / `streamText` included, becomes a priced cost event.
+ *
+ *   const model = wrapLanguageModel({
+ *     model: openai('gpt-4o-mini'),
+ *     middleware: spendlensMiddleware({ tags: { feature: 'chat' } }),
+ *   })
+ */
+export function spendlensMiddleware(options: SpendlensMiddlewareOptions = {}): SpendlensMiddleware {
+  return createSpendlensMiddleware(() => options.tracker ?? tracker(), options.tags)
 }
 
 /** Waits until every pending event has been delivered (or given up on). Call it before a serverless handler returns. */

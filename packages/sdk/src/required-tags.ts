@@ -37,7 +37,9 @@ export function applyTagPolicy(tags: Tags, policy: TagPolicy, warnOnce: (message
   let missing: string[] | undefined
   for (const key of policy.requiredTags) {
     const value = tags[key]
-    if (value === undefined || value === null || value === '') (missing ??= []).push(key)
+    if (value !== undefined && value !== null && value !== '') continue
+    missing = missing ?? []
+    missing.push(key)
   }
   if (!missing) return tags
   if (policy.onMissingTags === 'throw') throw new MissingTagsError(missing)

@@ -1,7 +1,9 @@
 import { buildCostEvent, type CallRecord } from './build-cost-event.js'
 import type { CostEvent, Tags } from './cost-event.js'
+import { flushOnExit } from './flush-on-exit.js'
 import { createPricer, type PricingConfig } from './pricing/price-usage.js'
 import { applyTagPolicy, type TagPolicy } from './required-tags.js'
+import type { SpoolOptions } from './sinks/disk-spool.js'
 import { httpSink } from './sinks/http-sink.js'
 import type { Sink } from './sinks/sink.js'
 import { type WrapOptions, wrapClient } from './wrap/wrap-client.js'
@@ -12,6 +14,8 @@ export interface TrackerOptions {
   apiKey?: string
   /** Replaces the default HTTP sink. Events go to every sink given. */
   sinks?: Sink[]
+  /** The default HTTP sink's disk spool (folder, size limit), or `false` for none. See docs/sdk.md. */
+  spool?: SpoolOptions | false
   /** Tags on every event of this tracker (e.g. `{ environment: 'production' }`). Lowest precedence. */
   tags?: Tags
   /** Called for spendlens' own problems (never thrown into your code). Default: console.warn, once per kind. */
@@ -40,6 +44,8 @@ export interface Tracker {
   record(call: CallRecord): void
   /** Prices pending calls and waits until every sink has delivered (or given up on) them. */
   flush(): Promise<void>
+  /** Prices pending calls and makes them durable synchronously (disk spool, file): for exit and signal handlers. */
+  flushSync(): void
   readonly sinks: readonly Sink[]
   readonly defaultTags: Tags
   readonly hashPrompts: boolean
@@ -67,6 +73,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     httpSink({
       endpoint: options.endpoint ?? process.env.SPENDLENS_ENDPOINT ?? 'http://localhost:4600',
       apiKey: options.apiKey ?? process.env.SPENDLENS_API_KEY,
+      spool: options.spool,
       onWarning: warn,
     }),
   ]
@@ -126,6 +133,18 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       drain()
       await Promise.all(sinks.map((sink) => sink.flush().catch(() => undefined)))
     },
+    flushSync() {
+      drain()
+      for (const sink of sinks) {
+        try {
+          sink.flushSync?.()
+        } catch (error) {
+          warn(`a sink failed: ${String(error)}`)
+        }
+      }
+    },
   }
+  // Every tracker is flushed on beforeExit, exit, SIGTERM and SIGINT (see flush-on-exit.ts).
+  flushOnExit(tracker)
   return tracker
 }

@@ -3,12 +3,12 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COST_VECTORS } from './cost-vectors.js'
 import { onlyEvent, recordingTracker } from './harness.js'
-import { startVectorProvider, type VectorProvider } from './vector-provider.js'
+import { type ScriptedProvider, startScriptedProvider } from './scripted-provider.js'
 
-let provider: VectorProvider
+let provider: ScriptedProvider
 
 beforeAll(async () => {
-  provider = await startVectorProvider()
+  provider = await startScriptedProvider()
 })
 afterAll(() => provider.close())
 
@@ -20,7 +20,7 @@ describe('cost vectors through the official clients over HTTP', () => {
   for (const vector of COST_VECTORS) {
     it(vector.name, async () => {
       const { tracker, events } = recordingTracker()
-      provider.answerNext(vector.answer)
+      provider.reply(vector.answer)
       if (vector.client === 'openai') {
         const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${provider.url}/v1`, maxRetries: 0 })
         await vector.call(tracker.wrap(client, {}, vector.wrapOptions))

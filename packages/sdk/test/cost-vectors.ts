@@ -19,13 +19,13 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type OpenAI from 'openai'
 import type { CostEvent, WrapOptions } from '../src/index.js'
-import type { VectorResponse } from './vector-provider.js'
+import type { ScriptedReply } from './scripted-provider.js'
 
 type Expected = Partial<CostEvent> & Pick<CostEvent, 'cost_usd'>
 
 export type CostVector = {
   name: string
-  answer: VectorResponse
+  answer: ScriptedReply
   wrapOptions?: WrapOptions
   expected: Expected
 } & (
@@ -83,7 +83,7 @@ function chatUsage(prompt: number, completion: number, cached = 0, reasoning = 0
 }
 
 /** A streamed Chat Completion as sent when the request asked for usage: `usage: null` on every chunk, then a usage-only chunk. */
-function chatStream(model: string, usage: Record<string, unknown>): VectorResponse {
+function chatStream(model: string, usage: Record<string, unknown>): ScriptedReply {
   const base = { id: 'chatcmpl-stream-1', object: 'chat.completion.chunk', created: 1741569952, model }
   const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
     ...base,
@@ -93,14 +93,14 @@ function chatStream(model: string, usage: Record<string, unknown>): VectorRespon
     usage: null,
   })
   return {
-    sse: [
+    events: [
       { data: chunk({ role: 'assistant', content: '', refusal: null }, null) },
       { data: chunk({ content: 'Hello' }, null) },
       { data: chunk({ content: '!' }, null) },
       { data: chunk({}, 'stop') },
       { data: { ...base, service_tier: 'default', system_fingerprint: 'fp_06737a9306', choices: [], usage } },
+      { data: '[DONE]' },
     ],
-    done: true,
   }
 }
 
@@ -192,9 +192,9 @@ function anthropicUsage(fields: {
   }
 }
 
-function anthropicStream(model: string, start: Record<string, unknown>, finalOutput: number): VectorResponse {
+function anthropicStream(model: string, start: Record<string, unknown>, finalOutput: number): ScriptedReply {
   return {
-    sse: [
+    events: [
       {
         event: 'message_start',
         data: {
@@ -395,7 +395,7 @@ export const COST_VECTORS: CostVector[] = [
     name: 'responses: streamed, usage from response.completed',
     client: 'openai',
     answer: {
-      sse: [
+      events: [
         {
           event: 'response.created',
           data: {
@@ -545,7 +545,7 @@ export const COST_VECTORS: CostVector[] = [
   {
     name: 'speech: tts-1 billed per input character',
     client: 'openai',
-    answer: { body: 'ID3-fake-mp3-bytes', contentType: 'audio/mpeg' },
+    answer: { body: { text: 'ID3-fake-mp3-bytes', contentType: 'audio/mpeg' } },
     call: async (client) => {
       const response = await client.audio.speech.create({
         model: 'tts-1',

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -41,8 +44,10 @@ async function closedPort(): Promise<number> {
 describe('a broken sink never reaches the caller', () => {
   it('returns the unwrapped result and lets flush() resolve when the spendlens server is down', async () => {
     const warnings: string[] = []
+    const spoolDir = mkdtempSync(join(tmpdir(), 'spendlens-isolation-'))
     const tracker = createTracker({
       endpoint: `http://127.0.0.1:${await closedPort()}`,
+      spool: { dir: spoolDir },
       onWarning: (message) => warnings.push(message),
     })
     const wrapped = tracker.wrap(openai)
@@ -54,8 +59,10 @@ describe('a broken sink never reaches the caller', () => {
 
     expect(tracked).toStrictEqual(plain)
     expect(streamed).toHaveLength(5)
-    expect(tracker.sinks[0]?.stats?.()).toMatchObject({ sent: 0, pending: 0, dropped: 2 })
+    // Kept on disk for when the server is back, not dropped.
+    expect(tracker.sinks[0]?.stats?.()).toMatchObject({ sent: 0, pending: 2, dropped: 0, spooled: 2 })
     expect(warnings.some((warning) => warning.includes('could not deliver'))).toBe(true)
+    rmSync(spoolDir, { recursive: true, force: true })
   })
 
   it('returns the unwrapped result when a callback sink throws', async () => {
@@ -268,7 +275,12 @@ describe('abandoned streams', () => {
     }
     await tracker.flush()
 
-    expect(onlyEvent(events)).toMatchObject({ status: 'cancelled', streamed: true, error_type: null, cost_partial: true })
+    expect(onlyEvent(events)).toMatchObject({
+      status: 'cancelled',
+      streamed: true,
+      error_type: null,
+      cost_partial: true,
+    })
   })
 
   it('does not price an abandoned stream whose usage never arrived at $0', async () => {

@@ -3,18 +3,18 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MissingTagsError, SpendlensError, tagCall, withTags } from '../src/index.js'
 import { onlyEvent, recordingTracker } from './harness.js'
-import { startVectorProvider, type VectorProvider } from './vector-provider.js'
+import { type ScriptedProvider, startScriptedProvider } from './scripted-provider.js'
 
-let provider: VectorProvider
+let provider: ScriptedProvider
 beforeAll(async () => {
-  provider = await startVectorProvider()
+  provider = await startScriptedProvider()
 })
 afterAll(() => provider.close())
 
 const user = [{ role: 'user' as const, content: 'Hello' }]
 
 function answerChat(model = 'gpt-4o-mini-2024-07-18', prompt = 1000, completion = 100) {
-  provider.answerNext({
+  provider.reply({
     json: {
       id: 'chatcmpl-1',
       object: 'chat.completion',
@@ -90,13 +90,14 @@ describe('prompt templates', () => {
   it('derives a stable prompt_id from the system prompt when asked, without keeping the text', async () => {
     const { tracker, events } = recordingTracker({ hashPrompts: true })
     const client = tracker.wrap(openai())
-    const messages = [{ role: 'system' as const, content: 'You are a refund assistant.' }, ...user]
+    const system = { role: 'system' as const, content: 'You are a refund assistant.' }
+    const messages = [system, ...user]
     answerChat()
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages })
     answerChat()
     await client.chat.completions.create({
       model: 'gpt-4o-mini',
-      messages: [messages[0], { role: 'user', content: 'Other' }],
+      messages: [system, { role: 'user', content: 'Other' }],
     })
     answerChat()
     await client.chat.completions.create({
@@ -135,9 +136,9 @@ describe('prompt templates', () => {
     }
     const anthropic = new Anthropic({ apiKey: 'sk-ant', baseURL: provider.url, maxRetries: 0 })
     const body = { model: 'claude-haiku-4-5', max_tokens: 100, system: 'Be brief.', messages: user }
-    provider.answerNext(answer)
+    provider.reply(answer)
     await tracker.wrap(anthropic).messages.create(body)
-    provider.answerNext(answer)
+    provider.reply(answer)
     await off.tracker.wrap(anthropic).messages.create(body)
     await tracker.flush()
     await off.tracker.flush()
@@ -150,7 +151,7 @@ describe('one logical request, one event_id', () => {
   it('uses the caller idempotency key for the event_id across the caller retries', async () => {
     const { tracker, events } = recordingTracker()
     const client = tracker.wrap(openai())
-    provider.answerNext({ status: 500, json: { error: { message: 'boom', type: 'server_error' } } })
+    provider.reply({ status: 500, json: { error: { message: 'boom', type: 'server_error' } } })
     await client.chat.completions
       .create({ model: 'gpt-4o-mini', messages: user }, { idempotencyKey: 'order-42' })
       .catch(() => undefined)
@@ -171,7 +172,7 @@ describe('one logical request, one event_id', () => {
     const client = tracker.wrap(
       new OpenAI({ apiKey: 'sk-test', baseURL: `${provider.url}/v1`, maxRetries: 2 }),
     )
-    provider.answerNext({
+    provider.reply({
       status: 500,
       json: { error: { message: 'boom' } },
       headers: { 'retry-after-ms': '1' },

@@ -1,42 +1,92 @@
+import { promisify } from 'node:util'
+import { gzip as gzipCallback } from 'node:zlib'
 import type { CostEvent } from '../cost-event.js'
+import {
+  type DiskSpool,
+  defaultSpoolDir,
+  diskSpool,
+  type SegmentRef,
+  type SpoolOptions,
+} from './disk-spool.js'
 import type { Sink } from './sink.js'
+
+const gzip = promisify(gzipCallback)
 
 export interface HttpSinkOptions {
   /** Server base URL, e.g. `http://localhost:4600`; events go to `${endpoint}/v1/events`. */
   endpoint: string
   apiKey?: string
-  /** Send as soon as this many events are waiting. */
+  /** Send as soon as this many events are waiting; also the most events in one request. Default 200. */
   maxBatchSize?: number
-  /** Otherwise send this long after the first waiting event. */
+  /** Otherwise send this long after the first waiting event. Default 1000 ms. */
   flushIntervalMs?: number
-  /** Oldest events are dropped (and counted) beyond this many waiting. */
+  /**
+   * Events kept in memory. Beyond it they move to the disk spool; without a spool the oldest are
+   * dropped (and counted). Default 10,000.
+   */
   maxQueueSize?: number
+  /** Attempts per batch before the server is considered away and the batch is spooled. Default 5. */
   maxAttempts?: number
+  /** Wait before the first retry; it doubles each time, with jitter. Default 200 ms. */
+  retryDelayMs?: number
+  /** Longest wait between attempts, and between probes while the server is away. Default 30 s. */
+  maxRetryDelayMs?: number
   /** Each attempt is abandoned (and retried) after this long, so a server that hangs cannot hang `flush()`. */
   requestTimeoutMs?: number
+  /** Request body encoding. Default `gzip` (the spendlens server accepts both). */
+  compression?: 'gzip' | 'none'
+  /** Where undeliverable or overflowing events wait on disk; `false` keeps them in memory only. */
+  spool?: SpoolOptions | false
+  /** The `fetch` to send with (tests, proxies). Default: the global one. */
+  fetch?: typeof globalThis.fetch
   onWarning?: (message: string) => void
 }
 
-/** No wait between attempts is longer than this, whatever `Retry-After` asks, so `flush()` ends. */
-const MAX_BACKOFF_MS = 30_000
+interface Batch {
+  /** Each event serialized once, as sent and as spooled. */
+  lines: string[]
+  /** The events, for a batch taken from memory: without a spool, a failed batch goes back in line. */
+  events?: CostEvent[]
+  /** The spool segment holding this batch: read from it, or written at exit while in flight. */
+  segment?: SegmentRef
+  /** Sort key taken when the batch left memory, so spooling it later keeps it ahead of newer events. */
+  key?: string
+}
+
+type Outcome =
+  | { kind: 'sent'; rejected: number; firstError?: string }
+  | { kind: 'refused'; status: number }
+  | { kind: 'unavailable'; reason: string; retryAfterMs?: number }
 
 const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500
+/** How often leftovers of dead processes are looked for in the spool. */
+const RESCAN_MS = 60_000
+/** A `Retry-After` longer than this is read as "try again later", not honoured to the letter. */
+const MAX_RETRY_AFTER_MS = 10 * 60_000
 
 /**
  * Batches events to the spendlens server in the background. `write` only appends to an array;
  * sending happens on a timer that does not keep the process alive, one batch at a time (so batches
- * arrive in order), with exponential backoff and jitter on network errors, 408, 429 and 5xx.
+ * arrive in order), gzipped, with exponential backoff and jitter on network errors, 408, 429 and
+ * 5xx, honouring `Retry-After`.
  *
- * Events can still be lost: when the server stays unreachable past `maxAttempts`, when more than
- * `maxQueueSize` wait, or when the process dies without `flush()` (see docs/sdk.md).
+ * When the server stays away past `maxAttempts`, or more than `maxQueueSize` events wait, events
+ * move to a disk spool (see {@link SpoolOptions}) and are replayed, oldest first, when the server
+ * answers again, by this process or the next. At exit and on SIGTERM/SIGINT the tracker calls
+ * `flushSync`, which spools what is still in memory. Events are dropped (counted in
+ * `stats().dropped`, with a warning) only when the disk refuses them too, or the server refuses
+ * them as invalid. See docs/sdk.md.
  */
 export function httpSink(options: HttpSinkOptions): Sink {
   const url = `${options.endpoint.replace(/\/+$/, '')}/v1/events`
   const maxBatchSize = options.maxBatchSize ?? 200
   const flushIntervalMs = options.flushIntervalMs ?? 1000
-  const maxQueueSize = options.maxQueueSize ?? 50_000
+  const maxQueueSize = options.maxQueueSize ?? 10_000
   const maxAttempts = options.maxAttempts ?? 5
+  const retryDelayMs = options.retryDelayMs ?? 200
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
+  const compress = (options.compression ?? 'gzip') === 'gzip'
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`[spendlens] ${message}`))
   // A throwing warning handler must not break the send chain.
   const warn = (message: string) => {
@@ -44,91 +94,264 @@ export function httpSink(options: HttpSinkOptions): Sink {
       onWarning(message)
     } catch {}
   }
+  const spool: DiskSpool | undefined =
+    options.spool === false
+      ? undefined
+      : diskSpool({
+          dir: options.spool?.dir ?? defaultSpoolDir(options.endpoint),
+          maxBytes: options.spool?.maxBytes,
+        })
   const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (compress) headers['content-encoding'] = 'gzip'
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
 
-  let queue: CostEvent[] = []
+  let memory: CostEvent[] = []
+  let current: Batch | undefined
+  let running: Promise<void> | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
-  let sending: Promise<void> = Promise.resolve()
-  let inFlight = 0
+  let timerAt = 0
+  /** While the server is away: no request before this time (ms since epoch). */
+  let retryAt = 0
+  let outageProbes = 0
+  let scannedAt = Number.NEGATIVE_INFINITY
   let sent = 0
   let dropped = 0
   let failedAttempts = 0
 
-  function schedule() {
-    if (timer || queue.length === 0) return
-    timer = setTimeout(() => {
-      timer = undefined
-      sendQueued()
-    }, flushIntervalMs)
+  const backoff = (step: number) =>
+    Math.min(maxRetryDelayMs, retryDelayMs * 2 ** step) * (0.5 + Math.random() / 2)
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      setTimeout(resolve, ms).unref?.()
+    })
+
+  /** Runs the pump after `delayMs`, or sooner if it is already due sooner. */
+  function schedule(delayMs: number) {
+    const at = Date.now() + Math.max(0, delayMs)
+    if (timer) {
+      if (timerAt <= at) return
+      clearTimeout(timer)
+    }
+    timerAt = at
+    timer = setTimeout(
+      () => {
+        timer = undefined
+        void start()
+      },
+      Math.max(0, delayMs),
+    )
     timer.unref?.()
   }
 
-  function sendQueued(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatchSize)
-      queue = queue.slice(batch.length)
-      inFlight += batch.length
-      sending = sending
-        .then(() => deliver(batch))
-        .finally(() => {
-          inFlight -= batch.length
-        })
-    }
-    return sending
+  function start(): Promise<void> {
+    running ??= pump().finally(() => {
+      running = undefined
+      if (memory.length > 0 || (spool?.events ?? 0) > 0)
+        schedule(Date.now() < retryAt ? retryAt - Date.now() : flushIntervalMs)
+    })
+    return running
   }
 
-  async function deliver(batch: CostEvent[]): Promise<void> {
-    const body = JSON.stringify(batch)
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      let retryAfterMs: number | undefined
+  function drop(count: number, why: string) {
+    if (count === 0) return
+    dropped += count
+    warn(`${why}; dropped ${count} events`)
+  }
+
+  /** Keeps memory within bounds without a spool (or with a spool that refuses writes). */
+  function trimMemory() {
+    if (memory.length <= maxQueueSize) return
+    const excess = memory.length - maxQueueSize
+    memory.splice(0, excess)
+    drop(excess, `more than ${maxQueueSize} events waited for ${url}`)
+  }
+
+  /** Moves every event in memory to the spool, in order. What the disk refuses stays in memory. */
+  function spill() {
+    if (!spool) return trimMemory()
+    while (memory.length > 0) {
+      const events = memory.slice(0, maxBatchSize)
+      const written = spool.writeSync(events.map((event) => JSON.stringify(event)))
+      if (!written.ok) {
+        warn(`could not spool ${events.length} events to ${spool.dir}: ${written.reason}`)
+        return trimMemory()
+      }
+      memory = memory.slice(events.length)
+    }
+  }
+
+  async function nextBatch(): Promise<Batch | undefined> {
+    for (let segment = spool?.oldest(); spool && segment; segment = spool.oldest()) {
+      const { lines, invalid } = await spool.read(segment)
+      if (invalid > 0) drop(invalid, `${invalid} lines of spool segment ${segment.name} were unreadable`)
+      if (lines.length > 0) return { lines, segment }
+      spool.remove(segment)
+    }
+    if (memory.length === 0) return undefined
+    const events = memory.slice(0, maxBatchSize)
+    memory = memory.slice(events.length)
+    return { lines: events.map((event) => JSON.stringify(event)), events, key: spool?.reserveKey() }
+  }
+
+  async function pump(): Promise<void> {
+    if (spool && Date.now() - scannedAt > RESCAN_MS) {
+      scannedAt = Date.now()
+      await spool.claimLeftovers().catch(() => 0)
+    }
+    for (;;) {
+      if (Date.now() < retryAt) {
+        spill()
+        return
+      }
+      const batch = await nextBatch()
+      if (!batch) return
+      current = batch
+      const outcome = await deliver(batch.lines, retryAt > 0 ? 1 : maxAttempts)
+      current = undefined
+      if (outcome.kind === 'unavailable') {
+        if (retryAt === 0)
+          warn(
+            `could not deliver events to ${url} (${outcome.reason}); ${spool ? `spooling them to ${spool.dir}` : 'keeping them in memory'} until it answers`,
+          )
+        retryAt = Date.now() + (outcome.retryAfterMs ?? backoff(maxAttempts + outageProbes++))
+        if (!batch.segment) {
+          const written = spool?.writeSync(batch.lines, batch.key)
+          if (written?.ok) batch.segment = written.segment
+          else {
+            if (spool && written)
+              warn(`could not spool ${batch.lines.length} events to ${spool.dir}: ${written.reason}`)
+            // Back to the front of the line, in memory.
+            memory = [...(batch.events ?? []), ...memory]
+            trimMemory()
+            return
+          }
+        }
+        spill()
+        return
+      }
+      retryAt = 0
+      outageProbes = 0
+      if (outcome.kind === 'sent') {
+        sent += batch.lines.length - outcome.rejected
+        if (outcome.rejected > 0)
+          drop(
+            outcome.rejected,
+            `the server rejected ${outcome.rejected} events (${outcome.firstError ?? 'invalid'})`,
+          )
+      } else {
+        drop(
+          batch.lines.length,
+          `the server refused ${batch.lines.length} events with HTTP ${outcome.status}`,
+        )
+      }
+      if (batch.segment) spool?.remove(batch.segment)
+    }
+  }
+
+  async function deliver(lines: readonly string[], attempts: number): Promise<Outcome> {
+    const json = `[${lines.join(',')}]`
+    const body = compress ? new Uint8Array(await gzip(json)) : json
+    let reason = 'no attempt'
+    let retryAfterMs: number | undefined
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      retryAfterMs = undefined
       try {
         const signal = AbortSignal.timeout(requestTimeoutMs)
-        const response = await fetch(url, { method: 'POST', headers, body, signal })
-        await response.arrayBuffer().catch(() => undefined)
-        if (response.ok) {
-          sent += batch.length
-          return
-        }
-        if (!RETRYABLE(response.status)) {
-          dropped += batch.length
-          warn(`server refused ${batch.length} events with HTTP ${response.status}; dropped`)
-          return
-        }
-        const retryAfter = Number(response.headers.get('retry-after'))
-        if (Number.isFinite(retryAfter) && retryAfter > 0)
-          retryAfterMs = Math.min(retryAfter * 1000, MAX_BACKOFF_MS)
-      } catch {
-        // network error or timeout: retried below
+        const response = await (options.fetch ?? globalThis.fetch)(url, {
+          method: 'POST',
+          headers,
+          body,
+          signal,
+        })
+        const text = await response.text().catch(() => '')
+        if (response.ok) return { kind: 'sent', ...rejections(text) }
+        if (!RETRYABLE(response.status)) return { kind: 'refused', status: response.status }
+        reason = `HTTP ${response.status}`
+        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
+      } catch (error) {
+        reason = describeError(error)
       }
       failedAttempts++
-      if (attempt < maxAttempts) {
-        const backoff = retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1))
-        await new Promise((resolve) => setTimeout(resolve, backoff * (0.5 + Math.random() / 2)))
-      }
+      // A long Retry-After ends the attempts: the batch waits in the spool, not in this loop.
+      if (attempt === attempts || (retryAfterMs ?? 0) > maxRetryDelayMs) break
+      await sleep(retryAfterMs ?? backoff(attempt - 1))
     }
-    dropped += batch.length
-    warn(`could not deliver ${batch.length} events to ${url} after ${maxAttempts} attempts; dropped`)
+    return { kind: 'unavailable', reason, retryAfterMs }
   }
+
+  // A spool left by a previous process is replayed soon after start-up, not at the first event.
+  if (spool) schedule(flushIntervalMs)
 
   return {
     write(events) {
-      for (const event of events) queue.push(event)
-      if (queue.length > maxQueueSize) {
-        const excess = queue.length - maxQueueSize
-        queue.splice(0, excess)
-        dropped += excess
-      }
-      if (queue.length >= maxBatchSize) sendQueued()
-      else schedule()
+      for (const event of events) memory.push(event)
+      if (memory.length > maxQueueSize) spill()
+      if (running) return
+      // While the server is away the timer still fires every interval: the pump then moves the
+      // new events to the spool rather than leaving them in memory until the next probe.
+      if (Date.now() < retryAt) schedule(Math.min(flushIntervalMs, retryAt - Date.now()))
+      else if (memory.length >= maxBatchSize) void start()
+      else schedule(flushIntervalMs)
     },
     flush() {
       if (timer) {
         clearTimeout(timer)
         timer = undefined
       }
-      return sendQueued()
+      // While the server is away, flushing means making the events durable, not waiting for it.
+      if (Date.now() < retryAt) {
+        spill()
+        schedule(retryAt - Date.now())
+        return running ?? Promise.resolve()
+      }
+      return start()
     },
-    stats: () => ({ sent, pending: queue.length + inFlight, dropped, failedAttempts }),
+    flushSync() {
+      spill()
+      if (spool && current && !current.segment) {
+        const written = spool.writeSync(current.lines, current.key)
+        if (written.ok) current.segment = written.segment
+      }
+    },
+    stats: () => ({
+      sent,
+      pending:
+        memory.length + (current && !current.segment ? current.lines.length : 0) + (spool?.events ?? 0),
+      dropped,
+      failedAttempts,
+      spooled: spool?.events ?? 0,
+    }),
   }
+}
+
+/** The server answers `{ accepted, duplicates, rejected, results }`; anything else counts as all accepted. */
+function rejections(text: string): { rejected: number; firstError?: string } {
+  try {
+    const result = JSON.parse(text) as {
+      rejected?: unknown
+      results?: { status?: string; errors?: string[] }[]
+    }
+    const rejected = typeof result.rejected === 'number' ? result.rejected : 0
+    const first = result.results?.find((item) => item.status === 'rejected')?.errors?.join('; ')
+    return first ? { rejected, firstError: first } : { rejected }
+  } catch {
+    return { rejected: 0 }
+  }
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined
+  const seconds = Number(value)
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : undefined
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: string } }).cause
+    if (error.name === 'TimeoutError') return 'timed out'
+    return cause?.code ?? error.message
+  }
+  return String(error)
 }

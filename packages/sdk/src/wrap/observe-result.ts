@@ -73,6 +73,10 @@ function observeStream(stream: AsyncIterable<unknown> & Record<string, unknown>,
     }
     return
   }
+  if (typeof stream.next === 'function') {
+    observeGenerator(stream as AsyncGenerator<unknown> & Record<string, unknown>, call)
+    return
+  }
   const original = stream[Symbol.asyncIterator] as () => AsyncIterator<unknown>
   Object.defineProperty(stream, Symbol.asyncIterator, {
     value: function observedIterator(this: unknown) {
@@ -83,32 +87,106 @@ function observeStream(stream: AsyncIterable<unknown> & Record<string, unknown>,
   })
 }
 
-async function* observeChunks(
+/**
+ * `@google/genai` resolves to an async generator, which the caller may drive with `for await` or by
+ * calling `next()` itself. Its `next`, `return` and `throw` are replaced on the instance (keeping
+ * their property attributes) by functions that call the originals and observe how they settle; a
+ * generator's `[Symbol.asyncIterator]` returns the object itself, so `for await` goes through them
+ * too. The caller keeps the same object and sees the same results, in the same order.
+ */
+function observeGenerator(generator: AsyncGenerator<unknown> & Record<string, unknown>, call: TrackedCall) {
+  const original = {
+    next: generator.next as AsyncGenerator<unknown>['next'],
+    return: generator.return as AsyncGenerator<unknown>['return'],
+    throw: generator.throw as AsyncGenerator<unknown>['throw'],
+  }
+  const replace = (key: 'next' | 'return' | 'throw', value: unknown) => {
+    const own = Object.getOwnPropertyDescriptor(generator, key)
+    Object.defineProperty(generator, key, {
+      value,
+      writable: own?.writable ?? true,
+      enumerable: own?.enumerable ?? false,
+      configurable: true,
+    })
+  }
+  // A step the caller asked for: a chunk (read it), the end (ok) or a failure (error).
+  async function observeStep(step: Promise<IteratorResult<unknown>>, endStatus: 'ok' | 'cancelled') {
+    let result: IteratorResult<unknown>
+    try {
+      result = await step
+      while (!result.done && readChunk(call, result.value)) result = await original.next.call(generator)
+    } catch (error) {
+      // A failing return()/throw() is still the caller ending the stream, not a provider failure.
+      if (endStatus === 'cancelled') call.finish('cancelled')
+      else call.finish('error', error)
+      throw error
+    }
+    if (result.done) call.finish(endStatus)
+    return result
+  }
+  replace('next', function next(...args: [] | [unknown]) {
+    return observeStep(original.next.apply(generator, args), 'ok')
+  })
+  // The caller ending the iteration early (`break` in a for-await calls `return()`) abandons the call.
+  if (typeof original.return === 'function') {
+    replace('return', function return_(value?: unknown) {
+      return observeStep(original.return.call(generator, value), 'cancelled')
+    })
+  }
+  if (typeof original.throw === 'function') {
+    replace('throw', function throw_(error?: unknown) {
+      return observeStep(original.throw.call(generator, error), 'cancelled')
+    })
+  }
+}
+
+/** Reads one chunk for the call; true when the chunk exists only because spendlens asked for it. */
+function readChunk(call: TrackedCall, chunk: unknown): boolean {
+  call.markChunk()
+  try {
+    return call.spec.readChunk?.(chunk, call) ?? false
+  } catch {
+    return false // a chunk spendlens cannot read is still the caller's
+  }
+}
+
+/**
+ * The caller's view of a client Stream: the same chunks, minus those spendlens asked for. A plain
+ * iterator rather than an async generator, which would add a few microseconds to every chunk.
+ */
+function observeChunks(
   inner: AsyncIterator<unknown>,
   call: TrackedCall,
   stream: Record<string, unknown>,
-) {
-  let status: 'ok' | 'error' | 'cancelled' = 'cancelled'
-  let failure: unknown
-  try {
-    for await (const chunk of { [Symbol.asyncIterator]: () => inner }) {
-      call.markChunk()
-      let hidden = false
-      try {
-        hidden = call.spec.readChunk?.(chunk, call) ?? false
-      } catch {
-        // a chunk spendlens cannot read is still the caller's
-      }
-      if (!hidden) yield chunk
-    }
-    // The clients end the iteration quietly when the caller aborts through the stream's controller.
-    const controller = stream.controller as AbortController | undefined
-    status = controller?.signal.aborted ? 'cancelled' : 'ok'
-  } catch (error) {
-    status = 'error'
-    failure = error
+): AsyncIterableIterator<unknown> {
+  const fail = (error: unknown): never => {
+    call.finish('error', error)
     throw error
-  } finally {
-    call.finish(status, failure)
+  }
+  const settle = (
+    result: IteratorResult<unknown>,
+  ): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
+    if (result.done) {
+      // The clients end the iteration quietly when the caller aborts through the stream's controller.
+      const aborted = (stream.controller as AbortController | undefined)?.signal.aborted
+      call.finish(aborted ? 'cancelled' : 'ok')
+      return result
+    }
+    return readChunk(call, result.value) ? inner.next().then(settle, fail) : result
+  }
+  return {
+    next: () => inner.next().then(settle, fail),
+    // `break` in a for-await, or the caller giving up: the call is abandoned.
+    return(value?: unknown) {
+      call.finish('cancelled')
+      return inner.return ? inner.return(value) : Promise.resolve({ done: true, value })
+    },
+    throw(error?: unknown) {
+      call.finish('cancelled')
+      return inner.throw ? inner.throw(error) : Promise.reject(error)
+    },
+    [Symbol.asyncIterator]() {
+      return this
+    },
   }
 }

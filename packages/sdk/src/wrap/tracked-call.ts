@@ -100,6 +100,7 @@ function describeError(error: unknown) {
     type,
     httpStatus: status,
     requestId,
-    cancelled: type === 'APIUserAbortError' || type === 'AbortError',
+    // fetch rejects an aborted request with a DOMException named AbortError (@google/genai passes it on).
+    cancelled: type === 'APIUserAbortError' || type === 'AbortError' || object.name === 'AbortError',
   }
 }

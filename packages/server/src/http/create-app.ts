@@ -7,6 +7,7 @@ import { type BatchItem, ingestEvents } from '../ingest/ingest-events.js'
 import { DIMENSIONS, type Metric } from '../query/analytics-query.js'
 import type { Store } from '../store/store.js'
 import { SERVER_VERSION } from '../version.js'
+import { gunzipBody } from './gunzip-body.js'
 import { errorBody, HttpError } from './http-error.js'
 import { parseScope } from './query-params.js'
 
@@ -70,13 +71,16 @@ function batchItems(body: unknown): BatchItem[] {
   throw new HttpError(400, 'bad_request', 'body must be a JSON array of events, one event object, or NDJSON')
 }
 
+/** Largest request body, decompressed. */
+const BODY_LIMIT = 10 * 1024 * 1024
+
 export function defaultPublicDir(): string {
   return fileURLToPath(new URL('../public/', import.meta.url))
 }
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 })
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT })
 
   app.addContentTypeParser(
     ['application/x-ndjson', 'application/ndjson'],
@@ -100,7 +104,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   )
 
-  app.post('/v1/events', async (request, reply) => {
+  // The SDK gzips its batches (about a tenth of the bytes); the limit applies after decompression.
+  app.post('/v1/events', { preParsing: gunzipBody(BODY_LIMIT) }, async (request, reply) => {
     const items = batchItems(request.body)
     if (items.length === 0) throw new HttpError(400, 'bad_request', 'the batch is empty')
     const result = await ingestEvents(store, items)
