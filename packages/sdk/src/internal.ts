@@ -9,5 +9,5 @@ export {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from './providers/openai-usage.js'
-export { NANOS_PER_USD, type StoreRow, toStoreRow } from './store-row.js'
+export { fromStoreRow, NANOS_PER_USD, type StoreRow, toStoreRow } from './store-row.js'
 export { SDK_NAME, SDK_VERSION } from './version.js'

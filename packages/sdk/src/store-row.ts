@@ -20,3 +20,14 @@ export function toStoreRow(event: CostEvent): StoreRow {
   for (const field of ATTRIBUTION_FIELDS) row[field] = event[field] ?? UNATTRIBUTED
   return row
 }
+
+/** The inverse of toStoreRow: `unattributed` becomes null again and dollars come from nano-dollars. */
+export function fromStoreRow(row: StoreRow): CostEvent {
+  const { cost_nanos, ...rest } = row
+  const event = { ...rest, cost_usd: cost_nanos === null ? null : cost_nanos / NANOS_PER_USD } as CostEvent
+  for (const field of ATTRIBUTION_FIELDS) {
+    const value = row[field]
+    event[field] = value === UNATTRIBUTED ? null : value
+  }
+  return event
+}

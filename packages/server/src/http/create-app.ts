@@ -2,53 +2,19 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { z } from 'zod'
+import { DEMO_META_KEY } from '../demo/demo-data.js'
 import { type BatchItem, ingestEvents } from '../ingest/ingest-events.js'
-import { DIMENSIONS, type Metric } from '../query/analytics-query.js'
 import type { Store } from '../store/store.js'
 import { SERVER_VERSION } from '../version.js'
 import { gunzipBody } from './gunzip-body.js'
 import { errorBody, HttpError } from './http-error.js'
-import { parseScope } from './query-params.js'
+import { registerQueryRoutes } from './query-routes.js'
 
 export interface AppOptions {
   store: Store
   logger?: boolean
   /** Folder with the built dashboard; defaults to the one built into this package. */
   publicDir?: string
-}
-
-import { DEMO_META_KEY } from '../demo/demo-data.js'
-
-const SUMMARY_METRICS: Metric[] = [
-  'requests',
-  'input_tokens',
-  'output_tokens',
-  'total_tokens',
-  'avg_tokens_per_request',
-  'avg_latency_ms',
-  'cost_usd',
-  'unpriced_count',
-]
-const SERIES_METRICS: Metric[] = ['requests', 'cost_usd', 'input_tokens', 'output_tokens', 'total_tokens']
-const BREAKDOWN_METRICS: Metric[] = [
-  'requests',
-  'cost_usd',
-  'total_tokens',
-  'avg_latency_ms',
-  'unpriced_count',
-]
-
-const breakdownParams = z.object({
-  dimension: z.enum(DIMENSIONS, { error: `dimension must be one of ${DIMENSIONS.join(', ')}` }),
-  limit: z.coerce.number().int().min(1).max(1000).default(20),
-})
-const seriesParams = z.object({ bucket: z.enum(['day'], { error: 'bucket must be day' }).default('day') })
-
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return parsed.data
-  throw new HttpError(400, 'bad_request', parsed.error.issues.map((issue) => issue.message).join('; '))
 }
 
 /** Decodes an ingest body: a JSON array, one JSON object, or NDJSON (one event per line). */
@@ -122,47 +88,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     }
   })
 
-  app.get('/api/summary', async (request) => {
-    const scope = parseScope(request.query as Record<string, unknown>)
-    const [row] = await store.query({ ...scope, groupBy: [], metrics: SUMMARY_METRICS })
-    return Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, row?.[metric] ?? null]))
-  })
-
-  app.get('/api/timeseries', async (request) => {
-    const raw = request.query as Record<string, unknown>
-    const { bucket } = parseOrThrow(seriesParams, raw)
-    const scope = parseScope(raw)
-    const rows = await store.query({ ...scope, groupBy: [], bucket, metrics: SERIES_METRICS })
-    return {
-      bucket,
-      tz: scope.timeZone,
-      points: rows.map((row) => ({
-        bucket_start: row.bucket_start,
-        label: row.bucket_label,
-        ...Object.fromEntries(SERIES_METRICS.map((metric) => [metric, row[metric] ?? null])),
-      })),
-    }
-  })
-
-  app.get('/api/breakdown', async (request) => {
-    const raw = request.query as Record<string, unknown>
-    const { dimension, limit } = parseOrThrow(breakdownParams, raw)
-    const scope = parseScope(raw)
-    const rows = await store.query({
-      ...scope,
-      groupBy: [dimension],
-      metrics: BREAKDOWN_METRICS,
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit,
-    })
-    return {
-      dimension,
-      rows: rows.map((row) => ({
-        value: row[dimension],
-        ...Object.fromEntries(BREAKDOWN_METRICS.map((metric) => [metric, row[metric] ?? null])),
-      })),
-    }
-  })
+  registerQueryRoutes(app, store)
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {

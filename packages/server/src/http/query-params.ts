@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type AnalyticsQuery, DIMENSIONS, type Filter, isValidTimeZone } from '../query/analytics-query.js'
+import { type AnalyticsQuery, type Filter, isDimension, isValidTimeZone } from '../query/analytics-query.js'
 import { HttpError } from './http-error.js'
 
 const instant = z
@@ -24,23 +24,38 @@ const baseParams = z.object({
 
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)])
 
-/** The time range, time zone and dimension filters every query endpoint shares. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ')
+}
+
+/** Parses a query string with a zod schema, answering 400 with every problem. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  throw new HttpError(400, 'bad_request', describeZodError(parsed.error))
+}
+
+/**
+ * The scope every GET query endpoint shares: `from`, `to`, `tz`, and filters: `feature=a&feature=b`
+ * keeps events whose feature is a or b, `exclude.model=x` drops model x, `tags.team=search` filters
+ * on a tag.
+ */
 export function parseScope(
   raw: Record<string, unknown>,
 ): Pick<AnalyticsQuery, 'from' | 'to' | 'timeZone' | 'filters'> {
-  const parsed = baseParams.safeParse(raw)
-  if (!parsed.success) {
-    throw new HttpError(
-      400,
-      'bad_request',
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-    )
-  }
-  const { from, to, tz } = parsed.data
+  const { from, to, tz } = parseOrThrow(baseParams, raw)
   if (from && to && from >= to) throw new HttpError(400, 'bad_request', 'from must be before to')
   const filters: Filter[] = []
-  for (const dimension of DIMENSIONS) {
-    if (raw[dimension] !== undefined) filters.push({ dimension, values: asList(raw[dimension]) })
+  for (const [key, value] of Object.entries(raw)) {
+    const excluded = key.startsWith('exclude.')
+    const name = excluded ? key.slice('exclude.'.length) : key
+    if (!isDimension(name)) {
+      if (excluded) throw new HttpError(400, 'bad_request', `exclude.${name}: not a dimension`)
+      continue
+    }
+    filters.push({ dimension: name, op: excluded ? 'not_in' : 'in', values: asList(value) })
   }
   return { from, to, timeZone: tz, filters }
 }

@@ -15,8 +15,8 @@ import {
 } from '@duckdb/node-api'
 import type { CostEvent } from 'spendlens'
 import { type StoreRow, toStoreRow } from 'spendlens/internal'
-import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
-import { compileDuckDB, NANO_METRICS } from '../query/compile-query.js'
+import type { AnalyticsQuery } from '../query/analytics-query.js'
+import { EVENT_COLUMNS, type Execute, eventFromRow, runAnalyticsQuery, runEventLog } from './run-query.js'
 import type { AppendStatus, Store } from './store.js'
 
 /** The events table's columns in append order, each with its chunk type. Names are StoreRow's. */
@@ -138,6 +138,12 @@ export async function openDuckDBStore(path: string): Promise<Store> {
     }
   }
 
+  const execute: Execute = (compiled) =>
+    read(async (connection) => {
+      const reader = await connection.runAndReadAll(compiled.sql, compiled.params)
+      return reader.getRowObjects() as Record<string, unknown>[]
+    })
+
   return {
     engine: 'duckdb',
     location: path,
@@ -199,19 +205,46 @@ export async function openDuckDBStore(path: string): Promise<Store> {
     },
 
     query(query: AnalyticsQuery) {
-      const compiled = compileDuckDB(query)
-      return read(async (connection) => {
-        const reader = await connection.runAndReadAll(compiled.sql, compiled.params)
-        return reader.getRowObjects().map((raw) => {
-          const row: Record<string, unknown> = {}
-          for (const [key, value] of Object.entries(raw)) {
-            if (key === 'bucket_start_ms') row.bucket_start = new Date(Number(value)).toISOString()
-            else if (NANO_METRICS.has(key as never)) row[key] = value === null ? null : Number(value) / 1e9
-            else row[key] = typeof value === 'bigint' ? Number(value) : value
-          }
-          return row as QueryRow
-        })
+      return runAnalyticsQuery('duckdb', execute, query)
+    },
+
+    listEvents(request) {
+      return runEventLog('duckdb', execute, request)
+    },
+
+    deleteBefore(cutoff) {
+      return exclusive(async () => {
+        const reader = await writer.runAndReadAll(
+          'DELETE FROM events WHERE ts < make_timestamptz($cutoff * 1000)',
+          {
+            cutoff: cutoff.getTime(),
+          },
+        )
+        return Number(reader.getRows()[0]?.[0] ?? 0)
       })
+    },
+
+    async *exportEvents(batchSize = 10_000) {
+      // Keyset pagination by (ts, event_id): stable while new events arrive.
+      let after: { ts: number; eventId: string } | undefined
+      const columns = EVENT_COLUMNS.map((column) =>
+        column === 'ts' ? 'epoch_ms(ts) AS ts_ms' : column,
+      ).join(', ')
+      for (;;) {
+        const where = after
+          ? 'WHERE ts > make_timestamptz($ts * 1000) OR (ts = make_timestamptz($ts * 1000) AND event_id > $id)'
+          : ''
+        const rows = await execute({
+          sql: `SELECT ${columns} FROM events ${where} ORDER BY ts, event_id LIMIT $limit`,
+          params: after ? { ts: after.ts, id: after.eventId, limit: batchSize } : { limit: batchSize },
+          types: {},
+        })
+        if (rows.length === 0) return
+        const events = rows.map(eventFromRow)
+        yield events
+        const last = events[events.length - 1] as CostEvent
+        after = { ts: Date.parse(last.ts), eventId: last.event_id }
+      }
     },
 
     stats() {

@@ -12,16 +12,39 @@ export interface AppendResult {
   statuses: AppendStatus[]
 }
 
-/** Where cost events live. One implementation per engine; every view goes through `query`. */
+/** A page of the event log, newest first. */
+export interface EventPage {
+  events: CostEvent[]
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null
+}
+
+export interface EventLogRequest {
+  scope: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>
+  cursor?: string
+  /** 1–1000. */
+  limit: number
+}
+
+export type EngineName = 'duckdb' | 'clickhouse'
+
+/** Where cost events live. One implementation per engine, one contract suite for all of them. */
 export interface Store {
-  readonly engine: 'duckdb'
+  readonly engine: EngineName
   /** Where the data is, for humans (a file path or a URL without credentials). */
   readonly location: string
   /** Stores each event_id once, keeping the version with the latest ts (see AppendStatus). */
   append(events: readonly CostEvent[]): Promise<AppendResult>
+  /** Runs an AnalyticsQuery; with `others`, the last row (`others: true`) aggregates the rest. */
   query(query: AnalyticsQuery): Promise<QueryRow[]>
+  /** Single events with every field, newest first, by cursor. */
+  listEvents(request: EventLogRequest): Promise<EventPage>
   /** Events stored, and the first and last call time (ISO), for the meta endpoint. */
   stats(): Promise<{ events: number; first_ts: string | null; last_ts: string | null }>
+  /** Deletes events that started before `cutoff` (retention); answers how many. */
+  deleteBefore(cutoff: Date): Promise<number>
+  /** Every stored event, oldest first, in batches (export, moving stores). */
+  exportEvents(batchSize?: number): AsyncIterable<CostEvent[]>
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
   close(): Promise<void>

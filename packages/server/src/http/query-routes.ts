@@ -1,0 +1,166 @@
+import { stringify } from 'csv-stringify/sync'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { z } from 'zod'
+import {
+  type AnalyticsQuery,
+  analyticsQuerySchema,
+  BUCKETS,
+  type Dimension,
+  isDimension,
+  type Metric,
+  type QueryRow,
+} from '../query/analytics-query.js'
+import { InvalidCursorError } from '../store/run-query.js'
+import type { Store } from '../store/store.js'
+import { HttpError } from './http-error.js'
+import { describeZodError, parseOrThrow, parseScope } from './query-params.js'
+
+const SUMMARY_METRICS: Metric[] = [
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'avg_tokens_per_request',
+  'avg_latency_ms',
+  'cost_usd',
+  'unpriced_count',
+]
+const SERIES_METRICS: Metric[] = ['requests', 'cost_usd', 'input_tokens', 'output_tokens', 'total_tokens']
+/** What a breakdown table shows per row. */
+const BREAKDOWN_METRICS: Metric[] = [
+  'requests',
+  'cost_usd',
+  'cost_per_request',
+  'total_tokens',
+  'avg_tokens_per_request',
+  'avg_latency_ms',
+  'p95_latency_ms',
+  'error_rate',
+  'cache_hit_rate',
+  'unpriced_count',
+]
+
+const dimensionParam = z.string().refine(isDimension, {
+  message: 'dimension must be a whitelisted dimension (feature, customer_id, model, …) or tags.<key>',
+})
+const breakdownParams = z.object({
+  dimension: dimensionParam,
+  limit: z.coerce.number().int().min(1).max(1000).default(20),
+  others: z.enum(['true', 'false']).optional(),
+})
+const seriesParams = z.object({
+  bucket: z.enum(BUCKETS, { error: `bucket must be one of ${BUCKETS.join(', ')}` }).default('day'),
+})
+const eventLogParams = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.string().max(500).optional(),
+})
+const formatParam = z.object({ format: z.enum(['json', 'csv']).default('json') })
+
+/** A query result as CSV: one column per group, bucket and metric, in the query's order. */
+function toCsv(query: AnalyticsQuery, rows: QueryRow[]): string {
+  const columns = [
+    ...(query.bucket ? ['bucket_start', 'bucket_label'] : []),
+    ...query.groupBy,
+    ...query.metrics,
+    ...(query.others ? ['others'] : []),
+  ]
+  return stringify(
+    rows.map((row) => columns.map((column) => row[column] ?? '')),
+    { header: true, columns, cast: { boolean: (value) => (value ? 'true' : 'false') } },
+  )
+}
+
+function sendRows(
+  reply: FastifyReply,
+  format: 'json' | 'csv',
+  query: AnalyticsQuery,
+  rows: QueryRow[],
+  body: object,
+) {
+  if (format === 'csv')
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="spendlens.csv"')
+      .send(toCsv(query, rows))
+  return reply.send(body)
+}
+
+export function registerQueryRoutes(app: FastifyInstance, store: Store) {
+  /** The whole query model as JSON; `?format=csv` for a CSV download of the same rows. */
+  app.post('/api/query', async (request, reply) => {
+    const { format } = parseOrThrow(formatParam, request.query)
+    const parsed = analyticsQuerySchema.safeParse(request.body)
+    if (!parsed.success) throw new HttpError(400, 'bad_request', describeZodError(parsed.error))
+    const rows = await store.query(parsed.data)
+    return sendRows(reply, format, parsed.data, rows, { rows })
+  })
+
+  app.get('/api/summary', async (request, reply) => {
+    const raw = request.query as Record<string, unknown>
+    const { format } = parseOrThrow(formatParam, raw)
+    const query: AnalyticsQuery = { ...parseScope(raw), groupBy: [], metrics: SUMMARY_METRICS }
+    const rows = await store.query(query)
+    const row = rows[0]
+    return sendRows(
+      reply,
+      format,
+      query,
+      rows,
+      Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, row?.[metric] ?? null])),
+    )
+  })
+
+  app.get('/api/timeseries', async (request, reply) => {
+    const raw = request.query as Record<string, unknown>
+    const { format } = parseOrThrow(formatParam, raw)
+    const { bucket } = parseOrThrow(seriesParams, raw)
+    const query: AnalyticsQuery = { ...parseScope(raw), groupBy: [], bucket, metrics: SERIES_METRICS }
+    const rows = await store.query(query)
+    return sendRows(reply, format, query, rows, {
+      bucket,
+      tz: query.timeZone,
+      points: rows.map((row) => ({
+        bucket_start: row.bucket_start,
+        label: row.bucket_label,
+        ...Object.fromEntries(SERIES_METRICS.map((metric) => [metric, row[metric] ?? null])),
+      })),
+    })
+  })
+
+  app.get('/api/breakdown', async (request, reply) => {
+    const raw = request.query as Record<string, unknown>
+    const { format } = parseOrThrow(formatParam, raw)
+    const { dimension, limit, others } = parseOrThrow(breakdownParams, raw)
+    const query: AnalyticsQuery = {
+      ...parseScope(raw),
+      groupBy: [dimension as Dimension],
+      metrics: BREAKDOWN_METRICS,
+      orderBy: { metric: 'cost_usd', direction: 'desc' },
+      limit,
+      others: others === 'true',
+    }
+    const rows = await store.query(query)
+    return sendRows(reply, format, query, rows, {
+      dimension,
+      rows: rows.map((row) => ({
+        value: row.others ? null : row[dimension],
+        ...(row.others ? { others: true } : {}),
+        ...Object.fromEntries(BREAKDOWN_METRICS.map((metric) => [metric, row[metric] ?? null])),
+      })),
+    })
+  })
+
+  /** Single events with every field, newest first; `next_cursor` fetches the next page. */
+  app.get('/api/events', async (request) => {
+    const raw = request.query as Record<string, unknown>
+    const { limit, cursor } = parseOrThrow(eventLogParams, raw)
+    const { timeZone: _timeZone, ...scope } = parseScope(raw)
+    try {
+      return await store.listEvents({ scope, cursor, limit })
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new HttpError(400, 'bad_request', error.message)
+      throw error
+    }
+  })
+}
