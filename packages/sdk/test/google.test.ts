@@ -70,6 +70,28 @@ beforeEach(() => fake.reset())
 
 const request = { model: 'gemini-2.5-flash', contents: 'When does the contract renew?' }
 
+describe('chat sessions', () => {
+  it('records each sendMessage of a chat created from the wrapped client, once', async () => {
+    const { tracker, events } = recordingTracker()
+    const chat = tracker
+      .wrap(google, { feature: 'contract-chat' })
+      .chats.create({ model: 'gemini-2.5-flash' })
+
+    await chat.sendMessage({ message: 'When does the contract renew?' })
+    await chat.sendMessage({ message: 'And the notice period?' })
+    await tracker.flush()
+
+    expect(fake.requests).toHaveLength(2)
+    expect(events).toHaveLength(2)
+    expect(events[0]).toMatchObject({
+      feature: 'contract-chat',
+      operation: 'generate_content',
+      output_tokens: 1550,
+    })
+    expect(events[0]?.cost_usd).toBeCloseTo(FLASH_COST, 12)
+  })
+})
+
 describe('models.generateContent', () => {
   it('records a call with its usage, ids, tags and cost', async () => {
     const { tracker, events } = recordingTracker()

@@ -8,6 +8,8 @@ export interface ClientShape {
   provider: string
   /** Dotted method paths from the client (`chat.completions.create`) to how each is observed. */
   methods: Record<string, MethodSpec>
+  /** Other objects whose helpers call the tracked methods through `this` (Gemini's `chats`). */
+  helperPaths?: string[]
 }
 
 function hasMethod(object: unknown, ...path: string[]): boolean {
@@ -32,7 +34,7 @@ const CLIENT_KINDS: ((client: object) => ClientShape | undefined)[] = [
   // @google/genai's GoogleGenAI (Gemini API or Vertex AI: the catalog prices both as `google`).
   (client) =>
     hasMethod(client, 'models', 'generateContent')
-      ? { provider: 'google', methods: GOOGLE_METHODS }
+      ? { provider: 'google', methods: GOOGLE_METHODS, helperPaths: ['chats'] }
       : undefined,
 ]
 

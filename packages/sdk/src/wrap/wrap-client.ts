@@ -32,9 +32,10 @@ type AnyFunction = (...args: unknown[]) => unknown
  *
  * - The client's own functions run on the real client (its private `#fields` need the real `this`).
  * - Functions of the resources on the way to a tracked method (`chat.completions.parse`,
- *   `messages.stream`, …) run with the resource's proxy as `this`, and a resource's `_client` is the
- *   client's proxy: the clients' helpers call `this.create` or `this._client.….create` internally,
- *   so each of their requests is recorded exactly once, by the tracked `create`.
+ *   `messages.stream`, Gemini `chats.create`, …) run with the resource's proxy as `this`, and any
+ *   reference to a proxied object (a resource's `_client`, a chat's `modelsModule`) reads as its
+ *   proxy: the clients' helpers call `this.create` or `this._client.….create` internally, so each of
+ *   their requests is recorded exactly once, by the tracked method.
  * - `withOptions()` returns a wrapped copy.
  */
 export function wrapClient<T extends object>(
@@ -59,21 +60,29 @@ export function wrapClient<T extends object>(
     return client
   }
   const provider = options.provider ?? shape.provider
-  const prefixes = new Set<string>()
+  const prefixes = new Set<string>(shape.helperPaths)
   for (const path of Object.keys(shape.methods)) {
     const parts = path.split('.')
     for (let index = 1; index < parts.length; index++) prefixes.add(parts.slice(0, index).join('.'))
   }
+  // The real objects on the way to tracked methods, and their proxies: a helper that holds a
+  // reference to one (a resource's `_client`, a Gemini chat's `modelsModule`) gets the proxy.
+  const proxies = new Map<object, object>()
   const baseTags = { ...tracker.defaultTags, ...wrapTags }
   let root: T
 
   function proxy<O extends object>(target: O, path: string): O {
+    const existing = proxies.get(target)
+    if (existing) return existing as O
     const cache = new Map<PropertyKey, { original: unknown; result: unknown }>()
     const self: O = new Proxy(target, {
       get(object, key) {
         const value: unknown = Reflect.get(object, key, object)
         if (typeof key !== 'string') return value
-        if (key === '_client' && value === client) return root
+        if (typeof value === 'object' && value !== null) {
+          const known = proxies.get(value)
+          if (known) return known
+        }
         const cached = cache.get(key)
         if (cached && cached.original === value) return cached.result
         const childPath = path ? `${path}.${key}` : key
@@ -92,6 +101,7 @@ export function wrapClient<T extends object>(
         return result
       },
     })
+    proxies.set(target, self)
     return self
   }
 
@@ -151,6 +161,12 @@ export function wrapClient<T extends object>(
   }
 
   root = proxy(client, '')
+  // Proxy every object on the way to a tracked method now, so references held elsewhere map to them.
+  for (const path of prefixes) {
+    let target: unknown = client
+    for (const key of path.split('.')) target = (target as Record<string, unknown> | undefined)?.[key]
+    if (typeof target === 'object' && target !== null) proxy(target, path)
+  }
   wrapped.set(root, { client, tags: wrapTags, options })
   return root
 }
