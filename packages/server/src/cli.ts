@@ -1,11 +1,30 @@
 #!/usr/bin/env node
-import { Command } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
+import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
 import { startServer } from './start-server.js'
-import { openDuckDBStore } from './store/duckdb-store.js'
+import { clickhouseDdl } from './store/clickhouse-ddl.js'
+import { openStore } from './store/open-store.js'
 import { SERVER_VERSION } from './version.js'
 
 const DEFAULT_STORE = '.spendlens/spendlens.duckdb'
+const STORE_HELP = 'DuckDB file, chdb://<folder>, or clickhouse://user:password@host:8123/database'
+
+function positiveInteger(value: string): number {
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a whole number ≥ 1')
+  return number
+}
+
+interface ServeOptions {
+  store: string
+  port: number
+  host: string
+  demo: boolean
+  log?: boolean
+  retentionDays?: number
+}
 
 const program = new Command()
   .name('spendlens')
@@ -15,18 +34,24 @@ const program = new Command()
 program
   .command('serve')
   .description('run the server: ingest at /v1/events, API at /api, dashboard at /')
-  .option('--store <path>', 'DuckDB file', DEFAULT_STORE)
+  .option('--store <location>', STORE_HELP, DEFAULT_STORE)
   .option('--port <number>', 'port', (value) => Number.parseInt(value, 10), 4600)
   .option('--host <address>', 'address to listen on (the API has no auth yet: keep it local)', '127.0.0.1')
   .option('--no-demo', 'do not load demo data into an empty store')
   .option('--log', 'log every request')
-  .action(async (options: { store: string; port: number; host: string; demo: boolean; log?: boolean }) => {
+  .option(
+    '--retention-days <days>',
+    'delete events older than this many days, at start and then hourly',
+    positiveInteger,
+  )
+  .action(async (options: ServeOptions) => {
     const server = await startServer({
-      storePath: options.store,
+      store: options.store,
       port: options.port,
       host: options.host,
       demo: options.demo,
       logger: options.log ?? false,
+      retentionDays: options.retentionDays,
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)
@@ -43,16 +68,60 @@ program
 program
   .command('demo')
   .description('fill the store with 30 days of demo data from a fictional multi-tenant product')
-  .option('--store <path>', 'DuckDB file', DEFAULT_STORE)
+  .option('--store <location>', STORE_HELP, DEFAULT_STORE)
   .option('--days <number>', 'days of history', (value) => Number.parseInt(value, 10), 30)
   .action(async (options: { store: string; days: number }) => {
-    const store = await openDuckDBStore(options.store)
+    const store = await openStore(options.store)
     try {
       const { events } = await loadDemo(store, { days: options.days })
-      console.log(`Loaded ${events.toLocaleString('en-US')} demo events into ${options.store}.`)
+      console.log(`Loaded ${events.toLocaleString('en-US')} demo events into ${store.location}.`)
     } finally {
       await store.close()
     }
+  })
+
+program
+  .command('export')
+  .description('copy every event to a JSON Lines or Parquet file, or into another store')
+  .option('--store <location>', `store to export from: ${STORE_HELP}`, DEFAULT_STORE)
+  .requiredOption('--to <target>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
+  .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
+  .action(async (options: { store: string; to: string; batchSize: number }) => {
+    await runExport({
+      store: options.store,
+      other: options.to,
+      batchSize: options.batchSize,
+      print: (line) => console.log(line),
+    })
+  })
+
+program
+  .command('import')
+  .description('add events from a JSON Lines or Parquet file, or from another store, validated as at ingest')
+  .option('--store <location>', `store to import into: ${STORE_HELP}`, DEFAULT_STORE)
+  .requiredOption('--from <source>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
+  .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
+  .action(async (options: { store: string; from: string; batchSize: number }) => {
+    await runImport({
+      store: options.store,
+      other: options.from,
+      batchSize: options.batchSize,
+      print: (line) => console.log(line),
+    })
+  })
+
+program
+  .command('clickhouse-ddl')
+  .description('print the ClickHouse schema (the statements the store runs at start) for a DBA to apply')
+  .option(
+    '--cluster <name>',
+    'a cluster from remote_servers: replicated tables and a Distributed events table',
+  )
+  .option('--database <name>', 'database to create the tables in', 'default')
+  .action((options: { cluster?: string; database: string }) => {
+    process.stdout.write(
+      clickhouseDdl({ database: options.database, ...(options.cluster ? { cluster: options.cluster } : {}) }),
+    )
   })
 
 program.parseAsync().catch((error: unknown) => {

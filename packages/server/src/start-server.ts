@@ -1,11 +1,17 @@
 import { loadDemo } from './demo/demo-data.js'
 import { createApp } from './http/create-app.js'
-import { openDuckDBStore } from './store/duckdb-store.js'
+import { type RetentionJob, startRetentionJob } from './jobs/retention-job.js'
+import { openStore } from './store/open-store.js'
 import type { Store } from './store/store.js'
 
 export interface StartServerOptions {
-  /** DuckDB file (created if missing). */
-  storePath: string
+  /**
+   * Where events are kept (see openStore): a DuckDB file (created if missing), `chdb://<folder>`,
+   * or `clickhouse://user:password@host:8123/database`.
+   */
+  store?: string
+  /** A DuckDB file: the older name of `store`, still accepted. */
+  storePath?: string
   /** 0 picks a free port. Default 4600. */
   port?: number
   /** Default 127.0.0.1: the API has no authentication yet, so it is not exposed beyond this machine unless asked. */
@@ -13,7 +19,12 @@ export interface StartServerOptions {
   /** Load demo data when the store is empty. Default true. */
   demo?: boolean
   logger?: boolean
-  /** Told what happened at start-up (demo loaded…). */
+  /**
+   * Maximum age of stored events, in days: older events are deleted at start and then every hour.
+   * Default: keep everything.
+   */
+  retentionDays?: number
+  /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
 
@@ -21,19 +32,41 @@ export interface RunningServer {
   url: string
   store: Store
   demoLoaded: boolean
+  /** The retention job when `retentionDays` is set; `run()` applies it now. */
+  retention: RetentionJob | undefined
   close(): Promise<void>
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const store = await openDuckDBStore(options.storePath)
+  const location = options.store ?? options.storePath
+  if (location === undefined) throw new Error('startServer needs a store location')
+  const store = await openStore(location)
   let demoLoaded = false
+  let retention: RetentionJob | undefined
   try {
+    if (options.retentionDays !== undefined) {
+      const days = options.retentionDays
+      retention = await startRetentionJob({
+        store,
+        days,
+        onDeleted: (deleted, cutoff) =>
+          options.onNotice?.(
+            `Retention (${days} days): deleted ${deleted.toLocaleString('en-US')} events older than ${cutoff.toISOString()}.`,
+          ),
+        onError: (error) =>
+          options.onNotice?.(
+            `Retention: could not delete old events (${(error as Error).message}); will retry.`,
+          ),
+      })
+    }
     if ((options.demo ?? true) && (await store.stats()).events === 0) {
       const started = performance.now()
-      const { events } = await loadDemo(store)
+      // Demo history never reaches past the retention period.
+      const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
+      const { events } = await loadDemo(store, { days })
       demoLoaded = true
       options.onNotice?.(
-        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (30 days of a fictional product) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
+        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
     const app = await createApp({ store, logger: options.logger })
@@ -42,12 +75,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       url: `${address.replace('[::1]', 'localhost')}/`,
       store,
       demoLoaded,
+      retention,
       async close() {
+        await retention?.stop()
         await app.close()
         await store.close()
       },
     }
   } catch (error) {
+    await retention?.stop()
     await store.close()
     throw error
   }

@@ -69,7 +69,6 @@ export function wrapClient<T extends object>(
   // reference to one (a resource's `_client`, a Gemini chat's `modelsModule`) gets the proxy.
   const proxies = new Map<object, object>()
   const baseTags = { ...tracker.defaultTags, ...wrapTags }
-  let root: T
 
   function proxy<O extends object>(target: O, path: string): O {
     const existing = proxies.get(target)
@@ -160,7 +159,7 @@ export function wrapClient<T extends object>(
     }
   }
 
-  root = proxy(client, '')
+  const root = proxy(client, '')
   // Proxy every object on the way to a tracked method now, so references held elsewhere map to them.
   for (const path of prefixes) {
     let target: unknown = client

@@ -42,8 +42,12 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
  * keeps events whose feature is a or b, `exclude.model=x` drops model x, `tags.team=search` filters
  * on a tag.
  */
+/** Parameters any GET query endpoint takes besides filters; an endpoint names its own extras. */
+const SCOPE_PARAMETERS = ['from', 'to', 'tz', 'format']
+
 export function parseScope(
   raw: Record<string, unknown>,
+  endpointParameters: readonly string[] = [],
 ): Pick<AnalyticsQuery, 'from' | 'to' | 'timeZone' | 'filters'> {
   const { from, to, tz } = parseOrThrow(baseParams, raw)
   if (from && to && from >= to) throw new HttpError(400, 'bad_request', 'from must be before to')
@@ -53,7 +57,13 @@ export function parseScope(
     const name = excluded ? key.slice('exclude.'.length) : key
     if (!isDimension(name)) {
       if (excluded) throw new HttpError(400, 'bad_request', `exclude.${name}: not a dimension`)
-      continue
+      if (SCOPE_PARAMETERS.includes(key) || endpointParameters.includes(key)) continue
+      // A typo such as `featuer=chat` would otherwise answer unfiltered figures without a word.
+      throw new HttpError(
+        400,
+        'bad_request',
+        `unknown parameter ${key}: not a dimension nor an option of this endpoint`,
+      )
     }
     filters.push({ dimension: name, op: excluded ? 'not_in' : 'in', values: asList(value) })
   }

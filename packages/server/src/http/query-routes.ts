@@ -115,7 +115,12 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
     const raw = request.query as Record<string, unknown>
     const { format } = parseOrThrow(formatParam, raw)
     const { bucket } = parseOrThrow(seriesParams, raw)
-    const query: AnalyticsQuery = { ...parseScope(raw), groupBy: [], bucket, metrics: SERIES_METRICS }
+    const query: AnalyticsQuery = {
+      ...parseScope(raw, ['bucket']),
+      groupBy: [],
+      bucket,
+      metrics: SERIES_METRICS,
+    }
     const rows = await store.query(query)
     return sendRows(reply, format, query, rows, {
       bucket,
@@ -133,7 +138,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
     const { format } = parseOrThrow(formatParam, raw)
     const { dimension, limit, others } = parseOrThrow(breakdownParams, raw)
     const query: AnalyticsQuery = {
-      ...parseScope(raw),
+      ...parseScope(raw, ['dimension', 'limit', 'others']),
       groupBy: [dimension as Dimension],
       metrics: BREAKDOWN_METRICS,
       orderBy: { metric: 'cost_usd', direction: 'desc' },
@@ -155,7 +160,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
   app.get('/api/events', async (request) => {
     const raw = request.query as Record<string, unknown>
     const { limit, cursor } = parseOrThrow(eventLogParams, raw)
-    const { timeZone: _timeZone, ...scope } = parseScope(raw)
+    const { timeZone: _timeZone, ...scope } = parseScope(raw, ['limit', 'cursor'])
     try {
       return await store.listEvents({ scope, cursor, limit })
     } catch (error) {

@@ -19,9 +19,12 @@ export interface CompiledQuery {
 interface Dialect {
   /** The events table as queries read it (ClickHouse: the latest version of each event_id). */
   table: string
+  /** Appended to every statement. */
+  settings: string
   placeholder(name: string, type: ParamType): string
   count: string
   countIf(condition: string): string
+  /** Sum over the rows meeting `condition`, 0 when none does (or none has a value). */
   sumIf(expression: string, condition: string): string
   /** Sum of a nullable column, 0 when nothing is known. */
   sumOrZero(column: string): string
@@ -48,20 +51,23 @@ const DUCKDB_TRUNC: Record<Bucket, string> = {
   week: 'week',
   month: 'month',
 }
-const LABEL_FORMAT: Record<Bucket, string> = {
+const DUCKDB_LABEL: Record<Bucket, string> = {
   minute: '%Y-%m-%d %H:%M',
   hour: '%Y-%m-%d %H:00',
   day: '%Y-%m-%d',
   week: '%Y-%m-%d',
   month: '%Y-%m',
 }
+/** Milliseconds of a bucket that is cut by subtracting the local time past its start. */
+const SUB_HOUR_MS: Partial<Record<Bucket, number>> = { minute: 60_000, hour: 3_600_000 }
 
 const duckdb: Dialect = {
   table: 'events',
+  settings: '',
   placeholder: (name) => `$${name}`,
   count: 'count(*)',
   countIf: (condition) => `count(*) FILTER (WHERE ${condition})`,
-  sumIf: (expression, condition) => `sum(${expression}) FILTER (WHERE ${condition})`,
+  sumIf: (expression, condition) => `coalesce(sum(${expression}) FILTER (WHERE ${condition}), 0)`,
   sumOrZero: (column) => `coalesce(sum(${column}), 0)`,
   sumOrNull: (column) => `sum(${column})`,
   quantile: (level, column) => `quantile_cont(${column}, ${level})`,
@@ -69,11 +75,17 @@ const duckdb: Dialect = {
     `CASE WHEN coalesce(${denominator}, 0) = 0 THEN NULL ELSE (${numerator})::DOUBLE / (${denominator}) END`,
   timeAtLeast: (from) => `ts >= make_timestamptz(${from} * 1000)`,
   timeBefore: (to) => `ts < make_timestamptz(${to} * 1000)`,
-  // timezone(tz, timestamptz) gives local wall-clock time; timezone(tz, timestamp) maps it back.
-  bucketStartMs: (bucket, tz) =>
-    `epoch_ms(timezone(${tz}, date_trunc('${DUCKDB_TRUNC[bucket]}', timezone(${tz}, ts))))`,
+  // timezone(tz, timestamptz) gives local wall-clock time; timezone(tz, timestamp) maps it back. That
+  // way back is ambiguous in the hour a DST change repeats (New York's 01:00–02:00 on 2026-11-01
+  // happens twice) and would fold two real hours into one bucket; minutes and hours are instead cut
+  // by subtracting the local time past the bucket's start from the instant itself.
+  bucketStartMs: (bucket, tz) => {
+    const size = SUB_HOUR_MS[bucket]
+    if (size !== undefined) return `(epoch_ms(ts) - epoch_ms(timezone(${tz}, ts)) % ${size})`
+    return `epoch_ms(timezone(${tz}, date_trunc('${DUCKDB_TRUNC[bucket]}', timezone(${tz}, ts))))`
+  },
   bucketLabel: (bucket, tz) =>
-    `strftime(date_trunc('${DUCKDB_TRUNC[bucket]}', timezone(${tz}, ts)), '${LABEL_FORMAT[bucket]}')`,
+    `strftime(date_trunc('${DUCKDB_TRUNC[bucket]}', timezone(${tz}, ts)), '${DUCKDB_LABEL[bucket]}')`,
   tag: (key) => `coalesce(json_extract_string(tags, ${key}), 'unattributed')`,
   tagKey: (key) => `$."${key}"`,
 }
@@ -86,13 +98,24 @@ const CLICKHOUSE_START: Record<Bucket, (tz: string) => string> = {
   week: (tz) => `toDateTime(toStartOfWeek(ts, 1, ${tz}), ${tz})`,
   month: (tz) => `toDateTime(toStartOfMonth(ts, ${tz}), ${tz})`,
 }
+/** ClickHouse's formatDateTime: `%i` is the minute (its `%M` is the month's name). */
+const CLICKHOUSE_LABEL: Record<Bucket, string> = {
+  minute: '%Y-%m-%d %H:%i',
+  hour: '%Y-%m-%d %H:00',
+  day: '%Y-%m-%d',
+  week: '%Y-%m-%d',
+  month: '%Y-%m',
+}
 
 const clickhouse: Dialect = {
   table: 'events FINAL',
+  // A select alias shadows a column of the same name in ClickHouse: `sum(input_tokens) AS
+  // input_tokens` next to `sum(input_tokens) + sum(output_tokens)` would nest aggregates.
+  settings: ' SETTINGS prefer_column_name_to_alias = 1',
   placeholder: (name, type) => `{${name}:${type}}`,
   count: 'count()',
   countIf: (condition) => `countIf(${condition})`,
-  sumIf: (expression, condition) => `sumIf(${expression}, ${condition})`,
+  sumIf: (expression, condition) => `ifNull(sumIf(${expression}, ${condition}), 0)`,
   sumOrZero: (column) => `ifNull(sum(${column}), 0)`,
   sumOrNull: (column) => `if(count(${column}) = 0, NULL, sum(${column}))`,
   quantile: (level, column) => `quantileExactInclusive(${level})(${column})`,
@@ -102,12 +125,15 @@ const clickhouse: Dialect = {
   timeBefore: (to) => `ts < fromUnixTimestamp64Milli(${to})`,
   bucketStartMs: (bucket, tz) => `toUnixTimestamp(toDateTime(${CLICKHOUSE_START[bucket](tz)})) * 1000`,
   bucketLabel: (bucket, tz) =>
-    `formatDateTime(${CLICKHOUSE_START[bucket](tz)}, '${LABEL_FORMAT[bucket]}', ${tz})`,
+    `formatDateTime(${CLICKHOUSE_START[bucket](tz)}, '${CLICKHOUSE_LABEL[bucket]}', ${tz})`,
   tag: (key) => `if(mapContains(tags, ${key}), tags[${key}], 'unattributed')`,
   tagKey: (key) => key,
 }
 
 export const DIALECTS: Record<EngineName, Dialect> = { duckdb, clickhouse }
+
+/** Dimensions whose column can be NULL (attribution columns never are: they hold `unattributed`). */
+const NULLABLE_DIMENSIONS: ReadonlySet<Dimension> = new Set<Dimension>(['service_tier'])
 
 const UNATTRIBUTED_EVENT = "(feature = 'unattributed' OR customer_id = 'unattributed')"
 
@@ -186,7 +212,20 @@ class Compiler {
   filter(filter: Filter): string {
     const column = this.dimension(filter.dimension)
     const values = filter.values.map((value) => this.bind(value, 'String')).join(', ')
-    return filter.op === 'not_in' ? `${column} NOT IN (${values})` : `${column} IN (${values})`
+    if (filter.op !== 'not_in') return `${column} IN (${values})`
+    // `NULL NOT IN (…)` is NULL, not true: an event without a service tier is not any of them.
+    return NULLABLE_DIMENSIONS.has(filter.dimension)
+      ? `(${column} IS NULL OR ${column} NOT IN (${values}))`
+      : `${column} NOT IN (${values})`
+  }
+
+  /** True exactly when `dimension` has `value` (a null group is matched by IS NULL, never by `=`). */
+  matches(dimension: Dimension, value: unknown): string {
+    const column = this.dimension(dimension)
+    if (value === null || value === undefined) return `${column} IS NULL`
+    const equal = `${column} = ${this.bind(String(value), 'String')}`
+    // Never NULL either, so that NOT (…) of it is true for an event without a value.
+    return NULLABLE_DIMENSIONS.has(dimension) ? `(${column} IS NOT NULL AND ${equal})` : equal
   }
 
   where(query: AnalyticsQuery, extra: string[] = []): string {
@@ -199,7 +238,7 @@ class Compiler {
   }
 
   done(sql: string): CompiledQuery {
-    return { sql, params: this.params, types: this.types }
+    return { sql: `${sql}${this.dialect.settings}`, params: this.params, types: this.types }
   }
 }
 
@@ -233,7 +272,9 @@ export function compileQuery(engine: EngineName, query: AnalyticsQuery): Compile
   }
   if (query.bucket) order.push('bucket_start_ms ASC')
   // A stable tie-break: equal metrics always come back in the same order on both engines.
-  query.groupBy.forEach((dimension, index) => order.push(`${columnAlias(dimension, index)} ASC`))
+  query.groupBy.forEach((dimension, index) => {
+    order.push(`${columnAlias(dimension, index)} ASC NULLS LAST`)
+  })
   if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`
   if (query.limit !== undefined) sql += ` LIMIT ${compiler.bind(query.limit, 'Int64')}`
   return compiler.done(sql)
@@ -247,10 +288,8 @@ export function compileQuery(engine: EngineName, query: AnalyticsQuery): Compile
 export function compileOthers(engine: EngineName, query: AnalyticsQuery, top: QueryRow[]): CompiledQuery {
   const compiler = new Compiler(DIALECTS[engine])
   const exclude = top.map((row) => {
-    const parts = query.groupBy.map((dimension, index) => {
-      const value = row[columnAlias(dimension, index)]
-      return `${compiler.dimension(dimension)} = ${compiler.bind(String(value), 'String')}`
-    })
+    // `top` holds read rows: a tag's value is under its `tags.<key>` name again.
+    const parts = query.groupBy.map((dimension) => compiler.matches(dimension, row[dimension]))
     return `(${parts.join(' AND ')})`
   })
   const extra = exclude.length > 0 ? [`NOT (${exclude.join(' OR ')})`] : []
@@ -273,7 +312,7 @@ export function readRow(raw: Record<string, unknown>, query: AnalyticsQuery): Qu
   }
   query.groupBy.forEach((dimension, index) => {
     const alias = columnAlias(dimension, index)
-    if (alias !== dimension) {
+    if (alias !== dimension && alias in row) {
       row[dimension] = row[alias]
       delete row[alias]
     }

@@ -1,0 +1,53 @@
+import { rename, rm } from 'node:fs/promises'
+import type { CostEvent } from 'spendlens'
+import type { Store } from '../store/store.js'
+import { writeJsonlFile } from './jsonl-file.js'
+import { writeParquetFile } from './parquet-file.js'
+
+export type FileFormat = 'jsonl' | 'parquet'
+
+export interface ExportProgress {
+  written: number
+  /** Events in the store when the export started. */
+  total: number
+}
+
+export interface ExportOptions {
+  /** Events read from the store at once. Default 5000. */
+  batchSize?: number
+  /** Called once before the first batch and after every batch. */
+  onProgress?: (progress: ExportProgress) => void
+}
+
+/**
+ * Writes every event of `store`, oldest first, to a JSON Lines file (one CostEvent per line, what
+ * `POST /v1/events` and `spendlens import` take) or a Parquet file (the store's columns). Streams
+ * batch by batch; the file appears under its name only once complete, so a failed export never
+ * leaves a truncated file that looks whole.
+ */
+export async function exportToFile(
+  store: Store,
+  path: string,
+  format: FileFormat,
+  options: ExportOptions = {},
+): Promise<{ written: number }> {
+  const total = (await store.stats()).events
+  let written = 0
+  options.onProgress?.({ written, total })
+  async function* batches(): AsyncGenerator<CostEvent[]> {
+    for await (const events of store.exportEvents(options.batchSize ?? 5000)) {
+      yield events
+      written += events.length
+      options.onProgress?.({ written, total })
+    }
+  }
+  const partial = `${path}.partial-${process.pid}`
+  try {
+    await (format === 'jsonl' ? writeJsonlFile(partial, batches()) : writeParquetFile(partial, batches()))
+    await rename(partial, path)
+  } catch (error) {
+    await rm(partial, { force: true })
+    throw error
+  }
+  return { written }
+}

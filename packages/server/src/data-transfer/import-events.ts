@@ -1,0 +1,105 @@
+import { ingestEvents } from '../ingest/ingest-events.js'
+import type { Store } from '../store/store.js'
+import { readJsonlFile } from './jsonl-file.js'
+import { countParquetRows, readParquetFile } from './parquet-file.js'
+import type { SourceBatch } from './source-batch.js'
+
+/** Where imported events come from: a JSON Lines file, a Parquet file, or another store. */
+export type ImportSource =
+  | { kind: 'jsonl'; path: string }
+  | { kind: 'parquet'; path: string }
+  | { kind: 'store'; store: Store }
+
+export interface ImportProgress {
+  /** Records read so far (valid or not). */
+  read: number
+  inserted: number
+  duplicates: number
+  rejected: number
+  /** Records in the source when it can tell up front (a store, a Parquet file); undefined for JSON Lines. */
+  total: number | undefined
+}
+
+export interface ImportSummary extends Omit<ImportProgress, 'total'> {
+  /** The first {@link MAX_REJECTIONS} rejected records, each as `line 7: ts: expected …`. */
+  rejections: string[]
+}
+
+export interface ImportOptions {
+  /** Records per batch, each validated and appended at once. Default 5000. */
+  batchSize?: number
+  /** Called once before the first batch and after every batch. */
+  onProgress?: (progress: ImportProgress) => void
+}
+
+/** Rejection reasons kept in the summary; past that they are only counted. */
+export const MAX_REJECTIONS = 1000
+
+async function* storeBatches(store: Store, batchSize: number): AsyncGenerator<SourceBatch> {
+  for await (const events of store.exportEvents(batchSize)) {
+    yield {
+      items: events.map((value) => ({ value })),
+      labels: events.map((event) => `event ${event.event_id}`),
+    }
+  }
+}
+
+function openSource(source: ImportSource, batchSize: number): AsyncIterable<SourceBatch> {
+  switch (source.kind) {
+    case 'jsonl':
+      return readJsonlFile(source.path, batchSize)
+    case 'parquet':
+      return readParquetFile(source.path, batchSize)
+    case 'store':
+      return storeBatches(source.store, batchSize)
+  }
+}
+
+async function countSource(source: ImportSource): Promise<number | undefined> {
+  switch (source.kind) {
+    case 'jsonl':
+      return undefined
+    case 'parquet':
+      return countParquetRows(source.path)
+    case 'store':
+      return (await source.store.stats()).events
+  }
+}
+
+/**
+ * Copies events into `target` batch by batch, never holding more than one batch: each record is
+ * validated and priced exactly as `POST /v1/events` does it (ingestEvents), so a file or a store
+ * can only bring in what ingest would accept. An event_id already stored is a duplicate unless this
+ * copy is newer (then it replaces the stored one and counts as inserted), as at ingest.
+ */
+export async function importEvents(
+  target: Store,
+  source: ImportSource,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const batchSize = options.batchSize ?? 5000
+  const total = await countSource(source)
+  const summary: ImportSummary = { read: 0, inserted: 0, duplicates: 0, rejected: 0, rejections: [] }
+  const report = () =>
+    options.onProgress?.({
+      read: summary.read,
+      inserted: summary.inserted,
+      duplicates: summary.duplicates,
+      rejected: summary.rejected,
+      total,
+    })
+  report()
+  for await (const batch of openSource(source, batchSize)) {
+    const result = await ingestEvents(target, batch.items)
+    summary.read += batch.items.length
+    summary.inserted += result.accepted
+    summary.duplicates += result.duplicates
+    summary.rejected += result.rejected
+    for (const item of result.results) {
+      if (item.status !== 'rejected' || summary.rejections.length >= MAX_REJECTIONS) continue
+      summary.rejections.push(`${batch.labels[item.index]}: ${(item.errors ?? []).join('; ')}`)
+    }
+    report()
+  }
+  return summary
+}

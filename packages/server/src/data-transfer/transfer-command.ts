@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { openStore } from '../store/open-store.js'
+import type { Store } from '../store/store.js'
+import { exportToFile } from './export-to-file.js'
+import { type ImportSource, type ImportSummary, importEvents } from './import-events.js'
+import { createProgressLine, type ProgressLine } from './progress-line.js'
+import { parseTransferLocation } from './transfer-location.js'
+
+export interface TransferCommandOptions {
+  /** The store exported from (`export`) or imported into (`import`). */
+  store: string
+  /** `export --to` or `import --from`: a `.jsonl`/`.ndjson`/`.parquet` file or another store. */
+  other: string
+  batchSize?: number
+  /** Default {@link openStore}: a DuckDB path, `chdb://folder` or `clickhouse://…`. */
+  openStore?: (location: string) => Promise<Store>
+  /** Where the summary goes, a line at a time. */
+  print: (line: string) => void
+  /** Default: a progress line on stderr. */
+  progress?: ProgressLine
+}
+
+/** Rejection reasons printed; the rest are counted. */
+const PRINTED_REJECTIONS = 20
+
+const count = (value: number) => value.toLocaleString('en-US')
+const seconds = (started: number) => `${((performance.now() - started) / 1000).toFixed(1)} s`
+
+/** The file or folder of an embedded store (DuckDB, chDB); undefined for a server. */
+function localPath(location: string): string | undefined {
+  if (location.startsWith('chdb://')) return location.slice('chdb://'.length)
+  return location.includes('://') || location === ':memory:' ? undefined : location
+}
+
+function sameLocation(a: string, b: string): boolean {
+  const [pathA, pathB] = [localPath(a), localPath(b)]
+  return pathA !== undefined && pathB !== undefined ? resolve(pathA) === resolve(pathB) : a === b
+}
+
+/** A store read from must exist: opening a missing DuckDB file or chDB folder would create an empty one. */
+async function openExisting(location: string, options: TransferCommandOptions) {
+  const path = localPath(location)
+  if (path !== undefined && !existsSync(path)) {
+    throw new Error(
+      `no store at ${location} (a file to move events through ends in .jsonl, .ndjson or .parquet)`,
+    )
+  }
+  return (options.openStore ?? openStore)(location)
+}
+
+function printImportSummary(summary: ImportSummary, print: (line: string) => void) {
+  const rows: [string, number][] = [
+    ['read', summary.read],
+    ['inserted', summary.inserted],
+    ['duplicates', summary.duplicates],
+    ['rejected', summary.rejected],
+  ]
+  const width = Math.max(...rows.map(([, value]) => count(value).length))
+  for (const [label, value] of rows) print(`  ${label.padEnd(11)}${count(value).padStart(width)}`)
+  for (const reason of summary.rejections.slice(0, PRINTED_REJECTIONS)) print(`    ${reason}`)
+  const unprinted = summary.rejected - Math.min(summary.rejections.length, PRINTED_REJECTIONS)
+  if (unprinted > 0) print(`    … and ${count(unprinted)} more rejected`)
+}
+
+async function copyIntoStore(
+  targetLocation: string,
+  source: ImportSource,
+  sourceName: string,
+  options: TransferCommandOptions,
+) {
+  const started = performance.now()
+  const target = await (options.openStore ?? openStore)(targetLocation)
+  const progress = options.progress ?? createProgressLine('events')
+  try {
+    const summary = await importEvents(target, source, {
+      batchSize: options.batchSize,
+      onProgress: (state) =>
+        progress.update(
+          state.read,
+          state.total,
+          `${count(state.inserted)} inserted, ${count(state.duplicates)} duplicates, ${count(state.rejected)} rejected`,
+        ),
+    })
+    progress.stop()
+    options.print(`Imported from ${sourceName} into ${target.location} in ${seconds(started)}:`)
+    printImportSummary(summary, options.print)
+    return summary
+  } finally {
+    progress.stop()
+    await target.close()
+  }
+}
+
+/** `spendlens export --store <from> --to <file.jsonl | file.parquet | store>`. */
+export async function runExport(options: TransferCommandOptions): Promise<void> {
+  const to = parseTransferLocation(options.other)
+  if (to.kind === 'store' && sameLocation(options.store, to.location)) {
+    throw new Error('--to names the store being exported')
+  }
+  const started = performance.now()
+  const store = await openExisting(options.store, options)
+  try {
+    if (to.kind === 'store') {
+      await copyIntoStore(to.location, { kind: 'store', store }, store.location, options)
+      return
+    }
+    const progress = options.progress ?? createProgressLine('events')
+    try {
+      const { written } = await exportToFile(store, to.path, to.kind, {
+        batchSize: options.batchSize,
+        onProgress: (state) => progress.update(state.written, state.total),
+      })
+      progress.stop()
+      const { size } = await stat(to.path)
+      options.print(
+        `Exported ${count(written)} events from ${store.location} to ${to.path} (${to.kind === 'jsonl' ? 'JSON Lines' : 'Parquet'}, ${(size / 1_048_576).toFixed(1)} MB) in ${seconds(started)}.`,
+      )
+    } finally {
+      progress.stop()
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+/** `spendlens import --store <to> --from <file.jsonl | file.ndjson | file.parquet | store>`. */
+export async function runImport(options: TransferCommandOptions): Promise<ImportSummary> {
+  const from = parseTransferLocation(options.other)
+  if (from.kind !== 'store') {
+    if (!existsSync(from.path)) throw new Error(`no such file: ${from.path}`)
+    return copyIntoStore(options.store, from, from.path, options)
+  }
+  if (sameLocation(options.store, from.location))
+    throw new Error('--from names the store being imported into')
+  const source = await openExisting(from.location, options)
+  try {
+    return await copyIntoStore(options.store, { kind: 'store', store: source }, source.location, options)
+  } finally {
+    await source.close()
+  }
+}

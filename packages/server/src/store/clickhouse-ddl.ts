@@ -1,0 +1,200 @@
+/**
+ * The ClickHouse schema, written once: the store applies these migrations at open, and
+ * `spendlens clickhouse-ddl` prints the same statements for a DBA to run, for one node or a
+ * cluster. Add a new entry to CLICKHOUSE_MIGRATIONS for every change; never edit an applied one.
+ * ClickHouse DDL is not transactional, so every statement must be safe to run twice
+ * (IF NOT EXISTS): a migration cut short is simply run again at the next open.
+ */
+
+/** Where the schema goes: a database on one node, or on every node of a cluster. */
+export interface ClickHouseTarget {
+  database: string
+  /**
+   * A cluster from the servers' `remote_servers`: tables become Replicated*, DDL runs ON CLUSTER,
+   * and `events` is a Distributed table over `events_local`, sharded by event_id.
+   */
+  cluster?: string
+}
+
+/** Database and cluster names travel inside DDL (no bound parameters there), so only plain names. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
+
+export function checkTarget(target: ClickHouseTarget): void {
+  if (!NAME.test(target.database))
+    throw new Error(`database name must be letters, digits and _ (got ${JSON.stringify(target.database)})`)
+  if (target.cluster !== undefined && !NAME.test(target.cluster))
+    throw new Error(`cluster name must be letters, digits and _ (got ${JSON.stringify(target.cluster)})`)
+}
+
+/** The table that holds events on this node: `events` alone, `events_local` under a Distributed `events`. */
+export function localEventsTable(target: ClickHouseTarget): string {
+  return target.cluster ? 'events_local' : 'events'
+}
+
+function onCluster(target: ClickHouseTarget): string {
+  return target.cluster ? ` ON CLUSTER ${target.cluster}` : ''
+}
+
+/**
+ * A table engine: plain on one node; on a cluster, replicated within each shard (`per: 'shard'`)
+ * or on every node (`per: 'node'`, for the small tables that every collector reads).
+ */
+function engine(target: ClickHouseTarget, family: string, table: string, per: 'shard' | 'node', args = '') {
+  if (!target.cluster) return `${family}(${args})`
+  const path = `/clickhouse/tables/${per === 'shard' ? '{shard}' : 'all'}/${target.database}/${table}`
+  return `Replicated${family}('${path}', '{replica}'${args ? `, ${args}` : ''})`
+}
+
+/** The events table's columns: the store's column names (StoreRow), as in the DuckDB store. */
+const EVENT_COLUMNS_DDL = `
+  event_id String,
+  ts DateTime64(3, 'UTC'),
+  latency_ms Nullable(Float64),
+  ttft_ms Nullable(Float64),
+  provider LowCardinality(String),
+  operation LowCardinality(String),
+  model LowCardinality(String),
+  requested_model LowCardinality(Nullable(String)),
+  provider_request_id Nullable(String),
+  feature LowCardinality(String),
+  route LowCardinality(String),
+  customer_id LowCardinality(String),
+  -- user and session ids run to millions of values: a LowCardinality dictionary would not pay.
+  user_id String,
+  session_id String,
+  environment LowCardinality(String),
+  prompt_id LowCardinality(String),
+  tags Map(String, String),
+  input_tokens Nullable(Int64),
+  cache_read_tokens Nullable(Int64),
+  cache_write_tokens Nullable(Int64),
+  cache_write_1h_tokens Nullable(Int64),
+  output_tokens Nullable(Int64),
+  reasoning_tokens Nullable(Int64),
+  input_audio_tokens Nullable(Int64),
+  output_audio_tokens Nullable(Int64),
+  input_image_tokens Nullable(Int64),
+  input_characters Nullable(Int64),
+  images Nullable(Int64),
+  audio_seconds Nullable(Float64),
+  web_search_requests Nullable(Int64),
+  service_tier LowCardinality(Nullable(String)),
+  batch Bool,
+  cost_nanos Nullable(Int64),
+  cost_partial Bool DEFAULT false,
+  pricing_status LowCardinality(String),
+  price_source LowCardinality(Nullable(String)),
+  status LowCardinality(String),
+  error_type LowCardinality(Nullable(String)),
+  http_status Nullable(Int32),
+  streamed Bool,
+  sdk LowCardinality(String),
+  schema_version Int32,
+  -- The append looks the ids of each batch up: this index lets it skip granules without them.
+  INDEX event_id_bloom event_id TYPE bloom_filter(0.01) GRANULARITY 1`
+
+/**
+ * Schema versions. Each is a list of statements (a function of the target, so one source serves
+ * one node and a cluster).
+ *
+ * Dedupe (the same semantics as the DuckDB store: an event_id counts once, the latest ts wins):
+ * - ReplacingMergeTree(ts) keeps, among rows with the same sorting key in one partition, the one
+ *   with the greatest ts; every read says `events FINAL`, so the dedupe holds before background
+ *   merges have happened.
+ * - So the sorting key may hold nothing that differs between two versions of one event except
+ *   through the day: ORDER BY (toDate(ts), event_id). The leading day lets time-range queries skip
+ *   granules, and lets FINAL leave alone the parts of other days, which a key of event_id alone
+ *   (random UUIDs, every part overlapping every other) would not.
+ * - A newer version on another day (a retry across midnight UTC, or across a month partition) has
+ *   another key, so ReplacingMergeTree cannot fold it: the append, which looks every id of a batch
+ *   up first anyway, deletes the stored version before inserting the new one. Deleting first
+ *   means a crash in between loses the event until the sender retries (it got no answer), rather
+ *   than counting it twice for ever.
+ * - On a cluster, `events` shards by cityHash64(event_id), so every version of an id meets on one
+ *   shard, where FINAL folds them.
+ * Limits (docs/deploy-clickhouse.md): two collectors inserting the same new id at the same moment
+ * both answer `inserted` (FINAL still counts it once), and if those copies also straddle midnight
+ * UTC both are kept.
+ */
+export const CLICKHOUSE_MIGRATIONS: ((target: ClickHouseTarget) => string[])[] = [
+  // 1: events (attribution never null: `unattributed`; cost in integer nano-dollars) and meta.
+  (target) => {
+    const db = target.database
+    const local = localEventsTable(target)
+    const statements = [
+      `CREATE TABLE IF NOT EXISTS ${db}.${local}${onCluster(target)} (${EVENT_COLUMNS_DDL}
+)
+ENGINE = ${engine(target, 'ReplacingMergeTree', local, 'shard', 'ts')}
+PARTITION BY toYYYYMM(ts)
+ORDER BY (toDate(ts), event_id)`,
+    ]
+    if (target.cluster) {
+      statements.push(
+        `CREATE TABLE IF NOT EXISTS ${db}.events${onCluster(target)} AS ${db}.${local}
+ENGINE = Distributed('${target.cluster}', '${db}', '${local}', cityHash64(event_id))`,
+      )
+    }
+    statements.push(
+      `CREATE TABLE IF NOT EXISTS ${db}.spendlens_meta${onCluster(target)} (
+  key String,
+  value String,
+  updated_at DateTime64(3, 'UTC')
+)
+ENGINE = ${engine(target, 'ReplacingMergeTree', 'spendlens_meta', 'node', 'updated_at')}
+ORDER BY key`,
+    )
+    return statements
+  },
+]
+
+export function createDatabaseStatement(target: ClickHouseTarget): string {
+  checkTarget(target)
+  return `CREATE DATABASE IF NOT EXISTS ${target.database}${onCluster(target)}`
+}
+
+/** The table of applied schema versions (the database must exist). */
+export function schemaTableStatement(target: ClickHouseTarget): string {
+  checkTarget(target)
+  return `CREATE TABLE IF NOT EXISTS ${target.database}.spendlens_schema${onCluster(target)} (
+  version UInt32,
+  applied_at DateTime DEFAULT now()
+)
+ENGINE = ${engine(target, 'MergeTree', 'spendlens_schema', 'node')}
+ORDER BY version`
+}
+
+/** Every statement of migration `version` (1-based). */
+export function migrationStatements(target: ClickHouseTarget, version: number): string[] {
+  checkTarget(target)
+  const migration = CLICKHOUSE_MIGRATIONS[version - 1]
+  if (!migration) throw new Error(`no ClickHouse migration ${version}`)
+  return migration(target)
+}
+
+/** The full schema as a script (`spendlens clickhouse-ddl`): statements separated by `;` lines. */
+export function clickhouseDdl(target: ClickHouseTarget): string {
+  const header = target.cluster
+    ? `-- spendlens schema for cluster ${target.cluster}, database ${target.database}.\n-- Needs the {shard} and {replica} macros on every node; run once, on any node.`
+    : `-- spendlens schema for one ClickHouse node, database ${target.database}.`
+  const statements = [createDatabaseStatement(target), schemaTableStatement(target)]
+  CLICKHOUSE_MIGRATIONS.forEach((_, index) => {
+    statements.push(...migrationStatements(target, index + 1))
+  })
+  const versions = CLICKHOUSE_MIGRATIONS.map((_, index) => `(${index + 1})`).join(', ')
+  statements.push(`INSERT INTO ${target.database}.spendlens_schema (version) VALUES ${versions}`)
+  return `${header}\n\n${statements.map((statement) => `${statement};`).join('\n\n')}\n`
+}
+
+/** Splits a script from clickhouseDdl back into statements (the test runs them one by one). */
+export function splitDdl(script: string): string[] {
+  return script
+    .split(/;\n/)
+    .map((statement) =>
+      statement
+        .split('\n')
+        .filter((line) => !line.startsWith('--'))
+        .join('\n')
+        .trim(),
+    )
+    .filter((statement) => statement.length > 0)
+}

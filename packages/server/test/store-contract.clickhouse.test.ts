@@ -1,0 +1,9 @@
+import { join } from 'node:path'
+import { openStore } from '../src/store/open-store.js'
+import { runStoreContract } from './store-contract.js'
+
+// Real ClickHouse SQL on chDB, the embedded engine, behind the official client.
+runStoreContract({
+  name: 'clickhouse',
+  open: (folder) => openStore(`chdb://${join(folder, 'chdb')}`),
+})

@@ -1,0 +1,1095 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CostEvent } from 'spendlens'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  type AnalyticsQuery,
+  analyticsQuerySchema,
+  METRICS,
+  type QueryRow,
+} from '../src/query/analytics-query.js'
+import type { Store } from '../src/store/store.js'
+
+/**
+ * The one behaviour every Store must have, run against each engine by a small test file
+ * (`store-contract.<engine>.test.ts`). The numbers are worked out by hand from TEN_EVENTS below;
+ * money is compared exactly, to the nano-dollar.
+ */
+export interface StoreContractOptions {
+  name: string
+  /** Opens the engine's store kept in `folder` (a fresh temp folder per test; the same folder again to reopen). */
+  open(folder: string): Promise<Store>
+  /** Cases this engine cannot pass, each with the reason: `{ 'case name': 'why' }`. */
+  skip?: Record<string, string>
+}
+
+/** A complete event: every field set, so a round trip through the store can be compared whole. */
+export function costEvent(overrides: Partial<CostEvent> & Pick<CostEvent, 'event_id' | 'ts'>): CostEvent {
+  return {
+    schema_version: 1,
+    latency_ms: null,
+    ttft_ms: null,
+    provider: 'openai',
+    operation: 'chat',
+    model: 'gpt-4o-mini',
+    requested_model: null,
+    provider_request_id: null,
+    feature: null,
+    route: null,
+    customer_id: null,
+    user_id: null,
+    session_id: null,
+    environment: null,
+    prompt_id: null,
+    tags: {},
+    input_tokens: null,
+    cache_read_tokens: null,
+    cache_write_tokens: null,
+    cache_write_1h_tokens: null,
+    output_tokens: null,
+    reasoning_tokens: null,
+    input_audio_tokens: null,
+    output_audio_tokens: null,
+    input_image_tokens: null,
+    input_characters: null,
+    images: null,
+    audio_seconds: null,
+    web_search_requests: null,
+    service_tier: null,
+    batch: false,
+    cost_usd: null,
+    cost_partial: false,
+    pricing_status: 'priced',
+    price_source: null,
+    status: 'ok',
+    error_type: null,
+    http_status: 200,
+    streamed: false,
+    sdk: 'spendlens-js/0.1.0',
+    ...overrides,
+  }
+}
+
+/**
+ * Ten events around the end of daylight saving time in New York (Sunday 2026-11-01: 01:00–02:00
+ * local happens twice, 05:00Z–07:00Z), a month boundary, and two events sharing one ts.
+ */
+export const TEN_EVENTS: CostEvent[] = [
+  costEvent({
+    event_id: 'e01',
+    ts: '2026-10-31T23:30:00.000Z',
+    feature: 'chat',
+    route: '/api/chat',
+    customer_id: 'acme',
+    user_id: 'acme-u1',
+    session_id: 'acme-s1',
+    environment: 'production',
+    prompt_id: 'chat-v1',
+    requested_model: 'gpt-4o-mini',
+    provider_request_id: 'req_1',
+    tags: { team: 'search', plan: 'pro' },
+    input_tokens: 1000,
+    cache_read_tokens: 400,
+    output_tokens: 200,
+    reasoning_tokens: 0,
+    cost_usd: 0.000123456,
+    price_source: 'genai-prices:openai/gpt-4o-mini',
+    latency_ms: 100,
+    ttft_ms: 40.5,
+    streamed: true,
+    service_tier: 'default',
+  }),
+  costEvent({
+    event_id: 'e02',
+    ts: '2026-11-01T04:30:00.000Z',
+    feature: 'chat',
+    customer_id: 'acme',
+    tags: { team: 'search' },
+    input_tokens: 2000,
+    cache_read_tokens: 1000,
+    output_tokens: 100,
+    input_audio_tokens: 30,
+    output_audio_tokens: 20,
+    cost_usd: 0.001000001,
+    latency_ms: 200,
+  }),
+  costEvent({
+    event_id: 'e03',
+    ts: '2026-11-01T05:30:00.000Z',
+    operation: 'embeddings',
+    model: 'text-embedding-3-small',
+    feature: 'search',
+    customer_id: 'globex',
+    input_tokens: 50,
+    output_tokens: 0,
+    cost_usd: 0.000000001,
+    latency_ms: 300,
+  }),
+  costEvent({
+    event_id: 'e04',
+    ts: '2026-11-01T06:30:00.000Z',
+    provider: 'anthropic',
+    operation: 'messages',
+    model: 'claude-haiku-4-5',
+    feature: 'summarize',
+    tags: { team: 'docs' },
+    input_tokens: 10000,
+    cache_read_tokens: 0,
+    cache_write_tokens: 2000,
+    cache_write_1h_tokens: 500,
+    output_tokens: 500,
+    cost_usd: 0.5,
+    latency_ms: 400,
+  }),
+  costEvent({
+    event_id: 'e05',
+    ts: '2026-11-01T12:00:00.000Z',
+    customer_id: 'acme',
+    status: 'error',
+    error_type: 'RateLimitError',
+    http_status: 429,
+    cost_usd: 0,
+    latency_ms: 50,
+  }),
+  costEvent({
+    event_id: 'e06',
+    ts: '2026-11-02T08:15:30.500Z',
+    model: 'private-ft',
+    feature: 'chat',
+    customer_id: 'globex',
+    tags: { team: 'search', plan: 'free' },
+    input_tokens: 4000,
+    output_tokens: 1000,
+    cost_usd: null,
+    pricing_status: 'unpriced',
+    latency_ms: 1000,
+  }),
+  costEvent({
+    event_id: 'e07',
+    ts: '2026-11-08T10:00:00.000Z',
+    model: 'o4-mini',
+    feature: 'chat',
+    customer_id: 'initech',
+    input_tokens: 3000,
+    cache_read_tokens: 1500,
+    output_tokens: 300,
+    reasoning_tokens: 100,
+    cost_usd: 0.25,
+    latency_ms: 600,
+    batch: true,
+  }),
+  costEvent({
+    event_id: 'e08',
+    ts: '2026-11-09T10:00:00.000Z',
+    provider: 'anthropic',
+    operation: 'messages',
+    model: 'claude-haiku-4-5',
+    feature: 'summarize',
+    customer_id: 'initech',
+    status: 'cancelled',
+    http_status: null,
+    input_tokens: 5000,
+    output_tokens: 800,
+    cost_usd: 0.75,
+    cost_partial: true,
+    latency_ms: 700,
+    streamed: true,
+  }),
+  costEvent({
+    event_id: 'e09',
+    ts: '2026-12-01T00:00:00.000Z',
+    operation: 'embeddings',
+    model: 'text-embedding-3-small',
+    feature: 'search',
+    customer_id: 'acme',
+    environment: 'staging',
+    input_tokens: 10,
+    output_tokens: 0,
+    cost_usd: 0.000002,
+    pricing_status: 'client',
+  }),
+  costEvent({
+    event_id: 'e10',
+    ts: '2026-12-01T00:00:00.000Z',
+    feature: 'chat',
+    customer_id: 'acme',
+    input_tokens: 700,
+    output_tokens: 70,
+    input_audio_tokens: 5,
+    images: 2,
+    audio_seconds: 1.25,
+    web_search_requests: 3,
+    input_image_tokens: 64,
+    input_characters: 120,
+    cost_usd: 0.1,
+    latency_ms: 800,
+  }),
+]
+
+/** An AnalyticsQuery from its JSON form, through the same schema as POST /api/query. */
+export function analyticsQuery(json: Record<string, unknown>): AnalyticsQuery {
+  return analyticsQuerySchema.parse(json)
+}
+
+/** Only the named keys of each row (a query answers every metric it was asked; a test looks at some). */
+function pick(rows: QueryRow[], keys: string[]): Record<string, unknown>[] {
+  return rows.map((row) => Object.fromEntries(keys.map((key) => [key, row[key]])))
+}
+
+function event(id: string, ts: string, overrides: Partial<CostEvent> = {}): CostEvent {
+  return costEvent({ event_id: id, ts, feature: 'alpha', customer_id: 'acme', cost_usd: 1, ...overrides })
+}
+
+export function runStoreContract(options: StoreContractOptions): void {
+  const skip = options.skip ?? {}
+  const used = new Set<string>()
+  /** A contract case, or its skip with the engine's reason in the test name. */
+  const contractCase = (name: string, body: () => Promise<void>) => {
+    const reason = skip[name]
+    if (reason !== undefined) {
+      used.add(name)
+      it.skip(`${name} (skipped on ${options.name}: ${reason})`, body)
+    } else it(name, body)
+  }
+
+  describe(`Store contract: ${options.name}`, () => {
+    let folder: string
+    let store: Store
+    const open = async () => {
+      store = await options.open(folder)
+      return store
+    }
+    const reopen = async () => {
+      await store.close()
+      return open()
+    }
+    const rows = (json: Record<string, unknown>) => store.query(analyticsQuery(json))
+
+    beforeEach(async () => {
+      folder = await mkdtemp(join(tmpdir(), `spendlens-contract-${options.name}-`))
+      await open()
+    })
+    afterEach(async () => {
+      await store.close()
+      await rm(folder, { recursive: true, force: true })
+    })
+
+    describe('metrics', () => {
+      contractCase('every metric over the ten events, money exact to the nano-dollar', async () => {
+        await store.append(TEN_EVENTS)
+        const [row] = await rows({ metrics: [...METRICS] })
+        expect(row).toBeDefined()
+        const exact = { ...row }
+        for (const key of [
+          'avg_latency_ms',
+          'cost_per_request',
+          'p50_latency_ms',
+          'p95_latency_ms',
+          'p99_latency_ms',
+          'cache_hit_rate',
+          'unattributed_share',
+        ])
+          delete exact[key]
+        expect(exact).toEqual({
+          requests: 10,
+          // 123456 + 1000001 + 1 + 500000000 + 0 + 250000000 + 750000000 + 2000 + 100000000 nano-dollars (e06 unknown)
+          cost_usd: 1.601125458,
+          input_tokens: 25760,
+          output_tokens: 2970,
+          total_tokens: 28730,
+          cache_read_tokens: 2900,
+          cache_write_tokens: 2000,
+          reasoning_tokens: 100,
+          input_audio_tokens: 35,
+          output_audio_tokens: 20,
+          avg_tokens_per_request: 2873,
+          error_rate: 0.1,
+          unpriced_count: 1,
+        })
+        // Per priced request: 1601125458 nano-dollars over the 9 with a known cost.
+        expect(row?.cost_per_request).toBeCloseTo(1601125458 / 9 / 1e9, 15)
+        // Latencies 50 100 200 300 400 600 700 800 1000 (e09 has none); R-7 interpolation.
+        expect(row?.avg_latency_ms).toBeCloseTo(4150 / 9, 9)
+        expect(row?.p50_latency_ms).toBeCloseTo(400, 9)
+        expect(row?.p95_latency_ms).toBeCloseTo(920, 9)
+        expect(row?.p99_latency_ms).toBeCloseTo(984, 9)
+        expect(row?.cache_hit_rate).toBeCloseTo(2900 / 25760, 15)
+        // e04 (no customer) and e05 (no feature, $0) over all known cost.
+        expect(row?.unattributed_share).toBeCloseTo(500000000 / 1601125458, 15)
+      })
+
+      contractCase('metrics of an empty selection: counts 0, unknowns null', async () => {
+        await store.append(TEN_EVENTS)
+        const [row] = await rows({
+          metrics: [
+            'requests',
+            'cost_usd',
+            'input_tokens',
+            'avg_latency_ms',
+            'p95_latency_ms',
+            'error_rate',
+            'cost_per_request',
+          ],
+          filters: [{ dimension: 'feature', op: 'eq', values: ['nothing-like-this'] }],
+        })
+        expect(row).toEqual({
+          requests: 0,
+          cost_usd: null,
+          input_tokens: 0,
+          avg_latency_ms: null,
+          p95_latency_ms: null,
+          error_rate: null,
+          cost_per_request: null,
+        })
+      })
+
+      contractCase('cost is null, not 0, where every cost is unknown; a known $0 stays 0', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['cost_usd', 'unpriced_count'],
+          groupBy: ['model'],
+          filters: [{ dimension: 'model', op: 'in', values: ['private-ft', 'gpt-4o-mini'] }],
+        })
+        expect(result).toEqual([
+          // e01 + e02 + e05 ($0) + e10
+          { model: 'gpt-4o-mini', cost_usd: 0.101123457, unpriced_count: 0 },
+          { model: 'private-ft', cost_usd: null, unpriced_count: 1 },
+        ])
+      })
+
+      contractCase('unattributed share is 0 where all known cost is attributed', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({ metrics: ['unattributed_share'], groupBy: ['feature'] })
+        expect(result).toEqual([
+          { feature: 'chat', unattributed_share: 0 },
+          { feature: 'search', unattributed_share: 0 },
+          { feature: 'summarize', unattributed_share: 0.4 },
+          // e05's cost is a known $0: a share of nothing is unknown.
+          { feature: 'unattributed', unattributed_share: null },
+        ])
+      })
+    })
+
+    describe('filters', () => {
+      const cases: [string, unknown[], number, number | null][] = [
+        ['eq', [{ dimension: 'feature', op: 'eq', values: ['chat'] }], 5, 0.351123457],
+        ['in', [{ dimension: 'customer_id', op: 'in', values: ['acme', 'globex'] }], 7, 0.101125458],
+        ['not_in', [{ dimension: 'customer_id', op: 'not_in', values: ['acme'] }], 5, 1.500000001],
+        [
+          'unattributed as a value',
+          [{ dimension: 'customer_id', op: 'eq', values: ['unattributed'] }],
+          1,
+          0.5,
+        ],
+        ['tags.<key> eq', [{ dimension: 'tags.team', op: 'eq', values: ['search'] }], 3, 0.001123457],
+        [
+          'tags.<key> not_in keeps events without the tag',
+          [{ dimension: 'tags.team', op: 'not_in', values: ['search'] }],
+          7,
+          1.600002001,
+        ],
+        [
+          'tags.<key> missing is unattributed',
+          [{ dimension: 'tags.team', op: 'eq', values: ['unattributed'] }],
+          6,
+          1.100002001,
+        ],
+        ['tags.<key> in', [{ dimension: 'tags.plan', op: 'in', values: ['pro', 'free'] }], 2, 0.000123456],
+        [
+          'several filters all apply',
+          [
+            { dimension: 'feature', op: 'eq', values: ['chat'] },
+            { dimension: 'tags.team', op: 'not_in', values: ['search'] },
+          ],
+          2,
+          0.35,
+        ],
+        [
+          'eq on a column that can be empty',
+          [{ dimension: 'service_tier', op: 'eq', values: ['default'] }],
+          1,
+          0.000123456,
+        ],
+        [
+          'not_in keeps the events where the column is empty',
+          [{ dimension: 'service_tier', op: 'not_in', values: ['flex'] }],
+          10,
+          1.601125458,
+        ],
+        [
+          'a value with quotes is only a value',
+          [{ dimension: 'feature', op: 'in', values: ["chat' OR 1=1 --", 'chat"'] }],
+          0,
+          null,
+        ],
+      ]
+      for (const [name, filters, requests, cost] of cases) {
+        contractCase(`filter: ${name}`, async () => {
+          await store.append(TEN_EVENTS)
+          expect(await rows({ metrics: ['requests', 'cost_usd'], filters })).toEqual([
+            { requests, cost_usd: cost },
+          ])
+        })
+      }
+
+      contractCase('time range: from inclusive, to exclusive', async () => {
+        await store.append(TEN_EVENTS)
+        expect(
+          await rows({
+            metrics: ['requests'],
+            from: '2026-11-01T00:00:00.000Z',
+            to: '2026-12-01T00:00:00.000Z',
+          }),
+        ).toEqual([{ requests: 7 }])
+        expect(await rows({ metrics: ['requests'], from: '2026-12-01T00:00:00.000Z' })).toEqual([
+          { requests: 2 },
+        ])
+        expect(await rows({ metrics: ['requests'], to: Date.parse('2026-11-02T08:15:30.500Z') })).toEqual([
+          { requests: 5 },
+        ])
+      })
+    })
+
+    describe('group by', () => {
+      contractCase('one dimension, ordered by cost', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests', 'cost_usd'],
+          groupBy: ['feature'],
+          orderBy: { metric: 'cost_usd', direction: 'desc' },
+        })
+        expect(result).toEqual([
+          { feature: 'summarize', requests: 2, cost_usd: 1.25 },
+          { feature: 'chat', requests: 5, cost_usd: 0.351123457 },
+          { feature: 'search', requests: 2, cost_usd: 0.000002001 },
+          { feature: 'unattributed', requests: 1, cost_usd: 0 },
+        ])
+      })
+
+      contractCase('two dimensions, ties broken by the dimensions', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests'],
+          groupBy: ['feature', 'customer_id'],
+          orderBy: { metric: 'requests', direction: 'desc' },
+        })
+        expect(result).toEqual([
+          { feature: 'chat', customer_id: 'acme', requests: 3 },
+          { feature: 'chat', customer_id: 'globex', requests: 1 },
+          { feature: 'chat', customer_id: 'initech', requests: 1 },
+          { feature: 'search', customer_id: 'acme', requests: 1 },
+          { feature: 'search', customer_id: 'globex', requests: 1 },
+          { feature: 'summarize', customer_id: 'initech', requests: 1 },
+          { feature: 'summarize', customer_id: 'unattributed', requests: 1 },
+          { feature: 'unattributed', customer_id: 'acme', requests: 1 },
+        ])
+      })
+
+      contractCase('three dimensions including a tag', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests', 'cost_usd'],
+          groupBy: ['provider', 'model', 'tags.team'],
+        })
+        expect(result).toEqual([
+          {
+            provider: 'anthropic',
+            model: 'claude-haiku-4-5',
+            'tags.team': 'docs',
+            requests: 1,
+            cost_usd: 0.5,
+          },
+          {
+            provider: 'anthropic',
+            model: 'claude-haiku-4-5',
+            'tags.team': 'unattributed',
+            requests: 1,
+            cost_usd: 0.75,
+          },
+          {
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            'tags.team': 'search',
+            requests: 2,
+            cost_usd: 0.001123457,
+          },
+          {
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            'tags.team': 'unattributed',
+            requests: 2,
+            cost_usd: 0.1,
+          },
+          { provider: 'openai', model: 'o4-mini', 'tags.team': 'unattributed', requests: 1, cost_usd: 0.25 },
+          { provider: 'openai', model: 'private-ft', 'tags.team': 'search', requests: 1, cost_usd: null },
+          {
+            provider: 'openai',
+            model: 'text-embedding-3-small',
+            'tags.team': 'unattributed',
+            requests: 2,
+            cost_usd: 0.000002001,
+          },
+        ])
+      })
+
+      contractCase('a tag filtered and grouped at once', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests'],
+          groupBy: ['tags.plan'],
+          filters: [{ dimension: 'tags.team', op: 'eq', values: ['search'] }],
+        })
+        expect(result).toEqual([
+          { 'tags.plan': 'free', requests: 1 },
+          { 'tags.plan': 'pro', requests: 1 },
+          { 'tags.plan': 'unattributed', requests: 1 },
+        ])
+      })
+    })
+
+    describe('buckets', () => {
+      type Point = [start: string, label: string, requests: number]
+      const bucketCases: [
+        bucket: string,
+        timeZone: string,
+        range: Record<string, string>,
+        points: Point[],
+      ][] = [
+        [
+          'minute',
+          'UTC',
+          { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' },
+          [
+            ['2026-11-01T04:30:00.000Z', '2026-11-01 04:30', 1],
+            ['2026-11-01T05:30:00.000Z', '2026-11-01 05:30', 1],
+            ['2026-11-01T06:30:00.000Z', '2026-11-01 06:30', 1],
+            ['2026-11-01T12:00:00.000Z', '2026-11-01 12:00', 1],
+            ['2026-11-02T08:15:00.000Z', '2026-11-02 08:15', 1],
+          ],
+        ],
+        [
+          'minute',
+          'America/New_York',
+          { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' },
+          [
+            ['2026-11-01T04:30:00.000Z', '2026-11-01 00:30', 1],
+            // 01:30 happens twice that night: two minutes, one label.
+            ['2026-11-01T05:30:00.000Z', '2026-11-01 01:30', 1],
+            ['2026-11-01T06:30:00.000Z', '2026-11-01 01:30', 1],
+            ['2026-11-01T12:00:00.000Z', '2026-11-01 07:00', 1],
+            ['2026-11-02T08:15:00.000Z', '2026-11-02 03:15', 1],
+          ],
+        ],
+        [
+          'hour',
+          'UTC',
+          { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' },
+          [
+            ['2026-11-01T04:00:00.000Z', '2026-11-01 04:00', 1],
+            ['2026-11-01T05:00:00.000Z', '2026-11-01 05:00', 1],
+            ['2026-11-01T06:00:00.000Z', '2026-11-01 06:00', 1],
+            ['2026-11-01T12:00:00.000Z', '2026-11-01 12:00', 1],
+            ['2026-11-02T08:00:00.000Z', '2026-11-02 08:00', 1],
+          ],
+        ],
+        [
+          'hour',
+          'America/New_York',
+          { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' },
+          [
+            ['2026-11-01T04:00:00.000Z', '2026-11-01 00:00', 1],
+            // The repeated hour is two hours of real time, not one bucket holding both.
+            ['2026-11-01T05:00:00.000Z', '2026-11-01 01:00', 1],
+            ['2026-11-01T06:00:00.000Z', '2026-11-01 01:00', 1],
+            ['2026-11-01T12:00:00.000Z', '2026-11-01 07:00', 1],
+            ['2026-11-02T08:00:00.000Z', '2026-11-02 03:00', 1],
+          ],
+        ],
+        [
+          'hour',
+          'Asia/Kolkata',
+          { from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' },
+          [
+            // UTC+05:30: local hours start at half past in UTC.
+            ['2026-11-01T04:30:00.000Z', '2026-11-01 10:00', 1],
+            ['2026-11-01T05:30:00.000Z', '2026-11-01 11:00', 1],
+            ['2026-11-01T06:30:00.000Z', '2026-11-01 12:00', 1],
+            ['2026-11-01T11:30:00.000Z', '2026-11-01 17:00', 1],
+            ['2026-11-02T07:30:00.000Z', '2026-11-02 13:00', 1],
+          ],
+        ],
+        [
+          'day',
+          'UTC',
+          {},
+          [
+            ['2026-10-31T00:00:00.000Z', '2026-10-31', 1],
+            ['2026-11-01T00:00:00.000Z', '2026-11-01', 4],
+            ['2026-11-02T00:00:00.000Z', '2026-11-02', 1],
+            ['2026-11-08T00:00:00.000Z', '2026-11-08', 1],
+            ['2026-11-09T00:00:00.000Z', '2026-11-09', 1],
+            ['2026-12-01T00:00:00.000Z', '2026-12-01', 2],
+          ],
+        ],
+        [
+          'day',
+          'America/New_York',
+          {},
+          [
+            ['2026-10-31T04:00:00.000Z', '2026-10-31', 1],
+            // A 25-hour day: it starts at 04:00Z (EDT) and the next at 05:00Z (EST).
+            ['2026-11-01T04:00:00.000Z', '2026-11-01', 4],
+            ['2026-11-02T05:00:00.000Z', '2026-11-02', 1],
+            ['2026-11-08T05:00:00.000Z', '2026-11-08', 1],
+            ['2026-11-09T05:00:00.000Z', '2026-11-09', 1],
+            // 2026-12-01T00:00Z is still November 30 in New York.
+            ['2026-11-30T05:00:00.000Z', '2026-11-30', 2],
+          ],
+        ],
+        [
+          'week',
+          'UTC',
+          {},
+          [
+            // Weeks start on Monday.
+            ['2026-10-26T00:00:00.000Z', '2026-10-26', 5],
+            ['2026-11-02T00:00:00.000Z', '2026-11-02', 2],
+            ['2026-11-09T00:00:00.000Z', '2026-11-09', 1],
+            ['2026-11-30T00:00:00.000Z', '2026-11-30', 2],
+          ],
+        ],
+        [
+          'week',
+          'America/New_York',
+          {},
+          [
+            ['2026-10-26T04:00:00.000Z', '2026-10-26', 5],
+            ['2026-11-02T05:00:00.000Z', '2026-11-02', 2],
+            ['2026-11-09T05:00:00.000Z', '2026-11-09', 1],
+            ['2026-11-30T05:00:00.000Z', '2026-11-30', 2],
+          ],
+        ],
+        [
+          'month',
+          'UTC',
+          {},
+          [
+            ['2026-10-01T00:00:00.000Z', '2026-10', 1],
+            ['2026-11-01T00:00:00.000Z', '2026-11', 7],
+            ['2026-12-01T00:00:00.000Z', '2026-12', 2],
+          ],
+        ],
+        [
+          'month',
+          'America/New_York',
+          {},
+          [
+            ['2026-10-01T04:00:00.000Z', '2026-10', 1],
+            ['2026-11-01T04:00:00.000Z', '2026-11', 9],
+          ],
+        ],
+      ]
+      for (const [bucket, timeZone, range, points] of bucketCases) {
+        contractCase(`bucket: ${bucket} in ${timeZone}`, async () => {
+          await store.append(TEN_EVENTS)
+          const result = await rows({ metrics: ['requests'], bucket, timeZone, ...range })
+          expect(result).toEqual(
+            points.map(([bucket_start, bucket_label, requests]) => ({
+              bucket_start,
+              bucket_label,
+              requests,
+            })),
+          )
+        })
+      }
+
+      contractCase('bucket: a day whose midnight did not exist starts at its first instant', async () => {
+        // São Paulo, 2018-11-04: clocks went from 00:00 straight to 01:00 (03:00Z).
+        await store.append([
+          event('before', '2018-11-04T02:30:00.000Z'),
+          event('after', '2018-11-04T03:30:00.000Z'),
+          event('next', '2018-11-05T12:00:00.000Z'),
+        ])
+        const result = await rows({ metrics: ['requests'], bucket: 'day', timeZone: 'America/Sao_Paulo' })
+        expect(result).toEqual([
+          { bucket_start: '2018-11-03T03:00:00.000Z', bucket_label: '2018-11-03', requests: 1 },
+          { bucket_start: '2018-11-04T03:00:00.000Z', bucket_label: '2018-11-04', requests: 1 },
+          { bucket_start: '2018-11-05T02:00:00.000Z', bucket_label: '2018-11-05', requests: 1 },
+        ])
+      })
+
+      contractCase('bucket and group by together, money per bucket exact', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests', 'cost_usd'],
+          bucket: 'month',
+          groupBy: ['feature'],
+        })
+        expect(pick(result, ['bucket_label', 'feature', 'requests', 'cost_usd'])).toEqual([
+          { bucket_label: '2026-10', feature: 'chat', requests: 1, cost_usd: 0.000123456 },
+          { bucket_label: '2026-11', feature: 'chat', requests: 3, cost_usd: 0.251000001 },
+          { bucket_label: '2026-11', feature: 'search', requests: 1, cost_usd: 0.000000001 },
+          { bucket_label: '2026-11', feature: 'summarize', requests: 2, cost_usd: 1.25 },
+          { bucket_label: '2026-11', feature: 'unattributed', requests: 1, cost_usd: 0 },
+          { bucket_label: '2026-12', feature: 'chat', requests: 1, cost_usd: 0.1 },
+          { bucket_label: '2026-12', feature: 'search', requests: 1, cost_usd: 0.000002 },
+        ])
+      })
+    })
+
+    describe('order, limit and the others row', () => {
+      contractCase('limit with others: the rest summed exactly into one row', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests', 'cost_usd', 'error_rate'],
+          groupBy: ['customer_id'],
+          orderBy: { metric: 'cost_usd', direction: 'desc' },
+          limit: 2,
+          others: true,
+        })
+        expect(result).toEqual([
+          { customer_id: 'initech', requests: 2, cost_usd: 1, error_rate: 0 },
+          { customer_id: 'unattributed', requests: 1, cost_usd: 0.5, error_rate: 0 },
+          // acme (5 events, one error) and globex (2)
+          { requests: 7, cost_usd: 0.101125458, error_rate: 1 / 7, others: true },
+        ])
+      })
+
+      contractCase('others with a tag dimension excludes the shown tag values', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests'],
+          groupBy: ['tags.team'],
+          orderBy: { metric: 'requests', direction: 'desc' },
+          limit: 1,
+          others: true,
+        })
+        expect(result).toEqual([
+          { 'tags.team': 'unattributed', requests: 6 },
+          { requests: 4, others: true },
+        ])
+      })
+
+      contractCase(
+        'others counts the events whose grouped column is empty, and a top empty group excludes them',
+        async () => {
+          await store.append(TEN_EVENTS)
+          const query = { metrics: ['requests'], groupBy: ['service_tier'], limit: 1, others: true }
+          // Only e01 has a service tier.
+          expect(await rows({ ...query, orderBy: { metric: 'requests', direction: 'asc' } })).toEqual([
+            { service_tier: 'default', requests: 1 },
+            { requests: 9, others: true },
+          ])
+          expect(await rows({ ...query, orderBy: { metric: 'requests', direction: 'desc' } })).toEqual([
+            { service_tier: null, requests: 9 },
+            { requests: 1, others: true },
+          ])
+        },
+      )
+
+      contractCase('no others row when every group fits the limit', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({ metrics: ['requests'], groupBy: ['provider'], limit: 5, others: true })
+        expect(result).toEqual([
+          { provider: 'anthropic', requests: 2 },
+          { provider: 'openai', requests: 8 },
+        ])
+      })
+
+      contractCase('ascending order, ties broken by the group, limit', async () => {
+        await store.append(TEN_EVENTS)
+        const result = await rows({
+          metrics: ['requests'],
+          groupBy: ['customer_id'],
+          orderBy: { metric: 'requests', direction: 'asc' },
+          limit: 2,
+        })
+        expect(result).toEqual([
+          { customer_id: 'unattributed', requests: 1 },
+          { customer_id: 'globex', requests: 2 },
+        ])
+      })
+
+      contractCase('unknown cost sorts last in either direction', async () => {
+        await store.append(TEN_EVENTS)
+        const ascending = await rows({
+          metrics: ['cost_usd'],
+          groupBy: ['model'],
+          orderBy: { metric: 'cost_usd', direction: 'asc' },
+        })
+        expect(ascending.map((row) => row.model)).toEqual([
+          'text-embedding-3-small',
+          'gpt-4o-mini',
+          'o4-mini',
+          'claude-haiku-4-5',
+          'private-ft',
+        ])
+        const descending = await rows({
+          metrics: ['cost_usd'],
+          groupBy: ['model'],
+          orderBy: { metric: 'cost_usd', direction: 'desc' },
+        })
+        expect(descending.map((row) => row.model)).toEqual([
+          'claude-haiku-4-5',
+          'o4-mini',
+          'gpt-4o-mini',
+          'text-embedding-3-small',
+          'private-ft',
+        ])
+      })
+    })
+
+    describe('dedupe: an event_id counts once, the latest ts wins', () => {
+      contractCase('within one batch', async () => {
+        const result = await store.append([
+          event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 1 }),
+          event('a', '2026-11-20T10:05:00.000Z', { cost_usd: 2 }),
+          event('a', '2026-11-20T10:05:00.000Z', { cost_usd: 3 }),
+          event('b', '2026-11-20T10:00:00.000Z', { cost_usd: 4 }),
+        ])
+        expect(result.statuses).toEqual(['duplicate', 'inserted', 'duplicate', 'inserted'])
+        expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([{ requests: 2, cost_usd: 6 }])
+      })
+
+      contractCase('across batches: same or older is a duplicate, newer replaces', async () => {
+        expect((await store.append([event('a', '2026-11-20T10:00:00.000Z')])).statuses).toEqual(['inserted'])
+        expect((await store.append([event('a', '2026-11-20T10:00:00.000Z')])).statuses).toEqual(['duplicate'])
+        expect(
+          (await store.append([event('a', '2026-11-20T09:00:00.000Z', { cost_usd: 9 })])).statuses,
+        ).toEqual(['duplicate'])
+        const newer = event('a', '2026-11-20T10:05:00.000Z', { feature: 'beta', cost_usd: 2 })
+        expect((await store.append([newer, event('c', '2026-11-20T11:00:00.000Z')])).statuses).toEqual([
+          'replaced',
+          'inserted',
+        ])
+        expect(await rows({ metrics: ['requests', 'cost_usd'], groupBy: ['feature'] })).toEqual([
+          { feature: 'alpha', requests: 1, cost_usd: 1 },
+          { feature: 'beta', requests: 1, cost_usd: 2 },
+        ])
+        const page = await store.listEvents({ scope: { filters: [] }, limit: 10 })
+        expect(page.events.find((stored) => stored.event_id === 'a')).toEqual(newer)
+        // A filter sees only the latest version: the replaced one matches no longer.
+        const alpha = [{ dimension: 'feature', op: 'eq', values: ['alpha'] }]
+        expect(await rows({ metrics: ['requests'], filters: alpha })).toEqual([{ requests: 1 }])
+        const alphaLog = await store.listEvents({
+          scope: { filters: analyticsQuery({ metrics: ['requests'], filters: alpha }).filters },
+          limit: 10,
+        })
+        expect(alphaLog.events.map((stored) => stored.event_id)).toEqual(['c'])
+      })
+
+      contractCase('a newer version on another day and month replaces the old one', async () => {
+        await store.append([event('a', '2026-11-30T23:59:59.900Z', { cost_usd: 1 })])
+        expect(
+          (await store.append([event('a', '2026-12-01T00:00:00.100Z', { cost_usd: 2 })])).statuses,
+        ).toEqual(['replaced'])
+        expect(
+          (await store.append([event('a', '2026-11-30T23:59:59.950Z', { cost_usd: 3 })])).statuses,
+        ).toEqual(['duplicate'])
+        expect(await rows({ metrics: ['requests', 'cost_usd'], bucket: 'month' })).toEqual([
+          { bucket_start: '2026-12-01T00:00:00.000Z', bucket_label: '2026-12', requests: 1, cost_usd: 2 },
+        ])
+        expect(await store.stats()).toEqual({
+          events: 1,
+          first_ts: '2026-12-01T00:00:00.100Z',
+          last_ts: '2026-12-01T00:00:00.100Z',
+        })
+      })
+
+      contractCase('after close and reopen', async () => {
+        expect(
+          (await store.append([event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 1 })])).statuses,
+        ).toEqual(['inserted'])
+        await reopen()
+        expect(
+          (await store.append([event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 5 })])).statuses,
+        ).toEqual(['duplicate'])
+        expect(
+          (await store.append([event('a', '2026-11-20T10:01:00.000Z', { cost_usd: 2 })])).statuses,
+        ).toEqual(['replaced'])
+        await reopen()
+        expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([{ requests: 1, cost_usd: 2 }])
+        expect((await store.append([event('a', '2026-11-20T10:01:00.000Z')])).statuses).toEqual(['duplicate'])
+      })
+
+      contractCase('a large batch sent twice is stored once', async () => {
+        const batch = Array.from({ length: 2500 }, (_, index) =>
+          event(`bulk-${index}`, new Date(Date.UTC(2026, 10, 20) + index * 1000).toISOString(), {
+            cost_usd: 0.000001,
+          }),
+        )
+        const first = await store.append(batch)
+        expect(first.statuses.every((status) => status === 'inserted')).toBe(true)
+        const second = await store.append(batch)
+        expect(second.statuses.every((status) => status === 'duplicate')).toBe(true)
+        expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([
+          { requests: 2500, cost_usd: 0.0025 },
+        ])
+      })
+    })
+
+    describe('event log', () => {
+      contractCase('the cursor walks every event once, newest first, ties by event_id', async () => {
+        await store.append(TEN_EVENTS)
+        const seen: CostEvent[] = []
+        let cursor: string | undefined
+        let pages = 0
+        do {
+          const page = await store.listEvents({
+            scope: { filters: [] },
+            limit: 3,
+            ...(cursor ? { cursor } : {}),
+          })
+          seen.push(...page.events)
+          cursor = page.next_cursor ?? undefined
+          pages++
+        } while (cursor)
+        expect(pages).toBe(4)
+        expect(seen.map((stored) => stored.event_id)).toEqual([
+          'e10',
+          'e09',
+          'e08',
+          'e07',
+          'e06',
+          'e05',
+          'e04',
+          'e03',
+          'e02',
+          'e01',
+        ])
+        // Every field comes back as it went in.
+        expect(seen).toEqual([...TEN_EVENTS].reverse())
+      })
+
+      contractCase('filters and the time range apply to the log', async () => {
+        await store.append(TEN_EVENTS)
+        const ids: string[] = []
+        let cursor: string | undefined
+        do {
+          const page = await store.listEvents({
+            scope: {
+              filters: [{ dimension: 'feature', op: 'eq', values: ['chat'] }],
+              to: new Date('2026-12-01T00:00:00.000Z'),
+            },
+            limit: 2,
+            ...(cursor ? { cursor } : {}),
+          })
+          ids.push(...page.events.map((stored) => stored.event_id))
+          cursor = page.next_cursor ?? undefined
+        } while (cursor)
+        expect(ids).toEqual(['e07', 'e06', 'e02', 'e01'])
+      })
+
+      contractCase('an empty log has no cursor', async () => {
+        expect(await store.listEvents({ scope: { filters: [] }, limit: 10 })).toEqual({
+          events: [],
+          next_cursor: null,
+        })
+      })
+    })
+
+    describe('retention, export, stats and meta', () => {
+      contractCase('deleteBefore removes what started earlier and says how many', async () => {
+        await store.append(TEN_EVENTS)
+        expect(await store.deleteBefore(new Date('2026-11-02T00:00:00.000Z'))).toBe(5)
+        expect(await store.deleteBefore(new Date('2026-11-02T00:00:00.000Z'))).toBe(0)
+        expect(await store.stats()).toEqual({
+          events: 5,
+          first_ts: '2026-11-02T08:15:30.500Z',
+          last_ts: '2026-12-01T00:00:00.000Z',
+        })
+        expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([
+          { requests: 5, cost_usd: 1.100002 },
+        ])
+        // A deleted id can come back.
+        expect((await store.append([TEN_EVENTS[0] as CostEvent])).statuses).toEqual(['inserted'])
+      })
+
+      contractCase('exportEvents gives every event once, oldest first, in batches', async () => {
+        await store.append(TEN_EVENTS)
+        const batches: CostEvent[][] = []
+        for await (const batch of store.exportEvents(3)) batches.push(batch)
+        expect(batches.map((batch) => batch.length)).toEqual([3, 3, 3, 1])
+        expect(batches.flat()).toEqual(TEN_EVENTS)
+      })
+
+      contractCase('stats of an empty store, then of the ten events', async () => {
+        expect(await store.stats()).toEqual({ events: 0, first_ts: null, last_ts: null })
+        await store.append(TEN_EVENTS)
+        expect(await store.stats()).toEqual({
+          events: 10,
+          first_ts: '2026-10-31T23:30:00.000Z',
+          last_ts: '2026-12-01T00:00:00.000Z',
+        })
+      })
+
+      contractCase('meta: missing is null, the last write wins, kept across reopen', async () => {
+        expect(await store.getMeta('demo_loaded_at')).toBeNull()
+        await store.setMeta('demo_loaded_at', 'first')
+        await store.setMeta('demo_loaded_at', 'second')
+        await store.setMeta('other', "it's")
+        expect(await store.getMeta('demo_loaded_at')).toBe('second')
+        await reopen()
+        expect(await store.getMeta('demo_loaded_at')).toBe('second')
+        expect(await store.getMeta('other')).toBe("it's")
+      })
+
+      contractCase('events survive close and reopen', async () => {
+        await store.append(TEN_EVENTS)
+        await reopen()
+        expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([
+          { requests: 10, cost_usd: 1.601125458 },
+        ])
+      })
+    })
+
+    describe('bad input is refused before it reaches the store', () => {
+      const bad: [string, Record<string, unknown>][] = [
+        ['an unknown dimension', { metrics: ['requests'], groupBy: ['prompt'] }],
+        [
+          'an unknown dimension in a filter',
+          { metrics: ['requests'], filters: [{ dimension: 'cost_nanos', op: 'eq', values: ['1'] }] },
+        ],
+        ['a tag key with a quote', { metrics: ['requests'], groupBy: ["tags.a'b"] }],
+        ['an unknown metric', { metrics: ['revenue'] }],
+        ['no metric', { metrics: [] }],
+        [
+          'more than three group-by dimensions',
+          { metrics: ['requests'], groupBy: ['provider', 'model', 'feature', 'route'] },
+        ],
+        ['a dimension twice', { metrics: ['requests'], groupBy: ['model', 'model'] }],
+        ['an unknown time zone', { metrics: ['requests'], timeZone: 'Mars/Olympus_Mons' }],
+        [
+          'from not before to',
+          { metrics: ['requests'], from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+        ],
+        [
+          'from equal to to',
+          { metrics: ['requests'], from: '2026-11-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+        ],
+        ['others without limit', { metrics: ['requests'], groupBy: ['model'], others: true }],
+        ['others without group by', { metrics: ['requests'], limit: 5, others: true }],
+        ['an unknown bucket', { metrics: ['requests'], bucket: 'quarter' }],
+        [
+          'an unknown filter op',
+          { metrics: ['requests'], filters: [{ dimension: 'model', op: 'like', values: ['%'] }] },
+        ],
+        [
+          'eq with two values',
+          { metrics: ['requests'], filters: [{ dimension: 'model', op: 'eq', values: ['a', 'b'] }] },
+        ],
+        ['an unknown key', { metrics: ['requests'], sql: 'DROP TABLE events' }],
+      ]
+      for (const [name, json] of bad) {
+        contractCase(`refused: ${name}`, async () => {
+          expect(analyticsQuerySchema.safeParse(json).success).toBe(false)
+        })
+      }
+    })
+
+    it('skips only cases that exist', () => {
+      expect(Object.keys(skip).filter((name) => !used.has(name))).toEqual([])
+    })
+  })
+}
