@@ -105,8 +105,11 @@ describe('a tracked call reaches the dashboard', () => {
       await cost.waitFor({ timeout: 15_000 })
       expect(Number(await cost.getAttribute('data-value'))).toBeCloseTo(summary.cost_usd as number, 9)
       await expect(page.getByTestId('demo-badge').count()).resolves.toBe(0)
+      await page.getByTestId('nav-breakdowns').click()
       await page.locator('[data-testid="breakdown-chart"][data-rendered="true"]').waitFor({ timeout: 15_000 })
-      const features = await page.locator('[data-testid="breakdown-table"] tbody th').allTextContents()
+      const features = await page
+        .locator('[data-testid="breakdown-table"] tbody th')
+        .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-value')))
       expect(features.sort()).toEqual(['chat', 'summarize'])
       expect(errors).toEqual([])
     } finally {

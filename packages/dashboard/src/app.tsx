@@ -1,143 +1,209 @@
-import { useMemo, useState } from 'react'
-import { apiUrl, type Breakdown, type Meta, rangeParams, type Summary, type Timeseries } from './api'
-import { BreakdownPanel } from './breakdown-panel'
-import { DailyCostPanel } from './daily-cost-panel'
-import { EmptyState } from './empty-state'
-import { ErrorBanner } from './error-banner'
-import { formatDayLabel } from './format'
-import { StatCards } from './stat-cards'
-import { localDateLabel, localTimeZone, presetRange, type TimeRange } from './time-range'
-import { useApi } from './use-api'
-import { useViewState } from './use-view-state'
-import { BREAKDOWNS, breakdownDimension, PRESETS } from './view-state'
+import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react'
+import { EmptyState } from './components/empty-state'
+import { ErrorBanner } from './components/error-banner'
+import { FilterBar } from './components/filter-bar'
+import { TimeControls } from './components/time-controls'
+import { type Dashboard, DashboardContext } from './hooks/dashboard-context'
+import { useViewState, viewHref } from './hooks/use-view-state'
+import { getJson, type Meta } from './lib/api-client'
+import { describeComparison, describeSpan } from './lib/describe-range'
+import { buildScope } from './lib/scope'
+import { VIEWS, type ViewName, type ViewState } from './lib/view-state'
+import { browserTimeZone } from './lib/zoned-time'
+import { BreakdownsView } from './views/breakdowns-view'
+import { CustomerView } from './views/customer-view'
+import { CustomersView } from './views/customers-view'
+import { LatencyView } from './views/latency-view'
+import { ModelsView } from './views/models-view'
+import { OverviewView } from './views/overview-view'
+import { PromptsView } from './views/prompts-view'
+import { RequestsView } from './views/requests-view'
 
-const BREAKDOWN_LIMIT = 10
+/** Live mode refreshes every figure this often. */
+export const LIVE_INTERVAL_MS = 5000
 
-function describeRange(range: TimeRange, meta: Meta | undefined): string {
-  let first: string | undefined
-  let last: string | undefined
-  if (range.from && range.to) {
-    first = localDateLabel(range.from)
-    last = localDateLabel(new Date(range.to.getTime() - 1))
-  } else if (meta?.first_ts && meta.last_ts) {
-    first = localDateLabel(new Date(meta.first_ts))
-    last = localDateLabel(new Date(meta.last_ts))
-  }
-  if (!first || !last) return 'All time'
-  if (first === last) return formatDayLabel(first, 'long')
-  return `${formatDayLabel(first)} – ${formatDayLabel(last, 'long').replace(/^\w+, /, '')}`
+const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
+  overview: OverviewView,
+  breakdowns: BreakdownsView,
+  customers: CustomersView,
+  customer: CustomerView,
+  models: ModelsView,
+  prompts: PromptsView,
+  latency: LatencyView,
+  requests: RequestsView,
+}
+
+/** In live mode, comparisons and month-to-date move with the clock, a minute at a time. */
+function liveNow(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / 60_000) * 60_000)
 }
 
 export function App() {
-  const [view, setView] = useViewState()
-  // Bumped by Retry / Refresh: refetches everything and recomputes "today".
-  const [reloadToken, setReloadToken] = useState(0)
-  const reload = () => setReloadToken((token) => token + 1)
+  const defaultTimeZone = useMemo(() => browserTimeZone(), [])
+  const [view, setView] = useViewState(defaultTimeZone)
+  const timeZone = view.timeZone ?? defaultTimeZone
+  const client = useQueryClient()
+  const [now, setNow] = useState(() => new Date())
+  const [updatedAt, setUpdatedAt] = useState(() => new Date())
 
-  const timeZone = localTimeZone()
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadToken re-reads the clock on Retry
-  const range = useMemo(() => presetRange(view.preset), [view.preset, reloadToken])
-  const params = rangeParams(range, timeZone)
-  const dimension = breakdownDimension(view.breakdown)
+  useEffect(() => {
+    if (!view.live) return
+    const timer = setInterval(() => setNow(new Date()), LIVE_INTERVAL_MS)
+    return () => clearInterval(timer)
+  }, [view.live])
 
-  const meta = useApi<Meta>(apiUrl('api/meta'), reloadToken)
-  const summary = useApi<Summary>(apiUrl('api/summary', params), reloadToken)
-  const timeseries = useApi<Timeseries>(apiUrl('api/timeseries', { ...params, bucket: 'day' }), reloadToken)
-  const breakdown = useApi<Breakdown>(
-    apiUrl('api/breakdown', { ...params, dimension, limit: BREAKDOWN_LIMIT }),
-    reloadToken,
+  const refetchInterval = view.live ? LIVE_INTERVAL_MS : (false as const)
+  const meta = useQuery({
+    queryKey: ['meta'],
+    queryFn: ({ signal }) => getJson<Meta>('api/meta', signal),
+    refetchInterval,
+  })
+
+  const fresh = buildScope(view, timeZone, meta.data, view.live ? liveNow(now) : now)
+  const scopeKey = JSON.stringify(fresh)
+  // A new scope object only when something in it changed: queries and charts keep their inputs.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the scope's content
+  const scope = useMemo(() => fresh, [scopeKey])
+
+  const update = useCallback(
+    (changes: Partial<ViewState>) => setView({ ...view, ...changes }),
+    [view, setView],
+  )
+  const dashboard: Dashboard = useMemo(
+    () => ({ view, setView, update, scope, meta: meta.data, refetchInterval }),
+    [view, setView, update, scope, meta.data, refetchInterval],
   )
 
-  const error = meta.error ?? summary.error ?? timeseries.error ?? breakdown.error
+  const fetching = useIsFetching()
+  useEffect(() => {
+    if (fetching === 0) setUpdatedAt(new Date())
+  }, [fetching])
+
+  const refresh = () => {
+    setNow(new Date())
+    void client.invalidateQueries()
+  }
+
   const storeIsEmpty = meta.data !== undefined && meta.data.events === 0
-  const rangeIsEmpty = summary.data !== undefined && summary.data.requests === 0
-  const breakdownLabel = BREAKDOWNS.find((entry) => entry.key === view.breakdown)?.label ?? 'Feature'
+  const Current = VIEW_COMPONENTS[view.view]
+  const comparison = describeComparison(scope.previous)
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <div className="brand">
-          <svg className="logo" viewBox="0 0 24 24" aria-hidden="true">
-            <circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" strokeWidth="2.5" />
-            <path d="M15.5 15.5 21 21" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
-          </svg>
-          <h1>spendlens</h1>
-          {meta.data?.demo.loaded ? (
-            <span
-              className="demo-badge"
-              data-testid="demo-badge"
-              title="These events were generated by spendlens to show what it does; they are not your traffic."
-            >
-              Demo data
+    <DashboardContext.Provider value={dashboard}>
+      <div className="app">
+        <a className="skip-link" href="#main">
+          Skip to the figures
+        </a>
+        <header className="topbar">
+          <div className="brand">
+            <svg className="logo" viewBox="0 0 24 24" aria-hidden="true">
+              <circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" strokeWidth="2.5" />
+              <path d="M15.5 15.5 21 21" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+            </svg>
+            <h1>spendlens</h1>
+            {meta.data?.demo.loaded ? (
+              <span
+                className="demo-badge"
+                data-testid="demo-badge"
+                title="These events were generated by spendlens to show what it does; they are not your traffic."
+              >
+                Demo data
+              </span>
+            ) : null}
+          </div>
+          <div className="topbar-actions">
+            <span className="muted updated" data-testid="updated-at" aria-live="off">
+              {fetching > 0
+                ? 'Updating…'
+                : `Updated ${updatedAt.toLocaleTimeString('en-US', { timeZone, hourCycle: 'h23' })}`}
             </span>
-          ) : null}
-        </div>
-        <fieldset className="segmented" aria-label="Time range">
-          {PRESETS.map((preset) => (
             <button
-              key={preset.key}
               type="button"
-              aria-pressed={view.preset === preset.key}
-              data-testid={`preset-${preset.key}`}
-              onClick={() => setView({ ...view, preset: preset.key })}
+              className={view.live ? 'button live-toggle is-live' : 'button live-toggle'}
+              aria-pressed={view.live}
+              data-testid="live-toggle"
+              onClick={() => setView({ ...view, live: !view.live })}
+              title="Refresh every 5 seconds"
             >
-              {preset.label}
+              <span className="live-dot" aria-hidden="true" />
+              Live
             </button>
-          ))}
-        </fieldset>
-      </header>
+            <button type="button" className="button" onClick={refresh} data-testid="refresh">
+              Refresh
+            </button>
+          </div>
+        </header>
 
-      {meta.data?.demo.loaded ? (
-        <p className="demo-banner" role="note">
-          <strong>Demo data.</strong> The figures below come from generated sample events, not from your
-          application. Send real events with the SDK to see your own spend.
-        </p>
-      ) : null}
+        <nav className="views" aria-label="Views">
+          {VIEWS.map((entry) => {
+            const current = view.view === entry.key || (entry.key === 'customers' && view.view === 'customer')
+            const next: ViewState = { ...view, view: entry.key, customer: undefined }
+            return (
+              <a
+                key={entry.key}
+                href={viewHref(next)}
+                aria-current={current ? 'page' : undefined}
+                data-testid={`nav-${entry.key}`}
+                onClick={(event: MouseEvent) => {
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return
+                  event.preventDefault()
+                  setView(next)
+                }}
+              >
+                {entry.label}
+              </a>
+            )
+          })}
+        </nav>
 
-      <main>
-        <p className="range-caption">
-          <span data-testid="range-caption">{describeRange(range, meta.data)}</span>
-          <span className="muted"> · {timeZone}</span>
-        </p>
+        {meta.data?.demo.loaded ? (
+          <p className="demo-banner" role="note">
+            <strong>Demo data.</strong> These figures come from generated sample events, not from your
+            application. Send real events with the SDK to see your own spend.
+          </p>
+        ) : null}
 
-        {error ? <ErrorBanner error={error} onRetry={reload} /> : null}
+        <div className="controls">
+          <TimeControls />
+          <FilterBar />
+          <p className="range-caption">
+            <span data-testid="range-caption">
+              {scope.span ? describeSpan(scope.span, timeZone) : view.preset === 'all' ? 'All time' : '—'}
+            </span>
+            <span className="muted">
+              {' '}
+              · {timeZone} · per {scope.bucket}
+              {comparison ? ` · changes ${comparison}` : ''}
+            </span>
+          </p>
+        </div>
 
-        {storeIsEmpty ? (
-          <EmptyState onRefresh={reload} />
-        ) : (
-          <>
-            <StatCards summary={summary.data} loading={summary.loading} />
-            <DailyCostPanel
-              timeseries={timeseries.data}
-              range={range}
-              loading={timeseries.loading}
-              rangeIsEmpty={rangeIsEmpty}
-              onShowAll={view.preset === 'all' ? undefined : () => setView({ ...view, preset: 'all' })}
-            />
-            <BreakdownPanel
-              breakdown={breakdown.data}
-              totalCost={summary.data?.cost_usd}
-              loading={breakdown.loading}
-              rangeIsEmpty={rangeIsEmpty}
-              selected={view.breakdown}
-              selectedLabel={breakdownLabel}
-              limit={BREAKDOWN_LIMIT}
-              onSelect={(key) => setView({ ...view, breakdown: key })}
-            />
-          </>
-        )}
-      </main>
+        <ErrorBanner />
 
-      <footer className="footer muted">
-        {meta.data ? (
-          <>
-            spendlens {meta.data.version} · {meta.data.store.engine} ·{' '}
-            {meta.data.events.toLocaleString('en-US')} events stored
-          </>
-        ) : (
-          'spendlens'
-        )}
-      </footer>
-    </div>
+        <main id="main" data-testid={`view-${view.view}`}>
+          {storeIsEmpty ? (
+            <EmptyState onRefresh={refresh} />
+          ) : meta.data || meta.isError ? (
+            <Current />
+          ) : (
+            <p className="panel-message" aria-busy="true">
+              Loading…
+            </p>
+          )}
+        </main>
+
+        <footer className="footer muted">
+          {meta.data ? (
+            <>
+              spendlens {meta.data.version} · {meta.data.store.engine} ·{' '}
+              {meta.data.events.toLocaleString('en-US')} events stored
+            </>
+          ) : (
+            'spendlens'
+          )}
+        </footer>
+      </div>
+    </DashboardContext.Provider>
   )
 }

@@ -1,13 +1,41 @@
-import { BarChart } from 'echarts/charts'
-import { GridComponent, TooltipComponent } from 'echarts/components'
+import { BarChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { useEffect, useRef } from 'react'
 
 // Only the pieces the dashboard draws: keeps the bundle a fraction of the full `echarts` import.
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer])
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  ScatterChart,
+  HeatmapChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  VisualMapComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+])
 
 export type ChartOption = echarts.EChartsCoreOption
+
+/** What ECharts reports about a clicked bar, slice or point. */
+export interface ChartClick {
+  name: string
+  dataIndex: number
+  seriesIndex: number
+  seriesName: string
+}
 
 export interface ChartProps {
   option: ChartOption
@@ -15,17 +43,25 @@ export interface ChartProps {
   label: string
   testId?: string
   className?: string
+  /** Called when a bar, slice or point is clicked (a drill-down). */
+  onItemClick?: (click: ChartClick) => void
+  /** The id of an element (a table) holding the chart's figures as text. */
+  describedBy?: string
 }
 
 /**
- * One ECharts instance per mounted chart: created once, fed with `setOption` whenever `option`
- * changes, resized with its container, disposed on unmount. The container carries
- * `data-rendered="true"` once ECharts has finished drawing the current option, so tests (and
- * anything else) can wait for the drawing rather than guess a delay.
+ * One ECharts instance per mounted chart: created once, updated with `setOption` whenever `option`
+ * changes, resized with its container, disposed on unmount. Updates merge into the live chart
+ * (series matched by id) instead of rebuilding it, so a refresh animates from the old values to
+ * the new ones instead of redrawing from zero: live mode does not flicker. The container carries
+ * `data-rendered="true"` once ECharts has finished drawing the current option, so tests can wait
+ * for the drawing rather than guess a delay.
  */
-export function Chart({ option, label, testId, className }: ChartProps) {
+export function Chart({ option, label, testId, className, onItemClick, describedBy }: ChartProps) {
   const containerRef = useRef<HTMLDivElement>(null)
   const chartRef = useRef<echarts.ECharts | undefined>(undefined)
+  const clickRef = useRef(onItemClick)
+  clickRef.current = onItemClick
 
   useEffect(() => {
     const container = containerRef.current
@@ -33,6 +69,15 @@ export function Chart({ option, label, testId, className }: ChartProps) {
     const chart = echarts.init(container, undefined, { renderer: 'canvas' })
     chart.on('finished', () => {
       container.dataset.rendered = 'true'
+    })
+    chart.on('click', (params) => {
+      const event = params as { name?: string; dataIndex?: number; seriesIndex?: number; seriesName?: string }
+      clickRef.current?.({
+        name: String(event.name ?? ''),
+        dataIndex: event.dataIndex ?? -1,
+        seriesIndex: event.seriesIndex ?? -1,
+        seriesName: String(event.seriesName ?? ''),
+      })
     })
     const observer = new ResizeObserver(() => chart.resize())
     observer.observe(container)
@@ -52,8 +97,18 @@ export function Chart({ option, label, testId, className }: ChartProps) {
     // Set directly on the element (React does not own this attribute) so it flips back to "false"
     // in the same task as setOption, before 'finished' can fire for the new option.
     container.dataset.rendered = 'false'
-    chart.setOption(option, { notMerge: true })
+    chart.setOption(option, { replaceMerge: ['series'] })
   }, [option])
 
-  return <div ref={containerRef} className={className} role="img" aria-label={label} data-testid={testId} />
+  return (
+    <div
+      ref={containerRef}
+      className={className}
+      role="img"
+      aria-label={label}
+      aria-describedby={describedBy}
+      data-testid={testId}
+      data-clickable={onItemClick ? 'true' : undefined}
+    />
+  )
 }

@@ -28,5 +28,5 @@ export function usePrefersReducedMotion(): boolean {
 
 /** True on phone-width screens (matches the CSS breakpoint in styles.css). */
 export function useNarrowScreen(): boolean {
-  return useMediaQuery('(max-width: 560px)')
+  return useMediaQuery('(max-width: 640px)')
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { apiUrl, rangeParams, type Summary, summaryCost } from './api'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, apiUrl, postQuery } from './api-client'
 
 describe('apiUrl', () => {
   it('stays relative so the dashboard works under a path prefix', () => {
@@ -11,46 +11,68 @@ describe('apiUrl', () => {
 
   it('encodes parameters and leaves out undefined ones', () => {
     expect(
-      apiUrl('api/summary', { from: '2026-11-01T00:00:00.000Z', to: undefined, tz: 'Europe/Berlin' }),
-    ).toBe('api/summary?from=2026-11-01T00%3A00%3A00.000Z&tz=Europe%2FBerlin')
+      apiUrl('api/events', { from: '2026-11-01T00:00:00.000Z', to: undefined, tz: 'Europe/Berlin' }),
+    ).toBe('api/events?from=2026-11-01T00%3A00%3A00.000Z&tz=Europe%2FBerlin')
+  })
+
+  it('repeats a key given as pairs (any of several values)', () => {
+    expect(
+      apiUrl('api/events', [
+        ['feature', 'a'],
+        ['feature', 'b'],
+      ]),
+    ).toBe('api/events?feature=a&feature=b')
   })
 })
 
-describe('rangeParams', () => {
-  it('sends the range as ISO instants with the time zone', () => {
-    const params = rangeParams(
-      { from: new Date(Date.UTC(2026, 10, 1)), to: new Date(Date.UTC(2026, 10, 8)) },
-      'UTC',
+describe('postQuery', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('posts the query as JSON and answers its rows', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ rows: [{ requests: 3 }] })))
+    vi.stubGlobal('fetch', fetchMock)
+    const rows = await postQuery({ timeZone: 'UTC', filters: [], groupBy: [], metrics: ['requests'] })
+    expect(rows).toEqual([{ requests: 3 }])
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit]
+    expect(url).toBe('api/query')
+    expect(init.method).toBe('POST')
+    expect(JSON.parse(String(init.body))).toEqual({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy: [],
+      metrics: ['requests'],
+    })
+  })
+
+  it("turns the server's error shape into a message that names the request", async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({ error: { code: 'bad_request', message: 'groupBy.0: must be one of' } }),
+            {
+              status: 400,
+            },
+          ),
+      ),
     )
-    expect(params).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z', tz: 'UTC' })
+    const failure = postQuery({ timeZone: 'UTC', filters: [], groupBy: [], metrics: ['requests'] })
+    await expect(failure).rejects.toBeInstanceOf(ApiError)
+    await expect(failure).rejects.toThrow(
+      'The server answered 400 to POST api/query: groupBy.0: must be one of',
+    )
   })
 
-  it('sends no bounds for All', () => {
-    expect(rangeParams({}, 'Asia/Tokyo')).toEqual({ from: undefined, to: undefined, tz: 'Asia/Tokyo' })
-  })
-})
-
-describe('summaryCost', () => {
-  const summary = (requests: number, cost_usd: number | null): Summary => ({
-    requests,
-    cost_usd,
-    input_tokens: 0,
-    output_tokens: 0,
-    total_tokens: 0,
-    avg_tokens_per_request: null,
-    avg_latency_ms: null,
-    unpriced_count: 0,
-  })
-
-  it('is $0 for a range without calls', () => {
-    expect(summaryCost(summary(0, null))).toBe(0)
-  })
-
-  it('stays unknown when calls exist but none could be priced', () => {
-    expect(summaryCost(summary(12, null))).toBeNull()
-  })
-
-  it('is the server figure otherwise', () => {
-    expect(summaryCost(summary(3, 1.25))).toBe(1.25)
+  it('says the server is unreachable when the request fails', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('fetch failed')
+      }),
+    )
+    await expect(
+      postQuery({ timeZone: 'UTC', filters: [], groupBy: [], metrics: ['requests'] }),
+    ).rejects.toThrow('Could not reach the spendlens server')
   })
 })

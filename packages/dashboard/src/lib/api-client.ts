@@ -1,7 +1,7 @@
-// Typed client for the server's query API (docs/api.md). URLs are relative ("api/summary"), so the
+// Typed client for the server's HTTP API (docs/api.md). URLs are relative ("api/query"), so the
 // dashboard keeps working when a proxy serves the server under a path prefix.
 
-import type { TimeRange } from './time-range'
+import type { QueryRequest, QueryRow } from './analytics-query'
 
 export interface Meta {
   version: string
@@ -12,59 +12,33 @@ export interface Meta {
   last_ts: string | null
 }
 
-export interface Summary {
-  requests: number
-  input_tokens: number
-  output_tokens: number
-  total_tokens: number
-  avg_tokens_per_request: number | null
-  avg_latency_ms: number | null
-  /** null when every call in the range is unpriced (unknown model): unknown, not $0. */
+/** One stored event as GET /api/events answers it: every CostEvent field (docs/event-schema.md). */
+export interface LoggedEvent {
+  event_id: string
+  ts: string
+  latency_ms: number | null
+  provider: string
+  operation: string
+  model: string
+  feature: string
+  route: string
+  customer_id: string
+  user_id: string
+  session_id: string
+  environment: string
+  prompt_id: string
+  tags: Record<string, string>
+  input_tokens: number | null
+  output_tokens: number | null
   cost_usd: number | null
-  /** Calls whose cost is unknown and therefore not in cost_usd. */
-  unpriced_count: number
+  pricing_status: string
+  status: string
+  [field: string]: unknown
 }
 
-export interface TimeseriesPoint {
-  bucket_start: string
-  label: string
-  requests: number
-  /** null when every call of the day is unpriced. */
-  cost_usd: number | null
-  input_tokens: number
-  output_tokens: number
-  total_tokens: number
-}
-
-export interface Timeseries {
-  bucket: 'day'
-  tz: string
-  points: TimeseriesPoint[]
-}
-
-export interface BreakdownRow {
-  value: string
-  requests: number
-  /** null when every call in the row is unpriced. */
-  cost_usd: number | null
-  total_tokens: number
-  avg_latency_ms: number | null
-  /** Not in docs/api.md yet, but sent by the server: calls of this row with an unknown price. */
-  unpriced_count?: number
-}
-
-export interface Breakdown {
-  dimension: string
-  rows: BreakdownRow[]
-}
-
-/**
- * The range's cost for display. The server sends `cost_usd: null` both when every call was
- * unpriced (unknown: keep null) and when there were no calls at all (that costs $0).
- */
-export function summaryCost(summary: Summary): number | null {
-  if (summary.cost_usd === null && summary.requests === 0) return 0
-  return summary.cost_usd
+export interface EventPage {
+  events: LoggedEvent[]
+  next_cursor: string | null
 }
 
 /** A failed API call, with a message a person can act on. */
@@ -80,46 +54,61 @@ export class ApiError extends Error {
   }
 }
 
-export type QueryParams = Record<string, string | number | undefined>
+export type QueryParams = Record<string, string | number | undefined> | readonly (readonly [string, string])[]
 
-/** The query-string parameters every query endpoint shares. */
-export function rangeParams(range: TimeRange, timeZone: string): QueryParams {
-  return { from: range.from?.toISOString(), to: range.to?.toISOString(), tz: timeZone }
-}
-
+/** A relative API URL; array params may repeat a key (`?feature=a&feature=b`). */
 export function apiUrl(path: string, params: QueryParams = {}): string {
   const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.set(key, String(value))
+  const entries = Array.isArray(params) ? params : Object.entries(params)
+  for (const [key, value] of entries) {
+    if (value !== undefined) search.append(key, String(value))
   }
   const query = search.toString()
   return query ? `${path}?${query}` : path
 }
 
-/** GETs an API URL (from {@link apiUrl}) and returns its JSON, or throws an {@link ApiError}. */
-export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+async function send<T>(method: 'GET' | 'POST', url: string, body: unknown, signal?: AbortSignal): Promise<T> {
   const path = url.split('?')[0] ?? url
   let response: Response
   try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } })
+    response = await fetch(url, {
+      method,
+      signal,
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
   } catch (error) {
     if (signal?.aborted) throw error
-    throw new ApiError(`Could not reach the spendlens server (GET ${path} failed).`)
+    throw new ApiError(`Could not reach the spendlens server (${method} ${path} failed).`)
   }
   if (!response.ok) {
-    const body = (await response.json().catch(() => undefined)) as
+    const answer = (await response.json().catch(() => undefined)) as
       | { error?: { code?: string; message?: string } }
       | undefined
-    const detail = body?.error?.message ?? response.statusText
+    const detail = answer?.error?.message ?? response.statusText
     throw new ApiError(
-      `The server answered ${response.status} to GET ${path}: ${detail}`,
+      `The server answered ${response.status} to ${method} ${path}: ${detail}`,
       response.status,
-      body?.error?.code,
+      answer?.error?.code,
     )
   }
   try {
     return (await response.json()) as T
   } catch {
-    throw new ApiError(`GET ${path} did not return JSON: is this page served by the spendlens server?`)
+    throw new ApiError(`${method} ${path} did not return JSON: is this page served by the spendlens server?`)
   }
+}
+
+/** GETs an API URL (from {@link apiUrl}) and returns its JSON, or throws an {@link ApiError}. */
+export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return send<T>('GET', url, undefined, signal)
+}
+
+/** POST /api/query: the rows of one AnalyticsQuery. */
+export async function postQuery(request: QueryRequest, signal?: AbortSignal): Promise<QueryRow[]> {
+  const answer = await send<{ rows: QueryRow[] }>('POST', 'api/query', request, signal)
+  return answer.rows
 }

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
+  formatChange,
   formatCompact,
   formatDayLabel,
   formatInteger,
   formatLatency,
+  formatPercent,
   formatShare,
+  formatTimestamp,
   formatUsd,
+  formatUsdPrecise,
   formatUsdShort,
+  latencyBand,
 } from './format'
 
 describe('formatUsd', () => {
@@ -128,5 +133,53 @@ describe('formatShare', () => {
     expect(formatShare(1, 250)).toBe('0.4%')
     expect(formatShare(1, 10_000)).toBe('<0.1%')
     expect(formatShare(1, 0)).toBe('—')
+  })
+})
+
+describe('formatUsdPrecise', () => {
+  it('shows a call cost to at least 8 decimals', () => {
+    expect(formatUsdPrecise(0.00013)).toBe('$0.00013000')
+    expect(formatUsdPrecise(0.000123456)).toBe('$0.000123456')
+    expect(formatUsdPrecise(0.000000123)).toBe('$0.000000123')
+    expect(formatUsdPrecise(1234.5)).toBe('$1,234.50000000')
+    expect(formatUsdPrecise(0)).toBe('$0.00000000')
+    expect(formatUsdPrecise(null)).toBe('—')
+  })
+})
+
+describe('formatPercent', () => {
+  it('keeps small rates visible and large ones short', () => {
+    expect(formatPercent(0.34)).toBe('34%')
+    expect(formatPercent(0.012)).toBe('1.2%')
+    expect(formatPercent(0.0005)).toBe('0.05%')
+    expect(formatPercent(0.00001)).toBe('<0.01%')
+    expect(formatPercent(0)).toBe('0%')
+    expect(formatPercent(null)).toBe('—')
+  })
+})
+
+describe('formatChange', () => {
+  it('signs the change', () => {
+    expect(formatChange(0.123)).toBe('+12%')
+    expect(formatChange(-0.034)).toBe('−3.4%')
+    expect(formatChange(0.0001)).toBe('0%')
+    expect(formatChange(24.5)).toBe('+2,450%')
+  })
+})
+
+describe('latencyBand', () => {
+  it('is good below 1.5 s, slow up to 3 s, bad above', () => {
+    expect(latencyBand(1499)).toBe('good')
+    expect(latencyBand(1500)).toBe('slow')
+    expect(latencyBand(3000)).toBe('slow')
+    expect(latencyBand(3001)).toBe('bad')
+    expect(latencyBand(null)).toBeUndefined()
+  })
+})
+
+describe('formatTimestamp', () => {
+  it('shows the moment in the chosen zone', () => {
+    expect(formatTimestamp('2026-11-22T23:30:05.000Z', 'UTC')).toBe('Nov 22, 23:30:05')
+    expect(formatTimestamp('2026-11-22T23:30:05.000Z', 'Asia/Tokyo')).toBe('Nov 23, 08:30:05')
   })
 })

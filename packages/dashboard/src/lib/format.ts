@@ -126,3 +126,84 @@ export function formatShare(part: number, whole: number): string {
   if (percent < 0.1) return '<0.1%'
   return `${percent < 10 ? percent.toFixed(1).replace(/\.0$/, '') : Math.round(percent)}%`
 }
+
+/**
+ * One call's cost to the nano-dollar the store keeps, trailing zeros cut but never below 8 places:
+ * "$0.00012345", "$0.000000120", "$1.23400000". Per-call costs are compared side by side, so they
+ * get the same number of places.
+ */
+export function formatUsdPrecise(value: number | null | undefined): string {
+  if (!isNumber(value)) return PLACEHOLDER
+  const nineDigits = Math.abs(value).toFixed(9)
+  const trimmed = nineDigits.endsWith('0') ? nineDigits.slice(0, -1) : nineDigits
+  const [whole = '0', fraction = ''] = trimmed.split('.')
+  const grouped = countWhole.format(Number(whole))
+  return `${value < 0 ? '-' : ''}$${grouped}.${fraction}`
+}
+
+/** A rate (0–1) as a percentage: "12%", "1.2%", "0.05%", "<0.01%", "0%". */
+export function formatPercent(rate: number | null | undefined): string {
+  if (!isNumber(rate)) return PLACEHOLDER
+  const percent = rate * 100
+  if (percent === 0) return '0%'
+  const absolute = Math.abs(percent)
+  if (absolute < 0.01) return '<0.01%'
+  if (absolute < 1) return `${percent.toFixed(2).replace(/0$/, '')}%`
+  if (absolute < 10) return `${percent.toFixed(1).replace(/\.0$/, '')}%`
+  return `${Math.round(percent)}%`
+}
+
+/** A relative change (0.12 = +12%) with its sign: "+12%", "−3.4%", "0%". */
+export function formatChange(change: number): string {
+  if (!Number.isFinite(change)) return PLACEHOLDER
+  const percent = change * 100
+  const absolute = Math.abs(percent)
+  if (absolute < 0.05) return '0%'
+  const digits =
+    absolute < 10 ? absolute.toFixed(1).replace(/\.0$/, '') : countWhole.format(Math.round(absolute))
+  return `${percent > 0 ? '+' : '−'}${digits}%`
+}
+
+/** Latency colour bands: good below 1.5 s, slow up to 3 s, bad above. */
+export type LatencyBand = 'good' | 'slow' | 'bad'
+
+export const LATENCY_BANDS = { slowFromMs: 1500, badAboveMs: 3000 } as const
+
+export function latencyBand(milliseconds: number | null | undefined): LatencyBand | undefined {
+  if (!isNumber(milliseconds)) return undefined
+  if (milliseconds < LATENCY_BANDS.slowFromMs) return 'good'
+  if (milliseconds <= LATENCY_BANDS.badAboveMs) return 'slow'
+  return 'bad'
+}
+
+/** Words for a band, so it never depends on colour alone. */
+export const LATENCY_BAND_LABEL: Record<LatencyBand, string> = {
+  good: 'fast (under 1.5 s)',
+  slow: 'slow (1.5–3 s)',
+  bad: 'very slow (over 3 s)',
+}
+
+/** A moment in a time zone: "Nov 3, 14:05:09". */
+export function formatTimestamp(iso: string, timeZone: string): string {
+  const time = Date.parse(iso)
+  if (Number.isNaN(time)) return iso
+  return timestampFormat(timeZone).format(time)
+}
+
+const timestampFormats = new Map<string, Intl.DateTimeFormat>()
+function timestampFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = timestampFormats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+    timestampFormats.set(timeZone, format)
+  }
+  return format
+}

@@ -1,0 +1,202 @@
+import { type ReactNode, useMemo, useState } from 'react'
+import { csvFileName, downloadCsv, toCsv } from '../lib/csv'
+
+export type CellValue = string | number | boolean | null | undefined
+
+export interface Column<Row> {
+  /** Stable id (sorting, React keys). */
+  key: string
+  /** Header text; also the CSV header. */
+  label: string
+  /** The raw value: what the CSV holds, what sorting uses, `data-value` of the cell. */
+  value: (row: Row) => CellValue
+  /** The cell's text (default: the value as is). */
+  format?: (value: CellValue, row: Row) => string
+  numeric?: boolean
+  /** Extra class of a cell (latency colour bands). */
+  cellClass?: (row: Row) => string | undefined
+  /** Hover text of a cell (full precision). */
+  title?: (row: Row) => string | undefined
+}
+
+export interface DataTableProps<Row> {
+  /** Caption, and the CSV file's name. */
+  title: string
+  columns: readonly Column<Row>[]
+  rows: readonly Row[]
+  rowKey: (row: Row) => string
+  testId: string
+  /** Makes the first cell a button: a drill-down or a page. */
+  onRowClick?: (row: Row) => void
+  /** Accessible name of that button, e.g. "Filter by feature chat". */
+  rowActionLabel?: (row: Row) => string
+  /** Rows that cannot be clicked ("Others"). */
+  isRowClickable?: (row: Row) => boolean
+  /** Rows kept at the bottom whatever the sort ("Others"). */
+  pinLast?: (row: Row) => boolean
+  /** A totals row under the others: not sorted, in the CSV. */
+  footer?: Row
+  defaultSort?: { key: string; direction: 'asc' | 'desc' }
+  /** Shown under the table. */
+  note?: ReactNode
+  /** Shown above the table, left of the download button. */
+  toolbar?: ReactNode
+  caption?: ReactNode
+}
+
+function compare(left: CellValue, right: CellValue): number {
+  // Unknown values sort last in either direction.
+  if (left === null || left === undefined || left === '')
+    return right === null || right === undefined || right === '' ? 0 : 1
+  if (right === null || right === undefined || right === '') return -1
+  if (typeof left === 'number' && typeof right === 'number') return left - right
+  return String(left).localeCompare(String(right))
+}
+
+/**
+ * A visible table whose CSV download is the table itself: same columns, same rows, same order,
+ * with the raw values behind the formatted cells. Columns sort on click (Unknown values last);
+ * each cell carries its raw value in `data-value`.
+ */
+export function DataTable<Row>(props: DataTableProps<Row>) {
+  const { columns, rows, rowKey, testId, onRowClick, footer } = props
+  const [sort, setSort] = useState(props.defaultSort)
+
+  const { pinLast } = props
+  const sorted = useMemo(() => {
+    const column = sort ? columns.find((entry) => entry.key === sort.key) : undefined
+    const pinned = pinLast ? rows.filter(pinLast) : []
+    const free = pinLast ? rows.filter((row) => !pinLast(row)) : rows
+    if (!sort || !column) return [...free, ...pinned]
+    const sign = sort.direction === 'asc' ? 1 : -1
+    const ordered = [...free].sort((left, right) => {
+      const a = column.value(left)
+      const b = column.value(right)
+      const empty = (value: CellValue) => value === null || value === undefined || value === ''
+      if (empty(a) || empty(b)) return compare(a, b)
+      return sign * compare(a, b)
+    })
+    return [...ordered, ...pinned]
+  }, [rows, columns, sort, pinLast])
+
+  const allRows = footer ? [...sorted, footer] : sorted
+
+  const download = () => {
+    const text = toCsv(
+      columns.map((column) => column.label),
+      allRows.map((row) => columns.map((column) => column.value(row))),
+    )
+    downloadCsv(csvFileName(props.title), text)
+  }
+
+  const cells = (row: Row, isFooter: boolean) =>
+    columns.map((column, index) => {
+      const raw = column.value(row)
+      const text = column.format
+        ? column.format(raw, row)
+        : raw === null || raw === undefined
+          ? '—'
+          : String(raw)
+      const className = [column.numeric ? 'numeric' : '', column.cellClass?.(row) ?? '']
+        .filter(Boolean)
+        .join(' ')
+      const dataValue = raw === null || raw === undefined ? '' : String(raw)
+      if (index === 0) {
+        const clickable = !isFooter && onRowClick && (props.isRowClickable?.(row) ?? true)
+        return (
+          <th key={column.key} scope="row" className={className || undefined} data-value={dataValue}>
+            {clickable ? (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => onRowClick(row)}
+                aria-label={props.rowActionLabel?.(row)}
+                title={props.rowActionLabel?.(row)}
+              >
+                {text}
+              </button>
+            ) : (
+              text
+            )}
+          </th>
+        )
+      }
+      return (
+        <td
+          key={column.key}
+          className={className || undefined}
+          data-value={dataValue}
+          title={column.title?.(row)}
+        >
+          {text}
+        </td>
+      )
+    })
+
+  return (
+    <div className="data-table" data-testid={testId}>
+      <div className="table-toolbar">
+        <div className="muted table-caption">{props.caption}</div>
+        {props.toolbar}
+        <button
+          type="button"
+          className="button button-small"
+          onClick={download}
+          data-testid={`${testId}-csv`}
+        >
+          Download CSV
+        </button>
+      </div>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">{props.title}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => {
+                const active = sort?.key === column.key
+                const direction = active ? sort?.direction : undefined
+                return (
+                  <th
+                    key={column.key}
+                    scope="col"
+                    className={column.numeric ? 'numeric' : undefined}
+                    aria-sort={
+                      direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined
+                    }
+                  >
+                    <button
+                      type="button"
+                      className="sort-button"
+                      onClick={() =>
+                        setSort({
+                          key: column.key,
+                          direction: active && direction === 'desc' ? 'asc' : column.numeric ? 'desc' : 'asc',
+                        })
+                      }
+                    >
+                      {column.label}
+                      <span aria-hidden="true" className="sort-mark">
+                        {direction === 'asc' ? '▲' : direction === 'desc' ? '▼' : ''}
+                      </span>
+                    </button>
+                  </th>
+                )
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((row) => (
+              <tr key={rowKey(row)}>{cells(row, false)}</tr>
+            ))}
+          </tbody>
+          {footer ? (
+            <tfoot>
+              <tr>{cells(footer, true)}</tr>
+            </tfoot>
+          ) : null}
+        </table>
+      </div>
+      {props.note ? <p className="table-note muted">{props.note}</p> : null}
+    </div>
+  )
+}

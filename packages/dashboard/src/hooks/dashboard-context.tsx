@@ -1,0 +1,25 @@
+import { createContext, useContext } from 'react'
+import type { Meta } from '../lib/api-client'
+import type { Scope } from '../lib/scope'
+import type { ViewState } from '../lib/view-state'
+
+/** What every view reads: the view in the URL, the scope derived from it, and how to change it. */
+export interface Dashboard {
+  view: ViewState
+  /** Changes the view (a history entry). */
+  setView: (next: ViewState) => void
+  /** Changes parts of the view. */
+  update: (changes: Partial<ViewState>) => void
+  scope: Scope
+  meta: Meta | undefined
+  /** Refetch interval in ms while live mode is on. */
+  refetchInterval: number | false
+}
+
+export const DashboardContext = createContext<Dashboard | undefined>(undefined)
+
+export function useDashboard(): Dashboard {
+  const dashboard = useContext(DashboardContext)
+  if (!dashboard) throw new Error('useDashboard outside DashboardContext')
+  return dashboard
+}

@@ -1,0 +1,61 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import type { QueryRequest, QueryRow } from '../lib/analytics-query'
+import { type EventPage, getJson, postQuery } from '../lib/api-client'
+import { useDashboard } from './dashboard-context'
+
+export interface QueryState<T> {
+  /** The last answer; kept while a newer one loads, so nothing flashes empty. */
+  data: T | undefined
+  error: Error | null
+  /** Nothing to show yet. */
+  loading: boolean
+  /**
+   * Showing the answer to an older question while the new one loads (dim it). Never in live mode:
+   * there the question moves with the clock, and dimming every minute would be the flicker live
+   * mode must not have.
+   */
+  stale: boolean
+  refetch: () => void
+}
+
+/**
+ * One POST /api/query, cached by its body. A changed body keeps showing the previous rows until the
+ * new ones arrive; live mode refetches every few seconds, and an answer equal to the previous one
+ * keeps the same objects (TanStack Query's structural sharing), so nothing re-renders or redraws.
+ * `undefined` asks nothing (a query that waits for another).
+ */
+export function useAnalyticsQuery(request: QueryRequest | undefined): QueryState<QueryRow[]> {
+  const { refetchInterval } = useDashboard()
+  const query = useQuery({
+    queryKey: ['query', request],
+    queryFn: ({ signal }) => postQuery(request as QueryRequest, signal),
+    enabled: request !== undefined,
+    placeholderData: keepPreviousData,
+    refetchInterval,
+  })
+  return {
+    data: query.data,
+    error: query.error,
+    loading: query.data === undefined && (query.isLoading || query.isFetching),
+    stale: query.isPlaceholderData && refetchInterval === false,
+    refetch: () => void query.refetch(),
+  }
+}
+
+/** One page of GET /api/events. */
+export function useEventPage(url: string, live: boolean): QueryState<EventPage> {
+  const { refetchInterval } = useDashboard()
+  const query = useQuery({
+    queryKey: ['events', url],
+    queryFn: ({ signal }) => getJson<EventPage>(url, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: live ? refetchInterval : false,
+  })
+  return {
+    data: query.data,
+    error: query.error,
+    loading: query.data === undefined && (query.isLoading || query.isFetching),
+    stale: query.isPlaceholderData,
+    refetch: () => void query.refetch(),
+  }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import {
+  breakdownDimension,
+  breakdownLabel,
+  DEFAULT_VIEW,
+  readViewState,
+  type ViewState,
+  writeViewState,
+} from './view-state'
+
+describe('readViewState', () => {
+  it('defaults to the overview of the last 30 days', () => {
+    expect(readViewState('')).toEqual(DEFAULT_VIEW)
+    expect(DEFAULT_VIEW).toMatchObject({ view: 'overview', preset: '30d', breakdown: 'feature', live: false })
+  })
+
+  it('reads every part of the view', () => {
+    expect(
+      readViewState(
+        '?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&stack=model&bucket=hour&live=1&errors=route&mix=cost&split=2026-11-10&feature=chat',
+      ),
+    ).toEqual({
+      view: 'breakdowns',
+      preset: '7d',
+      timeZone: 'Europe/Paris',
+      filters: [{ dimension: 'feature', op: 'in', values: ['chat'] }],
+      breakdown: 'customer',
+      stack: 'model',
+      bucket: 'hour',
+      live: true,
+      errorsBy: 'route',
+      mix: 'cost',
+      split: '2026-11-10',
+    })
+  })
+
+  it('reads a custom range and a customer page', () => {
+    expect(
+      readViewState('?view=customer&customer=globex&range=custom&from=2026-11-01&to=2026-11-07'),
+    ).toMatchObject({
+      view: 'customer',
+      customer: 'globex',
+      preset: 'custom',
+      first: '2026-11-01',
+      last: '2026-11-07',
+    })
+  })
+
+  it('falls back to defaults for anything it cannot use', () => {
+    expect(readViewState('?view=planets&range=forever&by=planet&tz=Mars/Olympus&bucket=year')).toEqual(
+      DEFAULT_VIEW,
+    )
+    // A custom range without valid dates, and a customer page without a customer.
+    expect(readViewState('?range=custom&from=2026-11-07&to=2026-11-01').preset).toBe('30d')
+    expect(readViewState('?view=customer').view).toBe('customers')
+  })
+
+  it('accepts a tag as a breakdown', () => {
+    expect(readViewState('?by=tags.plan').breakdown).toBe('tags.plan')
+    expect(breakdownDimension('tags.plan')).toBe('tags.plan')
+    expect(breakdownLabel('tags.plan')).toBe('Tag plan')
+  })
+})
+
+describe('writeViewState', () => {
+  it('writes a view that reads back the same', () => {
+    const view: ViewState = {
+      ...DEFAULT_VIEW,
+      view: 'customer',
+      customer: 'acme & co',
+      preset: 'custom',
+      first: '2026-11-01',
+      last: '2026-11-07',
+      timeZone: 'America/New_York',
+      filters: [{ dimension: 'model', op: 'not_in', values: ['gpt-4o'] }],
+      breakdown: 'prompt',
+      live: true,
+    }
+    expect(readViewState(writeViewState('', view))).toEqual(view)
+  })
+
+  it('always writes the view and range, the rest only when not default', () => {
+    expect(writeViewState('', DEFAULT_VIEW)).toBe('?view=overview&range=30d')
+  })
+
+  it('keeps parameters it does not own', () => {
+    const search = writeViewState('?range=30d&token=abc&feature=old', { ...DEFAULT_VIEW, preset: '7d' })
+    const params = new URLSearchParams(search)
+    expect(search.startsWith('?')).toBe(true)
+    expect(params.get('token')).toBe('abc')
+    expect(params.get('range')).toBe('7d')
+    expect(params.get('feature')).toBeNull()
+  })
+})
+
+describe('breakdownDimension', () => {
+  it('maps each switch position to the server dimension', () => {
+    expect(breakdownDimension('feature')).toBe('feature')
+    expect(breakdownDimension('customer')).toBe('customer_id')
+    expect(breakdownDimension('user')).toBe('user_id')
+    expect(breakdownDimension('prompt')).toBe('prompt_id')
+    expect(breakdownDimension('conversation')).toBe('session_id')
+  })
+})

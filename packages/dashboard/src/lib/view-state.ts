@@ -1,0 +1,187 @@
+// The whole view lives in the URL query string, so a copied link reproduces what its sender saw:
+// `?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&feature=chat-assistant`. Unknown or
+// missing values fall back to the defaults; parameters the dashboard does not own are kept.
+
+import { type Dimension, isDimension } from './analytics-query'
+import { BUCKET_CHOICES, type BucketChoice } from './buckets'
+import { type DashboardFilter, readFilters, writeFilters } from './filters'
+import { PRESETS, type Preset } from './time-range'
+import { isValidTimeZone, parseDateLabel } from './zoned-time'
+
+export const VIEWS = [
+  { key: 'overview', label: 'Overview' },
+  { key: 'breakdowns', label: 'Breakdowns' },
+  { key: 'customers', label: 'Customers' },
+  { key: 'models', label: 'Models & providers' },
+  { key: 'prompts', label: 'Prompt templates' },
+  { key: 'latency', label: 'Latency & errors' },
+  { key: 'requests', label: 'Requests' },
+] as const
+
+/** The views in the navigation, plus a customer's own page. */
+export type ViewName = (typeof VIEWS)[number]['key'] | 'customer'
+
+/** Dimensions a breakdown can be switched to: URL key, label, server dimension. */
+export const BREAKDOWNS = [
+  { key: 'feature', label: 'Feature', dimension: 'feature' },
+  { key: 'customer', label: 'Customer', dimension: 'customer_id' },
+  { key: 'model', label: 'Model', dimension: 'model' },
+  { key: 'provider', label: 'Provider', dimension: 'provider' },
+  { key: 'route', label: 'Route', dimension: 'route' },
+  { key: 'environment', label: 'Environment', dimension: 'environment' },
+  { key: 'user', label: 'User', dimension: 'user_id' },
+  { key: 'prompt', label: 'Prompt template', dimension: 'prompt_id' },
+  { key: 'conversation', label: 'Conversation', dimension: 'session_id' },
+  { key: 'operation', label: 'Operation', dimension: 'operation' },
+  { key: 'status', label: 'Status', dimension: 'status' },
+  { key: 'service_tier', label: 'Service tier', dimension: 'service_tier' },
+] as const satisfies readonly { key: string; label: string; dimension: Dimension }[]
+
+/** A breakdown key, or `tags.<key>` for a free-form tag. */
+export type BreakdownKey = (typeof BREAKDOWNS)[number]['key'] | `tags.${string}`
+
+export type MixMetric = 'requests' | 'cost'
+
+export interface ViewState {
+  view: ViewName
+  preset: Preset
+  /** First and last day of a custom range ("YYYY-MM-DD", both included). */
+  first?: string
+  last?: string
+  /** IANA zone; undefined: the browser's. */
+  timeZone?: string
+  filters: DashboardFilter[]
+  /** Breakdowns view: the dimension. */
+  breakdown: BreakdownKey
+  /** Overview: the dimension cost over time is stacked by. */
+  stack: BreakdownKey
+  bucket: BucketChoice
+  live: boolean
+  /** Customer page: whose. */
+  customer?: string
+  /** Latency view: errors broken down by. */
+  errorsBy: BreakdownKey
+  /** Models view: model mix by requests or by cost. */
+  mix: MixMetric
+  /** Models view: the day a migration is compared before and after ("YYYY-MM-DD"). */
+  split?: string
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  view: 'overview',
+  preset: '30d',
+  filters: [],
+  breakdown: 'feature',
+  stack: 'feature',
+  bucket: 'auto',
+  live: false,
+  errorsBy: 'feature',
+  mix: 'requests',
+}
+
+const PARAM = {
+  view: 'view',
+  preset: 'range',
+  first: 'from',
+  last: 'to',
+  timeZone: 'tz',
+  breakdown: 'by',
+  stack: 'stack',
+  bucket: 'bucket',
+  live: 'live',
+  customer: 'customer',
+  errorsBy: 'errors',
+  mix: 'mix',
+  split: 'split',
+} as const
+
+export function isBreakdownKey(value: string | null): value is BreakdownKey {
+  if (value === null) return false
+  return BREAKDOWNS.some((entry) => entry.key === value) || (value.startsWith('tags.') && isDimension(value))
+}
+
+/** The server dimension of a breakdown key. */
+export function breakdownDimension(key: BreakdownKey): Dimension {
+  if (key.startsWith('tags.')) return key as Dimension
+  return BREAKDOWNS.find((entry) => entry.key === key)?.dimension ?? 'feature'
+}
+
+/** "Feature", "Customer", or "Tag plan". */
+export function breakdownLabel(key: BreakdownKey): string {
+  if (key.startsWith('tags.')) return `Tag ${key.slice(5)}`
+  return BREAKDOWNS.find((entry) => entry.key === key)?.label ?? key
+}
+
+/** Label of a dimension, e.g. customer_id → "Customer". */
+export function dimensionLabel(dimension: Dimension): string {
+  if (dimension.startsWith('tags.')) return `Tag ${dimension.slice(5)}`
+  return BREAKDOWNS.find((entry) => entry.dimension === dimension)?.label ?? dimension
+}
+
+function pick<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback
+}
+
+const VIEW_KEYS: ViewName[] = [...VIEWS.map((entry) => entry.key), 'customer']
+const PRESET_KEYS: Preset[] = [...PRESETS.map((entry) => entry.key), 'custom']
+
+/** Reads the view from a query string such as `?view=customers&range=7d`. */
+export function readViewState(search: string): ViewState {
+  const params = new URLSearchParams(search)
+  const get = (name: keyof typeof PARAM) => params.get(PARAM[name])
+  const dateParam = (name: 'first' | 'last' | 'split') => {
+    const value = get(name)
+    return value && parseDateLabel(value) ? value : undefined
+  }
+  const timeZone = get('timeZone')
+  const customer = get('customer')
+  let preset = pick(get('preset'), PRESET_KEYS, DEFAULT_VIEW.preset)
+  const first = dateParam('first')
+  const last = dateParam('last')
+  if (preset === 'custom' && (!first || !last || last < first)) preset = DEFAULT_VIEW.preset
+  let view = pick(get('view'), VIEW_KEYS, DEFAULT_VIEW.view)
+  if (view === 'customer' && !customer) view = 'customers'
+  const breakdown = get('breakdown')
+  const stack = get('stack')
+  const errorsBy = get('errorsBy')
+  return {
+    view,
+    preset,
+    ...(preset === 'custom' ? { first, last } : {}),
+    ...(timeZone && isValidTimeZone(timeZone) ? { timeZone } : {}),
+    filters: readFilters(params),
+    breakdown: isBreakdownKey(breakdown) ? breakdown : DEFAULT_VIEW.breakdown,
+    stack: isBreakdownKey(stack) ? stack : DEFAULT_VIEW.stack,
+    bucket: pick(get('bucket'), BUCKET_CHOICES, DEFAULT_VIEW.bucket),
+    live: get('live') === '1',
+    ...(view === 'customer' && customer ? { customer } : {}),
+    errorsBy: isBreakdownKey(errorsBy) ? errorsBy : DEFAULT_VIEW.errorsBy,
+    mix: pick(get('mix'), ['requests', 'cost'], DEFAULT_VIEW.mix),
+    ...(dateParam('split') ? { split: dateParam('split') } : {}),
+  }
+}
+
+/**
+ * Returns `search` with the view written into it (leading "?"), keeping parameters the dashboard
+ * does not own. The view, range and time zone are always written; the rest only when not default.
+ */
+export function writeViewState(search: string, view: ViewState): string {
+  const params = new URLSearchParams(search)
+  for (const name of Object.values(PARAM)) params.delete(name)
+  params.set(PARAM.view, view.view)
+  params.set(PARAM.preset, view.preset)
+  if (view.preset === 'custom' && view.first && view.last) {
+    params.set(PARAM.first, view.first)
+    params.set(PARAM.last, view.last)
+  }
+  if (view.timeZone) params.set(PARAM.timeZone, view.timeZone)
+  const optional = ['breakdown', 'stack', 'bucket', 'errorsBy', 'mix'] as const
+  for (const name of optional) {
+    if (view[name] !== DEFAULT_VIEW[name]) params.set(PARAM[name], view[name])
+  }
+  if (view.live) params.set(PARAM.live, '1')
+  if (view.view === 'customer' && view.customer) params.set(PARAM.customer, view.customer)
+  if (view.split) params.set(PARAM.split, view.split)
+  writeFilters(params, view.filters)
+  return `?${params.toString()}`
+}

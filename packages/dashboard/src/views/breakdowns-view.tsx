@@ -1,0 +1,236 @@
+import { useMemo, useState } from 'react'
+import { rankedBarsOption, shareOption } from '../charts/chart-options'
+import { Chart } from '../components/chart'
+import { DataTable } from '../components/data-table'
+import { Panel, QueryBody } from '../components/panel'
+import { useDashboard } from '../hooks/dashboard-context'
+import { useAnalyticsQuery } from '../hooks/use-analytics-query'
+import { useChartTheme } from '../hooks/use-chart-theme'
+import { isTagKey, UNATTRIBUTED } from '../lib/analytics-query'
+import { drillDown } from '../lib/filters'
+import {
+  formatInteger,
+  formatLatency,
+  formatPercent,
+  formatShare,
+  formatUsd,
+  formatUsdShort,
+} from '../lib/format'
+import { scopeQuery } from '../lib/scope'
+import { collapseRows, sumUsd } from '../lib/series'
+import { BREAKDOWNS, type BreakdownKey, breakdownDimension, breakdownLabel } from '../lib/view-state'
+import { BREAKDOWN_METRICS, breakdownColumns, rowName, totalRow, unpricedNote } from './breakdown-columns'
+import { NoEventsHint } from './cost-over-time-panel'
+
+/** Rows the table lists before "Others". */
+const TABLE_ROWS = 50
+/** Bars the chart draws before "Others". */
+const CHART_BARS = 15
+/** Slices of the donut before "Others". */
+const SLICES = 8
+
+const isOthers = (row: { others?: boolean }) => row.others === true
+
+/** Cost by any dimension: bars, shares and the full table; a row filters every chart by its value. */
+export function BreakdownsView() {
+  const { scope, view, update } = useDashboard()
+  const theme = useChartTheme()
+  const key = view.breakdown
+  const dimension = breakdownDimension(key)
+  const label = breakdownLabel(key)
+  const [tagKey, setTagKey] = useState(key.startsWith('tags.') ? key.slice(5) : '')
+
+  const breakdown = useAnalyticsQuery(
+    scopeQuery(scope, {
+      groupBy: [dimension],
+      metrics: BREAKDOWN_METRICS,
+      orderBy: { metric: 'cost_usd', direction: 'desc' },
+      limit: TABLE_ROWS,
+      others: true,
+    }),
+  )
+  const totals = useAnalyticsQuery(scopeQuery(scope, { metrics: BREAKDOWN_METRICS }))
+  const rows = breakdown.data ?? []
+  const totalCost = totals.data?.[0]?.cost_usd ?? sumUsd(rows.map((row) => row.cost_usd))
+
+  const bars = useMemo(
+    () =>
+      collapseRows(rows, dimension, 'cost_usd', CHART_BARS).map((entry) => ({
+        ...entry,
+        muted: entry.others || entry.name === UNATTRIBUTED,
+      })),
+    [rows, dimension],
+  )
+  const slices = useMemo(
+    () =>
+      collapseRows(rows, dimension, 'cost_usd', SLICES).map((entry) => ({
+        ...entry,
+        muted: entry.others || entry.name === UNATTRIBUTED,
+      })),
+    [rows, dimension],
+  )
+  const barOption = useMemo(
+    () =>
+      rankedBarsOption(
+        {
+          rows: bars,
+          format: formatUsd,
+          axisFormat: formatUsdShort,
+          unknownLabel: 'cost unknown',
+          details: (index) => {
+            const row = bars[index]?.row
+            if (!row) return []
+            return [
+              `Share: ${typeof row.cost_usd === 'number' && totalCost ? formatShare(row.cost_usd, totalCost) : '—'}`,
+              `Requests: ${formatInteger(row.requests)}`,
+              `Cost / request: ${formatUsd(row.cost_per_request)}`,
+              `p95 latency: ${formatLatency(row.p95_latency_ms)}`,
+              `Error rate: ${formatPercent(row.error_rate)}`,
+              ...(row.unpriced_count
+                ? [
+                    `<span style="color:${theme.palette.warning}">${formatInteger(row.unpriced_count)} with unknown price</span>`,
+                  ]
+                : []),
+            ]
+          },
+        },
+        theme,
+      ),
+    [bars, totalCost, theme],
+  )
+  const pieOption = useMemo(
+    () =>
+      shareOption(
+        {
+          rows: slices,
+          format: formatUsd,
+          share: (value) => (totalCost ? formatShare(value, totalCost) : '—'),
+        },
+        theme,
+      ),
+    [slices, totalCost, theme],
+  )
+
+  const filterBy = (value: string) => update({ filters: drillDown(view.filters, dimension, value) })
+  const options: { key: BreakdownKey; label: string }[] = BREAKDOWNS.map((entry) => ({
+    key: entry.key,
+    label: entry.label,
+  }))
+
+  const switcher = (
+    <div className="breakdown-switch">
+      <fieldset className="segmented segmented-small" aria-label="Break down by">
+        {options.map((option) => (
+          <button
+            key={option.key}
+            type="button"
+            aria-pressed={key === option.key}
+            data-testid={`breakdown-${option.key}`}
+            onClick={() => update({ breakdown: option.key })}
+          >
+            {option.label}
+          </button>
+        ))}
+      </fieldset>
+      <form
+        className="tag-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (isTagKey(tagKey)) update({ breakdown: `tags.${tagKey}` })
+        }}
+      >
+        <label className="field-inline">
+          <span>or tag</span>
+          <input
+            value={tagKey}
+            onChange={(event) => setTagKey(event.target.value.trim())}
+            placeholder="plan"
+            size={10}
+            spellCheck={false}
+            aria-invalid={tagKey !== '' && !isTagKey(tagKey)}
+          />
+        </label>
+        <button type="submit" className="button button-small" aria-pressed={key.startsWith('tags.')}>
+          Show
+        </button>
+      </form>
+    </div>
+  )
+
+  const empty = rows.length === 0
+  return (
+    <>
+      {switcher}
+      <div className="grid">
+        <Panel
+          title={`Cost by ${label.toLowerCase()}`}
+          subtitle={`Top ${CHART_BARS} and the rest · click a bar to filter`}
+          stale={breakdown.stale}
+        >
+          <QueryBody
+            state={breakdown}
+            what={`cost by ${label.toLowerCase()}`}
+            isEmpty={() => empty}
+            empty={<NoEventsHint />}
+          >
+            {() => (
+              <Chart
+                option={barOption}
+                label={`Horizontal bar chart of cost by ${label.toLowerCase()}, top ${Math.min(CHART_BARS, rows.length)}; figures in the table below`}
+                testId="breakdown-chart"
+                className="chart chart-breakdown"
+                describedBy="breakdown-table-caption"
+                onItemClick={(click) => {
+                  const bar = bars[click.dataIndex]
+                  if (bar && !bar.others) filterBy(bar.name)
+                }}
+              />
+            )}
+          </QueryBody>
+        </Panel>
+        <Panel title="Share of cost" subtitle={`Top ${SLICES} and the rest`} stale={breakdown.stale}>
+          <QueryBody state={breakdown} what="shares" isEmpty={() => empty} empty={<NoEventsHint />}>
+            {() => (
+              <Chart
+                option={pieOption}
+                label={`Donut chart of each ${label.toLowerCase()}'s share of cost; figures in the table below`}
+                testId="share-chart"
+                className="chart chart-breakdown"
+                onItemClick={(click) => {
+                  const slice = slices[click.dataIndex]
+                  if (slice && !slice.others) filterBy(slice.name)
+                }}
+              />
+            )}
+          </QueryBody>
+        </Panel>
+        <Panel title={`${label} table`} wide stale={breakdown.stale || totals.stale}>
+          <QueryBody state={breakdown} what="the table" isEmpty={() => empty} empty={<NoEventsHint />}>
+            {(data) => (
+              <DataTable
+                title={`Cost by ${label.toLowerCase()}`}
+                caption={
+                  <span id="breakdown-table-caption">
+                    Top {TABLE_ROWS} by cost
+                    {data.some((row) => row.others) ? ', then everything else as Others' : ''}; click a name
+                    to filter every chart by it.
+                  </span>
+                }
+                columns={breakdownColumns(dimension, label, totalCost)}
+                rows={data}
+                rowKey={(row) => (row.others ? '\u0000others' : String(row[dimension]))}
+                testId="breakdown-table"
+                onRowClick={(row) => filterBy(String(row[dimension]))}
+                rowActionLabel={(row) => `Filter by ${label.toLowerCase()} ${rowName(row, dimension)}`}
+                isRowClickable={(row) => !row.others}
+                pinLast={isOthers}
+                footer={totalRow(totals.data?.[0])}
+                note={unpricedNote(data)}
+              />
+            )}
+          </QueryBody>
+        </Panel>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,129 @@
+import { StatCard, StatGrid } from '../components/stat-card'
+import { useDashboard } from '../hooks/dashboard-context'
+import { useAnalyticsQuery } from '../hooks/use-analytics-query'
+import type { Metric, QueryFilter, QueryRow } from '../lib/analytics-query'
+import { describeComparison } from '../lib/describe-range'
+import { formatCompact, formatInteger, formatLatency, formatUsd, latencyBand } from '../lib/format'
+import { scopeQuery } from '../lib/scope'
+
+export const SUMMARY_METRICS: Metric[] = [
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'avg_tokens_per_request',
+  'avg_latency_ms',
+  'cost_usd',
+  'unpriced_count',
+]
+
+/**
+ * The range's cost for display. The server sends `cost_usd: null` both when every call was
+ * unpriced (unknown: keep null) and when there were no calls at all (that costs $0).
+ */
+export function knownCost(row: QueryRow | undefined): number | null | undefined {
+  if (!row) return undefined
+  if ((row.cost_usd ?? null) === null && (row.requests ?? 0) === 0) return 0
+  return row.cost_usd ?? null
+}
+
+/** The headline figures of the scope, each against the previous period of equal length. */
+export function SummaryCards({ extraFilters = [] }: { extraFilters?: QueryFilter[] }) {
+  const { scope } = useDashboard()
+  const current = useAnalyticsQuery(scopeQuery(scope, { metrics: SUMMARY_METRICS, filters: extraFilters }))
+  const previous = useAnalyticsQuery(
+    scope.previous
+      ? scopeQuery(scope, { metrics: SUMMARY_METRICS, filters: extraFilters, range: scope.previous })
+      : undefined,
+  )
+  const row = current.data?.[0]
+  const before = scope.previous ? (previous.data?.[0] ?? undefined) : undefined
+  const compareLabel = describeComparison(scope.previous, true)
+  const loading = current.loading
+  const unpriced = row?.unpriced_count ?? 0
+  const compare = (value: number | null | undefined) => (before ? value : undefined)
+  return (
+    <StatGrid label="Summary">
+      <StatCard
+        label="Requests"
+        testId="stat-requests"
+        value={row?.requests}
+        format={formatInteger}
+        loading={loading}
+        previous={compare(before?.requests)}
+        compareLabel={compareLabel}
+        rise="neutral"
+      />
+      <StatCard
+        label="Tokens"
+        testId="stat-total-tokens"
+        value={row?.total_tokens}
+        format={formatCompact}
+        loading={loading}
+        previous={compare(before?.total_tokens)}
+        compareLabel={compareLabel}
+        rise="neutral"
+        title={row ? `${formatInteger(row.total_tokens)} tokens` : undefined}
+        note={
+          row ? `${formatCompact(row.input_tokens)} in · ${formatCompact(row.output_tokens)} out` : undefined
+        }
+      />
+      <StatCard
+        label="Avg tokens / request"
+        testId="stat-avg-tokens"
+        value={row ? (row.avg_tokens_per_request ?? null) : undefined}
+        format={formatInteger}
+        loading={loading}
+        previous={compare(before?.avg_tokens_per_request)}
+        compareLabel={compareLabel}
+        rise="neutral"
+      />
+      <StatCard
+        label="Avg latency"
+        testId="stat-avg-latency"
+        value={row ? (row.avg_latency_ms ?? null) : undefined}
+        format={formatLatency}
+        loading={loading}
+        previous={compare(before?.avg_latency_ms)}
+        compareLabel={compareLabel}
+        rise="bad"
+        band={latencyBand(row?.avg_latency_ms)}
+      />
+      <StatCard
+        label="Total cost"
+        testId="stat-total-cost"
+        value={knownCost(row)}
+        format={formatUsd}
+        loading={loading}
+        previous={compare(knownCost(before))}
+        compareLabel={compareLabel}
+        rise="bad"
+        title={typeof row?.cost_usd === 'number' ? `$${row.cost_usd} (unrounded)` : undefined}
+        note={
+          unpriced > 0 ? (
+            <span className="warning" data-testid="unpriced-note">
+              + {formatInteger(unpriced)} {unpriced === 1 ? 'call' : 'calls'} with unknown price
+            </span>
+          ) : undefined
+        }
+      />
+      <StatCard
+        label="Unpriced calls"
+        testId="stat-unpriced"
+        value={row?.unpriced_count}
+        format={formatInteger}
+        loading={loading}
+        previous={compare(before?.unpriced_count)}
+        compareLabel={compareLabel}
+        rise="bad"
+        note={
+          unpriced > 0 ? (
+            <span className="muted">No known price: cost unknown, not $0</span>
+          ) : row ? (
+            <span className="muted">Every call has a price</span>
+          ) : undefined
+        }
+      />
+    </StatGrid>
+  )
+}
