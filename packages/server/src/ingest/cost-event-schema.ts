@@ -25,6 +25,12 @@ const attribution = Object.fromEntries(ATTRIBUTION_FIELDS.map((name) => [name, o
 >
 
 /**
+ * The largest cost one call may report. Beyond it the figure is a unit mistake, and the store keeps
+ * cost as 64-bit nano-dollars: a bigger value would fail the whole batch it arrived in.
+ */
+export const MAX_COST_USD = 1_000_000
+
+/**
  * The one ingest validator for CostEvent v1. Unknown keys are dropped, so nothing beyond the
  * contract (a prompt or a completion sent by mistake) is ever stored. Defaults make the minimal
  * event `{ event_id, ts, provider, operation, model }` valid; the server prices it if it has no cost.
@@ -57,7 +63,7 @@ export const costEventSchema = z.object({
   web_search_requests: count,
   service_tier: optionalText(50),
   batch: z.boolean().default(false),
-  cost_usd: z.number().nonnegative().nullable().default(null),
+  cost_usd: z.number().nonnegative().max(MAX_COST_USD).nullable().default(null),
   cost_partial: z.boolean().default(false),
   pricing_status: z.enum(['priced', 'estimated', 'unpriced', 'client']).optional(),
   price_source: optionalText(300),

@@ -6,17 +6,19 @@ import type { ParsedCostEvent } from './cost-event-schema.js'
  * Gives every ingested event its final price fields. A cost sent with the event is kept (as
  * `client` unless it says `priced` or `estimated`); an event without one is priced here from its usage, and stays
  * `unpriced` with a null cost when the model is unknown.
+ *
+ * Settles `event` in place and answers it: the parsed event is ingest's own fresh object, and at
+ * tens of thousands of events a second a copy of every event is garbage the collector notices.
  */
 export function settlePrice(event: ParsedCostEvent): CostEvent {
+  const settled = event as unknown as CostEvent
   if (event.cost_usd !== null) {
-    return {
-      ...event,
-      cost_usd: roundToNanos(event.cost_usd),
-      pricing_status:
-        event.pricing_status === 'priced' || event.pricing_status === 'estimated'
-          ? event.pricing_status
-          : 'client',
-    }
+    settled.cost_usd = roundToNanos(event.cost_usd)
+    settled.pricing_status =
+      event.pricing_status === 'priced' || event.pricing_status === 'estimated'
+        ? event.pricing_status
+        : 'client'
+    return settled
   }
   const price = priceUsage({
     provider: event.provider,
@@ -28,5 +30,5 @@ export function settlePrice(event: ParsedCostEvent): CostEvent {
     status: event.status,
     http_status: event.http_status,
   })
-  return { ...event, ...price }
+  return Object.assign(settled, price)
 }

@@ -1,0 +1,141 @@
+import type { CostEvent } from 'spendlens'
+import type { AppendResult, AppendStatus, Store } from '../store/store.js'
+
+/** What one flush did: how many requests it served and what became of their events. */
+export interface FlushReport {
+  requests: number
+  events: number
+  inserted: number
+  replaced: number
+  duplicates: number
+  ms: number
+}
+
+export interface IngestBufferOptions {
+  /**
+   * A flush takes waiting batches until it holds this many events (default 50,000); a single
+   * larger batch is flushed on its own, whole.
+   */
+  maxEvents?: number
+  /**
+   * Flushes handed to the store at once (default 4): the DuckDB store prepares one batch while it
+   * commits the ones before.
+   */
+  inFlight?: number
+  /** Told about every flush (logs, metrics, tests). */
+  onFlush?: (report: FlushReport) => void
+}
+
+/** An `append` that coalesces concurrent batches into one store append; `close` waits for the last flush. */
+export interface IngestBuffer {
+  append(events: readonly CostEvent[]): Promise<AppendResult>
+  close(): Promise<void>
+}
+
+interface Waiting {
+  events: readonly CostEvent[]
+  resolve(result: AppendResult): void
+  reject(error: unknown): void
+}
+
+/**
+ * Group commit in front of a store. Each store append has a fixed cost (a transaction, a staging
+ * round trip, the rollup's update), so many small concurrent requests are cheaper as one: while
+ * flushes run, arriving batches wait, and the next flush takes all of them. An idle buffer flushes
+ * at once (on the next turn of the event loop, so batches decoded in the same turn go together),
+ * so a lone request waits for nobody. Each caller gets the statuses of its own events, in order;
+ * if the store fails, every caller in that flush gets the error and nothing of that flush is
+ * stored (the store appends in one transaction).
+ *
+ * Dedupe stays exact: the store sees the coalesced events in arrival order, so an event_id sent
+ * twice in one flush counts once, the latest ts winning, as it would across two appends.
+ */
+export function createIngestBuffer(
+  store: Pick<Store, 'append'>,
+  options: IngestBufferOptions = {},
+): IngestBuffer {
+  const maxEvents = options.maxEvents ?? 50_000
+  const maxInFlight = options.inFlight ?? 4
+  let waiting: Waiting[] = []
+  let inFlight = 0
+  let scheduled = false
+  const idle: (() => void)[] = []
+
+  function take(): Waiting[] {
+    let count = 0
+    let events = 0
+    while (
+      count < waiting.length &&
+      (count === 0 || events + (waiting[count] as Waiting).events.length <= maxEvents)
+    ) {
+      events += (waiting[count] as Waiting).events.length
+      count++
+    }
+    const flush = waiting.slice(0, count)
+    waiting = waiting.slice(count)
+    return flush
+  }
+
+  function pump() {
+    scheduled = false
+    while (waiting.length > 0 && inFlight < maxInFlight) {
+      inFlight++
+      void flushOnce(take()).finally(() => {
+        inFlight--
+        if (waiting.length > 0) pump()
+        else if (inFlight === 0) for (const resolve of idle.splice(0)) resolve()
+      })
+    }
+  }
+
+  async function flushOnce(flush: Waiting[]) {
+    const started = performance.now()
+    const events = flush.length === 1 ? (flush[0] as Waiting).events : flush.flatMap((entry) => entry.events)
+    let statuses: AppendStatus[]
+    try {
+      statuses = (await store.append(events)).statuses
+    } catch (error) {
+      for (const entry of flush) entry.reject(error)
+      return
+    }
+    let offset = 0
+    for (const entry of flush) {
+      entry.resolve({ statuses: statuses.slice(offset, offset + entry.events.length) })
+      offset += entry.events.length
+    }
+    if (options.onFlush) {
+      let inserted = 0
+      let replaced = 0
+      for (const status of statuses) {
+        if (status === 'inserted') inserted++
+        else if (status === 'replaced') replaced++
+      }
+      options.onFlush({
+        requests: flush.length,
+        events: events.length,
+        inserted,
+        replaced,
+        duplicates: events.length - inserted - replaced,
+        ms: performance.now() - started,
+      })
+    }
+  }
+
+  return {
+    append(events) {
+      if (events.length === 0) return Promise.resolve({ statuses: [] })
+      return new Promise<AppendResult>((resolve, reject) => {
+        waiting.push({ events, resolve, reject })
+        // On the next turn, so batches decoded in this one go together.
+        if (!scheduled && inFlight < maxInFlight) {
+          scheduled = true
+          setImmediate(pump)
+        }
+      })
+    },
+    close() {
+      if (inFlight === 0 && waiting.length === 0) return Promise.resolve()
+      return new Promise<void>((resolve) => idle.push(resolve))
+    },
+  }
+}

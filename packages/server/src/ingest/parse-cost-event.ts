@@ -1,0 +1,175 @@
+import { ATTRIBUTION_FIELDS } from 'spendlens'
+import { regexes } from 'zod/v4/core'
+import { costEventSchema, describeIssues, MAX_COST_USD, type ParsedCostEvent } from './cost-event-schema.js'
+
+export type ParseResult = { success: true; data: ParsedCostEvent } | { success: false; errors: string[] }
+
+/**
+ * Validates one decoded event against {@link costEventSchema}.
+ *
+ * zod costs about 10 µs per event, half of the ingest budget at 50,000 events/s, so a well-formed
+ * event goes through a hand-written check first. That check only ever says "valid, and this is
+ * exactly what zod would answer" or "not sure": anything unusual (a wrong type, a bound crossed, an
+ * odd key) goes to zod, which stays the one definition of the contract and the only source of error
+ * messages. parse-cost-event.test.ts runs both on thousands of mutated events and requires the same
+ * answer from each.
+ */
+export function parseCostEvent(value: unknown): ParseResult {
+  const fast = fastParse(value)
+  if (fast !== undefined) return { success: true, data: fast }
+  const parsed = costEventSchema.safeParse(value)
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, errors: describeIssues(parsed.error) }
+}
+
+/** The very pattern `z.iso.datetime({ offset: true })` checks. */
+const ISO_DATETIME = regexes.datetime({ offset: true })
+const PRICING_STATUSES: ReadonlySet<unknown> = new Set(['priced', 'estimated', 'unpriced', 'client'])
+const CALL_STATUSES: ReadonlySet<unknown> = new Set(['ok', 'error', 'cancelled'])
+const [FEATURE, ROUTE, CUSTOMER, USER, SESSION, ENVIRONMENT, PROMPT] = ATTRIBUTION_FIELDS
+
+/** Thrown inside the fast path to hand the event to zod; never escapes this module. */
+const NOT_SURE = Symbol('not sure')
+
+function text(value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) throw NOT_SURE
+  return value
+}
+
+function optionalText(value: unknown, max: number): string | null {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'string' || value.length > max) throw NOT_SURE
+  return value
+}
+
+function count(value: unknown): number | null {
+  if (value === undefined || value === null) return null
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw NOT_SURE
+  return value as number
+}
+
+function amount(value: unknown): number | null {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw NOT_SURE
+  return value
+}
+
+function cost(value: unknown): number | null {
+  const usd = amount(value)
+  if (usd !== null && usd > MAX_COST_USD) throw NOT_SURE
+  return usd
+}
+
+function flag(value: unknown): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw NOT_SURE
+  return value
+}
+
+/** `2026-11-20T10:00:00.000Z`: what toISOString writes for years 0000–9999. */
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+function timestamp(value: unknown): string {
+  let date: Date
+  if (typeof value === 'string') {
+    if (!ISO_DATETIME.test(value)) throw NOT_SURE
+    // Already canonical (what SDKs send): the pattern has checked the calendar, so the instant
+    // exists and its toISOString is the string itself.
+    if (value.length === 24 && CANONICAL.test(value)) return value
+    date = new Date(value)
+  } else if (Number.isSafeInteger(value) && (value as number) > 0) {
+    date = new Date(value as number)
+  } else throw NOT_SURE
+  if (Number.isNaN(date.getTime())) throw NOT_SURE
+  return date.toISOString()
+}
+
+function tags(value: unknown): Record<string, string> {
+  if (value === undefined) return {}
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    throw NOT_SURE
+  const input = value as Record<string, unknown>
+  const keys = Object.keys(input)
+  if (keys.length === 0) return {}
+  const output: Record<string, string> = {}
+  for (const key of keys) {
+    const tag = input[key]
+    if (key.length === 0 || key.length > 200 || key === '__proto__') throw NOT_SURE
+    if (typeof tag !== 'string' || tag.length > 2000) throw NOT_SURE
+    output[key] = tag
+  }
+  return output
+}
+
+/**
+ * The fast path alone: the event exactly as zod would answer it, or undefined when zod must decide.
+ * Exported for the differential test.
+ */
+export function fastParse(value: unknown): ParsedCostEvent | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    return undefined
+  const input = value as Record<string, unknown>
+  try {
+    const schemaVersion = input.schema_version
+    if (schemaVersion !== undefined && schemaVersion !== 1) return undefined
+    const httpStatus = count(input.http_status)
+    if (httpStatus !== null && (httpStatus < 100 || httpStatus > 599)) return undefined
+    const pricingStatus = input.pricing_status
+    if (pricingStatus !== undefined && !PRICING_STATUSES.has(pricingStatus)) return undefined
+    const status = input.status === undefined ? 'ok' : input.status
+    if (!CALL_STATUSES.has(status)) return undefined
+    const sdk = input.sdk === undefined ? 'unknown' : input.sdk
+    if (typeof sdk !== 'string' || sdk.length > 100) return undefined
+    // Keys in the schema's order, so both paths build objects of one shape.
+    const event: Record<string, unknown> = {
+      schema_version: 1,
+      event_id: text(input.event_id, 200),
+      ts: timestamp(input.ts),
+      latency_ms: amount(input.latency_ms),
+      ttft_ms: amount(input.ttft_ms),
+      provider: text(input.provider, 100),
+      operation: text(input.operation, 100),
+      model: text(input.model, 300),
+      requested_model: optionalText(input.requested_model, 300),
+      provider_request_id: optionalText(input.provider_request_id, 300),
+      [FEATURE]: optionalText(input[FEATURE], 500),
+      [ROUTE]: optionalText(input[ROUTE], 500),
+      [CUSTOMER]: optionalText(input[CUSTOMER], 500),
+      [USER]: optionalText(input[USER], 500),
+      [SESSION]: optionalText(input[SESSION], 500),
+      [ENVIRONMENT]: optionalText(input[ENVIRONMENT], 500),
+      [PROMPT]: optionalText(input[PROMPT], 500),
+      tags: tags(input.tags),
+      input_tokens: count(input.input_tokens),
+      cache_read_tokens: count(input.cache_read_tokens),
+      cache_write_tokens: count(input.cache_write_tokens),
+      cache_write_1h_tokens: count(input.cache_write_1h_tokens),
+      output_tokens: count(input.output_tokens),
+      reasoning_tokens: count(input.reasoning_tokens),
+      input_audio_tokens: count(input.input_audio_tokens),
+      output_audio_tokens: count(input.output_audio_tokens),
+      input_image_tokens: count(input.input_image_tokens),
+      input_characters: count(input.input_characters),
+      images: count(input.images),
+      audio_seconds: amount(input.audio_seconds),
+      web_search_requests: count(input.web_search_requests),
+      service_tier: optionalText(input.service_tier, 50),
+      batch: flag(input.batch),
+      cost_usd: cost(input.cost_usd),
+      cost_partial: flag(input.cost_partial),
+      price_source: optionalText(input.price_source, 300),
+      status,
+      error_type: optionalText(input.error_type, 200),
+      http_status: httpStatus,
+      streamed: flag(input.streamed),
+      sdk,
+    }
+    // zod leaves an absent optional key out rather than setting it to undefined.
+    if (pricingStatus !== undefined) event.pricing_status = pricingStatus
+    return event as ParsedCostEvent
+  } catch (error) {
+    if (error === NOT_SURE) return undefined
+    throw error
+  }
+}
