@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AnalyticsQuery } from '../src/query/analytics-query.js'
 import { MIGRATIONS, openDuckDBStore } from '../src/store/duckdb-store.js'
+import { hashEventId } from '../src/store/event-id-index.js'
+import { costEvent } from './store-contract.js'
 
 let folder: string
 beforeEach(async () => {
@@ -50,4 +53,83 @@ describe('DuckDB schema migrations', () => {
     check.closeSync()
     reopened.closeSync()
   })
+
+  it('dedupes against the events it upgraded, and the rollup follows a replacement', async () => {
+    const path = join(folder, 'v1.duckdb')
+    await writeV1Store(path)
+
+    const store = await openDuckDBStore(path)
+    const byCustomer: AnalyticsQuery = {
+      timeZone: 'UTC',
+      filters: [],
+      groupBy: ['customer_id'],
+      metrics: ['requests', 'cost_usd'],
+    }
+    const again = (ts: string, cost_usd: number) =>
+      costEvent({ event_id: 'old', ts, feature: 'chat', customer_id: 'acme', cost_usd })
+    const newer = again('2026-11-01T01:30:00.000Z', 0.000002)
+    try {
+      // fillIdHashes gave the copied row its hash, so the id index knows it.
+      const connection = await store.instance.connect()
+      const hashes = await connection.runAndReadAll('SELECT event_id, id_hash FROM events')
+      expect(hashes.getRowObjects()).toEqual([{ event_id: 'old', id_hash: BigInt(hashEventId('old')) }])
+      connection.closeSync()
+
+      expect((await store.append([again('2026-10-31T23:00:00.000Z', 0.5)])).statuses).toEqual(['duplicate'])
+      expect((await store.append([again('2026-11-01T00:00:00.000Z', 0.5)])).statuses).toEqual(['duplicate'])
+      expect(await store.query(byCustomer)).toEqual([
+        { customer_id: 'acme', requests: 1, cost_usd: 0.0000015 },
+      ])
+
+      expect((await store.append([newer])).statuses).toEqual(['replaced'])
+      expect(store.plan(byCustomer).sums).toEqual({ from: 'rollup' })
+      const expected = [{ customer_id: 'acme', requests: 1, cost_usd: 0.000002 }]
+      expect(await store.query(byCustomer)).toEqual(expected)
+      expect(await store.queryEvents(byCustomer)).toEqual(expected)
+      // Bucketed: the old hour (00:00) lost its event, the new one (01:00) has it.
+      expect(await store.query({ ...byCustomer, bucket: 'hour' })).toEqual([
+        {
+          bucket_start: '2026-11-01T01:00:00.000Z',
+          bucket_label: expect.any(String),
+          customer_id: 'acme',
+          requests: 1,
+          cost_usd: 0.000002,
+        },
+      ])
+      expect((await store.listEvents({ scope: { filters: [] }, limit: 10 })).events).toEqual([newer])
+    } finally {
+      await store.close()
+    }
+
+    const reopened = await openDuckDBStore(path)
+    try {
+      expect((await reopened.append([again('2026-11-01T01:00:00.000Z', 9)])).statuses).toEqual(['duplicate'])
+      expect(await reopened.query(byCustomer)).toEqual([
+        { customer_id: 'acme', requests: 1, cost_usd: 0.000002 },
+      ])
+      expect(await reopened.stats()).toEqual({
+        events: 1,
+        first_ts: '2026-11-01T01:30:00.000Z',
+        last_ts: '2026-11-01T01:30:00.000Z',
+      })
+    } finally {
+      await reopened.close()
+    }
+  })
 })
+
+/** A store as schema version 1 left it, holding one event: 'old', acme, $0.0000015, 2026-11-01T00:00Z. */
+async function writeV1Store(path: string) {
+  const instance = await DuckDBInstance.create(path)
+  const connection = await instance.connect()
+  await connection.run('CREATE TABLE spendlens_schema (version INTEGER NOT NULL)')
+  await connection.run(MIGRATIONS[0] as string)
+  await connection.run('INSERT INTO spendlens_schema VALUES (1)')
+  await connection.run(`INSERT INTO events (event_id, ts, provider, operation, model, feature, route, customer_id,
+    user_id, session_id, environment, prompt_id, tags, batch, cost_nanos, pricing_status, status, streamed, sdk,
+    schema_version) VALUES ('old', '2026-11-01T00:00:00Z', 'openai', 'chat', 'gpt-4o-mini', 'chat', 'unattributed',
+    'acme', 'unattributed', 'unattributed', 'unattributed', 'unattributed', '{}', false, 1500, 'priced', 'ok',
+    false, 'spendlens-js/0.1.0', 1)`)
+  connection.closeSync()
+  instance.closeSync()
+}

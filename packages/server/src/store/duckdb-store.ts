@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
 import type { CostEvent } from 'spendlens'
-import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
+import type { AnalyticsQuery } from '../query/analytics-query.js'
 import type { CompiledQuery } from '../query/compile-query.js'
 import { duckdbPercentiles } from './duckdb-percentiles.js'
 import {
@@ -24,9 +24,10 @@ import {
 } from './duckdb-staging.js'
 import { EventIdIndex, hashEventId } from './event-id-index.js'
 import { bucketSql } from './latency-sketch.js'
-import { type Capabilities, planQuery, type QueryPlan, runPlannedQuery } from './query-planner.js'
+import { type Capabilities, planQuery, runPlannedQuery } from './query-planner.js'
 import { EVENT_COLUMNS, type Execute, eventFromRow, runEventLog } from './run-query.js'
-import type { AppendStatus, Store } from './store.js'
+import type { AppendStatus, QueryInsight, Store } from './store.js'
+import { tracing } from './trace-execute.js'
 
 /** The events table from schema version 4 on: no primary key, and `id_hash` (hashEventId) last. */
 const EVENTS_V4_DDL = `CREATE TABLE events_v4 (
@@ -120,15 +121,9 @@ interface Staged {
 }
 
 /** The DuckDB store, with what benchmarks and tests need to look behind the planner. */
-export interface DuckDBStore extends Store {
-  /** The database, for running SQL next to the store (benchmarks). */
+export interface DuckDBStore extends Store, QueryInsight {
+  /** The database, for running SQL next to the store (tests). */
   readonly instance: DuckDBInstance
-  /** Where `query` would run, and why. */
-  plan(query: AnalyticsQuery): QueryPlan
-  /** The same query on the events table, never a rollup (percentiles by the same definition). */
-  queryEvents(query: AnalyticsQuery): Promise<QueryRow[]>
-  /** Runs `query` as `query` does, and also answers each SQL statement it ran, in order (benchmarks). */
-  trace(query: AnalyticsQuery): Promise<{ rows: QueryRow[]; statements: CompiledQuery[] }>
   /** Folds every partial row of the rollups now (normally done for busy hours every few batches). */
   compactRollup(): Promise<void>
 }
@@ -219,9 +214,9 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
   let failedCommits = 0
 
   /** The version (epoch ms) of `eventId` a batch still committing stages, if any: the newest wins. */
-  function pendingVersion(eventId: string): number | undefined {
-    for (let index = pending.length - 1; index >= 0; index--) {
-      const batch = pending[index] as Staged
+  function pendingVersion(eventId: string, batches: readonly Staged[]): number | undefined {
+    for (let index = batches.length - 1; index >= 0; index--) {
+      const batch = batches[index] as Staged
       // Built the first time a later batch needs it, which is rare: ids are mostly new.
       batch.lookup ??= new Map(
         batch.eventIds.map((eventId, position) => [eventId, batch.times[position] as number]),
@@ -301,10 +296,15 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     // Ids the index may hold: look them up; a newer version replaces the stored one.
     const replaced: number[] = []
     if (maybeStored.length > 0) {
+      // The batches still committing when the lookup starts. One of them may commit while the lookup
+      // runs, after the lookup's snapshot was taken: its version is then in neither the answer nor
+      // `pending`, so it is looked up in this copy. A batch missing from the copy committed before
+      // the lookup began, and the lookup sees it.
+      const inFlight = [...pending]
       const committed = await storedVersions(maybeStored)
       for (const { index, eventId, hash } of maybeStored) {
         // A version staged by a batch still committing is newer than the committed one.
-        const storedTs = pendingVersion(eventId) ?? committed.get(eventId)
+        const storedTs = pendingVersion(eventId, inFlight) ?? committed.get(eventId)
         const ts = times[index] as number
         if (storedTs !== undefined && ts <= storedTs) continue
         staged.push(index)
@@ -408,13 +408,15 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     },
 
     async trace(query: AnalyticsQuery) {
-      const statements: CompiledQuery[] = []
-      const traced: Execute = (compiled) => {
-        statements.push(compiled)
-        return execute(compiled)
-      }
-      const rows = await runPlannedQuery('duckdb', traced, capabilities(traced), query)
-      return { rows, statements }
+      const traced = tracing(execute)
+      const rows = await runPlannedQuery('duckdb', traced.execute, capabilities(traced.execute), query)
+      return { rows, stages: traced.stages }
+    },
+
+    runRaw(compiled: CompiledQuery) {
+      return read(async (connection) => {
+        await connection.run(compiled.sql, compiled.params)
+      })
     },
 
     compactRollup() {
