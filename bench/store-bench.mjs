@@ -1,24 +1,26 @@
 // What the store does at volume: ingest through the real HTTP server, then the dashboard overview.
 //
 //   npm run bench:store                     (builds packages/sdk and packages/server, then runs this)
-//   npm run bench:store -- --events 1000000 --batch 5000 --in-flight 4 --runs 30
+//   npm run bench:store -- --events 1000000 --batch 5000 --in-flight 8 --runs 30 --engines duckdb,clickhouse
 //
 // 1. Generation: a template set of realistic events (generateDemoEvents: the demo product's
 //    features, customers and models, priced by the SDK), then N events varied from it (new ids,
 //    times moved within the same hour, latencies scaled), as gzipped JSON request bodies of BATCH
 //    events (the SDK's encoding), all built before the clock starts: on a two-core machine, building
 //    them while sending would take CPU from the server. Reported on its own line.
-// 2. Ingest: `spendlens serve` in its own process on a temp store; the bench POSTs the bodies to
-//    /v1/events, several in flight, and checks every event was accepted and stored. Then the server
-//    stops, the store is opened here, CHECKPOINTed, and its file size divided by N.
+// 2. Ingest, per engine: `spendlens serve --store …` in its own process on a temp store (a DuckDB
+//    file; ClickHouse embedded through chDB); the bench POSTs the bodies to /v1/events, several in
+//    flight, and checks every event was accepted and stored. Then the server stops, the store is
+//    opened here (DuckDB CHECKPOINTed) and its folder's size divided by N.
 // 3. Overview: the six queries the dashboard's overview needs (stat cards, daily series, breakdowns
 //    by feature with p95 latency, by model, by customer, top 20 customers with "others"), all at
 //    once as the dashboard sends them, over the last 30 days and over all data. Three timings,
 //    interleaved run by run: ours (store.query: planner, SQL, result conversion), the engine alone
 //    on exactly the SQL statements ours ran (the baseline: our overhead is the difference), and the
-//    same queries on the events table without the rollup (what the rollup saves).
+//    same queries on the events table without the rollup (what the rollup saves; DuckDB only:
+//    ClickHouse keeps no rollup yet).
 //
-// Figures only; nothing is asserted. One table per engine the bench knows (ENGINES below).
+// Figures only; nothing is asserted. A section per engine, then the targets side by side.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -27,7 +29,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { generateDemoEvents } from '../packages/server/dist/demo/demo-data.js'
-import { openDuckDBStore } from '../packages/server/dist/store/duckdb-store.js'
+import { openStore } from '../packages/server/dist/store/open-store.js'
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -48,54 +50,49 @@ const DAY_MS = 86_400_000
 
 // ------------------------------------------------------------------ engines
 
+/** Every file under `path`, summed. */
+function folderBytes(path) {
+  return readdirSync(path, { withFileTypes: true }).reduce((sum, entry) => {
+    const full = join(path, entry.name)
+    return sum + (entry.isDirectory() ? folderBytes(full) : statSync(full).size)
+  }, 0)
+}
+
 /**
- * What the bench needs of an engine: where its store lives, how to open it in this process, the
- * engine's own execution of a compiled statement (the baseline), and its size on disk. ClickHouse
- * would add an entry here: location `chdb://<folder>` (or a server URL), open through openStore,
- * execute through its client's `query`, size from system.parts.
+ * The engines, each opened through openStore as `spendlens serve --store` opens it. Both stores
+ * expose the same insight (plan, trace, queryEvents, runRaw: store.ts); `settle` makes the data
+ * on disk final before it is measured and says what else the engine keeps.
  */
-const ENGINES = [
-  {
-    name: 'duckdb',
+const ENGINES = {
+  duckdb: {
+    describe: 'a DuckDB file',
     location: (folder) => join(folder, 'bench.duckdb'),
-    open: (location) => openDuckDBStore(location),
-    /** Connections opened once and reused: the engine's time only, results left in DuckDB's format. */
-    async engineRunner(store) {
-      const idle = []
-      const all = []
-      return {
-        async run(compiled) {
-          let connection = idle.pop()
-          if (!connection) {
-            connection = await store.instance.connect()
-            all.push(connection)
-          }
-          await connection.run(compiled.sql, compiled.params)
-          idle.push(connection)
-        },
-        close: () => {
-          for (const connection of all) connection.closeSync()
-        },
-      }
-    },
-    async diskBytes(store, location) {
+    async settle(store) {
       const connection = await store.instance.connect()
       await connection.run('CHECKPOINT')
       const count = async (table) =>
         Number(
           (await connection.runAndReadAll(`SELECT count(*) AS rows FROM ${table}`)).getRowObjects()[0].rows,
         )
-      const rollupRows = await count('rollup_hourly')
-      const latencyRows = await count('latency_hourly')
+      const extra = { rollup: await count('rollup_hourly'), histograms: await count('latency_hourly') }
       connection.closeSync()
-      const folder = join(location, '..')
-      const bytes = readdirSync(folder)
-        .filter((name) => name.startsWith('bench.duckdb'))
-        .reduce((sum, name) => sum + statSync(join(folder, name)).size, 0)
-      return { bytes, rollupRows, latencyRows }
+      return extra
     },
   },
-]
+  clickhouse: {
+    describe: 'ClickHouse embedded through chDB (the same client code as a server)',
+    location: (folder) => `chdb://${join(folder, 'chdb')}`,
+    async settle() {
+      return {}
+    },
+  },
+}
+const ENGINE_NAMES = (() => {
+  const index = process.argv.indexOf('--engines')
+  const names = index === -1 ? Object.keys(ENGINES) : process.argv[index + 1].split(',')
+  for (const name of names) if (!ENGINES[name]) throw new Error(`unknown engine ${name}`)
+  return names
+})()
 
 // ------------------------------------------------------------------ generation
 
@@ -152,9 +149,15 @@ function buildBodies(templates) {
 
 async function startSpendlensServer(location) {
   const cli = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url))
-  const child = spawn(process.execPath, [cli, 'serve', '--store', location, '--port', '0', '--no-demo'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, cli, 'serve', '--store', location, '--port', '0', '--no-demo'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const url = await new Promise((resolve, reject) => {
     let output = ''
     child.stdout.on('data', (chunk) => {
@@ -200,7 +203,7 @@ function post(url, agent, body) {
   })
 }
 
-async function ingest(url, bodies) {
+async function ingest(url, bodies, name) {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT })
   let next = 0
   let accepted = 0
@@ -220,7 +223,7 @@ async function ingest(url, bodies) {
       done++
       if (done % Math.max(1, Math.floor(bodies.length / 10)) === 0) {
         const seconds = (performance.now() - started) / 1000
-        process.stderr.write(`  ingest: ${integer(accepted)} events, ${integer(accepted / seconds)}/s\n`)
+        process.stderr.write(`  ${name}: ${integer(accepted)} events, ${integer(accepted / seconds)}/s\n`)
       }
     }
   }
@@ -288,10 +291,11 @@ function overview(range) {
   ]
 }
 
-async function timeOverview(engine, store, range) {
+async function timeOverview(store, range) {
   const queries = overview(range)
   const traced = await Promise.all(queries.map(([, query]) => store.trace(query)))
-  const runner = await engine.engineRunner(store)
+  // Without a rollup the events table is what ours reads anyway: not timed twice.
+  const hasRollup = queries.some(([, query]) => store.plan(query).sums.from === 'rollup')
   const ours = []
   const engineTimes = []
   const eventsTable = []
@@ -311,13 +315,15 @@ async function timeOverview(engine, store, range) {
   }
   for (let run = 0; run < WARMUP + RUNS; run++) {
     const oursRun = await timeAll(([, query]) => store.query(query))
-    // The engine's lower bound: every statement ours ran for a query, all at once (ours runs some
-    // after others, e.g. the "others" row after the top rows).
-    const engineRun = await timeAll((_entry, index) =>
-      Promise.all(traced[index].statements.map((statement) => runner.run(statement))),
-    )
+    // The engine alone: the statements ours ran for each query, in the same stages (a stage's
+    // statements at once, each stage after the one before, as the "others" row waits for the top rows).
+    const engineRun = await timeAll(async (_entry, index) => {
+      for (const stage of traced[index].stages)
+        await Promise.all(stage.map((statement) => store.runRaw(statement)))
+    })
     // The events table is slow: a third of the runs is enough to see what the rollup saves.
-    const eventsRun = run % 3 === 0 ? await timeAll(([, query]) => store.queryEvents(query)) : undefined
+    const eventsRun =
+      hasRollup && run % 3 === 0 ? await timeAll(([, query]) => store.queryEvents(query)) : undefined
     if (run < WARMUP) continue
     ours.push(oursRun.total)
     engineTimes.push(engineRun.total)
@@ -327,7 +333,6 @@ async function timeOverview(engine, store, range) {
       perQuery[index].engine.push(engineRun.each[index])
     })
   }
-  runner.close()
   const plans = queries.map(([, query]) => store.plan(query))
   return { ours, engine: engineTimes, eventsTable, perQuery, queries, plans, traced }
 }
@@ -358,17 +363,19 @@ function describePlan(plan) {
 
 // ------------------------------------------------------------------ main
 
-async function benchEngine(engine, generation) {
+async function benchEngine(name, generation) {
+  const engine = ENGINES[name]
   const folder = mkdtempSync(join(tmpdir(), 'spendlens-store-bench-'))
   const location = engine.location(folder)
   try {
     const server = await startSpendlensServer(location)
-    process.stderr.write(`${engine.name}: ingesting ${integer(EVENTS)} events into ${location}\n`)
-    const ingested = await ingest(server.url, generation.bodies)
+    process.stderr.write(`${name}: ingesting ${integer(EVENTS)} events into ${location}\n`)
+    const ingested = await ingest(server.url, generation.bodies, name)
     await server.stop()
 
-    const store = await engine.open(location)
-    const { bytes, rollupRows, latencyRows } = await engine.diskBytes(store, location)
+    const store = await openStore(location)
+    const kept = await engine.settle(store)
+    const bytes = folderBytes(folder)
     const now = Date.now()
     const today = Math.floor(now / DAY_MS) * DAY_MS
     const ranges = [
@@ -377,110 +384,125 @@ async function benchEngine(engine, generation) {
     ]
     const overviews = []
     for (const [label, range] of ranges) {
-      process.stderr.write(`${engine.name}: timing the overview, ${label}\n`)
-      overviews.push([label, await timeOverview(engine, store, range)])
+      process.stderr.write(`${name}: timing the overview, ${label}\n`)
+      overviews.push([label, await timeOverview(store, range)])
     }
     await store.close()
-
-    console.log(
-      `\nspendlens store bench: ${engine.name}, ${integer(EVENTS)} events, node ${process.version}, ` +
-        `${process.platform}/${process.arch}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim()})`,
-    )
-    console.log(
-      `generation (before the clock): ${integer(generation.templates)} template events from generateDemoEvents ` +
-        `(${HISTORY_DAYS} days, priced by the SDK) in ${generation.templateSeconds.toFixed(1)} s; ` +
-        `${integer(EVENTS)} events varied from them into ${integer(generation.bodies.length)} gzipped bodies ` +
-        `(${integer(generation.jsonBytes / 1e6)} MB of JSON, ${integer(generation.gzipBytes / 1e6)} MB sent) ` +
-        `in ${generation.bodySeconds.toFixed(1)} s`,
-    )
-    console.log(
-      `\ningest: POST /v1/events (gzip, as the SDK sends) to spendlens serve in its own process on a DuckDB file, ` +
-        `batches of ${integer(BATCH)}, ${IN_FLIGHT} in flight; on disk after CHECKPOINT`,
-    )
-    const perSecond = ingested.accepted / ingested.seconds
-    console.log(
-      table(
-        [
-          'events',
-          'seconds',
-          'events/s',
-          `>= ${integer(TARGET_EVENTS_PER_SECOND)}/s`,
-          'stored',
-          'bytes/event on disk',
-          'rollup rows',
-          'latency histogram rows',
-        ],
-        [
-          [
-            integer(ingested.accepted),
-            ingested.seconds.toFixed(1),
-            integer(perSecond),
-            perSecond >= TARGET_EVENTS_PER_SECOND ? 'yes' : 'NO',
-            integer(ingested.stored),
-            (bytes / ingested.stored).toFixed(1),
-            `${integer(rollupRows)} (${((rollupRows / ingested.stored) * 100).toFixed(1)}%)`,
-            `${integer(latencyRows)} (${((latencyRows / ingested.stored) * 100).toFixed(1)}%)`,
-          ],
-        ],
-      ),
-    )
-    console.log(
-      `\noverview: 6 queries at once (times in ms, ${RUNS} runs after ${WARMUP} warm-up, interleaved); ` +
-        `ours = store.query, engine = the same SQL statements run directly; events table = no rollup`,
-    )
-    console.log(
-      table(
-        [
-          'range',
-          'ours median',
-          'ours p95',
-          'engine median',
-          'engine p95',
-          'overhead',
-          `< 20%`,
-          `< ${TARGET_OVERVIEW_MS} ms`,
-          'events table median',
-          'rollup speedup',
-        ],
-        overviews.map(([label, result]) => {
-          const oursMedian = percentile(result.ours, 50)
-          const engineMedian = percentile(result.engine, 50)
-          const overhead = oursMedian / engineMedian - 1
-          const eventsMedian = percentile(result.eventsTable, 50)
-          return [
-            label,
-            ms(oursMedian),
-            ms(percentile(result.ours, 95)),
-            ms(engineMedian),
-            ms(percentile(result.engine, 95)),
-            `${(overhead * 100).toFixed(1)}%`,
-            overhead < TARGET_OVERHEAD ? 'yes' : 'NO',
-            oursMedian < TARGET_OVERVIEW_MS ? 'yes' : 'NO',
-            ms(eventsMedian),
-            `${(eventsMedian / oursMedian).toFixed(1)}x`,
-          ]
-        }),
-      ),
-    )
-    console.log('\nper query (median ms while all six run at once):')
-    console.log(
-      table(
-        ['range', 'query', 'route', 'statements', 'ours', 'engine'],
-        overviews.flatMap(([label, result]) =>
-          result.queries.map(([name], index) => [
-            label,
-            name,
-            describePlan(result.plans[index]),
-            result.traced[index].statements.length,
-            ms(percentile(result.perQuery[index].ours, 50)),
-            ms(percentile(result.perQuery[index].engine, 50)),
-          ]),
-        ),
-      ),
-    )
+    return { name, engine, ingested, bytes, kept, overviews }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
+}
+
+function report(result) {
+  const { name, engine, ingested, bytes, kept, overviews } = result
+  console.log(`\n=== ${name}: ${engine.describe}`)
+  console.log(
+    `ingest: POST /v1/events (gzip, as the SDK sends) to spendlens serve in its own process, ` +
+      `batches of ${integer(BATCH)}, ${IN_FLIGHT} in flight; bytes on disk after the server stopped`,
+  )
+  const perSecond = ingested.accepted / ingested.seconds
+  const share = (rows) => `${integer(rows)} (${((rows / ingested.stored) * 100).toFixed(1)}% of events)`
+  const headers = ['events', 'seconds', 'events/s', 'stored', 'bytes/event on disk']
+  const row = [
+    integer(ingested.accepted),
+    ingested.seconds.toFixed(1),
+    integer(perSecond),
+    integer(ingested.stored),
+    (bytes / ingested.stored).toFixed(1),
+  ]
+  if (kept.rollup !== undefined) {
+    headers.push('rollup rows', 'latency histogram rows')
+    row.push(share(kept.rollup), share(kept.histograms))
+  }
+  console.log(table(headers, [row]))
+  console.log(
+    `\noverview: 6 queries at once (ms, ${RUNS} runs after ${WARMUP} warm-up, interleaved); ours = store.query, ` +
+      'engine = the same SQL statements run directly through the engine (results unread)' +
+      (kept.rollup !== undefined ? '; events table = the same queries without the rollup' : ''),
+  )
+  console.log(
+    table(
+      [
+        'range',
+        'ours median',
+        'ours p95',
+        'engine median',
+        'engine p95',
+        'overhead',
+        ...(kept.rollup !== undefined ? ['events table median', 'rollup speedup'] : []),
+      ],
+      overviews.map(([label, overview]) => {
+        const oursMedian = percentile(overview.ours, 50)
+        const engineMedian = percentile(overview.engine, 50)
+        const cells = [
+          label,
+          ms(oursMedian),
+          ms(percentile(overview.ours, 95)),
+          ms(engineMedian),
+          ms(percentile(overview.engine, 95)),
+          `${((oursMedian / engineMedian - 1) * 100).toFixed(1)}%`,
+        ]
+        if (kept.rollup !== undefined) {
+          const eventsMedian = percentile(overview.eventsTable, 50)
+          cells.push(ms(eventsMedian), `${(eventsMedian / oursMedian).toFixed(1)}x`)
+        }
+        return cells
+      }),
+    ),
+  )
+  console.log('\nper query (median ms while all six run at once):')
+  console.log(
+    table(
+      ['range', 'query', 'route', 'statements', 'ours', 'engine'],
+      overviews.flatMap(([label, overview]) =>
+        overview.queries.map(([query], index) => [
+          label,
+          query,
+          describePlan(overview.plans[index]),
+          overview.traced[index].stages.map((stage) => stage.length).join(' then '),
+          ms(percentile(overview.perQuery[index].ours, 50)),
+          ms(percentile(overview.perQuery[index].engine, 50)),
+        ]),
+      ),
+    ),
+  )
+}
+
+/** The issue's targets, engine by engine, in one table. */
+function targets(results) {
+  console.log('\n=== targets')
+  console.log(
+    table(
+      [
+        'engine',
+        'ingest events/s',
+        `>= ${integer(TARGET_EVENTS_PER_SECOND)}/s`,
+        'range',
+        'overview median ms',
+        `< ${TARGET_OVERVIEW_MS} ms`,
+        'overhead',
+        `< ${TARGET_OVERHEAD * 100}%`,
+      ],
+      results.flatMap(({ name, ingested, overviews }) =>
+        overviews.map(([label, overview]) => {
+          const perSecond = ingested.accepted / ingested.seconds
+          const median = percentile(overview.ours, 50)
+          const overhead = median / percentile(overview.engine, 50) - 1
+          return [
+            name,
+            integer(perSecond),
+            perSecond >= TARGET_EVENTS_PER_SECOND ? 'yes' : 'NO',
+            label,
+            ms(median),
+            median < TARGET_OVERVIEW_MS ? 'yes' : 'NO',
+            `${(overhead * 100).toFixed(1)}%`,
+            overhead < TARGET_OVERHEAD ? 'yes' : 'NO',
+          ]
+        }),
+      ),
+    ),
+  )
 }
 
 process.stderr.write(`generating ${integer(EVENTS)} events\n`)
@@ -511,4 +533,21 @@ const generation = {
   jsonBytes: bodies.reduce((sum, body) => sum + body.jsonBytes, 0),
   gzipBytes: bodies.reduce((sum, body) => sum + body.gzip.length, 0),
 }
-for (const engine of ENGINES) await benchEngine(engine, generation)
+console.log(
+  `spendlens store bench: ${integer(EVENTS)} events, node ${process.version}, ${process.platform}/${process.arch}, ` +
+    `${availableParallelism()} CPUs (${cpus()[0]?.model.trim()})`,
+)
+console.log(
+  `generation (before the clock): ${integer(generation.templates)} template events from generateDemoEvents ` +
+    `(${HISTORY_DAYS} days, priced by the SDK) in ${generation.templateSeconds.toFixed(1)} s; ` +
+    `${integer(EVENTS)} events varied from them into ${integer(generation.bodies.length)} gzipped bodies ` +
+    `(${integer(generation.jsonBytes / 1e6)} MB of JSON, ${integer(generation.gzipBytes / 1e6)} MB sent) ` +
+    `in ${generation.bodySeconds.toFixed(1)} s`,
+)
+const results = []
+for (const name of ENGINE_NAMES) {
+  const result = await benchEngine(name, generation)
+  report(result)
+  results.push(result)
+}
+targets(results)

@@ -8,9 +8,18 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { CostEvent } from 'spendlens'
 import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CLICKHOUSE_MIGRATIONS, clickhouseDdl, splitDdl } from '../src/store/clickhouse-ddl.js'
+import {
+  CLICKHOUSE_MIGRATIONS,
+  clickhouseDdl,
+  migrationStatements,
+  schemaTableStatement,
+  splitDdl,
+} from '../src/store/clickhouse-ddl.js'
+import { latencyBucket } from '../src/store/latency-sketch.js'
 import { createChdbClient, openStore } from '../src/store/open-store.js'
 import { TEN_EVENTS } from './store-contract.js'
+
+const TABLES = ['events', 'latency_hourly', 'rollup_hourly', 'spendlens_meta', 'spendlens_schema']
 
 let folder: string
 beforeEach(async () => {
@@ -41,7 +50,7 @@ describe('ClickHouse DDL', () => {
       await client.command({ query: statement })
     const fromDdl = await tableDefinitions(client, 'default')
     await client.close()
-    expect(Object.keys(fromDdl)).toEqual(['events', 'spendlens_meta', 'spendlens_schema'])
+    expect(Object.keys(fromDdl)).toEqual(TABLES)
 
     // The store opens the printed schema as current (no migration left to run) and works on it.
     let store = await openStore(`chdb://${printed}`)
@@ -92,16 +101,70 @@ describe('ClickHouse DDL', () => {
     }
   })
 
+  it('migration 2 gives stored events their latency bucket and fills the rollups from them', async () => {
+    const path = join(folder, 'upgraded')
+    const client = await createChdbClient(path)
+    const events = [
+      ...TEN_EVENTS,
+      // A retry stored twice on one day (FINAL keeps the later): the rollups count it once.
+      { ...(TEN_EVENTS[0] as CostEvent), ts: '2026-10-31T23:45:00.000Z', latency_ms: 12_345.5 },
+    ]
+    try {
+      // A store at schema version 1, with events written without the store (e.g. by Vector).
+      await client.command({ query: schemaTableStatement({ database: 'default' }) })
+      for (const statement of migrationStatements({ database: 'default' }, 1))
+        await client.command({ query: statement })
+      await client.insert({ table: 'spendlens_schema', values: [{ version: 1 }], format: 'JSONEachRow' })
+      await client.insert({
+        table: 'events',
+        values: events.map((event) => JSON.parse(JSON.stringify(toStoreRow(event)))),
+        format: 'JSONEachRow',
+        clickhouse_settings: { date_time_input_format: 'best_effort' },
+      })
+    } finally {
+      await client.close()
+    }
+    const store = await openStore(`chdb://${path}`)
+    try {
+      const query = {
+        timeZone: 'UTC',
+        filters: [],
+        groupBy: ['feature' as const],
+        metrics: [
+          'requests' as const,
+          'cost_usd' as const,
+          'avg_latency_ms' as const,
+          'p50_latency_ms' as const,
+        ],
+      }
+      expect(store.plan(query)).toEqual({ sums: { from: 'rollup' }, percentiles: { from: 'histograms' } })
+      const rows = await store.query(query)
+      expect(rows).toEqual(await store.queryEvents(query))
+      expect(rows.reduce((sum, row) => sum + (row.requests as number), 0)).toBe(10)
+    } finally {
+      await store.close()
+    }
+    const reopened = await createChdbClient(path)
+    try {
+      const stored = await (
+        await reopened.query({
+          query: 'SELECT latency_ms, latency_bucket FROM events FINAL ORDER BY event_id',
+          format: 'JSONEachRow',
+        })
+      ).json<{ latency_ms: number | null; latency_bucket: number | null }>()
+      expect(stored).toHaveLength(10)
+      for (const row of stored) expect(row.latency_bucket).toBe(latencyBucket(row.latency_ms))
+    } finally {
+      await reopened.close()
+    }
+  })
+
   it('runs in a database of its own', async () => {
     const client = await createChdbClient(join(folder, 'named'))
     try {
       for (const statement of splitDdl(clickhouseDdl({ database: 'spendlens' })))
         await client.command({ query: statement })
-      expect(Object.keys(await tableDefinitions(client, 'spendlens'))).toEqual([
-        'events',
-        'spendlens_meta',
-        'spendlens_schema',
-      ])
+      expect(Object.keys(await tableDefinitions(client, 'spendlens'))).toEqual(TABLES)
     } finally {
       await client.close()
     }
@@ -127,6 +190,23 @@ describe('ClickHouse DDL', () => {
       "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/events_local', '{replica}', ts)",
     )
     expect(ddl).toContain("ENGINE = Distributed('prod', 'analytics', 'events_local', cityHash64(event_id))")
+    // The rollups: replicated partial sums per shard, read (and written) through Distributed tables.
+    for (const table of ['rollup_hourly', 'latency_hourly']) {
+      expect(ddl).toContain(
+        `ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/analytics/${table}_local', '{replica}')`,
+      )
+      expect(ddl).toContain(`ENGINE = Distributed('prod', 'analytics', '${table}_local', rand())`)
+      expect(ddl).toContain(`TRUNCATE TABLE IF EXISTS analytics.${table}_local ON CLUSTER prod`)
+      expect(ddl).toMatch(
+        new RegExp(
+          `INSERT INTO analytics\\.${table} SELECT .* FROM \\(SELECT \\* FROM analytics\\.events FINAL\\)`,
+        ),
+      )
+    }
+    for (const table of ['events_local', 'events'])
+      expect(ddl).toContain(
+        `ALTER TABLE analytics.${table} ON CLUSTER prod ADD COLUMN IF NOT EXISTS latency_bucket`,
+      )
     // Meta and schema versions are replicated to every node, not sharded.
     expect(ddl).toContain(
       "ReplicatedReplacingMergeTree('/clickhouse/tables/all/analytics/spendlens_meta', '{replica}', updated_at)",

@@ -6,6 +6,9 @@
  * (IF NOT EXISTS): a migration cut short is simply run again at the next open.
  */
 
+import { bucketSql } from './latency-sketch.js'
+import { contributionSql, NULLABLE, ROLLUP_TABLES, type RollupTable } from './rollup.js'
+
 /** Where the schema goes: a database on one node, or on every node of a cluster. */
 export interface ClickHouseTarget {
   database: string
@@ -33,6 +36,11 @@ export function localEventsTable(target: ClickHouseTarget): string {
 
 function onCluster(target: ClickHouseTarget): string {
   return target.cluster ? ` ON CLUSTER ${target.cluster}` : ''
+}
+
+/** The table that holds a rollup table's rows on this node (`<name>_local` under a Distributed one). */
+export function localRollupTable(target: ClickHouseTarget, table: RollupTable): string {
+  return target.cluster ? `${table.name}_local` : table.name
 }
 
 /**
@@ -145,7 +153,69 @@ ORDER BY key`,
     )
     return statements
   },
+  // 2: the hourly rollups (rollup.ts; kept by the store at append and retention: clickhouse-store.ts),
+  // filled from the events there are, and each event's latency bucket (latency-sketch.ts: set by the
+  // store at append, computed by this default for rows written before or without it).
+  (target) => {
+    const db = target.database
+    const local = localEventsTable(target)
+    const statements = (target.cluster ? [local, 'events'] : ['events']).map(
+      (table) =>
+        `ALTER TABLE ${db}.${table}${onCluster(target)} ADD COLUMN IF NOT EXISTS latency_bucket Nullable(Int32) DEFAULT ${LATENCY_BUCKET_DEFAULT}`,
+    )
+    for (const table of ROLLUP_TABLES) {
+      const rollupLocal = localRollupTable(target, table)
+      const key = ['hour', ...table.dimensions, ...table.computed.map(([column]) => column)]
+      statements.push(
+        `CREATE TABLE IF NOT EXISTS ${db}.${rollupLocal}${onCluster(target)} (
+  ${rollupColumns(table).join(',\n  ')}
+)
+ENGINE = ${engine(target, 'SummingMergeTree', rollupLocal, 'shard')}
+PARTITION BY toYYYYMM(hour)
+ORDER BY (${key.join(', ')})
+SETTINGS allow_nullable_key = 1`,
+      )
+      if (target.cluster)
+        statements.push(
+          `CREATE TABLE IF NOT EXISTS ${db}.${table.name}${onCluster(target)} AS ${db}.${rollupLocal}
+ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
+        )
+      // Emptied first, so that a migration cut short and run again does not count the events twice.
+      statements.push(
+        `TRUNCATE TABLE IF EXISTS ${db}.${rollupLocal}${onCluster(target)}`,
+        contributionSql('clickhouse', table, `SELECT * FROM ${db}.events FINAL`, 1, `${db}.${table.name}`),
+      )
+    }
+    return statements
+  },
 ]
+
+/** latencyBucket in ClickHouse SQL: NULL without a latency, as in JavaScript. */
+const LATENCY_BUCKET_DEFAULT = `if(latency_ms IS NULL, NULL, ${bucketSql('latency_ms')})`
+
+/** DuckDB's types in rollup.ts, as ClickHouse names them. */
+const CLICKHOUSE_TYPES: Record<string, string> = { BIGINT: 'Int64', DOUBLE: 'Float64', INTEGER: 'Int32' }
+
+/**
+ * A rollup table's columns. A SummingMergeTree: its merges add up the partial rows of a cell (the
+ * whole key: hour, dimensions, computed keys) and drop a cell whose sums all come to zero.
+ */
+function rollupColumns(table: RollupTable): string[] {
+  const type = (name: string) => {
+    const found = CLICKHOUSE_TYPES[name]
+    if (!found) throw new Error(`no ClickHouse type for ${name}`)
+    return found
+  }
+  return [
+    "hour DateTime64(3, 'UTC')",
+    ...table.dimensions.map(
+      (dimension) =>
+        `${dimension} ${NULLABLE.has(dimension) ? 'LowCardinality(Nullable(String))' : 'LowCardinality(String)'}`,
+    ),
+    ...table.computed.map(([column, name]) => `${column} ${type(name)}`),
+    ...table.sums.map(([column, name]) => `${column} ${type(name)}`),
+  ]
+}
 
 export function createDatabaseStatement(target: ClickHouseTarget): string {
   checkTarget(target)

@@ -1,18 +1,32 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client'
 import type { CostEvent } from 'spendlens'
-import { toStoreRow } from 'spendlens/internal'
+import { type StoreRow, toStoreRow } from 'spendlens/internal'
 import type { AnalyticsQuery } from '../query/analytics-query.js'
+import type { CompiledQuery } from '../query/compile-query.js'
 import {
   CLICKHOUSE_MIGRATIONS,
   type ClickHouseTarget,
   checkTarget,
   createDatabaseStatement,
   localEventsTable,
+  localRollupTable,
   migrationStatements,
   schemaTableStatement,
 } from './clickhouse-ddl.js'
-import { EVENT_COLUMNS, type Execute, eventFromRow, runAnalyticsQuery, runEventLog } from './run-query.js'
-import type { AppendStatus, Store } from './store.js'
+import { latencyPercentiles } from './latency-percentiles.js'
+import { latencyBucket } from './latency-sketch.js'
+import { type Capabilities, planQuery, runPlannedQuery } from './query-planner.js'
+import {
+  contributionSql,
+  ROLLUP_TABLE,
+  ROLLUP_TABLES,
+  type RollupRow,
+  rollupContributions,
+  rollupDefinition,
+} from './rollup.js'
+import { EVENT_COLUMNS, type Execute, eventFromRow, runEventLog } from './run-query.js'
+import type { AppendStatus, QueryInsight, Store } from './store.js'
+import { tracing } from './trace-execute.js'
 
 export interface ClickHouseStoreOptions {
   /** An official client: over HTTP(S) to a server, or on chDB's embedded engine. */
@@ -36,6 +50,25 @@ export const ASYNC_INSERT_MAX_ROWS = 1000
 const LOOKUP_CHUNK = 1000
 
 const DAY_MS = 86_400_000
+const HOUR_MS = 3_600_000
+
+/** The columns of a stored version the rollups count (what its − contribution is made of). */
+const ROLLUP_SOURCE_COLUMNS = [
+  ...new Set([
+    ...ROLLUP_TABLES.flatMap((table) => table.dimensions),
+    'pricing_status',
+    'cost_nanos',
+    'input_tokens',
+    'output_tokens',
+    'cache_read_tokens',
+    'cache_write_tokens',
+    'reasoning_tokens',
+    'input_audio_tokens',
+    'output_audio_tokens',
+    'latency_ms',
+    'latency_bucket',
+  ]),
+]
 
 /**
  * Token counts and nano-dollar sums are Int64: read as numbers, exact up to 2⁵³ (9 million dollars
@@ -59,13 +92,14 @@ function createMutex() {
 }
 
 /** The store on ClickHouse. Schema and dedupe strategy: clickhouse-ddl.ts. */
-export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store> {
+export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store & QueryInsight> {
   const { client, target } = options
   checkTarget(target)
   await migrate(client, target)
   const exclusive = createMutex()
   const localTable = localEventsTable(target)
-  const deleteFrom = target.cluster ? `${localTable} ON CLUSTER ${target.cluster}` : localTable
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : ''
+  const deleteFrom = `${localTable}${onCluster}`
 
   const rows = async (
     query: string,
@@ -81,6 +115,60 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     return result.json<Record<string, unknown>>()
   }
   const execute: Execute = (compiled) => rows(compiled.sql, compiled.params)
+
+  // The hours the rollup may hold: as found at open, widened by this process's appends (another
+  // collector's appends are not seen; the planner only uses the span for ranges outside 1970–2100).
+  const [bounds] = await rows(
+    `SELECT count() AS found, toUnixTimestamp64Milli(min(hour)) AS first, toUnixTimestamp64Milli(max(hour)) AS last FROM ${ROLLUP_TABLE}`,
+  )
+  let firstHour = Number(bounds?.found ?? 0) > 0 ? Number(bounds?.first) : undefined
+  let lastHour = Number(bounds?.found ?? 0) > 0 ? Number(bounds?.last) : undefined
+  const touch = (tsMs: number) => {
+    const hour = Math.floor(tsMs / HOUR_MS) * HOUR_MS
+    if (firstHour === undefined || hour < firstHour) firstHour = hour
+    if (lastHour === undefined || hour > lastHour) lastHour = hour
+  }
+  const rollup = rollupDefinition('clickhouse', () =>
+    firstHour === undefined || lastHour === undefined
+      ? undefined
+      : { from: new Date(firstHour), to: new Date(lastHour + HOUR_MS) },
+  )
+  /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
+  const capabilities = (run: Execute): Capabilities => ({
+    rollup,
+    percentiles: latencyPercentiles('clickhouse', run),
+  })
+
+  /**
+   * The stored versions (as FINAL reads them) of the ids a batch replaces, with what the rollups
+   * count of them: their contributions are taken back.
+   */
+  async function storedRows(ids: string[]): Promise<RollupRow[]> {
+    const found: RollupRow[] = []
+    const columns = ['toUnixTimestamp64Milli(ts) AS ts_ms', ...ROLLUP_SOURCE_COLUMNS].join(', ')
+    for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
+      const page = await rows(`SELECT ${columns} FROM events FINAL WHERE event_id IN {ids:Array(String)}`, {
+        ids: ids.slice(start, start + LOOKUP_CHUNK),
+      })
+      for (const { ts_ms, ...row } of page)
+        found.push({ ...row, ts: new Date(Number(ts_ms)).toISOString() } as unknown as RollupRow)
+    }
+    return found
+  }
+
+  /** Inserts the cells' partial rows (one insert per table: its + and − rows fold in one part). */
+  async function insertContributions(added: readonly RollupRow[], removed: readonly RollupRow[]) {
+    for (const table of ROLLUP_TABLES) {
+      const cells = [...rollupContributions(table, removed, -1), ...rollupContributions(table, added, 1)]
+      if (cells.length === 0) continue
+      await client.insert({
+        table: table.name,
+        values: cells.map((cell) => ({ ...cell, hour: clickhouseTime(cell.hour as number) })),
+        format: 'JSONEachRow',
+        clickhouse_settings: insertSettings(cells.length),
+      })
+    }
+  }
 
   const insertSettings = (count: number): ClickHouseSettings =>
     // Always said explicitly: chDB keeps a SET for the rest of its session.
@@ -119,6 +207,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         if (candidate.size === 0) return { statuses }
         const stored = await storedVersions([...candidate.keys()])
         const fresh: CostEvent[] = []
+        const replaced: string[] = []
         const movedDay: string[] = []
         for (const [eventId, index] of candidate) {
           const event = events[index] as CostEvent
@@ -127,32 +216,75 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
           if (storedTs !== undefined && ts <= storedTs) continue
           statuses[index] = storedTs === undefined ? 'inserted' : 'replaced'
           fresh.push(event)
+          if (storedTs !== undefined) replaced.push(eventId)
           // Another day is another sorting key: ReplacingMergeTree would keep both (see clickhouse-ddl.ts).
           if (storedTs !== undefined && Math.floor(ts / DAY_MS) !== Math.floor(storedTs / DAY_MS))
             movedDay.push(eventId)
         }
         if (fresh.length === 0) return { statuses }
+        // What the rollups count of the versions being replaced, read before they go (see below).
+        const removed = replaced.length > 0 ? await storedRows(replaced) : []
         if (movedDay.length > 0) {
           await client.command({
             query: `DELETE FROM ${deleteFrom} WHERE event_id IN {ids:Array(String)}`,
             query_params: { ids: movedDay },
           })
         }
+        const added: RollupRow[] = fresh.map((event) => {
+          const row: StoreRow = toStoreRow(event)
+          return { ...row, latency_bucket: latencyBucket(row.latency_ms) }
+        })
         await client.insert({
           table: 'events',
-          values: fresh.map((event) => {
-            const row = toStoreRow(event)
-            return { ...row, ts: clickhouseTime(Date.parse(row.ts)) }
-          }),
+          values: added.map((row) => ({ ...row, ts: clickhouseTime(Date.parse(row.ts)) })),
           format: 'JSONEachRow',
           clickhouse_settings: insertSettings(fresh.length),
         })
+        // The rollups follow what FINAL counts: + each version written, − each version it replaced.
+        // A duplicate writes nothing, so it adds nothing. Not atomic with the insert above: a
+        // failure in between leaves the rollups off until rebuilt (docs/deploy-clickhouse.md).
+        await insertContributions(added, removed)
+        for (const row of [...added, ...removed]) touch(Date.parse(row.ts))
         return { statuses }
       })
     },
 
     query(query: AnalyticsQuery) {
-      return runAnalyticsQuery('clickhouse', execute, query)
+      return runPlannedQuery('clickhouse', execute, capabilities(execute), query)
+    },
+
+    plan(query: AnalyticsQuery) {
+      return planQuery(query, capabilities(execute))
+    },
+
+    queryEvents(query: AnalyticsQuery) {
+      return runPlannedQuery('clickhouse', execute, capabilities(execute), query, { events: true })
+    },
+
+    async trace(query: AnalyticsQuery) {
+      const traced = tracing(execute)
+      const rows = await runPlannedQuery('clickhouse', traced.execute, capabilities(traced.execute), query)
+      return { rows, stages: traced.stages }
+    },
+
+    compactRollup() {
+      // SummingMergeTree folds each cell's partial rows, and drops cells that sum to zero.
+      return exclusive(async () => {
+        for (const table of ROLLUP_TABLES)
+          await client.command({
+            query: `OPTIMIZE TABLE ${localRollupTable(target, table)}${onCluster} FINAL`,
+          })
+      })
+    },
+
+    async runRaw(compiled: CompiledQuery) {
+      const result = await client.query({
+        query: compiled.sql,
+        query_params: compiled.params,
+        format: 'JSONEachRow',
+        clickhouse_settings: READ_SETTINGS,
+      })
+      await result.text()
     },
 
     listEvents(request) {
@@ -161,11 +293,28 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
 
     deleteBefore(cutoff) {
       return exclusive(async () => {
-        const params = { cutoff: cutoff.getTime() }
+        const cutoffMs = cutoff.getTime()
+        const hourStart = Math.floor(cutoffMs / HOUR_MS) * HOUR_MS
+        const params = { cutoff: cutoffMs }
         const [counted] = await rows(
           'SELECT count() AS events FROM events FINAL WHERE ts < fromUnixTimestamp64Milli({cutoff:Int64})',
           params,
         )
+        // Whole hours before the cutoff leave the rollups with their events; the hour the cutoff
+        // falls in loses the contribution of its deleted part. (Not atomic: docs/deploy-clickhouse.md.)
+        // The times are numbers computed here, never input: inlined.
+        const partial = `SELECT * FROM events FINAL WHERE ts >= fromUnixTimestamp64Milli(toInt64(${hourStart})) AND ts < fromUnixTimestamp64Milli(toInt64(${cutoffMs}))`
+        for (const table of ROLLUP_TABLES) {
+          if (hourStart < cutoffMs) {
+            await client.command({
+              query: contributionSql('clickhouse', table, partial, -1),
+              clickhouse_settings: { async_insert: 0 },
+            })
+          }
+          await client.command({
+            query: `DELETE FROM ${localRollupTable(target, table)}${onCluster} WHERE hour < fromUnixTimestamp64Milli(toInt64(${hourStart}), 'UTC')`,
+          })
+        }
         // Lightweight DELETE: rows vanish from reads at once, and from disk at the next merges.
         await client.command({
           query: `DELETE FROM ${deleteFrom} WHERE ts < fromUnixTimestamp64Milli({cutoff:Int64})`,

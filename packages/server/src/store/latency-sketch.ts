@@ -8,7 +8,7 @@ import type { BaseDimension, Metric } from '../query/analytics-query.js'
  * group's latencies are also counted in fixed logarithmic buckets (32 per doubling of latency + 1
  * ms), which add up across hours and cells like any count: the `latency_hourly` rollup.
  *
- * The definition DuckDB answers, whatever table it reads:
+ * The definition both engines answer (latency-percentiles.ts), whatever table they read:
  * - a group (or the "others" row) with at most EXACT_UP_TO latencies gets the exact R-7 percentile
  *   (quantile_cont over its events), the same as ClickHouse's quantileExactInclusive;
  * - a larger group gets the estimate from its histogram: the R-7 interpolation between the two
@@ -46,7 +46,10 @@ export function latencyBucket(latency: number | null): number | null {
   return latency > LARGEST ? LAST_BUCKET : 0
 }
 
-/** latencyBucket in DuckDB SQL, for rows stored before the column existed (schema migration 4). */
+/**
+ * latencyBucket in SQL (DuckDB's and ClickHouse's alike), for rows stored before the column existed
+ * (DuckDB schema migration 4; ClickHouse migration 2, as the column's default). 0 for a NULL latency.
+ */
 export function bucketSql(column: string): string {
   return `CASE WHEN ${column} >= 0 AND ${column} <= ${LARGEST} THEN CAST(floor(log2(${column} + 1) * ${BUCKETS_PER_DOUBLING}) AS INTEGER) WHEN ${column} > ${LARGEST} THEN ${LAST_BUCKET} ELSE 0 END`
 }

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { type ClickHouseTarget, checkTarget } from './clickhouse-ddl.js'
 import { openDuckDBStore } from './duckdb-store.js'
-import type { Store } from './store.js'
+import type { QueryInsight, Store } from './store.js'
 
 /**
  * A store from its location:
@@ -15,7 +15,7 @@ import type { Store } from './store.js'
  *
  * The store's `location` never holds the password.
  */
-export async function openStore(location: string): Promise<Store> {
+export async function openStore(location: string): Promise<Store & QueryInsight> {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(location)?.[1]?.toLowerCase()
   if (scheme === undefined) return openDuckDBStore(location)
   if (scheme === 'chdb') return openChdbStore(location.slice('chdb://'.length))
@@ -66,7 +66,7 @@ function storeParameters(query: URLSearchParams, known: string[]): Map<string, s
   return new Map(query.entries())
 }
 
-async function openChdbStore(location: string): Promise<Store> {
+async function openChdbStore(location: string): Promise<Store & QueryInsight> {
   const [path = '', query = ''] = location.split('?', 2)
   const parameters = storeParameters(new URLSearchParams(query), ['async_insert'])
   if (path === '') throw new Error('chdb:// needs a folder, e.g. chdb://.spendlens/chdb')
@@ -87,7 +87,7 @@ async function openChdbStore(location: string): Promise<Store> {
   }
 }
 
-async function openClickHouseServerStore(location: string): Promise<Store> {
+async function openClickHouseServerStore(location: string): Promise<Store & QueryInsight> {
   const url = new URL(location)
   const secure = url.protocol === 'clickhouses:'
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'default'

@@ -11,10 +11,10 @@ import type { EngineName } from './store.js'
  * and group is a rollup dimension, buckets are whole hours or coarser in a time zone whose offsets
  * are whole hours over the range, and the range starts and ends on a whole hour. The sums then come
  * from the rollup; percentiles, which no sum gives, come from the engine's percentile source (on
- * DuckDB, latency histograms kept the same way: latency-sketch.ts) or from the events.
+ * both engines, latency histograms kept the same way: latency-sketch.ts) or from the events.
  *
- * An engine passes what it keeps. Without a rollup every query runs raw, as compile-query.ts
- * writes it; that is ClickHouse today.
+ * An engine passes what it keeps (both keep the rollups of rollup.ts). Without a rollup every query
+ * runs raw, as compile-query.ts writes it.
  */
 export interface RollupDefinition {
   dimensions: readonly BaseDimension[]

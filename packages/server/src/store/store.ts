@@ -1,5 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
+import type { CompiledQuery } from '../query/compile-query.js'
+import type { QueryPlan } from './query-planner.js'
 
 /**
  * What became of each appended event, in input order. An event_id is stored once: the version with
@@ -48,4 +50,24 @@ export interface Store {
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
   close(): Promise<void>
+}
+
+/** What tests and benchmarks need to look behind a store's query path (both engines have it). */
+export interface QueryInsight {
+  /** Where `query` would run, and why. */
+  plan(query: AnalyticsQuery): QueryPlan
+  /** The same query on the events table, never a rollup (percentiles by the same definition). */
+  queryEvents(query: AnalyticsQuery): Promise<QueryRow[]>
+  /**
+   * Runs `query` as `query` does, and also answers the SQL statements it ran in stages: a stage's
+   * statements ran side by side, each stage after the previous one answered (trace-execute.ts).
+   */
+  trace(query: AnalyticsQuery): Promise<{ rows: QueryRow[]; stages: CompiledQuery[][] }>
+  /**
+   * Runs one compiled statement as the engine's own client would and drops the result unread: the
+   * engine's time for our SQL, the baseline our overhead is measured against.
+   */
+  runRaw(compiled: CompiledQuery): Promise<void>
+  /** Folds the rollups' partial rows now (each engine also does it on its own, in the background). */
+  compactRollup(): Promise<void>
 }

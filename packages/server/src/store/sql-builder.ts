@@ -1,13 +1,13 @@
 import type { AnalyticsQuery, Dimension, Filter } from '../query/analytics-query.js'
-import { type CompiledQuery, DIALECTS } from '../query/compile-query.js'
+import { type CompiledQuery, DIALECTS, type EngineName } from '../query/compile-query.js'
 
 /**
- * The pieces of DuckDB SQL the rollup and percentile queries share with compile-query.ts: bound
- * parameters, the time range, filters, group matching and buckets, written the way that file
- * writes them for events (the rollup tests hold both to the same rows). Reads `ts` and the
- * dimension columns of whatever relation the caller puts after FROM.
+ * The pieces of SQL the rollup and percentile queries share with compile-query.ts, on either
+ * engine (its `DIALECTS`): bound parameters, the time range, filters, group matching and buckets,
+ * written the way that file writes them for events (the rollup tests hold both to the same rows).
+ * Reads `ts` and the dimension columns of whatever relation the caller puts after FROM.
  */
-export const dialect: (typeof DIALECTS)['duckdb'] = DIALECTS.duckdb
+export type Dialect = (typeof DIALECTS)[EngineName]
 
 /** Dimensions whose column can be NULL, as in the events table. */
 const NULLABLE: ReadonlySet<Dimension> = new Set<Dimension>(['service_tier'])
@@ -18,27 +18,33 @@ export function columnAlias(dimension: Dimension, index: number): string {
 }
 
 export class SqlBuilder {
+  readonly dialect: Dialect
   readonly params: Record<string, string | number> = {}
   readonly types: CompiledQuery['types'] = {}
   private count = 0
+
+  constructor(readonly engine: EngineName) {
+    this.dialect = DIALECTS[engine]
+  }
 
   bind(value: string | number): string {
     const name = `p${this.count++}`
     this.params[name] = value
     this.types[name] = typeof value === 'number' ? 'Int64' : 'String'
-    return dialect.placeholder(name, this.types[name])
+    return this.dialect.placeholder(name, this.types[name])
   }
 
   /** A dimension's expression: its column, or a tag looked up in `tags`. */
   dimension(dimension: Dimension): string {
-    if (dimension.startsWith('tags.')) return dialect.tag(this.bind(dialect.tagKey(dimension.slice(5))))
+    if (dimension.startsWith('tags.'))
+      return this.dialect.tag(this.bind(this.dialect.tagKey(dimension.slice(5))))
     return dimension
   }
 
   where(query: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>, extra: string[] = []): string {
     const conditions: string[] = []
-    if (query.from) conditions.push(dialect.timeAtLeast(this.bind(query.from.getTime())))
-    if (query.to) conditions.push(dialect.timeBefore(this.bind(query.to.getTime())))
+    if (query.from) conditions.push(this.dialect.timeAtLeast(this.bind(query.from.getTime())))
+    if (query.to) conditions.push(this.dialect.timeBefore(this.bind(query.to.getTime())))
     for (const filter of query.filters) conditions.push(this.filter(filter))
     conditions.push(...extra)
     return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''
@@ -78,8 +84,8 @@ export class SqlBuilder {
     if (query.bucket) {
       const tz = this.bind(query.timeZone)
       select.push(
-        `${dialect.bucketStartMs(query.bucket, tz)} AS bucket_start_ms`,
-        `${dialect.bucketLabel(query.bucket, tz)} AS bucket_label`,
+        `${this.dialect.bucketStartMs(query.bucket, tz)} AS bucket_start_ms`,
+        `${this.dialect.bucketLabel(query.bucket, tz)} AS bucket_label`,
       )
       keys.push('bucket_start_ms', 'bucket_label')
     }
@@ -92,6 +98,6 @@ export class SqlBuilder {
   }
 
   done(sql: string): CompiledQuery {
-    return { sql: `${sql}${dialect.settings}`, params: this.params, types: this.types }
+    return { sql: `${sql}${this.dialect.settings}`, params: this.params, types: this.types }
   }
 }
