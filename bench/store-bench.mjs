@@ -333,8 +333,25 @@ async function timeOverview(store, range) {
       perQuery[index].engine.push(engineRun.each[index])
     })
   }
+  // One query at a time, ours then the engine's own run of its SQL: our overhead without the
+  // scheduling noise of six queries sharing two cores.
+  const alone = queries.map(() => ({ ours: [], engine: [] }))
+  for (let run = 0; run < WARMUP + RUNS; run++) {
+    for (const [index, [, query]] of queries.entries()) {
+      let started = performance.now()
+      await store.query(query)
+      const oursMs = performance.now() - started
+      started = performance.now()
+      for (const stage of traced[index].stages)
+        await Promise.all(stage.map((statement) => store.runRaw(statement)))
+      const engineMs = performance.now() - started
+      if (run < WARMUP) continue
+      alone[index].ours.push(oursMs)
+      alone[index].engine.push(engineMs)
+    }
+  }
   const plans = queries.map(([, query]) => store.plan(query))
-  return { ours, engine: engineTimes, eventsTable, perQuery, queries, plans, traced }
+  return { ours, engine: engineTimes, eventsTable, perQuery, alone, queries, plans, traced }
 }
 
 // ------------------------------------------------------------------ output
@@ -418,7 +435,7 @@ function report(result) {
   console.log(table(headers, [row]))
   console.log(
     `\noverview: 6 queries at once (ms, ${RUNS} runs after ${WARMUP} warm-up, interleaved); ours = store.query, ` +
-      'engine = the same SQL statements run directly through the engine (results unread)' +
+      'engine = the same SQL statements through the engine client (results fetched, not converted)' +
       (kept.rollup !== undefined ? '; events table = the same queries without the rollup' : ''),
   )
   console.log(
@@ -451,10 +468,22 @@ function report(result) {
       }),
     ),
   )
-  console.log('\nper query (median ms while all six run at once):')
+  console.log(
+    '\nper query (median ms): all six at once, and alone (one query at a time, ours then the engine on its SQL)',
+  )
   console.log(
     table(
-      ['range', 'query', 'route', 'statements', 'ours', 'engine'],
+      [
+        'range',
+        'query',
+        'route',
+        'statements',
+        'at once: ours',
+        'engine',
+        'alone: ours',
+        'engine',
+        'overhead',
+      ],
       overviews.flatMap(([label, overview]) =>
         overview.queries.map(([query], index) => [
           label,
@@ -463,13 +492,20 @@ function report(result) {
           overview.traced[index].stages.map((stage) => stage.length).join(' then '),
           ms(percentile(overview.perQuery[index].ours, 50)),
           ms(percentile(overview.perQuery[index].engine, 50)),
+          ms(percentile(overview.alone[index].ours, 50)),
+          ms(percentile(overview.alone[index].engine, 50)),
+          `${((percentile(overview.alone[index].ours, 50) / percentile(overview.alone[index].engine, 50) - 1) * 100).toFixed(1)}%`,
         ]),
       ),
     ),
   )
 }
 
-/** The issue's targets, engine by engine, in one table. */
+/**
+ * The issue's targets, engine by engine, in one table. Overhead "alone" (the sum of the queries'
+ * medians, each run on its own, ours ÷ the engine's) is the one judged: with six queries sharing
+ * two cores, "at once" swings by tens of percent between identical runs.
+ */
 function targets(results) {
   console.log('\n=== targets')
   console.log(
@@ -481,7 +517,8 @@ function targets(results) {
         'range',
         'overview median ms',
         `< ${TARGET_OVERVIEW_MS} ms`,
-        'overhead',
+        'overhead at once',
+        'overhead alone',
         `< ${TARGET_OVERHEAD * 100}%`,
       ],
       results.flatMap(({ name, ingested, overviews }) =>
@@ -489,6 +526,9 @@ function targets(results) {
           const perSecond = ingested.accepted / ingested.seconds
           const median = percentile(overview.ours, 50)
           const overhead = median / percentile(overview.engine, 50) - 1
+          const sum = (side) =>
+            overview.alone.reduce((total, samples) => total + percentile(samples[side], 50), 0)
+          const alone = sum('ours') / sum('engine') - 1
           return [
             name,
             integer(perSecond),
@@ -497,7 +537,8 @@ function targets(results) {
             ms(median),
             median < TARGET_OVERVIEW_MS ? 'yes' : 'NO',
             `${(overhead * 100).toFixed(1)}%`,
-            overhead < TARGET_OVERHEAD ? 'yes' : 'NO',
+            `${(alone * 100).toFixed(1)}%`,
+            alone < TARGET_OVERHEAD ? 'yes' : 'NO',
           ]
         }),
       ),

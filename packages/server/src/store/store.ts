@@ -64,8 +64,8 @@ export interface QueryInsight {
    */
   trace(query: AnalyticsQuery): Promise<{ rows: QueryRow[]; stages: CompiledQuery[][] }>
   /**
-   * Runs one compiled statement as the engine's own client would and drops the result unread: the
-   * engine's time for our SQL, the baseline our overhead is measured against.
+   * Runs one compiled statement through the engine's own client, fetching the result without
+   * turning it into rows: the engine's time for our SQL, the baseline our overhead is measured against.
    */
   runRaw(compiled: CompiledQuery): Promise<void>
   /** Folds the rollups' partial rows now (each engine also does it on its own, in the background). */
