@@ -1,7 +1,6 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client'
 import type { CostEvent } from 'spendlens'
 import { type StoreRow, toStoreRow } from 'spendlens/internal'
-import type { AnalyticsQuery } from '../query/analytics-query.js'
 import type { CompiledQuery } from '../query/compile-query.js'
 import {
   CLICKHOUSE_MIGRATIONS,
@@ -15,7 +14,7 @@ import {
 } from './clickhouse-ddl.js'
 import { latencyPercentiles } from './latency-percentiles.js'
 import { latencyBucket } from './latency-sketch.js'
-import { type Capabilities, planQuery, runPlannedQuery } from './query-planner.js'
+import { type Capabilities, plannedQueries } from './query-planner.js'
 import {
   contributionSql,
   ROLLUP_TABLE,
@@ -26,7 +25,6 @@ import {
 } from './rollup.js'
 import { EVENT_COLUMNS, type Execute, eventFromRow, runEventLog } from './run-query.js'
 import type { AppendStatus, QueryInsight, Store } from './store.js'
-import { tracing } from './trace-execute.js'
 
 export interface ClickHouseStoreOptions {
   /** An official client: over HTTP(S) to a server, or on chDB's embedded engine. */
@@ -249,23 +247,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       })
     },
 
-    query(query: AnalyticsQuery) {
-      return runPlannedQuery('clickhouse', execute, capabilities(execute), query)
-    },
-
-    plan(query: AnalyticsQuery) {
-      return planQuery(query, capabilities(execute))
-    },
-
-    queryEvents(query: AnalyticsQuery) {
-      return runPlannedQuery('clickhouse', execute, capabilities(execute), query, { events: true })
-    },
-
-    async trace(query: AnalyticsQuery) {
-      const traced = tracing(execute)
-      const rows = await runPlannedQuery('clickhouse', traced.execute, capabilities(traced.execute), query)
-      return { rows, stages: traced.stages }
-    },
+    ...plannedQueries('clickhouse', execute, capabilities),
 
     compactRollup() {
       // SummingMergeTree folds each cell's partial rows, and drops cells that sum to zero.

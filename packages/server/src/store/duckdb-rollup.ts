@@ -1,11 +1,9 @@
-import type { RollupDefinition } from './query-planner.js'
 import {
   contributionSql as anyContributionSql,
   NULLABLE,
   ROLLUP_DIALECTS,
   ROLLUP_TABLES,
   type RollupTable,
-  rollupDefinition,
 } from './rollup.js'
 
 /**
@@ -20,15 +18,6 @@ import {
  * compaction folds the rows of the hours touched since the last one (`compactSql`). Appending is
  * cheap and needs no index; a cell's value is the sum of its rows whether compacted or not.
  */
-export {
-  LATENCY_TABLE,
-  ROLLUP_DIMENSIONS,
-  ROLLUP_METRICS,
-  ROLLUP_TABLE,
-  ROLLUP_TABLES,
-  type RollupTable,
-  SUMS_TABLE,
-} from './rollup.js'
 
 const UTC_HOUR = ROLLUP_DIALECTS.duckdb.utcHour
 
@@ -102,8 +91,3 @@ export function compactSql(table: RollupTable, hours: readonly number[]): string
 export const ROLLUP_MIGRATION_SQL = ROLLUP_TABLES.map(
   (table) => `${rollupDdl(table)}; ${contributionSql(table, 'SELECT * FROM events', 1)};`,
 ).join(' ')
-
-/** The rollup as the planner sees it; `span` is the store's record of the hours it may hold. */
-export function duckdbRollup(span: RollupDefinition['span']): RollupDefinition {
-  return rollupDefinition('duckdb', span)
-}

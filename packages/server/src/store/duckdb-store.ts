@@ -3,18 +3,8 @@ import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
 import type { CostEvent } from 'spendlens'
-import type { AnalyticsQuery } from '../query/analytics-query.js'
 import type { CompiledQuery } from '../query/compile-query.js'
-import { duckdbPercentiles } from './duckdb-percentiles.js'
-import {
-  compactSql,
-  contributionSql,
-  duckdbRollup,
-  ROLLUP_MIGRATION_SQL,
-  ROLLUP_TABLE,
-  ROLLUP_TABLES,
-  stagingContributionSql,
-} from './duckdb-rollup.js'
+import { compactSql, contributionSql, ROLLUP_MIGRATION_SQL, stagingContributionSql } from './duckdb-rollup.js'
 import {
   EVENTS_COLUMN_LIST,
   insertSelect,
@@ -24,11 +14,12 @@ import {
   writeStaging,
 } from './duckdb-staging.js'
 import { EventIdIndex, hashEventId } from './event-id-index.js'
+import { latencyPercentiles } from './latency-percentiles.js'
 import { bucketSql } from './latency-sketch.js'
-import { type Capabilities, planQuery, runPlannedQuery } from './query-planner.js'
+import { type Capabilities, plannedQueries } from './query-planner.js'
+import { ROLLUP_TABLE, ROLLUP_TABLES, rollupDefinition } from './rollup.js'
 import { EVENT_COLUMNS, type Execute, eventFromRow, runEventLog } from './run-query.js'
 import type { AppendStatus, QueryInsight, Store } from './store.js'
-import { tracing } from './trace-execute.js'
 
 /** The events table from schema version 4 on: no primary key, and `id_hash` (hashEventId) last. */
 const EVENTS_V4_DDL = `CREATE TABLE events_v4 (
@@ -171,13 +162,16 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
   ).getRowObjects()[0]
   let firstHour = bounds?.first === null || bounds?.first === undefined ? undefined : Number(bounds.first)
   let lastHour = bounds?.last === null || bounds?.last === undefined ? undefined : Number(bounds.last)
-  const rollup = duckdbRollup(() =>
+  const rollup = rollupDefinition('duckdb', () =>
     firstHour === undefined || lastHour === undefined
       ? undefined
       : { from: new Date(firstHour), to: new Date(lastHour + HOUR_MS) },
   )
   /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
-  const capabilities = (run: Execute): Capabilities => ({ rollup, percentiles: duckdbPercentiles(run) })
+  const capabilities = (run: Execute): Capabilities => ({
+    rollup,
+    percentiles: latencyPercentiles('duckdb', run),
+  })
   /**
    * Hours whose rollup rows changed, each with how many batches appended to it since it was last
    * compacted. An hour a live stream keeps appending to (the current one) gathers a partial row per
@@ -408,23 +402,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       return { statuses: prepared.statuses }
     },
 
-    query(query: AnalyticsQuery) {
-      return runPlannedQuery('duckdb', execute, capabilities(execute), query)
-    },
-
-    plan(query: AnalyticsQuery) {
-      return planQuery(query, capabilities(execute))
-    },
-
-    queryEvents(query: AnalyticsQuery) {
-      return runPlannedQuery('duckdb', execute, capabilities(execute), query, { events: true })
-    },
-
-    async trace(query: AnalyticsQuery) {
-      const traced = tracing(execute)
-      const rows = await runPlannedQuery('duckdb', traced.execute, capabilities(traced.execute), query)
-      return { rows, stages: traced.stages }
-    },
+    ...plannedQueries('duckdb', execute, capabilities),
 
     runRaw(compiled: CompiledQuery) {
       // Fetched through the client as every answer is (chunk by chunk), not turned into JavaScript values.

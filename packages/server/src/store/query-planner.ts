@@ -1,7 +1,8 @@
 import type { AnalyticsQuery, BaseDimension, Dimension, Metric, QueryRow } from '../query/analytics-query.js'
 import { type CompiledQuery, compileOthers, compileQuery, readRow } from '../query/compile-query.js'
 import { type Execute, runAnalyticsQuery } from './run-query.js'
-import type { EngineName } from './store.js'
+import type { EngineName, QueryInsight, Store } from './store.js'
+import { tracing } from './trace-execute.js'
 
 /**
  * Rollup or raw: which table answers an AnalyticsQuery.
@@ -105,6 +106,27 @@ export function planQuery(
     plan.percentiles = obstacle ? { from: 'events', reason: obstacle } : { from: 'histograms' }
   }
   return plan
+}
+
+/**
+ * A store's query, plan, queryEvents and trace, all through the planner with what the engine keeps
+ * (`capabilities` is called with the Execute to use, so a trace sees every statement).
+ */
+export function plannedQueries(
+  engine: EngineName,
+  execute: Execute,
+  capabilities: (execute: Execute) => Capabilities,
+): Pick<Store, 'query'> & Pick<QueryInsight, 'plan' | 'queryEvents' | 'trace'> {
+  return {
+    query: (query) => runPlannedQuery(engine, execute, capabilities(execute), query),
+    plan: (query) => planQuery(query, capabilities(execute)),
+    queryEvents: (query) => runPlannedQuery(engine, execute, capabilities(execute), query, { events: true }),
+    async trace(query) {
+      const traced = tracing(execute)
+      const rows = await runPlannedQuery(engine, traced.execute, capabilities(traced.execute), query)
+      return { rows, stages: traced.stages }
+    },
+  }
 }
 
 /**
