@@ -22,7 +22,7 @@
 //
 // Figures only; nothing is asserted. A section per engine, then the targets side by side.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,6 +39,8 @@ const EVENTS = argument('events', 10_000_000)
 const BATCH = argument('batch', 5000)
 const IN_FLIGHT = argument('in-flight', 8)
 const RUNS = argument('runs', 30)
+const ORDER = process.argv.includes('--order') ? process.argv[process.argv.indexOf('--order') + 1] : 'time'
+if (ORDER !== 'time' && ORDER !== 'sweeps') throw new Error('--order is time or sweeps')
 const WARMUP = 3
 const TEMPLATE_COUNT = Math.min(EVENTS, 200_000)
 const HISTORY_DAYS = 90
@@ -109,8 +111,21 @@ function templateParts(event) {
 }
 
 /**
- * N events from the templates as gzipped request bodies of BATCH events: event k is template
- * k mod T, with its own id and request id, moved within its hour and its latency scaled.
+ * The template and replica number of event k of N, from T templates in time order. In time order
+ * (the default) the replicas of a template are sent together, so events arrive roughly in time
+ * order, as a live product's SDKs send them: a batch spans about an hour of traffic. In sweeps
+ * (`--order sweeps`) event k is template k mod T: the replicas pass over the whole history one
+ * after another, as an unordered backfill would, and every batch touches dozens of hours.
+ */
+function templateOf(k, templateCount) {
+  if (ORDER === 'sweeps') return [k % templateCount, Math.floor(k / templateCount)]
+  const template = Math.floor((k * templateCount) / EVENTS)
+  return [template, k - Math.ceil((template * EVENTS) / templateCount)]
+}
+
+/**
+ * N events from the templates as gzipped request bodies of BATCH events: each a replica of a
+ * template (templateOf) with its own id and request id, moved within its hour, latency scaled.
  */
 function buildBodies(templates) {
   const parts = templates.map(templateParts)
@@ -122,8 +137,7 @@ function buildBodies(templates) {
     const items = new Array(count)
     for (let offset = 0; offset < count; offset++) {
       const k = start + offset
-      const template = k % parts.length
-      const replica = Math.floor(k / parts.length)
+      const [template, replica] = templateOf(k, parts.length)
       const time = times[template]
       const hour = Math.floor(time / HOUR_MS) * HOUR_MS
       const ts = new Date(hour + ((time - hour + replica * 1_234_567) % HOUR_MS)).toISOString()
@@ -147,6 +161,33 @@ function buildBodies(templates) {
 
 // ------------------------------------------------------------------ the real server
 
+/**
+ * CPU time so far, in seconds, on Linux (/proc; undefined elsewhere): of process `pid`, and of the
+ * whole machine split into busy, idle and stolen (by the hypervisor: a noisy neighbour).
+ */
+function cpuTimes(pid) {
+  try {
+    const ticks = 100 // USER_HZ, 100 on every Linux this runs on
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const processSeconds = (Number(fields[11]) + Number(fields[12])) / ticks
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number)
+    return {
+      process: processSeconds,
+      busy: (user + nice + system + irq + softirq) / ticks,
+      idle: (idle + iowait) / ticks,
+      steal: steal / ticks,
+    }
+  } catch {
+    return undefined
+  }
+}
+
 async function startSpendlensServer(location) {
   const cli = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url))
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
@@ -169,6 +210,7 @@ async function startSpendlensServer(location) {
   })
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.on('exit', resolve)
@@ -203,11 +245,13 @@ function post(url, agent, body) {
   })
 }
 
-async function ingest(url, bodies, name) {
+async function ingest(url, pid, bodies, name) {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT })
   let next = 0
   let accepted = 0
   let done = 0
+  const cpuBefore = cpuTimes(pid)
+  const clientBefore = process.cpuUsage()
   const started = performance.now()
   async function sender() {
     for (;;) {
@@ -229,9 +273,19 @@ async function ingest(url, bodies, name) {
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, sender))
   const seconds = (performance.now() - started) / 1000
+  const cpuAfter = cpuTimes(pid)
+  const client = process.cpuUsage(clientBefore)
   agent.destroy()
   const stored = (await (await fetch(`${url}/api/meta`)).json()).events
-  return { seconds, accepted, stored }
+  const cpu = cpuBefore &&
+    cpuAfter && {
+      server: cpuAfter.process - cpuBefore.process,
+      client: (client.user + client.system) / 1e6,
+      busy: cpuAfter.busy - cpuBefore.busy,
+      idle: cpuAfter.idle - cpuBefore.idle,
+      steal: cpuAfter.steal - cpuBefore.steal,
+    }
+  return { seconds, accepted, stored, cpu }
 }
 
 // ------------------------------------------------------------------ the overview
@@ -387,7 +441,7 @@ async function benchEngine(name, generation) {
   try {
     const server = await startSpendlensServer(location)
     process.stderr.write(`${name}: ingesting ${integer(EVENTS)} events into ${location}\n`)
-    const ingested = await ingest(server.url, generation.bodies, name)
+    const ingested = await ingest(server.url, server.pid, generation.bodies, name)
     await server.stop()
 
     const store = await openStore(location)
@@ -433,6 +487,16 @@ function report(result) {
     row.push(share(kept.rollup), share(kept.histograms))
   }
   console.log(table(headers, [row]))
+  const { cpu } = ingested
+  if (cpu) {
+    const micros = (seconds) => ((seconds * 1e6) / ingested.accepted).toFixed(1)
+    const all = cpu.busy + cpu.idle + cpu.steal
+    console.log(
+      `CPU while ingesting: server ${micros(cpu.server)} µs/event (${(cpu.server / ingested.seconds).toFixed(2)} cores), ` +
+        `bench client ${micros(cpu.client)} µs/event; machine ${((cpu.busy / all) * 100).toFixed(0)}% busy, ` +
+        `${((cpu.idle / all) * 100).toFixed(0)}% idle, ${((cpu.steal / all) * 100).toFixed(1)}% stolen by the hypervisor`,
+    )
+  }
   console.log(
     `\noverview: 6 queries at once (ms, ${RUNS} runs after ${WARMUP} warm-up, interleaved); ours = store.query, ` +
       'engine = the same SQL statements through the engine client (results fetched, not converted)' +
@@ -583,7 +647,7 @@ console.log(
     `(${HISTORY_DAYS} days, priced by the SDK) in ${generation.templateSeconds.toFixed(1)} s; ` +
     `${integer(EVENTS)} events varied from them into ${integer(generation.bodies.length)} gzipped bodies ` +
     `(${integer(generation.jsonBytes / 1e6)} MB of JSON, ${integer(generation.gzipBytes / 1e6)} MB sent) ` +
-    `in ${generation.bodySeconds.toFixed(1)} s`,
+    `in ${generation.bodySeconds.toFixed(1)} s; sent ${ORDER === 'time' ? 'in time order, as live traffic arrives' : 'in sweeps over the whole history, as an unordered backfill'} (--order ${ORDER})`,
 )
 const results = []
 for (const name of ENGINE_NAMES) {
