@@ -19,6 +19,8 @@ export interface StartServerOptions {
   /** Load demo data when the store is empty. Default true. */
   demo?: boolean
   logger?: boolean
+  /** Worker threads decoding ingest bodies (see AppOptions.ingestWorkers). */
+  ingestWorkers?: number
   /**
    * Maximum age of stored events, in days: older events are deleted at start and then every hour.
    * Default: keep everything.
@@ -69,7 +71,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
-    const app = await createApp({ store, logger: options.logger })
+    const app = await createApp({ store, logger: options.logger, ingestWorkers: options.ingestWorkers })
     const address = await app.listen({ port: options.port ?? 4600, host: options.host ?? '127.0.0.1' })
     return {
       url: `${address.replace('[::1]', 'localhost')}/`,

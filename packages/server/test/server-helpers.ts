@@ -4,13 +4,16 @@ import { join } from 'node:path'
 import { type RunningServer, startServer } from '../src/start-server.js'
 
 /** A real server on a fresh DuckDB file in a temp folder, on a free port (or the `port` given). */
-export async function startTestServer(options: { demo?: boolean; storePath?: string; port?: number } = {}) {
+export async function startTestServer(
+  options: { demo?: boolean; storePath?: string; port?: number; ingestWorkers?: number } = {},
+) {
   const folder = options.storePath ? undefined : await mkdtemp(join(tmpdir(), 'spendlens-test-'))
   const storePath = options.storePath ?? join(folder as string, 'events.duckdb')
   const server: RunningServer = await startServer({
     storePath,
     port: options.port ?? 0,
     demo: options.demo ?? false,
+    ingestWorkers: options.ingestWorkers,
   })
   return {
     server,

@@ -3,43 +3,24 @@ import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { DEMO_META_KEY } from '../demo/demo-data.js'
-import { createIngestBuffer } from '../ingest/ingest-buffer.js'
-import { type BatchItem, ingestEvents } from '../ingest/ingest-events.js'
+import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
+import { ingestPath } from '../ingest/ingest-path.js'
 import type { Store } from '../store/store.js'
 import { SERVER_VERSION } from '../version.js'
-import { gunzipBody } from './gunzip-body.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerQueryRoutes } from './query-routes.js'
 
 export interface AppOptions {
   store: Store
   logger?: boolean
+  /**
+   * Worker threads decoding ingest bodies (ingest-workers.ts; default: every core but one, at most
+   * four); 0 decodes on the server's thread. Used only with stores that append encoded events.
+   */
+  ingestWorkers?: number
   /** Folder with the built dashboard; defaults to the one built into this package. */
   publicDir?: string
 }
-
-/** Decodes an ingest body: a JSON array, one JSON object, or NDJSON (one event per line). */
-function batchItems(body: unknown): BatchItem[] {
-  if (typeof body === 'string') {
-    return body
-      .split('\n')
-      .map((line, number) => ({ line: line.trim(), number: number + 1 }))
-      .filter(({ line }) => line.length > 0)
-      .map(({ line, number }) => {
-        try {
-          return { value: JSON.parse(line) as unknown }
-        } catch {
-          return { error: `line ${number}: not valid JSON` }
-        }
-      })
-  }
-  if (Array.isArray(body)) return body.map((value) => ({ value }))
-  if (body !== null && typeof body === 'object') return [{ value: body }]
-  throw new HttpError(400, 'bad_request', 'body must be a JSON array of events, one event object, or NDJSON')
-}
-
-/** Largest request body, decompressed. */
-const BODY_LIMIT = 10 * 1024 * 1024
 
 export function defaultPublicDir(): string {
   return fileURLToPath(new URL('../public/', import.meta.url))
@@ -48,12 +29,6 @@ export function defaultPublicDir(): string {
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT })
-
-  app.addContentTypeParser(
-    ['application/x-ndjson', 'application/ndjson'],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, body),
-  )
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError)
@@ -71,35 +46,36 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   )
 
-  // Concurrent requests are stored together, one append per flush (see IngestBuffer).
-  const buffer = createIngestBuffer(store)
-  app.addHook('onClose', () => buffer.close())
+  // Concurrent requests are stored together, one append per flush (see IngestBuffer). A store
+  // that takes encoded events gets them from worker threads (ingest-workers.ts).
+  const ingest = ingestPath(store, options.ingestWorkers)
+  app.addHook('onClose', () => ingest.close())
 
-  await app.register(async (ingest) => {
-    // Plain JSON.parse for ingest bodies: Fastify's default parser also scans every body for
-    // `__proto__` and `constructor` keys, a sixth of the time parsing takes. The validator copies
-    // only the fields it knows into fresh objects, so such keys never reach anything.
-    ingest.removeContentTypeParser('application/json')
-    ingest.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-      try {
-        done(null, JSON.parse((body as Buffer).toString('utf8')))
-      } catch (error) {
-        done(
-          new HttpError(400, 'bad_request', `the body is not valid JSON (${(error as Error).message})`),
-          undefined,
-        )
+  await app.register(async (scope) => {
+    // Ingest bodies arrive as bytes, decoded (gzip, JSON) where the path decodes them. Fastify's
+    // limit applies to the bytes received; the decompressed size is checked when inflating.
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    )
+    scope.addContentTypeParser(
+      ['application/x-ndjson', 'application/ndjson'],
+      { parseAs: 'buffer' },
+      (request, body, done) => {
+        ;(request as { ndjson?: boolean }).ndjson = true
+        done(null, body)
+      },
+    )
+    scope.post('/v1/events', async (request, reply) => {
+      const body: RawBody = {
+        bytes: request.body as Buffer,
+        gzip: isGzip(request.headers['content-encoding']),
+        ndjson: (request as { ndjson?: boolean }).ndjson === true,
       }
-    })
-    // The SDK gzips its batches (about a tenth of the bytes); the limit applies after decompression.
-    ingest.post('/v1/events', { preParsing: gunzipBody(BODY_LIMIT) }, async (request, reply) => {
-      const items = batchItems(request.body)
-      // The decoded body is garbage once validated: no reference should keep it alive while the
-      // batch waits for its flush (at 50,000 events a second, that is a lot of memory to copy).
+      // The bytes are garbage once decoded: nothing should keep them alive while the batch waits.
       request.body = undefined
-      const count = items.length
-      if (count === 0) throw new HttpError(400, 'bad_request', 'the batch is empty')
-      const result = await ingestEvents(buffer, items)
-      return reply.status(result.rejected === count ? 400 : 200).send(result)
+      const result = await ingest.ingest(body)
+      return reply.status(result.rejected === result.results.length ? 400 : 200).send(result)
     })
   })
 

@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import type { AppendResult, AppendStatus, Store } from '../store/store.js'
+import type { AppendResult, AppendStatus } from '../store/store.js'
 
 /** What one flush did: how many requests it served and what became of their events. */
 export interface FlushReport {
@@ -11,7 +11,20 @@ export interface FlushReport {
   ms: number
 }
 
-export interface IngestBufferOptions {
+/** How a buffer counts events in a batch and joins batches (arrays of events unless told). */
+export interface BatchKind<B> {
+  size(batch: B): number
+  merge(batches: B[]): B
+}
+
+const EVENT_ARRAYS: BatchKind<readonly CostEvent[]> = {
+  size: (batch) => batch.length,
+  merge: (batches) => batches.flat(),
+}
+
+export interface IngestBufferOptions<B = readonly CostEvent[]> {
+  /** For batches other than arrays of events, e.g. encoded events (concatEncoded). */
+  kind?: BatchKind<B>
   /**
    * A flush takes waiting batches until it holds this many events (default 50,000); a single
    * larger batch is flushed on its own, whole.
@@ -27,13 +40,14 @@ export interface IngestBufferOptions {
 }
 
 /** An `append` that coalesces concurrent batches into one store append; `close` waits for the last flush. */
-export interface IngestBuffer {
-  append(events: readonly CostEvent[]): Promise<AppendResult>
+export interface IngestBuffer<B = readonly CostEvent[]> {
+  append(batch: B): Promise<AppendResult>
   close(): Promise<void>
 }
 
-interface Waiting {
-  events: readonly CostEvent[]
+interface Waiting<B> {
+  events: B
+  size: number
   resolve(result: AppendResult): void
   reject(error: unknown): void
 }
@@ -50,25 +64,26 @@ interface Waiting {
  * Dedupe stays exact: the store sees the coalesced events in arrival order, so an event_id sent
  * twice in one flush counts once, the latest ts winning, as it would across two appends.
  */
-export function createIngestBuffer(
-  store: Pick<Store, 'append'>,
-  options: IngestBufferOptions = {},
-): IngestBuffer {
+export function createIngestBuffer<B = readonly CostEvent[]>(
+  store: { append(batch: B): Promise<AppendResult> },
+  options: IngestBufferOptions<B> = {},
+): IngestBuffer<B> {
+  const kind = options.kind ?? (EVENT_ARRAYS as unknown as BatchKind<B>)
   const maxEvents = options.maxEvents ?? 50_000
   const maxInFlight = options.inFlight ?? 4
-  let waiting: Waiting[] = []
+  let waiting: Waiting<B>[] = []
   let inFlight = 0
   let scheduled = false
   const idle: (() => void)[] = []
 
-  function take(): Waiting[] {
+  function take(): Waiting<B>[] {
     let count = 0
     let events = 0
     while (
       count < waiting.length &&
-      (count === 0 || events + (waiting[count] as Waiting).events.length <= maxEvents)
+      (count === 0 || events + (waiting[count] as Waiting<B>).size <= maxEvents)
     ) {
-      events += (waiting[count] as Waiting).events.length
+      events += (waiting[count] as Waiting<B>).size
       count++
     }
     const flush = waiting.slice(0, count)
@@ -88,9 +103,11 @@ export function createIngestBuffer(
     }
   }
 
-  async function flushOnce(flush: Waiting[]) {
+  async function flushOnce(flush: Waiting<B>[]) {
     const started = performance.now()
-    const events = flush.length === 1 ? (flush[0] as Waiting).events : flush.flatMap((entry) => entry.events)
+    const events =
+      flush.length === 1 ? (flush[0] as Waiting<B>).events : kind.merge(flush.map((entry) => entry.events))
+    const size = flush.reduce((sum, entry) => sum + entry.size, 0)
     let statuses: AppendStatus[]
     try {
       statuses = (await store.append(events)).statuses
@@ -100,8 +117,8 @@ export function createIngestBuffer(
     }
     let offset = 0
     for (const entry of flush) {
-      entry.resolve({ statuses: statuses.slice(offset, offset + entry.events.length) })
-      offset += entry.events.length
+      entry.resolve({ statuses: statuses.slice(offset, offset + entry.size) })
+      offset += entry.size
     }
     if (options.onFlush) {
       let inserted = 0
@@ -112,10 +129,10 @@ export function createIngestBuffer(
       }
       options.onFlush({
         requests: flush.length,
-        events: events.length,
+        events: size,
         inserted,
         replaced,
-        duplicates: events.length - inserted - replaced,
+        duplicates: size - inserted - replaced,
         ms: performance.now() - started,
       })
     }
@@ -123,9 +140,10 @@ export function createIngestBuffer(
 
   return {
     append(events) {
-      if (events.length === 0) return Promise.resolve({ statuses: [] })
+      const size = kind.size(events)
+      if (size === 0) return Promise.resolve({ statuses: [] })
       return new Promise<AppendResult>((resolve, reject) => {
-        waiting.push({ events, resolve, reject })
+        waiting.push({ events, size, resolve, reject })
         // On the next turn, so batches decoded in this one go together.
         if (!scheduled && inFlight < maxInFlight) {
           scheduled = true

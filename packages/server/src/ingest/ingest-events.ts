@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import type { Store } from '../store/store.js'
+import type { AppendStatus, Store } from '../store/store.js'
 import { MAX_COST_USD } from './cost-event-schema.js'
 import { parseCostEvent } from './parse-cost-event.js'
 import { settlePrice } from './settle-price.js'
@@ -26,62 +26,95 @@ export type BatchItem = { value: unknown } | { error: string }
 /** Where valid events go: a store, or an IngestBuffer in front of one. */
 export type AppendTarget = Pick<Store, 'append'>
 
-/**
- * Validates each item on its own, prices what arrived unpriced, and stores every valid event even
- * when neighbours are invalid. Answers one result per item, in order.
- */
-export async function ingestEvents(target: AppendTarget, items: readonly BatchItem[]): Promise<IngestResult> {
-  const results: EventResult[] = new Array(items.length)
+/** The valid events of a batch (priced), where they were in it, and the results of the others. */
+export interface ValidatedItems {
+  count: number
+  valid: CostEvent[]
+  validIndexes: number[]
+  rejected: EventResult[]
+}
+
+/** Validates each item on its own and prices what arrived unpriced. */
+export function validateItems(items: readonly BatchItem[]): ValidatedItems {
   const valid: CostEvent[] = []
   const validIndexes: number[] = []
-  let rejected = 0
+  const rejected: EventResult[] = []
   for (let index = 0; index < items.length; index++) {
     const item = items[index] as BatchItem
     if ('error' in item) {
-      results[index] = { index, event_id: null, status: 'rejected', errors: [item.error] }
-      rejected++
+      rejected.push({ index, event_id: null, status: 'rejected', errors: [item.error] })
       continue
     }
     const parsed = parseCostEvent(item.value)
     if (!parsed.success) {
       const id = (item.value as { event_id?: unknown } | null)?.event_id
-      results[index] = {
+      rejected.push({
         index,
         event_id: typeof id === 'string' ? id : null,
         status: 'rejected',
         errors: parsed.errors,
-      }
-      rejected++
+      })
       continue
     }
     const event = settlePrice(parsed.data)
     if (event.cost_usd !== null && event.cost_usd > MAX_COST_USD) {
       // Absurd usage (billions of tokens) priced from the catalog: refused like a sent cost that large.
-      results[index] = {
+      rejected.push({
         index,
         event_id: event.event_id,
         status: 'rejected',
         errors: [`cost_usd: priced at $${event.cost_usd}, above the $${MAX_COST_USD} one call may cost`],
-      }
-      rejected++
+      })
       continue
     }
-    results[index] = { index, event_id: event.event_id, status: 'accepted' }
     valid.push(event)
     validIndexes.push(index)
   }
+  return { count: items.length, valid, validIndexes, rejected }
+}
 
+/**
+ * One result per item, in order: the rejected ones, and each valid one (`eventIds`, in the order
+ * of `validIndexes`) as the store's `statuses` say. A newer version of a stored event_id replaces
+ * it and counts as accepted.
+ */
+export function ingestResult(
+  validated: { count: number; validIndexes: ArrayLike<number>; rejected: readonly EventResult[] },
+  eventIds: readonly string[],
+  statuses: readonly AppendStatus[],
+): IngestResult {
+  const results: EventResult[] = new Array(validated.count)
+  for (const result of validated.rejected) results[result.index] = result
   let duplicates = 0
-  const stored = valid.length
-  if (stored > 0) {
-    const { statuses } = await target.append(valid)
-    statuses.forEach((status, position) => {
-      // A newer version of a stored event_id replaces it and counts as accepted.
-      if (status === 'duplicate') {
-        ;(results[validIndexes[position] as number] as EventResult).status = 'duplicate'
-        duplicates++
-      }
-    })
+  for (let position = 0; position < eventIds.length; position++) {
+    const index = validated.validIndexes[position] as number
+    const duplicate = statuses[position] === 'duplicate'
+    if (duplicate) duplicates++
+    results[index] = {
+      index,
+      event_id: eventIds[position] as string,
+      status: duplicate ? 'duplicate' : 'accepted',
+    }
   }
-  return { accepted: stored - duplicates, duplicates, rejected, results }
+  return {
+    accepted: eventIds.length - duplicates,
+    duplicates,
+    rejected: validated.rejected.length,
+    results,
+  }
+}
+
+/**
+ * Validates each item on its own, prices what arrived unpriced, and stores every valid event even
+ * when neighbours are invalid. Answers one result per item, in order.
+ */
+export async function ingestEvents(target: AppendTarget, items: readonly BatchItem[]): Promise<IngestResult> {
+  const validated = validateItems(items)
+  const { valid } = validated
+  const statuses = valid.length > 0 ? (await target.append(valid)).statuses : []
+  return ingestResult(
+    validated,
+    valid.map((event) => event.event_id),
+    statuses,
+  )
 }

@@ -13,13 +13,14 @@ import {
   stagingTable,
   writeStaging,
 } from './duckdb-staging.js'
+import { type EncodedEvents, encodeEvents, selectEncoded } from './event-columns.js'
 import { EventIdIndex, hashEventId } from './event-id-index.js'
 import { latencyPercentiles } from './latency-percentiles.js'
 import { bucketSql } from './latency-sketch.js'
 import { type Capabilities, plannedQueries } from './query-planner.js'
 import { ROLLUP_TABLE, ROLLUP_TABLES, rollupDefinition } from './rollup.js'
 import { EVENT_COLUMNS, type Execute, eventFromRow, runEventLog } from './run-query.js'
-import type { AppendStatus, QueryInsight, Store } from './store.js'
+import type { AppendResult, AppendStatus, QueryInsight, Store } from './store.js'
 
 /** The events table from schema version 4 on: no primary key, and `id_hash` (hashEventId) last. */
 const EVENTS_V4_DDL = `CREATE TABLE events_v4 (
@@ -111,7 +112,7 @@ interface Staged {
   slot: number
   /** The event_id and ts (epoch ms) of each event to store (not the events: they can go). */
   eventIds: string[]
-  times: number[]
+  times: Float64Array
   /** Hashes of the ids whose stored version this batch replaces. */
   replaced: number[]
   nullMarker: string
@@ -275,28 +276,25 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     return stored
   }
 
-  async function prepare(events: readonly CostEvent[]): Promise<Staged> {
-    const statuses: AppendStatus[] = new Array(events.length).fill('duplicate')
+  async function prepare(batch: EncodedEvents): Promise<Staged> {
+    const statuses: AppendStatus[] = new Array(batch.rows).fill('duplicate')
     const failedCommitsSeen = failedCommits
+    const { eventIds, times, hashes } = batch
     // Within the batch, the latest ts of each event_id is the candidate (the first of equals).
-    const times = new Array<number>(events.length)
     const candidate = new Map<string, number>()
-    for (let index = 0; index < events.length; index++) {
-      const eventId = (events[index] as CostEvent).event_id
-      const ts = Date.parse((events[index] as CostEvent).ts)
-      times[index] = ts
+    for (let index = 0; index < batch.rows; index++) {
+      const eventId = eventIds[index] as string
       const current = candidate.get(eventId)
-      if (current === undefined || ts > (times[current] as number)) candidate.set(eventId, index)
+      if (current === undefined || (times[index] as number) > (times[current] as number))
+        candidate.set(eventId, index)
     }
     const staged: number[] = []
-    const hashes: number[] = []
     const maybeStored: { index: number; eventId: string; hash: number }[] = []
     for (const [eventId, index] of candidate) {
-      const hash = hashEventId(eventId)
+      const hash = hashes[index] as number
       if (ids.has(hash)) maybeStored.push({ index, eventId, hash })
       else {
         staged.push(index)
-        hashes.push(hash)
         statuses[index] = 'inserted'
       }
     }
@@ -315,7 +313,6 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
         const ts = times[index] as number
         if (storedTs !== undefined && ts <= storedTs) continue
         staged.push(index)
-        hashes.push(hash)
         statuses[index] = storedTs === undefined ? 'inserted' : 'replaced'
         if (storedTs !== undefined) {
           replaced.push(hash)
@@ -324,25 +321,36 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       }
     }
     const slot = flushes++ % PIPELINE_SLOTS
-    const rows = staged.map((index) => events[index] as CostEvent)
-    const stagedTimes = staged.map((index) => times[index] as number)
-    const eventIds = rows.map((row) => row.event_id)
-    const batch: Staged = {
+    const rows = selectEncoded(batch, staged)
+    const prepared: Staged = {
       statuses,
       slot,
-      eventIds,
-      times: stagedTimes,
+      eventIds: rows.eventIds,
+      times: rows.times,
       replaced,
       nullMarker: '',
       failedCommitsSeen,
     }
-    if (rows.length === 0) return batch
+    if (rows.rows === 0) return prepared
     // The slot's table is free once the batch that filled it two flushes ago has committed.
     await slotFree[slot]
-    batch.nullMarker = await writeStaging(stager, slot, rows, stagedTimes, hashes)
-    for (const hash of hashes) ids.add(hash)
-    pending.push(batch)
-    return batch
+    prepared.nullMarker = await writeStaging(stager, slot, rows)
+    for (const hash of rows.hashes) ids.add(hash)
+    pending.push(prepared)
+    return prepared
+  }
+
+  async function appendEncoded(batch: EncodedEvents): Promise<AppendResult> {
+    let committed: Promise<void> | undefined
+    const prepared = await prepareLock(async () => {
+      const staged = await prepare(batch)
+      // Queued while the prepare lock is held, so commits keep the order of prepares.
+      committed = commitLock(() => commit(staged))
+      slotFree[staged.slot] = committed.catch(() => undefined)
+      return staged
+    })
+    await committed
+    return { statuses: prepared.statuses }
   }
 
   async function commit(prepared: Staged): Promise<void> {
@@ -389,18 +397,11 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     location: path,
     instance,
 
-    async append(events) {
-      let committed: Promise<void> | undefined
-      const prepared = await prepareLock(async () => {
-        const batch = await prepare(events)
-        // Queued while the prepare lock is held, so commits keep the order of prepares.
-        committed = commitLock(() => commit(batch))
-        slotFree[batch.slot] = committed.catch(() => undefined)
-        return batch
-      })
-      await committed
-      return { statuses: prepared.statuses }
+    append(events) {
+      return appendEncoded(encodeEvents(events))
     },
+
+    appendEncoded,
 
     ...plannedQueries('duckdb', execute, capabilities),
 

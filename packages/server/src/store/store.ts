@@ -1,6 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
 import type { CompiledQuery } from '../query/compile-query.js'
+import type { EncodedEvents } from './event-columns.js'
 import type { QueryPlan } from './query-planner.js'
 
 /**
@@ -37,6 +38,12 @@ export interface Store {
   readonly location: string
   /** Stores each event_id once, keeping the version with the latest ts (see AppendStatus). */
   append(events: readonly CostEvent[]): Promise<AppendResult>
+  /**
+   * The same as `append`, for events already encoded as columns (event-columns.ts), which an
+   * ingest worker thread can do off the JavaScript thread. Stores that do not stage columns leave
+   * it out, and the server appends objects.
+   */
+  appendEncoded?(batch: EncodedEvents): Promise<AppendResult>
   /** Runs an AnalyticsQuery; with `others`, the last row (`others: true`) aggregates the rest. */
   query(query: AnalyticsQuery): Promise<QueryRow[]>
   /** Single events with every field, newest first, by cursor. */

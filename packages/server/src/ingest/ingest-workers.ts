@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { HttpError } from '../http/http-error.js'
+import { type EncodedEvents, encodeEvents } from '../store/event-columns.js'
+import { batchItems, inflate, type RawBody } from './decode-body.js'
+import { type EventResult, validateItems } from './ingest-events.js'
+
+/** A body to decode, as a worker receives it. */
+export interface DecodeRequest extends RawBody {
+  id: number
+}
+
+/** A decoded body: its valid events as columns, where they were in the body, the rejected items. */
+export interface DecodedBody {
+  count: number
+  validIndexes: ArrayLike<number>
+  rejected: EventResult[]
+  batch: EncodedEvents
+}
+
+export type DecodeAnswer =
+  | ({ id: number; ok: true } & DecodedBody)
+  | { id: number; ok: false; status: number; code: string; message: string }
+
+/** Turns ingest bodies into encoded events, on worker threads when there are any. */
+export interface BodyDecoder {
+  decode(body: RawBody): Promise<DecodedBody>
+  close(): Promise<void>
+}
+
+/**
+ * Worker threads by default: every core but one (the server's JavaScript thread), at most four.
+ * On a two-core machine that is one, sharing its core with DuckDB's thread.
+ */
+export const DEFAULT_INGEST_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1))
+
+/** The built worker script; from the TypeScript sources (tests), the one in dist. */
+function workerScript(): URL | undefined {
+  for (const candidate of ['./ingest-worker.js', '../../dist/ingest/ingest-worker.js']) {
+    const url = new URL(candidate, import.meta.url)
+    if (existsSync(url)) return url
+  }
+  return undefined
+}
+
+/** Decoding on this thread: the same steps, for `workers: 0` or when no worker script is built. */
+async function decodeHere(body: RawBody): Promise<DecodedBody> {
+  const validated = validateItems(batchItems(await inflate(body), body.ndjson))
+  return {
+    count: validated.count,
+    validIndexes: validated.validIndexes,
+    rejected: validated.rejected,
+    batch: encodeEvents(validated.valid),
+  }
+}
+
+interface Pending {
+  resolve(body: DecodedBody): void
+  reject(error: unknown): void
+}
+
+/**
+ * The ingest path's CPU work before the store: inflating, JSON.parse, validation, pricing and
+ * encoding into columns, about three quarters of the JavaScript time an event costs. On worker
+ * threads it runs beside the event loop, which is left with HTTP and the store's own steps, and
+ * the typed arrays of the result are handed over, not copied; only the event ids and the other
+ * unique strings are copied back. A worker that dies fails the bodies it held (a 500) and is
+ * replaced.
+ */
+export function createBodyDecoder(workers = DEFAULT_INGEST_WORKERS): BodyDecoder {
+  const script = workers > 0 ? workerScript() : undefined
+  if (!script) return { decode: decodeHere, close: async () => undefined }
+
+  let nextId = 0
+  let closing = false
+  const pool: { worker: Worker; pending: Map<number, Pending> }[] = []
+
+  function start(slot: number) {
+    const worker = new Worker(script as URL)
+    const entry = { worker, pending: new Map<number, Pending>() }
+    pool[slot] = entry
+    worker.unref()
+    worker.on('message', (answer: DecodeAnswer) => {
+      const waiting = entry.pending.get(answer.id)
+      if (!waiting) return
+      entry.pending.delete(answer.id)
+      if (answer.ok) waiting.resolve(answer)
+      else waiting.reject(new HttpError(answer.status, answer.code, answer.message))
+    })
+    const fail = (error: unknown) => {
+      for (const waiting of entry.pending.values()) waiting.reject(error)
+      entry.pending.clear()
+      if (!closing && pool[slot] === entry) start(slot)
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`an ingest worker stopped (exit code ${code})`)))
+  }
+  for (let slot = 0; slot < workers; slot++) start(slot)
+
+  return {
+    decode(body) {
+      // The least busy worker.
+      const entry = pool.reduce((best, candidate) =>
+        candidate.pending.size < best.pending.size ? candidate : best,
+      )
+      const id = nextId++
+      // A body that owns its whole buffer is handed over; a slice of a shared one is copied.
+      const { bytes } = body
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson }
+      return new Promise<DecodedBody>((resolve, reject) => {
+        entry.pending.set(id, { resolve, reject })
+        entry.worker.postMessage(request, owned ? [bytes.buffer as ArrayBuffer] : [])
+      })
+    },
+    async close() {
+      closing = true
+      await Promise.all(pool.map((entry) => entry.worker.terminate()))
+    },
+  }
+}
