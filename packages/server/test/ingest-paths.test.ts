@@ -108,7 +108,7 @@ describe('POST /v1/events on worker threads and on the server thread', () => {
     const stored = await Promise.all([workers, inThread].map(storedEvents))
     expect(stored[0]).toHaveLength(152)
     // A NUL cannot be an ENUM member: those routes went as plain text, and came back whole.
-    expect(stored[0]?.some((stored) => /^\/nul\u0000\d+$/.test(String(stored.route)))).toBe(true)
+    expect(stored[0]?.some((stored) => String(stored.route).startsWith('/nul\u0000'))).toBe(true)
     expect(stored[0]).toEqual(stored[1])
   })
 
