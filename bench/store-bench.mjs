@@ -84,7 +84,11 @@ const ENGINES = {
   clickhouse: {
     describe: 'ClickHouse embedded through chDB (the same client code as a server)',
     location: (folder) => `chdb://${join(folder, 'chdb')}`,
-    async settle() {
+    // Background merges fold the rollups' partial rows over time on a running server; measured
+    // right after a bulk ingest they may not have yet. OPTIMIZE … FINAL reaches that state now,
+    // as DuckDB's store compacts its rollups when it closes.
+    async settle(store) {
+      await store.compactRollup()
       return {}
     },
   },
@@ -596,7 +600,8 @@ function targets(results) {
           return [
             name,
             integer(perSecond),
-            perSecond >= TARGET_EVENTS_PER_SECOND ? 'yes' : 'NO',
+            // The ingest target is DuckDB's (the embedded default); ClickHouse scales out instead.
+            name !== 'duckdb' ? '-' : perSecond >= TARGET_EVENTS_PER_SECOND ? 'yes' : 'NO',
             label,
             ms(median),
             median < TARGET_OVERVIEW_MS ? 'yes' : 'NO',

@@ -55,22 +55,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // Ingest bodies arrive as bytes, decoded (gzip, JSON) where the path decodes them. Fastify's
     // limit applies to the bytes received; the decompressed size is checked when inflating.
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-      done(null, body),
-    )
     scope.addContentTypeParser(
-      ['application/x-ndjson', 'application/ndjson'],
+      ['application/json', 'application/x-ndjson', 'application/ndjson'],
       { parseAs: 'buffer' },
-      (request, body, done) => {
-        ;(request as { ndjson?: boolean }).ndjson = true
-        done(null, body)
-      },
+      (_request, body, done) => done(null, body),
     )
     scope.post('/v1/events', async (request, reply) => {
       const body: RawBody = {
         bytes: request.body as Buffer,
         gzip: isGzip(request.headers['content-encoding']),
-        ndjson: (request as { ndjson?: boolean }).ndjson === true,
+        ndjson: /ndjson/i.test(request.headers['content-type'] ?? ''),
       }
       // The bytes are garbage once decoded: nothing should keep them alive while the batch waits.
       request.body = undefined
