@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { type ResourceLimits, Worker } from 'node:worker_threads'
 import { HttpError } from '../http/http-error.js'
 import { type EncodedEvents, encodeEvents } from '../store/event-columns.js'
 import { batchItems, inflate, type RawBody } from './decode-body.js'
@@ -68,7 +68,11 @@ interface Pending {
  * unique strings are copied back. A worker that dies fails the bodies it held (a 500) and is
  * replaced.
  */
-export function createBodyDecoder(workers = DEFAULT_INGEST_WORKERS): BodyDecoder {
+export function createBodyDecoder(
+  workers = DEFAULT_INGEST_WORKERS,
+  /** Memory limits of each worker (none by default); a worker past them dies and is replaced. */
+  resourceLimits?: ResourceLimits,
+): BodyDecoder {
   const script = workers > 0 ? workerScript() : undefined
   if (!script) return { decode: decodeHere, close: async () => undefined }
 
@@ -77,14 +81,16 @@ export function createBodyDecoder(workers = DEFAULT_INGEST_WORKERS): BodyDecoder
   const pool: { worker: Worker; pending: Map<number, Pending> }[] = []
 
   function start(slot: number) {
-    const worker = new Worker(script as URL)
+    const worker = new Worker(script as URL, { resourceLimits })
     const entry = { worker, pending: new Map<number, Pending>() }
     pool[slot] = entry
+    // An idle worker does not keep the process alive; one decoding a body does (see decode).
     worker.unref()
     worker.on('message', (answer: DecodeAnswer) => {
       const waiting = entry.pending.get(answer.id)
       if (!waiting) return
       entry.pending.delete(answer.id)
+      if (entry.pending.size === 0) worker.unref()
       if (answer.ok) waiting.resolve(answer)
       else waiting.reject(new HttpError(answer.status, answer.code, answer.message))
     })
@@ -111,6 +117,7 @@ export function createBodyDecoder(workers = DEFAULT_INGEST_WORKERS): BodyDecoder
       const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson }
       return new Promise<DecodedBody>((resolve, reject) => {
         entry.pending.set(id, { resolve, reject })
+        if (entry.pending.size === 1) entry.worker.ref()
         entry.worker.postMessage(request, owned ? [bytes.buffer as ArrayBuffer] : [])
       })
     },
