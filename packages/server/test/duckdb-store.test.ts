@@ -19,18 +19,7 @@ afterEach(async () => {
 describe('DuckDB schema migrations', () => {
   it('upgrades a store written by schema version 1 without losing its events', async () => {
     const path = join(folder, 'v1.duckdb')
-    const instance = await DuckDBInstance.create(path)
-    const connection = await instance.connect()
-    await connection.run('CREATE TABLE spendlens_schema (version INTEGER NOT NULL)')
-    await connection.run(MIGRATIONS[0] as string)
-    await connection.run('INSERT INTO spendlens_schema VALUES (1)')
-    await connection.run(`INSERT INTO events (event_id, ts, provider, operation, model, feature, route, customer_id,
-      user_id, session_id, environment, prompt_id, tags, batch, cost_nanos, pricing_status, status, streamed, sdk,
-      schema_version) VALUES ('old', '2026-11-01T00:00:00Z', 'openai', 'chat', 'gpt-4o-mini', 'chat', 'unattributed',
-      'acme', 'unattributed', 'unattributed', 'unattributed', 'unattributed', '{}', false, 1500, 'priced', 'ok',
-      false, 'spendlens-js/0.1.0', 1)`)
-    connection.closeSync()
-    instance.closeSync()
+    await writeV1Store(path)
 
     const store = await openDuckDBStore(path)
     try {

@@ -14,6 +14,7 @@ import {
   type QueryRow,
 } from '../src/query/analytics-query.js'
 import { EXACT_UP_TO } from '../src/store/latency-sketch.js'
+import { ROLLUP_DIMENSIONS } from '../src/store/rollup.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
 /**
@@ -93,19 +94,7 @@ function rollupQueries(): [string, AnalyticsQuery][] {
     ...overrides,
   })
   const queries: [string, AnalyticsQuery][] = [['everything, all metrics', base({})]]
-  const dimensions: Dimension[] = [
-    'provider',
-    'model',
-    'operation',
-    'feature',
-    'route',
-    'customer_id',
-    'environment',
-    'prompt_id',
-    'status',
-    'service_tier',
-  ]
-  for (const dimension of dimensions) queries.push([`by ${dimension}`, base({ groupBy: [dimension] })])
+  for (const dimension of ROLLUP_DIMENSIONS) queries.push([`by ${dimension}`, base({ groupBy: [dimension] })])
   queries.push(['by feature and model', base({ groupBy: ['feature', 'model'] })])
   queries.push(['by customer, status and tier', base({ groupBy: ['customer_id', 'status', 'service_tier'] })])
   const filters: [string, Filter][] = [

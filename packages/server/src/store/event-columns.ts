@@ -226,7 +226,9 @@ export function concatEncoded(parts: readonly EncodedEvents[]): EncodedEvents {
     return values
   }
   const times = doubles((part) => part.times)
+  const eventIds = parts.flatMap((part) => part.eventIds)
   const columns = STAGING_COLUMNS.map((column, index): EncodedColumn => {
+    if (column.name === 'event_id') return { kind: 'text', values: eventIds }
     const pieces = parts.map((part) => part.columns[index] as EncodedColumn)
     const first = pieces[0] as EncodedColumn
     if (first.kind === 'double')
@@ -275,8 +277,6 @@ export function concatEncoded(parts: readonly EncodedEvents[]): EncodedEvents {
       for (let row = 0; row < (parts[position] as EncodedEvents).rows; row++) values.push(textAt(piece, row))
     return { kind: 'text', values }
   })
-  const eventIds = parts.flatMap((part) => part.eventIds)
-  columns[0] = { kind: 'text', values: eventIds }
   return { rows, eventIds, times, hashes: doubles((part) => part.hashes), columns }
 }
 
@@ -291,8 +291,9 @@ export function selectEncoded(batch: EncodedEvents, indexes: readonly number[]):
   const eventIds = indexes.map((index) => batch.eventIds[index] as string)
   const times = gather(batch.times, new Float64Array(rows))
   const columns = batch.columns.map((column, position): EncodedColumn => {
-    if (position === 0) return { kind: 'text', values: eventIds }
-    if (STAGING_COLUMNS[position]?.name === 'ts') return { kind: 'double', values: times }
+    const { name } = STAGING_COLUMNS[position] as StagingColumn
+    if (name === 'event_id') return { kind: 'text', values: eventIds }
+    if (name === 'ts') return { kind: 'double', values: times }
     switch (column.kind) {
       case 'double':
         return { kind: 'double', values: gather(column.values, new Float64Array(rows)) }
