@@ -1,98 +1,34 @@
 import { z } from 'zod'
+import {
+  type AnalyticsQuery,
+  BUCKETS,
+  DIMENSIONS,
+  type Dimension,
+  FILTER_OPS,
+  isDimension,
+  METRICS,
+} from '../api/api-types.js'
 
 /**
- * The one question every view, alert and report asks of the cost events. It compiles to each
- * store's SQL (compile-query.ts); columns only ever come from these lists, values only travel as
- * bound parameters.
+ * The one question every view, alert and report asks of the cost events, as the server validates
+ * it. Its lists and types are the API's (api/api-types.ts); it compiles to each store's SQL
+ * (compile-query.ts): columns only ever come from those lists, values only travel as bound parameters.
  */
-export const DIMENSIONS = [
-  'provider',
-  'model',
-  'operation',
-  'feature',
-  'route',
-  'customer_id',
-  'user_id',
-  'session_id',
-  'environment',
-  'prompt_id',
-  'status',
-  'service_tier',
-] as const
-export type BaseDimension = (typeof DIMENSIONS)[number]
-/** A whitelisted column, or `tags.<key>` for a free-form tag. */
-export type Dimension = BaseDimension | `tags.${string}`
-
-/** Tag keys that can be grouped or filtered on: letters, digits and `_ . : -`, at most 64. */
-const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/
-
-export function isDimension(value: string): value is Dimension {
-  if ((DIMENSIONS as readonly string[]).includes(value)) return true
-  return value.startsWith('tags.') && TAG_KEY.test(value.slice(5))
-}
-
-export const METRICS = [
-  'requests',
-  'cost_usd',
-  'input_tokens',
-  'output_tokens',
-  'total_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'input_audio_tokens',
-  'output_audio_tokens',
-  'avg_tokens_per_request',
-  'cost_per_request',
-  'avg_latency_ms',
-  'p50_latency_ms',
-  'p95_latency_ms',
-  'p99_latency_ms',
-  'error_rate',
-  'cache_hit_rate',
-  'unpriced_count',
-  'unattributed_share',
-] as const
-export type Metric = (typeof METRICS)[number]
-
-export const BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const
-export type Bucket = (typeof BUCKETS)[number]
-
-export const FILTER_OPS = ['eq', 'in', 'not_in'] as const
-export type FilterOp = (typeof FILTER_OPS)[number]
-
-export interface Filter {
-  dimension: Dimension
-  /** `eq`: one value; `in`: any of the values; `not_in`: none of them. */
-  op: FilterOp
-  values: string[]
-}
-
-export interface AnalyticsQuery {
-  /** Inclusive start. */
-  from?: Date
-  /** Exclusive end. */
-  to?: Date
-  /** IANA time zone that buckets are cut in. Default UTC. */
-  timeZone: string
-  filters: Filter[]
-  /** Up to three dimensions. */
-  groupBy: Dimension[]
-  bucket?: Bucket
-  metrics: Metric[]
-  orderBy?: { metric: Metric; direction: 'asc' | 'desc' }
-  limit?: number
-  /** With `limit` and `groupBy`: one more row, `others: true`, aggregating every group past the limit. */
-  others?: boolean
-}
-
-/** One result row: group values, the bucket when bucketed, the asked metrics. */
-export type QueryRow = { [dimension: string]: string | number | boolean | null | undefined } & {
-  bucket_start?: string
-  bucket_label?: string
-  /** The "everything else" row. */
-  others?: boolean
-} & Partial<Record<Metric, number | null>>
+export {
+  type AnalyticsQuery,
+  type BaseDimension,
+  BUCKETS,
+  type Bucket,
+  DIMENSIONS,
+  type Dimension,
+  FILTER_OPS,
+  type Filter,
+  type FilterOp,
+  isDimension,
+  METRICS,
+  type Metric,
+  type QueryRow,
+} from '../api/api-types.js'
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {

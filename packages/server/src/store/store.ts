@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
+import type { AnalyticsQuery, EventPage, QueryRow } from '../api/api-types.js'
 import type { CompiledQuery } from '../query/compile-query.js'
 import type { EncodedEvents } from './event-columns.js'
 import type { QueryPlan } from './query-planner.js'
@@ -15,12 +15,8 @@ export interface AppendResult {
   statuses: AppendStatus[]
 }
 
-/** A page of the event log, newest first. */
-export interface EventPage {
-  events: CostEvent[]
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  next_cursor: string | null
-}
+
+export type { EventPage }
 
 export interface EventLogRequest {
   scope: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>
