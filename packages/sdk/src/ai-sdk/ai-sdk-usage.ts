@@ -1,8 +1,8 @@
 import { emptyUsage, type Usage } from '../cost-event.js'
-import { convertAnthropicUsage } from '../providers/anthropic-usage.js'
+import { convertAnthropicUsage } from '../providers/anthropic/anthropic-usage.js'
 import { count, field, sumKnown } from '../providers/count.js'
-import { convertGoogleUsage } from '../providers/google-usage.js'
-import { convertOpenAIChatUsage, convertOpenAIResponsesUsage } from '../providers/openai-usage.js'
+import { convertGoogleUsage } from '../providers/google/google-usage.js'
+import { convertOpenAIChatUsage, convertOpenAIResponsesUsage } from '../providers/openai/openai-usage.js'
 
 /** The provider families whose raw usage spendlens has its own converter for. */
 export type ModelFamily = 'openai' | 'anthropic' | 'google' | 'other'

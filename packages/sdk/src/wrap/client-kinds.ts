@@ -1,6 +1,6 @@
-import { ANTHROPIC_METHODS } from './anthropic-methods.js'
-import { GOOGLE_METHODS } from './google-methods.js'
-import { OPENAI_METHODS, providerFromBaseURL } from './openai-methods.js'
+import { ANTHROPIC_METHODS } from '../providers/anthropic/anthropic-methods.js'
+import { GOOGLE_METHODS } from '../providers/google/google-methods.js'
+import { OPENAI_METHODS, providerFromBaseURL } from '../providers/openai/openai-methods.js'
 import type { MethodSpec } from './tracked-call.js'
 
 /** What wrap() needs to know about a client: who bills its calls, and which methods to record. */

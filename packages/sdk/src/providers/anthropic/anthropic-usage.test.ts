@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { emptyUsage } from '../cost-event.js'
+import { emptyUsage } from '../../cost-event.js'
 import { convertAnthropicUsage } from './anthropic-usage.js'
 
 describe('convertAnthropicUsage', () => {

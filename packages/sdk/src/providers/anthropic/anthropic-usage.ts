@@ -1,5 +1,5 @@
-import { emptyUsage, type Usage } from '../cost-event.js'
-import { count, field, sumKnown } from './count.js'
+import { emptyUsage, type Usage } from '../../cost-event.js'
+import { count, field, sumKnown } from '../count.js'
 
 /**
  * Anthropic Messages `usage` → Usage.

@@ -1,6 +1,6 @@
-import { convertAnthropicUsage } from '../providers/anthropic-usage.js'
-import { field } from '../providers/count.js'
-import type { MethodSpec, TrackedCall } from './tracked-call.js'
+import type { MethodSpec, TrackedCall } from '../../wrap/tracked-call.js'
+import { field } from '../count.js'
+import { convertAnthropicUsage } from './anthropic-usage.js'
 
 /** Anthropic reports `standard`/`priority`/`batch`; the event keeps `default`/`priority` and a batch flag. */
 function readTier(usage: unknown, call: TrackedCall) {

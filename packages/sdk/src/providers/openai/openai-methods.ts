@@ -1,12 +1,12 @@
-import { field } from '../providers/count.js'
+import type { MethodSpec, TrackedCall } from '../../wrap/tracked-call.js'
+import { field } from '../count.js'
 import {
   convertOpenAIChatUsage,
   convertOpenAIEmbeddingsUsage,
   convertOpenAIImagesUsage,
   convertOpenAIResponsesUsage,
   convertOpenAITranscriptionUsage,
-} from '../providers/openai-usage.js'
-import type { MethodSpec, TrackedCall } from './tracked-call.js'
+} from './openai-usage.js'
 
 function readModelAndTier(source: unknown, call: TrackedCall) {
   const model = field(source, 'model')

@@ -1,6 +1,6 @@
-import { field } from '../providers/count.js'
-import { convertGoogleUsage } from '../providers/google-usage.js'
-import type { MethodSpec, TrackedCall } from './tracked-call.js'
+import type { MethodSpec, TrackedCall } from '../../wrap/tracked-call.js'
+import { field } from '../count.js'
+import { convertGoogleUsage } from './google-usage.js'
 
 /**
  * The requested model as the catalog names it: the API also accepts `models/gemini-2.5-flash` and

@@ -1,5 +1,5 @@
-import { emptyUsage, type Usage } from '../cost-event.js'
-import { count, field, sumKnown } from './count.js'
+import { emptyUsage, type Usage } from '../../cost-event.js'
+import { count, field, sumKnown } from '../count.js'
 
 /** The token count a `…TokensDetails` list gives one modality (e.g. `AUDIO`), null when absent. */
 function modalityCount(details: unknown, modality: string): number | null {

@@ -1,5 +1,5 @@
-import { emptyUsage, type Usage } from '../cost-event.js'
-import { count, field } from './count.js'
+import { emptyUsage, type Usage } from '../../cost-event.js'
+import { count, field } from '../count.js'
 
 /**
  * OpenAI Chat Completions `usage` → Usage.
