@@ -1,4 +1,4 @@
-/** What the exit hooks flush: a tracker. */
+/** What the exit hooks flush: a tracker's recorder. */
 export interface ExitFlushable {
   flush(): Promise<void>
   flushSync(): void
@@ -8,7 +8,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const
 /** Marks spendlens' own signal listeners, in every copy of this module, so they never count as the app's. */
 const LISTENER_MARK = Symbol.for('spendlens.exit-listener')
 
-// Weak: a tracker the app has let go of must not be kept alive by the exit hooks.
+// Weak: a tracker the app has let go of (with every client it wrapped) must not be kept alive by the exit hooks.
 const targets = new Set<WeakRef<ExitFlushable>>()
 let installed = false
 
@@ -41,14 +41,14 @@ export function flushOnExit(target: ExitFlushable): void {
   const flushAll = () => {
     if (flushing) return
     flushing = true
-    Promise.all(live().map((tracker) => tracker.flush().catch(() => undefined))).finally(() => {
+    Promise.all(live().map((flushable) => flushable.flush().catch(() => undefined))).finally(() => {
       flushing = false
     })
   }
   const flushAllSync = () => {
-    for (const tracker of live()) {
+    for (const flushable of live()) {
       try {
-        tracker.flushSync()
+        flushable.flushSync()
       } catch {}
     }
   }

@@ -30,7 +30,7 @@ import {
   type SpendlensMiddlewareOptions,
 } from './ai-sdk/spendlens-middleware.js'
 import type { Tags } from './cost-event.js'
-import { createTracker, type Tracker, type TrackerOptions } from './tracker.js'
+import { createTracker, recorderOf, type Tracker, type TrackerOptions } from './tracker.js'
 import type { WrapOptions } from './wrap/wrap-client.js'
 
 let defaultTracker: Tracker | undefined
@@ -65,7 +65,7 @@ export function wrap<T extends object>(client: T, tags?: Tags, options?: WrapOpt
  *   })
  */
 export function spendlensMiddleware(options: SpendlensMiddlewareOptions = {}): SpendlensMiddleware {
-  return createSpendlensMiddleware(() => options.tracker ?? tracker(), options.tags)
+  return createSpendlensMiddleware(() => recorderOf(options.tracker ?? tracker()), options.tags)
 }
 
 /** Waits until every pending event has been delivered (or given up on). Call it before a serverless handler returns. */

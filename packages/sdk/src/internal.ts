@@ -1,5 +1,5 @@
-/** For spendlens' own server and demo generator; not a stable API. */
-export { buildCostEvent, type CallRecord } from './build-cost-event.js'
+/** For spendlens' own server, demo generator, tests and benchmarks; not a stable API. */
+
 export { emptyUsage } from './cost-event.js'
 export { priceUsage, roundToNanos } from './pricing/price-usage.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
@@ -9,5 +9,8 @@ export {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from './providers/openai/openai-usage.js'
+export { buildCostEvent, type CallRecord } from './record/build-cost-event.js'
+export type { Recorder } from './record/recorder.js'
 export { fromStoreRow, NANOS_PER_USD, type StoreRow, toStoreRow } from './store-row.js'
+export { recorderOf } from './tracker.js'
 export { SDK_NAME, SDK_VERSION } from './version.js'

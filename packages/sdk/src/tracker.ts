@@ -1,7 +1,8 @@
-import { buildCostEvent, type CallRecord } from './build-cost-event.js'
 import type { CostEvent, Tags } from './cost-event.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { createPricer, type PricingConfig } from './pricing/price-usage.js'
+import { buildCostEvent, type CallRecord } from './record/build-cost-event.js'
+import type { Recorder } from './record/recorder.js'
 import { applyTagPolicy, type TagPolicy } from './required-tags.js'
 import type { SpoolOptions } from './sinks/disk-spool.js'
 import { httpSink } from './sinks/http-sink.js'
@@ -37,21 +38,20 @@ export interface TrackerOptions {
   pricing?: PricingConfig
 }
 
+/** What an app holds: wrapped clients come from it, and it flushes their events. */
 export interface Tracker {
   /** Returns `client` with the same behaviour and type; every supported call becomes a cost event. */
   wrap<T extends object>(client: T, tags?: Tags, options?: WrapOptions): T
-  /** Records an observed call. Returns at once; pricing and delivery happen off the caller's path. */
-  record(call: CallRecord): void
   /** Prices pending calls and waits until every sink has delivered (or given up on) them. */
   flush(): Promise<void>
-  /** Prices pending calls and makes them durable synchronously (disk spool, file): for exit and signal handlers. */
-  flushSync(): void
-  readonly sinks: readonly Sink[]
-  readonly defaultTags: Tags
-  readonly hashPrompts: boolean
-  /** The required-tags policy for one call's merged tags (may fill `unattributed` or throw). */
-  applyTagPolicy(tags: Tags): Tags
-  warn(message: string): void
+}
+
+/** Each tracker's recorder: the part wrapped clients and the AI SDK middleware use, kept off the public type. */
+const recorders = new WeakMap<Tracker, Recorder>()
+
+/** The recorder behind a tracker made by createTracker; undefined for any other object. */
+export function recorderOf(tracker: Tracker): Recorder | undefined {
+  return recorders.get(tracker)
 }
 
 export function createTracker(options: TrackerOptions = {}): Tracker {
@@ -114,14 +114,13 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     }
   }
 
-  const tracker: Tracker = {
+  const recorder: Recorder = {
     sinks,
     defaultTags: options.tags ?? {},
     hashPrompts: options.hashPrompts ?? false,
     warn,
     applyTagPolicy: (tags) =>
       tagPolicy.requiredTags.length === 0 ? tags : applyTagPolicy(tags, tagPolicy, warn),
-    wrap: (client, tags, wrapOptions) => wrapClient(client, tracker, tags, wrapOptions),
     record(call) {
       pending.push(call)
       if (!scheduled) {
@@ -144,7 +143,14 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       }
     },
   }
-  // Every tracker is flushed on beforeExit, exit, SIGTERM and SIGINT (see flush-on-exit.ts).
-  flushOnExit(tracker)
+  const tracker: Tracker = {
+    wrap: (client, tags, wrapOptions) => wrapClient(client, recorder, tags, wrapOptions),
+    flush: recorder.flush,
+  }
+  recorders.set(tracker, recorder)
+  // Every tracker is flushed on beforeExit, exit, SIGTERM and SIGINT (see flush-on-exit.ts). The
+  // exit hooks hold it weakly, so they get the recorder: every wrapped client and middleware call
+  // keeps the recorder alive, even when the app has let go of the tracker itself.
+  flushOnExit(recorder)
   return tracker
 }

@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type CostEvent, callbackSink, createTracker, type Sink } from '../src/index.js'
+import { recorderOf } from '../src/internal.js'
 import { type FakeProvider, startFakeProvider } from './fake-provider.js'
 import { anthropicClient, collect, onlyEvent, openaiClient, recordingTracker, rejection } from './harness.js'
 
@@ -60,7 +61,12 @@ describe('a broken sink never reaches the caller', () => {
     expect(tracked).toStrictEqual(plain)
     expect(streamed).toHaveLength(5)
     // Kept on disk for when the server is back, not dropped.
-    expect(tracker.sinks[0]?.stats?.()).toMatchObject({ sent: 0, pending: 2, dropped: 0, spooled: 2 })
+    expect(recorderOf(tracker)?.sinks[0]?.stats?.()).toMatchObject({
+      sent: 0,
+      pending: 2,
+      dropped: 0,
+      spooled: 2,
+    })
     expect(warnings.some((warning) => warning.includes('could not deliver'))).toBe(true)
     rmSync(spoolDir, { recursive: true, force: true })
   })

@@ -1,9 +1,10 @@
-import { currentTags } from '../context.js'
 import type { Tags } from '../cost-event.js'
 import { SpendlensError } from '../errors.js'
 import { field } from '../providers/count.js'
+import type { Recorder } from '../record/recorder.js'
+import { startCall } from '../record/start-call.js'
+import type { MethodSpec, TrackedCall } from '../record/tracked-call.js'
 import type { Tracker } from '../tracker.js'
-import { type MethodSpec, TrackedCall } from '../wrap/tracked-call.js'
 import { convertAiSdkUsage, type ModelFamily } from './ai-sdk-usage.js'
 
 export interface SpendlensMiddlewareOptions {
@@ -80,18 +81,6 @@ export function describeModelProvider(modelProvider: string): {
   return { provider, family, operation }
 }
 
-const specs = new Map<string, MethodSpec>()
-
-/** TrackedCall wants a method spec; the middleware reads results itself, so only the operation is used. */
-function specFor(operation: string): MethodSpec {
-  let spec = specs.get(operation)
-  if (!spec) {
-    spec = { operation, readResponse() {} }
-    specs.set(operation, spec)
-  }
-  return spec
-}
-
 /** The system prompt of a call, for the optional prompt hash (`hashPrompts`). Read, never kept. */
 function systemText(params: unknown): string | undefined {
   const prompt = field(params, 'prompt')
@@ -100,6 +89,21 @@ function systemText(params: unknown): string | undefined {
     .filter((message) => field(message, 'role') === 'system' && typeof field(message, 'content') === 'string')
     .map((message) => field(message, 'content') as string)
   return parts.length > 0 ? parts.join('\n') : undefined
+}
+
+const specs = new Map<string, MethodSpec>()
+
+/**
+ * A call wants a method spec; the middleware reads results itself, so only the operation and the
+ * system prompt (for the optional prompt hash) come from it.
+ */
+function specFor(operation: string): MethodSpec {
+  let spec = specs.get(operation)
+  if (!spec) {
+    spec = { operation, promptText: systemText, readResponse() {} }
+    specs.set(operation, spec)
+  }
+  return spec
 }
 
 /** Request id (OpenAI `x-request-id`, Anthropic `request-id` headers) and model of a response. */
@@ -132,23 +136,30 @@ function safely(action: () => void) {
 }
 
 /**
- * Builds the middleware over a tracker resolved at each call (so `init()` may come later). Public
- * entry point: `spendlensMiddleware()` in index.ts.
+ * Builds the middleware over a tracker's recorder resolved at each call (so `init()` may come
+ * later). Public entry point: `spendlensMiddleware()` in index.ts.
  */
 export function createSpendlensMiddleware(
-  resolveTracker: () => Tracker,
+  resolveRecorder: () => Recorder | undefined,
   middlewareTags: Tags = {},
 ): SpendlensMiddleware {
-  function startCall(model: LanguageModelInfo, params: unknown, streamed: boolean) {
+  // The tracker's tags under the middleware's, merged once per recorder rather than on every call.
+  let baseRecorder: Recorder | undefined
+  let baseTags: Tags = middlewareTags
+
+  function startModelCall(model: LanguageModelInfo, params: unknown, streamed: boolean) {
     try {
-      const tracker = resolveTracker()
+      const recorder = resolveRecorder()
+      if (!recorder) return undefined
+      if (recorder !== baseRecorder) {
+        baseTags = { ...recorder.defaultTags, ...middlewareTags }
+        baseRecorder = recorder
+      }
       const { provider, family, operation } = describeModelProvider(String(model.provider))
-      const context = currentTags()
-      const tags = tracker.applyTagPolicy({ ...tracker.defaultTags, ...middlewareTags, ...context })
       const modelId = typeof model.modelId === 'string' ? model.modelId : null
-      const call = new TrackedCall(tracker, provider, specFor(operation), tags, modelId, streamed)
+      const request = params as Record<string, unknown>
+      const call = startCall(recorder, provider, specFor(operation), request, modelId, streamed, baseTags)
       call.model = modelId
-      if (tracker.hashPrompts && tags.prompt_id === undefined) call.promptText = systemText(params)
       return { call, family }
     } catch (error) {
       // A policy the app asked for (required tags) fails at the call site, as with wrap().
@@ -165,7 +176,7 @@ export function createSpendlensMiddleware(
       params,
       model,
     }: WrapGenerateOptions<Result>): Promise<Result> {
-      const started = startCall(model, params, false)
+      const started = startModelCall(model, params, false)
       if (!started) return doGenerate()
       const { call, family } = started
       let result: Result
@@ -191,7 +202,7 @@ export function createSpendlensMiddleware(
       params,
       model,
     }: WrapStreamOptions<Result>): Promise<Result> {
-      const started = startCall(model, params, true)
+      const started = startModelCall(model, params, true)
       if (!started) return doStream()
       const { call, family } = started
       let result: Result
@@ -262,7 +273,9 @@ function observeParts(source: ReadableStream<unknown>, family: ModelFamily, call
           controller.close()
           return
         }
-        safely(() => read(step.value))
+        // A part read after the call finished (cancelled while this read was in flight) must not
+        // change the recorded call (see TrackedCall.finished).
+        if (!call.finished) safely(() => read(step.value))
         controller.enqueue(step.value)
       },
       cancel(reason) {

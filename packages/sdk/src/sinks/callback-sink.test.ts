@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildCostEvent } from '../build-cost-event.js'
 import { type CostEvent, emptyUsage } from '../cost-event.js'
+import { buildCostEvent } from '../record/build-cost-event.js'
 import { callbackSink } from './callback-sink.js'
 
 function event(index: number): CostEvent {

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { buildCostEvent } from '../build-cost-event.js'
 import { type CostEvent, emptyUsage } from '../cost-event.js'
+import { buildCostEvent } from '../record/build-cost-event.js'
 import { fileSink } from './file-sink.js'
 
 const folders: string[] = []

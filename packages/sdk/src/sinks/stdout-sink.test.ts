@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { buildCostEvent } from '../build-cost-event.js'
 import { type CostEvent, emptyUsage } from '../cost-event.js'
+import { buildCostEvent } from '../record/build-cost-event.js'
 import { toStoreRow } from '../store-row.js'
 import { stdoutSink } from './stdout-sink.js'
 

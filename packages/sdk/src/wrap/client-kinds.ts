@@ -1,7 +1,7 @@
 import { ANTHROPIC_METHODS } from '../providers/anthropic/anthropic-methods.js'
 import { GOOGLE_METHODS } from '../providers/google/google-methods.js'
 import { OPENAI_METHODS, providerFromBaseURL } from '../providers/openai/openai-methods.js'
-import type { MethodSpec } from './tracked-call.js'
+import type { MethodSpec } from '../record/tracked-call.js'
 
 /** What wrap() needs to know about a client: who bills its calls, and which methods to record. */
 export interface ClientShape {

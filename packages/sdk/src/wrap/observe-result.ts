@@ -1,4 +1,4 @@
-import type { TrackedCall } from './tracked-call.js'
+import type { TrackedCall } from '../record/tracked-call.js'
 
 type Thenable = PromiseLike<unknown> & Record<string, unknown>
 
@@ -18,6 +18,7 @@ export function observeResult(result: unknown, call: TrackedCall): unknown {
   if (typeof result._thenUnwrap === 'function' && typeof result.asResponse === 'function') {
     ;(result.asResponse as () => Promise<Response>)().then(
       (response) => {
+        if (call.finished) return // the recorded call is final (see TrackedCall.finished)
         call.http_status = response.status
         call.provider_request_id ??=
           response.headers.get('x-request-id') ?? response.headers.get('request-id')
@@ -144,7 +145,11 @@ function observeGenerator(generator: AsyncGenerator<unknown> & Record<string, un
 function readChunk(call: TrackedCall, chunk: unknown): boolean {
   call.markChunk()
   try {
-    return call.spec.readChunk?.(chunk, call) ?? false
+    // A chunk can arrive after the call finished: a read already in flight when the caller cancelled
+    // (a ReadableStream from `toReadableStream()`). It still decides what the caller sees, so it is
+    // read, but onto a throwaway view of the call, never onto the recorded one.
+    const target = call.finished ? (Object.create(call) as TrackedCall) : call
+    return call.spec.readChunk?.(chunk, target) ?? false
   } catch {
     return false // a chunk spendlens cannot read is still the caller's
   }

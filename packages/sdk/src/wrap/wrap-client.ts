@@ -1,11 +1,11 @@
 import { takeCallTags } from '../call-options.js'
-import { currentTags } from '../context.js'
 import type { Tags } from '../cost-event.js'
 import { SpendlensError } from '../errors.js'
-import type { Tracker } from '../tracker.js'
+import type { Recorder } from '../record/recorder.js'
+import { startCall } from '../record/start-call.js'
+import type { MethodSpec, TrackedCall } from '../record/tracked-call.js'
 import { detectClient } from './client-kinds.js'
 import { observeResult } from './observe-result.js'
-import { type MethodSpec, TrackedCall } from './tracked-call.js'
 
 export interface WrapOptions {
   /**
@@ -40,7 +40,7 @@ type AnyFunction = (...args: unknown[]) => unknown
  */
 export function wrapClient<T extends object>(
   client: T,
-  tracker: Tracker,
+  recorder: Recorder,
   wrapTags: Tags = {},
   options: WrapOptions = {},
 ): T {
@@ -49,14 +49,14 @@ export function wrapClient<T extends object>(
   if (inner) {
     return wrapClient(
       inner.client as T,
-      tracker,
+      recorder,
       { ...inner.tags, ...wrapTags },
       { ...inner.options, ...options },
     )
   }
   const shape = detectClient(client)
   if (!shape) {
-    tracker.warn('wrap() was given an object that is not a supported LLM client; it is returned untracked')
+    recorder.warn('wrap() was given an object that is not a supported LLM client; it is returned untracked')
     return client
   }
   const provider = options.provider ?? shape.provider
@@ -68,7 +68,7 @@ export function wrapClient<T extends object>(
   // The real objects on the way to tracked methods, and their proxies: a helper that holds a
   // reference to one (a resource's `_client`, a Gemini chat's `modelsModule`) gets the proxy.
   const proxies = new Map<object, object>()
-  const baseTags = { ...tracker.defaultTags, ...wrapTags }
+  const baseTags = { ...recorder.defaultTags, ...wrapTags }
 
   function proxy<O extends object>(target: O, path: string): O {
     const existing = proxies.get(target)
@@ -92,7 +92,7 @@ export function wrapClient<T extends object>(
           result = proxy(value, childPath)
         else if (path === '' && key === 'withOptions' && typeof value === 'function') {
           result = (...args: unknown[]) =>
-            wrapClient((value as AnyFunction).apply(object, args) as object, tracker, wrapTags, options)
+            wrapClient((value as AnyFunction).apply(object, args) as object, recorder, wrapTags, options)
         } else if (typeof value === 'function' && key !== 'constructor')
           result = value.bind(path === '' ? object : self)
         else return value
@@ -114,23 +114,17 @@ export function wrapClient<T extends object>(
           string,
           unknown
         >
-        const context = currentTags()
-        let tags = context || split.tags ? { ...baseTags, ...context, ...split.tags } : baseTags
-        tags = tracker.applyTagPolicy(tags)
-        call = new TrackedCall(
-          tracker,
+        call = startCall(
+          recorder,
           provider,
           spec,
-          tags,
+          body,
           typeof body.model === 'string' ? body.model : null,
           spec.alwaysStreams === true || body.stream === true,
+          baseTags,
+          split.tags,
+          (split.options as { idempotencyKey?: unknown } | undefined)?.idempotencyKey,
         )
-        // The clients' own idempotency key names one logical request across the caller's retries.
-        const idempotencyKey = (split.options as { idempotencyKey?: unknown } | undefined)?.idempotencyKey
-        if (typeof idempotencyKey === 'string' && idempotencyKey.length > 0)
-          call.event_id = `idem:${idempotencyKey}`
-        if (tracker.hashPrompts && tags.prompt_id === undefined && spec.promptText)
-          call.promptText = spec.promptText(body)
         spec.readRequest?.(body, call)
         const preparedBody = spec.prepareBody ? spec.prepareBody(body, call) : body
         if (preparedBody !== body || split.tags) {

@@ -1,4 +1,4 @@
-import type { MethodSpec, TrackedCall } from '../../wrap/tracked-call.js'
+import type { MethodSpec, TrackedCall } from '../../record/tracked-call.js'
 import { field } from '../count.js'
 import { convertGoogleUsage } from './google-usage.js'
 

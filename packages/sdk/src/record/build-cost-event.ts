@@ -1,9 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { ATTRIBUTION_FIELDS, type CallStatus, type CostEvent, type Tags, type Usage } from './cost-event.js'
-import { type Pricer, priceUsage } from './pricing/price-usage.js'
-import { SDK_NAME } from './version.js'
+import { ATTRIBUTION_FIELDS, type CallStatus, type CostEvent, type Tags, type Usage } from '../cost-event.js'
+import { type Pricer, priceUsage } from '../pricing/price-usage.js'
+import { SDK_NAME } from '../version.js'
 
-/** What a wrapper observed about one call, before tags are split and the call is priced. */
+/**
+ * One observed call, before tags are split and the call is priced. A TrackedCall is one (wrap() and
+ * the AI SDK middleware fill it in place); the demo generator and tests write them as literals.
+ */
 export interface CallRecord {
   event_id?: string
   /** Call start, epoch milliseconds. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { emptyUsage } from '../cost-event.js'
+import { SDK_NAME } from '../version.js'
 import { buildCostEvent, type CallRecord } from './build-cost-event.js'
-import { emptyUsage } from './cost-event.js'
-import { SDK_NAME } from './version.js'
 
 function record(overrides: Partial<CallRecord> = {}): CallRecord {
   return {

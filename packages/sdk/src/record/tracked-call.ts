@@ -1,6 +1,6 @@
-import type { CallRecord } from '../build-cost-event.js'
 import { type CallStatus, emptyUsage, type Tags, type Usage } from '../cost-event.js'
-import type { Tracker } from '../tracker.js'
+import type { CallRecord } from './build-cost-event.js'
+import type { Recorder } from './recorder.js'
 
 /** How one provider method is observed: what to read from its response, chunks and errors. */
 export interface MethodSpec {
@@ -21,33 +21,61 @@ export interface MethodSpec {
   readChunk?(chunk: unknown, call: TrackedCall): boolean
 }
 
-/** The state of one in-flight call, from the moment it is made to its one recorded event. */
-export class TrackedCall {
+/**
+ * One call, from the moment it is made to its one recorded event. It is itself the CallRecord the
+ * tracker prices: the observers fill its fields, `finish()` sets the outcome and hands the call to
+ * the recorder, and the event is built from it later, off the caller's path. No copy is made.
+ */
+export class TrackedCall implements CallRecord {
+  /** From the caller's idempotency key: the same logical request keeps the same event. */
+  event_id: string | undefined = undefined
   readonly started_at = Date.now()
-  private readonly startedPerf = performance.now()
-  private firstChunkPerf: number | undefined
-  private recorded = false
-  usage: Usage = emptyUsage()
+  /** Set by finish(). */
+  latency_ms: number | null = null
+  /** Set by finish(), from the first chunk of a stream. */
+  ttft_ms: number | null = null
+  readonly operation: string
   model: string | null = null
   provider_request_id: string | null = null
+  usage: Usage = emptyUsage()
   service_tier: string | null = null
   batch = false
+  /** Set by finish(). */
+  status: CallStatus = 'ok'
+  /** Set by finish(). */
+  cost_partial = false
+  /** Set by finish(). */
+  error_type: string | null = null
   http_status: number | null = null
+  readonly free: boolean | undefined
+  /** Hashed into a prompt_id when the event is built, off the caller's path; never stored. */
+  prompt_text: string | undefined = undefined
   /** Set by prepareBody when spendlens asked the provider for usage the caller did not request. */
   injectedUsage = false
-  /** From the caller's idempotency key: the same logical request keeps the same event. */
-  event_id: string | undefined
-  /** Hashed into a prompt_id when the event is built, off the caller's path; never stored. */
-  promptText: string | undefined
+  private readonly startedPerf = performance.now()
+  private firstChunkPerf: number | undefined = undefined
+  private recorded = false
 
   constructor(
-    private readonly tracker: Tracker,
+    private readonly recorder: Recorder,
     readonly provider: string,
     readonly spec: MethodSpec,
     readonly tags: Tags,
     readonly requested_model: string | null,
     readonly streamed: boolean,
-  ) {}
+  ) {
+    this.operation = spec.operation
+    this.free = spec.free
+  }
+
+  /**
+   * True once the call was handed to the recorder. The event is built from this object later, so
+   * what observers read after that (a chunk already in flight when the caller gave up) must not
+   * be written onto it: it would change an event that, recorded, is already final.
+   */
+  get finished(): boolean {
+    return this.recorded
+  }
 
   markChunk() {
     this.firstChunkPerf ??= performance.now()
@@ -57,30 +85,15 @@ export class TrackedCall {
     if (this.recorded) return
     this.recorded = true
     const errorInfo = error === undefined ? undefined : describeError(error)
-    const record: CallRecord = {
-      event_id: this.event_id,
-      prompt_text: this.promptText,
-      free: this.spec.free,
-      started_at: this.started_at,
-      latency_ms: round(performance.now() - this.startedPerf),
-      ttft_ms: this.firstChunkPerf === undefined ? null : round(this.firstChunkPerf - this.startedPerf),
-      provider: this.provider,
-      operation: this.spec.operation,
-      requested_model: this.requested_model,
-      model: this.model,
-      provider_request_id: errorInfo?.requestId ?? this.provider_request_id,
-      tags: this.tags,
-      usage: this.usage,
-      service_tier: this.service_tier,
-      batch: this.batch,
-      status: errorInfo?.cancelled ? 'cancelled' : status,
-      // A stream that started but did not finish never got the provider's final count.
-      cost_partial: this.streamed && status !== 'ok' && this.firstChunkPerf !== undefined,
-      error_type: errorInfo?.type ?? null,
-      http_status: errorInfo?.httpStatus ?? this.http_status,
-      streamed: this.streamed,
-    }
-    this.tracker.record(record)
+    this.latency_ms = round(performance.now() - this.startedPerf)
+    this.ttft_ms = this.firstChunkPerf === undefined ? null : round(this.firstChunkPerf - this.startedPerf)
+    this.provider_request_id = errorInfo?.requestId ?? this.provider_request_id
+    this.status = errorInfo?.cancelled ? 'cancelled' : status
+    // A stream that started but did not finish never got the provider's final count.
+    this.cost_partial = this.streamed && status !== 'ok' && this.firstChunkPerf !== undefined
+    this.error_type = errorInfo?.type ?? null
+    this.http_status = errorInfo?.httpStatus ?? this.http_status
+    this.recorder.record(this)
   }
 }
 
