@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer } from '@spendlens/server'
+import type { Filter, QueryRequest, QueryRow } from '@spendlens/server/api-types'
 import { parse } from 'csv-parse/sync'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { QueryFilter, QueryRequest, QueryRow } from '../src/lib/analytics-query'
 import { customRange, presetRange, type TimeRange } from '../src/lib/time-range'
 import { addDays, dateLabel } from '../src/lib/zoned-time'
 import { launchChromium } from './browser'
@@ -241,7 +241,7 @@ describe('every view loads', () => {
     await page.getByTestId('nav-latency').click()
     await waitRendered('latency-chart')
     await waitRendered('error-rate-chart')
-    const failed: QueryFilter = { dimension: 'status', op: 'in', values: ['error', 'cancelled'] }
+    const failed: Filter = { dimension: 'status', op: 'in', values: ['error', 'cancelled'] }
     const [answer] = await query({
       ...bounds(presetRange('30d', TZ)),
       metrics: ['cost_usd'],
@@ -426,7 +426,7 @@ describe('drilling down', () => {
     const [answer] = await query({
       ...range,
       metrics: ['cost_usd', 'requests'],
-      filters: [filter as QueryFilter],
+      filters: [filter as Filter],
     })
     expect(await settledStat('stat-total-cost')).toBe(answer?.cost_usd)
     expect(await stat('stat-requests')).toBe(answer?.requests)

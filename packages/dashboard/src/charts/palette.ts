@@ -1,6 +1,8 @@
 // Chart colours for the light and dark themes (the page's own colours are CSS variables in
 // styles.css; a canvas cannot read those, so the two are kept in step by hand).
 
+import { UNATTRIBUTED } from '@spendlens/server/api-types'
+
 export interface ChartPalette {
   text: string
   mutedText: string
@@ -68,6 +70,6 @@ export const DARK_PALETTE: ChartPalette = {
 
 /** The colour of the n-th named series; "Others" and "unattributed" get the muted one. */
 export function seriesColor(palette: ChartPalette, index: number, name: string): string {
-  if (name === 'Others' || name === 'unattributed') return palette.barMuted
+  if (name === 'Others' || name === UNATTRIBUTED) return palette.barMuted
   return palette.series[index % palette.series.length] as string
 }

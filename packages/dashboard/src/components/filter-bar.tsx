@@ -1,27 +1,17 @@
+import { type Dimension, isTagKey } from '@spendlens/server/api-types'
 import { useEffect, useId, useRef, useState } from 'react'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
-import { type Dimension, isTagKey } from '../lib/analytics-query'
-import { type DashboardFilter, filtersExcept, filterValues, toggleFilterValue } from '../lib/filters'
+import {
+  type DashboardFilter,
+  FILTER_DIMENSIONS,
+  filtersExcept,
+  filterValues,
+  toggleFilterValue,
+} from '../lib/filters'
 import { formatInteger, formatUsd } from '../lib/format'
 import { scopeQuery } from '../lib/scope'
 import { dimensionLabel } from '../lib/view-state'
-
-/** The dimensions with a filter menu, in the order people reach for them. */
-const FILTER_DIMENSIONS: Dimension[] = [
-  'feature',
-  'customer_id',
-  'user_id',
-  'model',
-  'provider',
-  'route',
-  'environment',
-  'prompt_id',
-  'session_id',
-  'operation',
-  'status',
-  'service_tier',
-]
 
 /** Values a menu lists: the most used first. */
 const VALUE_LIMIT = 100

@@ -1,6 +1,6 @@
+import type { Bucket } from '@spendlens/server/api-types'
 import { type FormEvent, useMemo, useState } from 'react'
 import { useDashboard } from '../hooks/dashboard-context'
-import type { Bucket } from '../lib/analytics-query'
 import { BUCKET_CHOICES, type BucketChoice, bucketFits } from '../lib/buckets'
 import { PRESETS, type Preset } from '../lib/time-range'
 import { addDays, browserTimeZone, dateLabel, knownTimeZones } from '../lib/zoned-time'

@@ -1,5 +1,5 @@
+import type { Meta } from '@spendlens/server/api-types'
 import { createContext, useContext } from 'react'
-import type { Meta } from '../lib/api-client'
 import type { Scope } from '../lib/scope'
 import type { ViewState } from '../lib/view-state'
 

@@ -1,6 +1,6 @@
+import type { EventPage, QueryRequest, QueryRow } from '@spendlens/server/api-types'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import type { QueryRequest, QueryRow } from '../lib/analytics-query'
-import { type EventPage, getJson, postQuery } from '../lib/api-client'
+import { getJson, postQuery } from '../lib/api-client'
 import { useDashboard } from './dashboard-context'
 
 export interface QueryState<T> {

@@ -1,5 +1,5 @@
+import type { Dimension, Filter, Metric, QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import type { Dimension, Metric, QueryFilter, QueryRow } from '../lib/analytics-query'
 import type { BucketSlot } from '../lib/buckets'
 import { scopeQuery } from '../lib/scope'
 import { type StackedSeries, stackSeries } from '../lib/series'
@@ -39,7 +39,7 @@ export function useStackedSeries(
   dimension: Dimension,
   metric: Metric,
   top: number,
-  extraFilters: QueryFilter[] = [],
+  extraFilters: Filter[] = [],
 ): StackedSeriesState {
   const { scope } = useDashboard()
   const axis = useTimeAxis(scope)

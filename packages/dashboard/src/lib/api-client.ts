@@ -1,45 +1,8 @@
-// Typed client for the server's HTTP API (docs/api.md). URLs are relative ("api/query"), so the
-// dashboard keeps working when a proxy serves the server under a path prefix.
+// Typed client for the server's HTTP API (docs/api.md), with the server's own types
+// (`@spendlens/server/api-types`). URLs are relative ("api/query"), so the dashboard keeps working
+// when a proxy serves the server under a path prefix.
 
-import type { QueryRequest, QueryRow } from './analytics-query'
-
-export interface Meta {
-  version: string
-  store: { engine: string; path?: string }
-  demo: { loaded: boolean; loaded_at?: string | null }
-  events: number
-  first_ts: string | null
-  last_ts: string | null
-}
-
-/** One stored event as GET /api/events answers it: every CostEvent field (docs/event-schema.md). */
-export interface LoggedEvent {
-  event_id: string
-  ts: string
-  latency_ms: number | null
-  provider: string
-  operation: string
-  model: string
-  feature: string
-  route: string
-  customer_id: string
-  user_id: string
-  session_id: string
-  environment: string
-  prompt_id: string
-  tags: Record<string, string>
-  input_tokens: number | null
-  output_tokens: number | null
-  cost_usd: number | null
-  pricing_status: string
-  status: string
-  [field: string]: unknown
-}
-
-export interface EventPage {
-  events: LoggedEvent[]
-  next_cursor: string | null
-}
+import type { QueryRequest, QueryRow } from '@spendlens/server/api-types'
 
 /** A failed API call, with a message a person can act on. */
 export class ApiError extends Error {

@@ -1,5 +1,14 @@
+import { BUCKETS } from '@spendlens/server/api-types'
 import { describe, expect, it } from 'vitest'
-import { autoBucket, bucketAxis, chooseBucket, MAX_POINTS, rowBucketKey } from './buckets'
+import {
+  autoBucket,
+  BUCKET_CHOICES,
+  bucketAxis,
+  bucketCount,
+  chooseBucket,
+  MAX_POINTS,
+  rowBucketKey,
+} from './buckets'
 import { customRange, presetRange } from './time-range'
 
 const now = new Date('2026-11-22T14:30:00Z')
@@ -68,5 +77,13 @@ describe('bucketAxis', () => {
     expect(
       rowBucketKey({ bucket_start: '2026-10-24T22:00:00.000Z', bucket_label: '2026-10-25' }, 'day'),
     ).toBe('2026-10-25')
+  })
+})
+
+describe('BUCKET_CHOICES', () => {
+  it("offers auto and every bucket of the server's query model, each of which can size a span", () => {
+    expect([...BUCKET_CHOICES]).toEqual(['auto', ...BUCKETS])
+    for (const bucket of BUCKETS)
+      expect(bucketCount(span('2026-11-01', '2026-11-30'), bucket, 'UTC')).toBeGreaterThan(0)
   })
 })

@@ -3,11 +3,12 @@
 // A chart never asks for more than MAX_POINTS buckets, whatever the range: at 10 million events
 // the answer stays a few hundred rows.
 
-import type { Bucket } from './analytics-query'
+import { BUCKETS, type Bucket } from '@spendlens/server/api-types'
 import { type Span, spanDays } from './time-range'
 import { addDays, dateLabel, dateLabelsBetween, mondayOf, startOfDateLabel, zonedParts } from './zoned-time'
 
-export const BUCKET_CHOICES = ['auto', 'minute', 'hour', 'day', 'week', 'month'] as const
+/** The bucket picker: the query model's buckets, and `auto` (the scope picks one to fit the range). */
+export const BUCKET_CHOICES = ['auto', ...BUCKETS] as const
 export type BucketChoice = (typeof BUCKET_CHOICES)[number]
 
 /** Most points a time chart draws. */

@@ -1,7 +1,9 @@
+import { DIMENSIONS } from '@spendlens/server/api-types'
 import { describe, expect, it } from 'vitest'
 import {
   type DashboardFilter,
   drillDown,
+  FILTER_DIMENSIONS,
   filterParams,
   filtersExcept,
   queryFilters,
@@ -103,5 +105,11 @@ describe('conversions', () => {
 
   it('leave out one dimension for its own value menu', () => {
     expect(filtersExcept(filters, 'feature')).toEqual([filters[1]])
+  })
+})
+
+describe('FILTER_DIMENSIONS', () => {
+  it("offers a filter menu for every dimension of the server's query model", () => {
+    expect([...FILTER_DIMENSIONS].sort()).toEqual([...DIMENSIONS].sort())
   })
 })

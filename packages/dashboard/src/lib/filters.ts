@@ -2,7 +2,23 @@
 // (`?feature=a&feature=b&exclude.model=x`, docs/api.md), and as `in` / `not_in` filters in
 // POST /api/query. Values of one dimension are alternatives (OR); dimensions combine with AND.
 
-import { type Dimension, isDimension, type QueryFilter } from './analytics-query'
+import { type BaseDimension, type Dimension, type Filter, isDimension } from '@spendlens/server/api-types'
+
+/** The dimensions with a filter menu (every one of the query model's), in the order people reach for them. */
+export const FILTER_DIMENSIONS: readonly BaseDimension[] = [
+  'feature',
+  'customer_id',
+  'user_id',
+  'model',
+  'provider',
+  'route',
+  'environment',
+  'prompt_id',
+  'session_id',
+  'operation',
+  'status',
+  'service_tier',
+]
 
 export interface DashboardFilter {
   dimension: Dimension
@@ -85,7 +101,7 @@ export function filtersExcept(filters: readonly DashboardFilter[], dimension: Di
 }
 
 /** As POST /api/query filters. */
-export function queryFilters(filters: readonly DashboardFilter[]): QueryFilter[] {
+export function queryFilters(filters: readonly DashboardFilter[]): Filter[] {
   return filters.map((filter) => ({ dimension: filter.dimension, op: filter.op, values: [...filter.values] }))
 }
 

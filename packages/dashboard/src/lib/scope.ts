@@ -2,8 +2,7 @@
 // charts and the period to compare with. Queries are built from it, so a filter or a preset
 // changes every chart at once.
 
-import type { QueryFilter, QueryRequest } from './analytics-query'
-import type { Meta } from './api-client'
+import type { Filter, Meta, QueryRequest } from '@spendlens/server/api-types'
 import { type BucketChoice, chooseBucket } from './buckets'
 import { type DashboardFilter, queryFilters } from './filters'
 import {
@@ -59,7 +58,7 @@ export function buildScope(
 export interface QueryShape extends Partial<Omit<QueryRequest, 'from' | 'to' | 'timeZone' | 'filters'>> {
   metrics: QueryRequest['metrics']
   /** Filters added to the scope's (e.g. one customer, failed calls only). */
-  filters?: QueryFilter[]
+  filters?: Filter[]
   /** Another time range than the scope's (the previous period, the month so far). */
   range?: TimeRange
 }

@@ -1,5 +1,5 @@
+import type { QueryRow } from '@spendlens/server/api-types'
 import { describe, expect, it } from 'vitest'
-import type { QueryRow } from './analytics-query'
 import { bucketAxis } from './buckets'
 import { alignToAxis, collapseRows, stackSeries, sumUsd, toShares, weekHourGrid } from './series'
 import { customRange } from './time-range'

@@ -1,7 +1,7 @@
 // Query rows → chart series. Money is added and subtracted in integer nano-dollars (as the store
 // keeps it), so an "others" stack is exactly the total minus the top values, to the nano-dollar.
 
-import type { Bucket, Dimension, Metric, QueryRow } from './analytics-query'
+import type { Bucket, Dimension, Metric, QueryRow } from '@spendlens/server/api-types'
 import { type BucketSlot, rowBucketKey } from './buckets'
 
 export function toNanos(dollars: number): number {

@@ -1,5 +1,7 @@
+import { DIMENSIONS } from '@spendlens/server/api-types'
 import { describe, expect, it } from 'vitest'
 import {
+  BREAKDOWNS,
   breakdownDimension,
   breakdownLabel,
   DEFAULT_VIEW,
@@ -100,5 +102,11 @@ describe('breakdownDimension', () => {
     expect(breakdownDimension('user')).toBe('user_id')
     expect(breakdownDimension('prompt')).toBe('prompt_id')
     expect(breakdownDimension('conversation')).toBe('session_id')
+  })
+})
+
+describe('BREAKDOWNS', () => {
+  it("offers every dimension of the server's query model as a breakdown", () => {
+    expect(BREAKDOWNS.map((entry) => entry.dimension).sort()).toEqual([...DIMENSIONS].sort())
   })
 })

@@ -2,7 +2,7 @@
 // `?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&feature=chat-assistant`. Unknown or
 // missing values fall back to the defaults; parameters the dashboard does not own are kept.
 
-import { type Dimension, isDimension } from './analytics-query'
+import { type Dimension, isDimension } from '@spendlens/server/api-types'
 import { BUCKET_CHOICES, type BucketChoice } from './buckets'
 import { type DashboardFilter, readFilters, writeFilters } from './filters'
 import { PRESETS, type Preset } from './time-range'

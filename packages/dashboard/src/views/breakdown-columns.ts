@@ -1,8 +1,8 @@
 // The columns every "by dimension" table shares, so cost, share and latency read the same on
 // every view.
 
+import type { Dimension, Metric, QueryRow } from '@spendlens/server/api-types'
 import type { Column } from '../components/data-table'
-import type { Dimension, Metric, QueryRow } from '../lib/analytics-query'
 import {
   formatInteger,
   formatLatency,

@@ -1,3 +1,4 @@
+import { isTagKey, UNATTRIBUTED } from '@spendlens/server/api-types'
 import { useMemo, useState } from 'react'
 import { rankedBarsOption, shareOption } from '../charts/chart-options'
 import { Chart } from '../components/chart'
@@ -6,7 +7,6 @@ import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme } from '../hooks/use-chart-theme'
-import { isTagKey, UNATTRIBUTED } from '../lib/analytics-query'
 import { drillDown } from '../lib/filters'
 import {
   formatInteger,

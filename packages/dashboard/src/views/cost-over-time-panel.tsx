@@ -1,3 +1,4 @@
+import type { Filter } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
 import { timeSeriesOption } from '../charts/chart-options'
 import { Chart } from '../components/chart'
@@ -6,7 +7,6 @@ import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useChartTheme } from '../hooks/use-chart-theme'
 import { useStackedSeries } from '../hooks/use-stacked-series'
-import type { QueryFilter } from '../lib/analytics-query'
 import { drillDown } from '../lib/filters'
 import { formatUsd, formatUsdShort } from '../lib/format'
 import { sumUsd } from '../lib/series'
@@ -29,7 +29,7 @@ const TOP = 6
 export interface CostOverTimePanelProps {
   stack: BreakdownKey
   onStackChange?: (key: BreakdownKey) => void
-  extraFilters?: QueryFilter[]
+  extraFilters?: Filter[]
   title?: string
   testId?: string
 }

@@ -1,10 +1,10 @@
+import type { Dimension, Filter, QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
 import { DataTable } from '../components/data-table'
 import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { viewHref } from '../hooks/use-view-state'
-import type { Dimension, QueryFilter, QueryRow } from '../lib/analytics-query'
 import { drillDown } from '../lib/filters'
 import { scopeQuery } from '../lib/scope'
 import {
@@ -25,7 +25,7 @@ import { SummaryCards } from './summary-cards'
 export function CustomerView() {
   const { view, setView, update } = useDashboard()
   const customer = view.customer ?? ''
-  const only: QueryFilter[] = useMemo(
+  const only: Filter[] = useMemo(
     () => [{ dimension: 'customer_id', op: 'in', values: [customer] }],
     [customer],
   )
@@ -89,7 +89,7 @@ function CustomerTable({
 }: {
   dimension: Dimension
   label: string
-  only: QueryFilter[]
+  only: Filter[]
   testId: string
   limit?: number
 }) {
@@ -140,7 +140,7 @@ function CustomerTable({
 const CONVERSATIONS = 50
 
 /** The customer's conversations (session_id) by cost; one opens its requests in the log. */
-function ConversationsTable({ only }: { only: QueryFilter[] }) {
+function ConversationsTable({ only }: { only: Filter[] }) {
   const { scope, view, setView } = useDashboard()
   const sessions = useAnalyticsQuery(
     scopeQuery(scope, {

@@ -1,3 +1,4 @@
+import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
 import { rankedBarsOption, timeSeriesOption } from '../charts/chart-options'
 import { Chart } from '../components/chart'
@@ -9,7 +10,6 @@ import { StatCard, StatGrid } from '../components/stat-card'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme, useTimeAxis } from '../hooks/use-chart-theme'
-import type { Metric, QueryFilter, QueryRow } from '../lib/analytics-query'
 import { describeComparison } from '../lib/describe-range'
 import { drillDown } from '../lib/filters'
 import { formatInteger, formatLatency, formatPercent, formatUsd, latencyBand } from '../lib/format'
@@ -21,7 +21,7 @@ import { NoEventsHint } from './cost-over-time-panel'
 import { knownCost } from './summary-cards'
 
 /** Calls that did not complete: errors, and streams the caller abandoned (both can still cost). */
-export const FAILED: QueryFilter = { dimension: 'status', op: 'in', values: ['error', 'cancelled'] }
+export const FAILED: Filter = { dimension: 'status', op: 'in', values: ['error', 'cancelled'] }
 
 const LATENCY_METRICS: Metric[] = [
   'requests',

@@ -1,9 +1,9 @@
+import type { Dimension, LoggedEvent } from '@spendlens/server/api-types'
 import { Fragment, useEffect, useMemo, useState } from 'react'
 import { Panel, PanelMessage } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery, useEventPage } from '../hooks/use-analytics-query'
-import type { Dimension } from '../lib/analytics-query'
-import { apiUrl, type LoggedEvent } from '../lib/api-client'
+import { apiUrl } from '../lib/api-client'
 import { csvFileName, downloadCsv, toCsv } from '../lib/csv'
 import { drillDown, filterParams } from '../lib/filters'
 import {
@@ -30,7 +30,11 @@ interface LogColumn {
   dimension?: Dimension
 }
 
-const count = (value: unknown) => (typeof value === 'number' ? value : null)
+/**
+ * A missing attribution arrives as null (the store's `unattributed`, turned back by the server): its
+ * cell stays empty and offers no filter, the CSV cell too, and the event's fields show it as "—".
+ */
+const attribution = (value: string | null) => value ?? ''
 
 const COLUMNS: LogColumn[] = [
   {
@@ -38,36 +42,41 @@ const COLUMNS: LogColumn[] = [
     value: (event) => event.ts,
     text: (event, timeZone) => formatTimestamp(event.ts, timeZone),
   },
-  { label: 'Feature', value: (event) => event.feature, text: (event) => event.feature, dimension: 'feature' },
+  {
+    label: 'Feature',
+    value: (event) => event.feature,
+    text: (event) => attribution(event.feature),
+    dimension: 'feature',
+  },
   {
     label: 'Customer',
     value: (event) => event.customer_id,
-    text: (event) => event.customer_id,
+    text: (event) => attribution(event.customer_id),
     dimension: 'customer_id',
   },
   { label: 'Model', value: (event) => event.model, text: (event) => event.model, dimension: 'model' },
   {
     label: 'Input tokens',
-    value: (event) => count(event.input_tokens),
-    text: (event) => formatInteger(count(event.input_tokens)),
+    value: (event) => event.input_tokens,
+    text: (event) => formatInteger(event.input_tokens),
     numeric: true,
   },
   {
     label: 'Output tokens',
-    value: (event) => count(event.output_tokens),
-    text: (event) => formatInteger(count(event.output_tokens)),
+    value: (event) => event.output_tokens,
+    text: (event) => formatInteger(event.output_tokens),
     numeric: true,
   },
   {
     label: 'Cost',
-    value: (event) => count(event.cost_usd),
+    value: (event) => event.cost_usd,
     text: (event) => (event.cost_usd === null ? 'unknown' : formatUsdPrecise(event.cost_usd)),
     numeric: true,
   },
   {
     label: 'Latency',
-    value: (event) => count(event.latency_ms),
-    text: (event) => formatLatency(count(event.latency_ms)),
+    value: (event) => event.latency_ms,
+    text: (event) => formatLatency(event.latency_ms),
     numeric: true,
   },
   { label: 'Status', value: (event) => event.status, text: (event) => event.status, dimension: 'status' },
@@ -169,7 +178,7 @@ export function RequestsView() {
           <tbody>
             {rows.map((event) => {
               const open = expanded === event.event_id
-              const band = latencyBand(count(event.latency_ms))
+              const band = latencyBand(event.latency_ms)
               return (
                 <Fragment key={event.event_id}>
                   <tr

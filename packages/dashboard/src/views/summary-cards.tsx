@@ -1,7 +1,7 @@
+import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
 import { StatCard, StatGrid } from '../components/stat-card'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
-import type { Metric, QueryFilter, QueryRow } from '../lib/analytics-query'
 import { describeComparison } from '../lib/describe-range'
 import { formatCompact, formatInteger, formatLatency, formatUsd, latencyBand } from '../lib/format'
 import { scopeQuery } from '../lib/scope'
@@ -28,7 +28,7 @@ export function knownCost(row: QueryRow | undefined): number | null | undefined 
 }
 
 /** The headline figures of the scope, each against the previous period of equal length. */
-export function SummaryCards({ extraFilters = [] }: { extraFilters?: QueryFilter[] }) {
+export function SummaryCards({ extraFilters = [] }: { extraFilters?: Filter[] }) {
   const { scope } = useDashboard()
   const current = useAnalyticsQuery(scopeQuery(scope, { metrics: SUMMARY_METRICS, filters: extraFilters }))
   const previous = useAnalyticsQuery(
