@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import OpenAI from 'openai'
 import { createTracker, httpSink } from '../packages/sdk/dist/index.js'
-import { buildCostEvent, emptyUsage } from '../packages/sdk/dist/internal.js'
+import { buildCostEvent, emptyUsage, recorderOf } from '../packages/sdk/dist/internal.js'
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -307,8 +307,10 @@ for usage, i.e. the wrapper's own cost on a stream.`,
 {
   let captured
   const tracker = createTracker({ sinks: [discard], onWarning: () => undefined })
-  const record = tracker.record
-  tracker.record = (item) => {
+  // The recorder behind the tracker: what every wrapped call hands its finished record to.
+  const recorder = recorderOf(tracker)
+  const record = recorder.record
+  recorder.record = (item) => {
     captured = item
     record(item)
   }

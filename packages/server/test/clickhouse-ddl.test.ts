@@ -8,14 +8,14 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { CostEvent } from 'spendlens'
 import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { latencyBucket } from '../src/query/latency-sketch.js'
 import {
   CLICKHOUSE_MIGRATIONS,
   clickhouseDdl,
   migrationStatements,
   schemaTableStatement,
   splitDdl,
-} from '../src/store/clickhouse-ddl.js'
-import { latencyBucket } from '../src/store/latency-sketch.js'
+} from '../src/store/clickhouse/migrations.js'
 import { createChdbClient, openStore } from '../src/store/open-store.js'
 import { TEN_EVENTS } from './store-contract.js'
 
@@ -199,7 +199,7 @@ describe('ClickHouse DDL', () => {
       expect(ddl).toContain(`TRUNCATE TABLE IF EXISTS analytics.${table}_local ON CLUSTER prod`)
       expect(ddl).toMatch(
         new RegExp(
-          `INSERT INTO analytics\\.${table} SELECT .* FROM \\(SELECT \\* FROM analytics\\.events FINAL\\)`,
+          `INSERT INTO analytics\\.${table} \\(.*\\) SELECT .* FROM \\(SELECT \\* FROM analytics\\.events FINAL\\)`,
         ),
       )
     }

@@ -13,7 +13,7 @@ import { createProgressLine } from '../src/data-transfer/progress-line.js'
 import { runExport, runImport } from '../src/data-transfer/transfer-command.js'
 import { generateDemoEvents } from '../src/demo/demo-data.js'
 import type { AnalyticsQuery } from '../src/query/analytics-query.js'
-import { openDuckDBStore } from '../src/store/duckdb-store.js'
+import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { openStore as openStoreAt } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
 

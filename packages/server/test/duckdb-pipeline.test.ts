@@ -5,7 +5,7 @@ import { DuckDBConnection } from '@duckdb/node-api'
 import type { CostEvent } from 'spendlens'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AnalyticsQuery, QueryRow } from '../src/query/analytics-query.js'
-import { type DuckDBStore, openDuckDBStore } from '../src/store/duckdb-store.js'
+import { type DuckDBStore, openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import type { AppendStatus } from '../src/store/store.js'
 import { costEvent } from './store-contract.js'
 

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AnalyticsQuery } from '../src/query/analytics-query.js'
-import { MIGRATIONS, openDuckDBStore } from '../src/store/duckdb-store.js'
-import { hashEventId } from '../src/store/event-id-index.js'
+import { hashEventId } from '../src/schema/event-id-hash.js'
+import { MIGRATIONS, openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { costEvent } from './store-contract.js'
 
 let folder: string

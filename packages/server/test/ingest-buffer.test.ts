@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createIngestBuffer, type FlushReport } from '../src/ingest/ingest-buffer.js'
-import { type DuckDBStore, openDuckDBStore } from '../src/store/duckdb-store.js'
+import { type DuckDBStore, openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import type { AppendResult, AppendStatus, Store } from '../src/store/store.js'
 import { costEvent } from './store-contract.js'
 

@@ -11,7 +11,7 @@ const body = (events: unknown[]) => ({
 
 describe('ingest workers', () => {
   it('decode bodies into encoded events, in order, on each worker', async () => {
-    const decoder = createBodyDecoder(2)
+    const decoder = createBodyDecoder('columns', 2)
     try {
       const answers = await Promise.all(
         [0, 1, 2, 3].map((batch) =>
@@ -33,7 +33,10 @@ describe('ingest workers', () => {
 
   it('fail the body a worker dies on, and go on with a new worker', async () => {
     // A worker allowed 16 MB of heap (it starts in less) dies decoding a body that needs 40 or so.
-    const decoder = createBodyDecoder(1, { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 })
+    const decoder = createBodyDecoder('columns', 1, {
+      maxOldGenerationSizeMb: 16,
+      maxYoungGenerationSizeMb: 4,
+    })
     try {
       const large = Array.from({ length: 45_000 }, (_, index) => event({ event_id: `big-${index}` }))
       await expect(decoder.decode(body(large))).rejects.toThrow()

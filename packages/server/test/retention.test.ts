@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ingestEvents } from '../src/ingest/ingest-events.js'
 import { startRetentionJob } from '../src/jobs/retention-job.js'
 import { type RunningServer, startServer } from '../src/start-server.js'
-import { openDuckDBStore } from '../src/store/duckdb-store.js'
+import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import type { Store } from '../src/store/store.js'
 import { event, getJson, postEvents } from './server-helpers.js'
 

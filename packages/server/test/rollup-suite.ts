@@ -13,8 +13,8 @@ import {
   type Metric,
   type QueryRow,
 } from '../src/query/analytics-query.js'
-import { EXACT_UP_TO } from '../src/store/latency-sketch.js'
-import { ROLLUP_DIMENSIONS } from '../src/store/rollup.js'
+import { EXACT_UP_TO } from '../src/query/latency-sketch.js'
+import { ROLLUP_DIMENSIONS } from '../src/query/rollup-tables.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
 /**

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { openDuckDBStore } from '../src/store/duckdb-store.js'
+import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { runStoreContract } from './store-contract.js'
 
 runStoreContract({

@@ -133,6 +133,17 @@ export interface Meta {
   events: number
   first_ts: string | null
   last_ts: string | null
+  ingest: IngestTotals
+}
+
+/** What ingest stored since the server started: flushes into the store and what became of their events. */
+export interface IngestTotals {
+  flushes: number
+  requests: number
+  events: number
+  inserted: number
+  replaced: number
+  duplicates: number
 }
 
 /** The value a missing attribution is stored and grouped as (the SDK's, checked by its type). */

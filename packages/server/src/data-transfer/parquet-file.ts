@@ -3,61 +3,29 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBDataChunk, DuckDBInstance, JSToDuckDBValueConverter } from '@duckdb/node-api'
 import type { CostEvent } from 'spendlens'
-import { type StoreRow, toStoreRow } from 'spendlens/internal'
+import { EVENT_FIELD_COLUMNS, type EventColumn } from '../schema/events-table.js'
+import { COLUMN_TYPES } from '../schema/table.js'
 import { decodeRecord } from './decode-record.js'
 import type { SourceBatch } from './source-batch.js'
 
 /**
- * The Parquet file's columns: the store's names and types (cost in integer nano-dollars,
- * attribution `unattributed` when missing), in the store's order; `tags` is a MAP(VARCHAR, VARCHAR)
- * so that DuckDB, ClickHouse, Spark or pandas read it as a map rather than as a JSON string.
+ * The Parquet file's columns: the event fields of the column catalog (schema/events-table.ts), with
+ * the store's names and types (cost in integer nano-dollars, attribution `unattributed` when
+ * missing), in the store's order. They are staged in DuckDB with DuckDB's types (tags as JSON text)
+ * and written with Parquet's: `tags` becomes a MAP(VARCHAR, VARCHAR), so that DuckDB, ClickHouse,
+ * Spark or pandas read it as a map rather than as a JSON string.
  */
-const PARQUET_COLUMNS = {
-  event_id: 'VARCHAR',
-  ts: 'TIMESTAMPTZ',
-  latency_ms: 'DOUBLE',
-  ttft_ms: 'DOUBLE',
-  provider: 'VARCHAR',
-  operation: 'VARCHAR',
-  model: 'VARCHAR',
-  requested_model: 'VARCHAR',
-  provider_request_id: 'VARCHAR',
-  feature: 'VARCHAR',
-  route: 'VARCHAR',
-  customer_id: 'VARCHAR',
-  user_id: 'VARCHAR',
-  session_id: 'VARCHAR',
-  environment: 'VARCHAR',
-  prompt_id: 'VARCHAR',
-  tags: 'VARCHAR',
-  input_tokens: 'BIGINT',
-  cache_read_tokens: 'BIGINT',
-  cache_write_tokens: 'BIGINT',
-  cache_write_1h_tokens: 'BIGINT',
-  output_tokens: 'BIGINT',
-  reasoning_tokens: 'BIGINT',
-  input_audio_tokens: 'BIGINT',
-  output_audio_tokens: 'BIGINT',
-  input_image_tokens: 'BIGINT',
-  input_characters: 'BIGINT',
-  images: 'BIGINT',
-  audio_seconds: 'DOUBLE',
-  web_search_requests: 'BIGINT',
-  service_tier: 'VARCHAR',
-  batch: 'BOOLEAN',
-  cost_nanos: 'BIGINT',
-  cost_partial: 'BOOLEAN',
-  pricing_status: 'VARCHAR',
-  price_source: 'VARCHAR',
-  status: 'VARCHAR',
-  error_type: 'VARCHAR',
-  http_status: 'INTEGER',
-  streamed: 'BOOLEAN',
-  sdk: 'VARCHAR',
-  schema_version: 'INTEGER',
-} as const satisfies Record<keyof StoreRow, string>
+const STAGING_COLUMNS = EVENT_FIELD_COLUMNS.map(
+  (column) => `${column.name} ${COLUMN_TYPES[column.type].duckdb}`,
+)
+const TAGS_AS_MAP = `CAST(tags::JSON AS ${COLUMN_TYPES.tags.parquet}) AS tags`
 
-const COLUMN_NAMES = Object.keys(PARQUET_COLUMNS) as (keyof StoreRow)[]
+/** A staged value: epoch milliseconds as a Date, tags as JSON text. */
+function stagedValue(column: EventColumn, event: CostEvent): unknown {
+  const value = column.read(event)
+  if (column.type === 'timestamp') return new Date(value as number)
+  return column.type === 'tags' ? JSON.stringify(value) : value
+}
 
 /**
  * Writes every batch to one Parquet file (zstd), oldest first. DuckDB's COPY needs the whole table,
@@ -68,8 +36,7 @@ export async function writeParquetFile(path: string, batches: AsyncIterable<Cost
   const instance = await DuckDBInstance.create(join(folder, 'staging.duckdb'))
   const connection = await instance.connect()
   try {
-    const columns = COLUMN_NAMES.map((name) => `${name} ${PARQUET_COLUMNS[name]}`).join(', ')
-    await connection.run(`CREATE TABLE staging (${columns})`)
+    await connection.run(`CREATE TABLE staging (${STAGING_COLUMNS.join(', ')})`)
     const types = (await connection.runAndReadAll('SELECT * FROM staging LIMIT 0')).columnTypes()
     const appender = await connection.createAppender('staging')
     for await (const events of batches) {
@@ -77,12 +44,7 @@ export async function writeParquetFile(path: string, batches: AsyncIterable<Cost
         const slice = events.slice(start, start + 2048)
         const chunk = DuckDBDataChunk.create(types, slice.length)
         chunk.setRowsConverted(
-          slice.map((event) => {
-            const row = toStoreRow(event)
-            return COLUMN_NAMES.map((name) =>
-              name === 'ts' ? new Date(row.ts) : name === 'tags' ? JSON.stringify(row.tags) : row[name],
-            ) as never
-          }),
+          slice.map((event) => EVENT_FIELD_COLUMNS.map((column) => stagedValue(column, event)) as never),
           JSToDuckDBValueConverter,
         )
         appender.appendDataChunk(chunk)
@@ -91,7 +53,7 @@ export async function writeParquetFile(path: string, batches: AsyncIterable<Cost
     }
     appender.closeSync()
     await connection.run(
-      `COPY (SELECT * REPLACE (CAST(tags::JSON AS MAP(VARCHAR, VARCHAR)) AS tags) FROM staging ORDER BY ts, event_id)
+      `COPY (SELECT * REPLACE (${TAGS_AS_MAP}) FROM staging ORDER BY ts, event_id)
        TO $path (FORMAT parquet, COMPRESSION zstd)`,
       { path },
     )

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
+import type { IngestTotals, Meta } from '../api/api-types.js'
 import { DEMO_META_KEY } from '../demo/demo-data.js'
 import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
+import type { FlushReport } from '../ingest/ingest-buffer.js'
+import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
 import type { Store } from '../store/store.js'
 import { SERVER_VERSION } from '../version.js'
@@ -15,11 +18,19 @@ export interface AppOptions {
   logger?: boolean
   /**
    * Worker threads decoding ingest bodies (ingest-workers.ts; default: every core but one, at most
-   * four); 0 decodes on the server's thread. Used only with stores that append encoded events.
+   * four); 0 decodes on the server's thread.
    */
   ingestWorkers?: number
   /** Folder with the built dashboard; defaults to the one built into this package. */
   publicDir?: string
+}
+
+/** The HTTP status of each ingest failure. */
+const INGEST_STATUS: Record<IngestErrorCode, number> = {
+  bad_request: 400,
+  payload_too_large: 413,
+  unsupported_encoding: 415,
+  internal: 500,
 }
 
 export function defaultPublicDir(): string {
@@ -33,6 +44,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError)
       return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details))
+    if (error instanceof IngestError && error.code !== 'internal')
+      return reply.status(INGEST_STATUS[error.code]).send(errorBody(error.code, error.message))
     const status = (error as { statusCode?: number }).statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('bad_request', (error as Error).message))
@@ -46,9 +59,26 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   )
 
-  // Concurrent requests are stored together, one append per flush (see IngestBuffer). A store
-  // that takes encoded events gets them from worker threads (ingest-workers.ts).
-  const ingest = ingestPath(store, options.ingestWorkers)
+  // Concurrent requests are stored together, one append per flush (see IngestBuffer), decoded into
+  // the store's format on worker threads (ingest-workers.ts). Every flush is logged and counted.
+  const ingestTotals: IngestTotals = {
+    flushes: 0,
+    requests: 0,
+    events: 0,
+    inserted: 0,
+    replaced: 0,
+    duplicates: 0,
+  }
+  const onFlush = (report: FlushReport) => {
+    ingestTotals.flushes++
+    ingestTotals.requests += report.requests
+    ingestTotals.events += report.events
+    ingestTotals.inserted += report.inserted
+    ingestTotals.replaced += report.replaced
+    ingestTotals.duplicates += report.duplicates
+    app.log.debug({ flush: report }, 'ingest flush')
+  }
+  const ingest = ingestPath(store, { workers: options.ingestWorkers, onFlush })
   app.addHook('onClose', () => ingest.close())
 
   await app.register(async (scope) => {
@@ -80,7 +110,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       store: { engine: store.engine, path: store.location },
       demo: { loaded: demoLoadedAt !== null, loaded_at: demoLoadedAt },
       ...stats,
-    }
+      ingest: { ...ingestTotals },
+    } satisfies Meta
   })
 
   registerQueryRoutes(app, store)

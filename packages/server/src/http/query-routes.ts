@@ -10,7 +10,7 @@ import {
   type Metric,
   type QueryRow,
 } from '../query/analytics-query.js'
-import { InvalidCursorError } from '../store/run-query.js'
+import { InvalidCursorError } from '../query/event-log.js'
 import type { Store } from '../store/store.js'
 import { HttpError } from './http-error.js'
 import { describeZodError, parseOrThrow, parseScope } from './query-params.js'

@@ -1,5 +1,5 @@
 import { gunzip, gunzipSync } from 'node:zlib'
-import { HttpError } from '../http/http-error.js'
+import { IngestError } from './ingest-error.js'
 import type { BatchItem } from './ingest-events.js'
 
 /** Largest request body, decompressed. */
@@ -17,7 +17,7 @@ export interface RawBody {
 
 /**
  * Whether a body with this `content-encoding` is gzipped; any encoding but gzip and identity is
- * refused (415). The SDK gzips its batches (about a tenth of the bytes).
+ * refused (unsupported_encoding: 415 at the HTTP edge). The SDK gzips its batches (about a tenth of the bytes).
  */
 export function isGzip(header: string | string[] | undefined): boolean {
   const encoding = String(header ?? 'identity')
@@ -25,18 +25,17 @@ export function isGzip(header: string | string[] | undefined): boolean {
     .toLowerCase()
   if (encoding === 'identity' || encoding === '') return false
   if (encoding === 'gzip' || encoding === 'x-gzip') return true
-  throw new HttpError(
-    415,
+  throw new IngestError(
     'unsupported_encoding',
     `content-encoding ${encoding} is not supported; send gzip or an uncompressed body`,
   )
 }
 
-function inflateError(error: Error): HttpError {
+function inflateError(error: Error): IngestError {
   // At most BODY_LIMIT bytes come out: a small gzip body can inflate a thousandfold.
   if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-    return new HttpError(413, 'payload_too_large', `the decompressed body is larger than ${BODY_LIMIT} bytes`)
-  return new HttpError(400, 'bad_request', `the body is not valid gzip (${error.message})`)
+    return new IngestError('payload_too_large', `the decompressed body is larger than ${BODY_LIMIT} bytes`)
+  return new IngestError('bad_request', `the body is not valid gzip (${error.message})`)
 }
 
 const INFLATE_OPTIONS = { maxOutputLength: BODY_LIMIT, chunkSize: INFLATE_CHUNK }
@@ -89,17 +88,13 @@ export function batchItems(decoded: Uint8Array, ndjson: boolean): BatchItem[] {
     try {
       body = JSON.parse(text)
     } catch (error) {
-      throw new HttpError(400, 'bad_request', `the body is not valid JSON (${(error as Error).message})`)
+      throw new IngestError('bad_request', `the body is not valid JSON (${(error as Error).message})`)
     }
     if (Array.isArray(body)) items = body.map((value) => ({ value }))
     else if (body !== null && typeof body === 'object') items = [{ value: body }]
     else
-      throw new HttpError(
-        400,
-        'bad_request',
-        'body must be a JSON array of events, one event object, or NDJSON',
-      )
+      throw new IngestError('bad_request', 'body must be a JSON array of events, one event object, or NDJSON')
   }
-  if (items.length === 0) throw new HttpError(400, 'bad_request', 'the batch is empty')
+  if (items.length === 0) throw new IngestError('bad_request', 'the batch is empty')
   return items
 }

@@ -1,48 +1,46 @@
-import { concatEncoded, type EncodedEvents } from '../store/event-columns.js'
+import { batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import type { Store } from '../store/store.js'
-import { batchItems, inflate, type RawBody } from './decode-body.js'
-import { createIngestBuffer } from './ingest-buffer.js'
-import { type IngestResult, ingestEvents, ingestResult } from './ingest-events.js'
+import type { RawBody } from './decode-body.js'
+import { createIngestBuffer, type FlushReport } from './ingest-buffer.js'
+import { type IngestResult, ingestResult } from './ingest-events.js'
 import { createBodyDecoder } from './ingest-workers.js'
 
-/** What POST /v1/events does with a body: decode, validate, store, answer per event. */
+/** What POST /v1/events does with a body: decode, validate, price, encode, store, answer per event. */
 export interface IngestPath {
   ingest(body: RawBody): Promise<IngestResult>
   /** Waits for the last flush, stops the workers. */
   close(): Promise<void>
 }
 
+export interface IngestPathOptions {
+  /** Worker threads decoding bodies (ingest-workers.ts; 0 decodes on this thread). */
+  workers?: number
+  /** Told what every flush into the store did (the server logs and counts it). */
+  onFlush?: (report: FlushReport) => void
+}
+
 /**
- * The ingest path for `store`. A store that appends encoded events (DuckDB) gets them from the
- * body decoder's worker threads, concurrent requests joined into one append (IngestBuffer); any
- * other store gets event objects decoded on this thread, joined the same way.
+ * The ingest path for `store`, the same for every engine: bodies are decoded into the store's batch
+ * format (on worker threads when there are any), and concurrent requests are joined into one
+ * append (IngestBuffer).
  */
-export function ingestPath(store: Store, workers?: number): IngestPath {
-  const appendEncoded = store.appendEncoded?.bind(store)
-  if (appendEncoded) {
-    const decoder = createBodyDecoder(workers)
-    const buffer = createIngestBuffer<EncodedEvents>(
-      { append: appendEncoded },
-      { kind: { size: (batch) => batch.rows, merge: concatEncoded } },
-    )
-    return {
-      async ingest(body) {
-        const decoded = await decoder.decode(body)
-        const { batch } = decoded
-        const statuses = batch.rows > 0 ? (await buffer.append(batch)).statuses : []
-        return ingestResult(decoded, batch.eventIds, statuses)
-      },
-      async close() {
-        await buffer.close()
-        await decoder.close()
-      },
-    }
-  }
-  const buffer = createIngestBuffer(store)
+export function ingestPath(store: Store, options: IngestPathOptions = {}): IngestPath {
+  const format = batchFormat(store.batchFormat)
+  const decoder = createBodyDecoder(store.batchFormat, options.workers)
+  const buffer = createIngestBuffer<EncodedBatch>(
+    { append: (batch) => store.appendBatch(batch) },
+    { kind: { size: (batch) => batch.rows, merge: format.merge }, onFlush: options.onFlush },
+  )
   return {
     async ingest(body) {
-      return ingestEvents(buffer, batchItems(await inflate(body), body.ndjson))
+      const decoded = await decoder.decode(body)
+      const { batch } = decoded
+      const statuses = batch.rows > 0 ? (await buffer.append(batch)).statuses : []
+      return ingestResult(decoded, batch.eventIds, statuses)
     },
-    close: () => buffer.close(),
+    async close() {
+      await buffer.close()
+      await decoder.close()
+    },
   }
 }

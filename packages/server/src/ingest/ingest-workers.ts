@@ -1,27 +1,42 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { HttpError } from '../http/http-error.js'
-import { type EncodedEvents, encodeEvents } from '../store/event-columns.js'
+import { type BatchFormatName, batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import { batchItems, inflate, type RawBody } from './decode-body.js'
+import { IngestError, type IngestErrorCode } from './ingest-error.js'
 import { type EventResult, validateItems } from './ingest-events.js'
 
-/** A body to decode, as a worker receives it. */
+/** A body to decode, as a worker receives it: with the format the store wants its events in. */
 export interface DecodeRequest extends RawBody {
   id: number
+  format: BatchFormatName
 }
 
-/** A decoded body: its valid events as columns, where they were in the body, the rejected items. */
+/** A decoded body: its valid events encoded for the store, where they were in the body, the rejected items. */
 export interface DecodedBody {
   count: number
   validIndexes: ArrayLike<number>
   rejected: EventResult[]
-  batch: EncodedEvents
+  batch: EncodedBatch
 }
 
 export type DecodeAnswer =
   | ({ id: number; ok: true } & DecodedBody)
-  | { id: number; ok: false; status: number; code: string; message: string }
+  | { id: number; ok: false; code: IngestErrorCode; message: string }
+
+/**
+ * The ingest chain after inflating, the same on a worker thread and on this one: the body's items,
+ * each validated and priced (validateItems), the valid ones encoded in the store's format.
+ */
+export function decodeInflated(decoded: Uint8Array, body: RawBody, format: BatchFormatName): DecodedBody {
+  const validated = validateItems(batchItems(decoded, body.ndjson))
+  return {
+    count: validated.count,
+    validIndexes: validated.validIndexes,
+    rejected: validated.rejected,
+    batch: batchFormat(format).encode(validated.valid),
+  }
+}
 
 /** Turns ingest bodies into encoded events, on worker threads when there are any. */
 export interface BodyDecoder {
@@ -44,17 +59,6 @@ function workerScript(): URL | undefined {
   return undefined
 }
 
-/** Decoding on this thread: the same steps, for `workers: 0` or when no worker script is built. */
-async function decodeHere(body: RawBody): Promise<DecodedBody> {
-  const validated = validateItems(batchItems(await inflate(body), body.ndjson))
-  return {
-    count: validated.count,
-    validIndexes: validated.validIndexes,
-    rejected: validated.rejected,
-    batch: encodeEvents(validated.valid),
-  }
-}
-
 interface Pending {
   resolve(body: DecodedBody): void
   reject(error: unknown): void
@@ -62,19 +66,25 @@ interface Pending {
 
 /**
  * The ingest path's CPU work before the store: inflating, JSON.parse, validation, pricing and
- * encoding into columns, about three quarters of the JavaScript time an event costs. On worker
+ * encoding in the store's format (for DuckDB, columns), about three quarters of the JavaScript time an event costs. On worker
  * threads it runs beside the event loop, which is left with HTTP and the store's own steps, and
  * the typed arrays of the result are handed over, not copied; only the event ids and the other
  * unique strings are copied back. A worker that dies fails the bodies it held (a 500) and is
  * replaced.
  */
 export function createBodyDecoder(
+  format: BatchFormatName,
   workers = DEFAULT_INGEST_WORKERS,
   /** Memory limits of each worker (none by default); a worker past them dies and is replaced. */
   resourceLimits?: ResourceLimits,
 ): BodyDecoder {
   const script = workers > 0 ? workerScript() : undefined
-  if (!script) return { decode: decodeHere, close: async () => undefined }
+  // On this thread: the same steps, for `workers: 0` or when no worker script is built.
+  if (!script)
+    return {
+      decode: async (body) => decodeInflated(await inflate(body), body, format),
+      close: async () => undefined,
+    }
 
   let nextId = 0
   let closing = false
@@ -92,7 +102,7 @@ export function createBodyDecoder(
       entry.pending.delete(answer.id)
       if (entry.pending.size === 0) worker.unref()
       if (answer.ok) waiting.resolve(answer)
-      else waiting.reject(new HttpError(answer.status, answer.code, answer.message))
+      else waiting.reject(new IngestError(answer.code, answer.message))
     })
     const fail = (error: unknown) => {
       for (const waiting of entry.pending.values()) waiting.reject(error)
@@ -114,7 +124,7 @@ export function createBodyDecoder(
       // A body that owns its whole buffer is handed over; a slice of a shared one is copied.
       const { bytes } = body
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson }
+      const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson, format }
       return new Promise<DecodedBody>((resolve, reject) => {
         entry.pending.set(id, { resolve, reject })
         if (entry.pending.size === 1) entry.worker.ref()

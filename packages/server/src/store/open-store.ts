@@ -1,7 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import { type ClickHouseTarget, checkTarget } from './clickhouse-ddl.js'
-import { openDuckDBStore } from './duckdb-store.js'
+import { type ClickHouseTarget, checkTarget } from './clickhouse/migrations.js'
+import { openDuckDBStore } from './duckdb/duckdb-store.js'
 import type { QueryInsight, Store } from './store.js'
+
+export { type ClickHouseTarget, clickhouseDdl } from './clickhouse/migrations.js'
 
 /**
  * A store from its location:
@@ -70,7 +72,7 @@ async function openChdbStore(location: string): Promise<Store & QueryInsight> {
   const [path = '', query = ''] = location.split('?', 2)
   const parameters = storeParameters(new URLSearchParams(query), ['async_insert'])
   if (path === '') throw new Error('chdb:// needs a folder, e.g. chdb://.spendlens/chdb')
-  const { openClickHouseStore } = await import('./clickhouse-store.js')
+  const { openClickHouseStore } = await import('./clickhouse/clickhouse-store.js')
   const client = await createChdbClient(path)
   try {
     return await openClickHouseStore({
@@ -98,7 +100,7 @@ async function openClickHouseServerStore(location: string): Promise<Store & Quer
   checkTarget(target)
   const server = `${secure ? 'https' : 'http'}://${url.hostname}:${url.port || (secure ? '8443' : '8123')}`
   const { ClickHouseLogLevel, createClient } = await import('@clickhouse/client')
-  const { ensureDatabase, openClickHouseStore } = await import('./clickhouse-store.js')
+  const { ensureDatabase, openClickHouseStore } = await import('./clickhouse/clickhouse-store.js')
   const connect = (databaseName: string) =>
     createClient({
       url: server,

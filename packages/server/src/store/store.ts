@@ -1,8 +1,12 @@
 import type { CostEvent } from 'spendlens'
-import type { AnalyticsQuery, EventPage, QueryRow } from '../api/api-types.js'
-import type { CompiledQuery } from '../query/compile-query.js'
-import type { EncodedEvents } from './event-columns.js'
-import type { QueryPlan } from './query-planner.js'
+import type { EventPage } from '../api/api-types.js'
+import type { EventLogRequest } from '../query/event-log.js'
+import type { PlannedQueries } from '../query/query-planner.js'
+import type { CompiledQuery } from '../query/sql-builder.js'
+import type { EngineName } from '../schema/table.js'
+import type { BatchFormatName, EncodedBatch } from './batch-format.js'
+
+export type { EngineName, EventLogRequest, EventPage }
 
 /**
  * What became of each appended event, in input order. An event_id is stored once: the version with
@@ -15,33 +19,20 @@ export interface AppendResult {
   statuses: AppendStatus[]
 }
 
-
-export type { EventPage }
-
-export interface EventLogRequest {
-  scope: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>
-  cursor?: string
-  /** 1–1000. */
-  limit: number
-}
-
-export type EngineName = 'duckdb' | 'clickhouse'
-
 /** Where cost events live. One implementation per engine, one contract suite for all of them. */
-export interface Store {
+export interface Store extends Pick<PlannedQueries, 'query'> {
   readonly engine: EngineName
   /** Where the data is, for humans (a file path or a URL without credentials). */
   readonly location: string
+  /**
+   * How ingest encodes events for this store (batch-format.ts), on a worker thread or in-thread:
+   * what `appendBatch` takes.
+   */
+  readonly batchFormat: BatchFormatName
   /** Stores each event_id once, keeping the version with the latest ts (see AppendStatus). */
   append(events: readonly CostEvent[]): Promise<AppendResult>
-  /**
-   * The same as `append`, for events already encoded as columns (event-columns.ts), which an
-   * ingest worker thread can do off the JavaScript thread. Stores that do not stage columns leave
-   * it out, and the server appends objects.
-   */
-  appendEncoded?(batch: EncodedEvents): Promise<AppendResult>
-  /** Runs an AnalyticsQuery; with `others`, the last row (`others: true`) aggregates the rest. */
-  query(query: AnalyticsQuery): Promise<QueryRow[]>
+  /** The same as `append`, for events already encoded in this store's `batchFormat`. */
+  appendBatch(batch: EncodedBatch): Promise<AppendResult>
   /** Single events with every field, newest first, by cursor. */
   listEvents(request: EventLogRequest): Promise<EventPage>
   /** Events stored, and the first and last call time (ISO), for the meta endpoint. */
@@ -56,16 +47,7 @@ export interface Store {
 }
 
 /** What tests and benchmarks need to look behind a store's query path (both engines have it). */
-export interface QueryInsight {
-  /** Where `query` would run, and why. */
-  plan(query: AnalyticsQuery): QueryPlan
-  /** The same query on the events table, never a rollup (percentiles by the same definition). */
-  queryEvents(query: AnalyticsQuery): Promise<QueryRow[]>
-  /**
-   * Runs `query` as `query` does, and also answers the SQL statements it ran in stages: a stage's
-   * statements ran side by side, each stage after the previous one answered (trace-execute.ts).
-   */
-  trace(query: AnalyticsQuery): Promise<{ rows: QueryRow[]; stages: CompiledQuery[][] }>
+export interface QueryInsight extends PlannedQueries {
   /**
    * Runs one compiled statement through the engine's own client, fetching the result without
    * turning it into rows: the engine's time for our SQL, the baseline our overhead is measured against.

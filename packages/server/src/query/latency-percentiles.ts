@@ -1,5 +1,7 @@
-import type { AnalyticsQuery, QueryRow } from '../query/analytics-query.js'
-import { DIALECTS, type EngineName, readRow } from '../query/compile-query.js'
+import type { AnalyticsQuery, QueryRow } from '../api/api-types.js'
+import { readRow } from './compile-query.js'
+import { asEventsTime } from './compile-rollup.js'
+import { DIALECTS, type EngineName } from './dialect.js'
 import {
   EXACT_UP_TO,
   estimateQuantile,
@@ -10,7 +12,7 @@ import {
   PERCENTILE_METRICS,
 } from './latency-sketch.js'
 import { groupKey, type PercentileDefinition } from './query-planner.js'
-import { asEventsTime, LATENCY_TABLE } from './rollup.js'
+import { LATENCY_TABLE } from './rollup-tables.js'
 import type { Execute } from './run-query.js'
 import { SqlBuilder } from './sql-builder.js'
 

@@ -1,5 +1,5 @@
-import type { CompiledQuery } from '../query/compile-query.js'
 import type { Execute } from './run-query.js'
+import type { CompiledQuery } from './sql-builder.js'
 
 /**
  * Wraps `execute` to record each statement with its stage: statements issued before any earlier

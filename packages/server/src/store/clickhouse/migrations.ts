@@ -6,8 +6,11 @@
  * (IF NOT EXISTS): a migration cut short is simply run again at the next open.
  */
 
-import { bucketSql } from './latency-sketch.js'
-import { contributionSql, NULLABLE, ROLLUP_TABLES, type RollupTable } from './rollup.js'
+import type { ClickHouseClient } from '@clickhouse/client'
+import { contributionSql, ROLLUP_TABLES, type RollupTable } from '../../query/rollup-tables.js'
+import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
+import { COLUMN_TYPES, columnDdl, columnsAdded, columnsAt } from '../../schema/table.js'
+import { migrate } from '../migrate.js'
 
 /** Where the schema goes: a database on one node, or on every node of a cluster. */
 export interface ClickHouseTarget {
@@ -53,53 +56,14 @@ function engine(target: ClickHouseTarget, family: string, table: string, per: 's
   return `Replicated${family}('${path}', '{replica}'${args ? `, ${args}` : ''})`
 }
 
-/** The events table's columns: the store's column names (StoreRow), as in the DuckDB store. */
-const EVENT_COLUMNS_DDL = `
-  event_id String,
-  ts DateTime64(3, 'UTC'),
-  latency_ms Nullable(Float64),
-  ttft_ms Nullable(Float64),
-  provider LowCardinality(String),
-  operation LowCardinality(String),
-  model LowCardinality(String),
-  requested_model LowCardinality(Nullable(String)),
-  provider_request_id Nullable(String),
-  feature LowCardinality(String),
-  route LowCardinality(String),
-  customer_id LowCardinality(String),
-  -- user and session ids run to millions of values: a LowCardinality dictionary would not pay.
-  user_id String,
-  session_id String,
-  environment LowCardinality(String),
-  prompt_id LowCardinality(String),
-  tags Map(String, String),
-  input_tokens Nullable(Int64),
-  cache_read_tokens Nullable(Int64),
-  cache_write_tokens Nullable(Int64),
-  cache_write_1h_tokens Nullable(Int64),
-  output_tokens Nullable(Int64),
-  reasoning_tokens Nullable(Int64),
-  input_audio_tokens Nullable(Int64),
-  output_audio_tokens Nullable(Int64),
-  input_image_tokens Nullable(Int64),
-  input_characters Nullable(Int64),
-  images Nullable(Int64),
-  audio_seconds Nullable(Float64),
-  web_search_requests Nullable(Int64),
-  service_tier LowCardinality(Nullable(String)),
-  batch Bool,
-  cost_nanos Nullable(Int64),
-  cost_partial Bool DEFAULT false,
-  pricing_status LowCardinality(String),
-  price_source LowCardinality(Nullable(String)),
-  status LowCardinality(String),
-  error_type LowCardinality(Nullable(String)),
-  http_status Nullable(Int32),
-  streamed Bool,
-  sdk LowCardinality(String),
-  schema_version Int32,
-  -- The append looks the ids of each batch up: this index lets it skip granules without them.
-  INDEX event_id_bloom event_id TYPE bloom_filter(0.01) GRANULARITY 1`
+/** The events table's columns at `version` (schema/events-table.ts), with the index the append uses. */
+function eventsColumnsDdl(version: number): string {
+  const columns = columnsAt(EVENTS_TABLE, 'clickhouse', version).map((column) =>
+    columnDdl('clickhouse', column),
+  )
+  // The append looks the ids of each batch up: this index lets it skip granules without them.
+  return `\n  ${[...columns, 'INDEX event_id_bloom event_id TYPE bloom_filter(0.01) GRANULARITY 1'].join(',\n  ')}`
+}
 
 /**
  * Schema versions. Each is a list of statements (a function of the target, so one source serves
@@ -130,7 +94,7 @@ export const CLICKHOUSE_MIGRATIONS: ((target: ClickHouseTarget) => string[])[] =
     const db = target.database
     const local = localEventsTable(target)
     const statements = [
-      `CREATE TABLE IF NOT EXISTS ${db}.${local}${onCluster(target)} (${EVENT_COLUMNS_DDL}
+      `CREATE TABLE IF NOT EXISTS ${db}.${local}${onCluster(target)} (${eventsColumnsDdl(1)}
 )
 ENGINE = ${engine(target, 'ReplacingMergeTree', local, 'shard', 'ts')}
 PARTITION BY toYYYYMM(ts)
@@ -153,16 +117,12 @@ ORDER BY key`,
     )
     return statements
   },
-  // 2: the hourly rollups (rollup.ts; kept by the store at append and retention: clickhouse-store.ts),
-  // filled from the events there are, and each event's latency bucket (latency-sketch.ts: set by the
-  // store at append, computed by this default for rows written before or without it).
+  // 2: the hourly rollups (query/rollup-tables.ts; kept by the store at append and retention:
+  // append.ts, retention.ts), filled from the events there are, and each event's latency bucket
+  // (latency-sketch.ts: set at ingest, computed by its default for rows written before or without it).
   (target) => {
     const db = target.database
-    const local = localEventsTable(target)
-    const statements = (target.cluster ? [local, 'events'] : ['events']).map(
-      (table) =>
-        `ALTER TABLE ${db}.${table}${onCluster(target)} ADD COLUMN IF NOT EXISTS latency_bucket Nullable(Int32) DEFAULT ${LATENCY_BUCKET_DEFAULT}`,
-    )
+    const statements = addColumns(target, 2)
     for (const table of ROLLUP_TABLES) {
       const rollupLocal = localRollupTable(target, table)
       const key = ['hour', ...table.dimensions, ...table.computed.map(([column]) => column)]
@@ -190,27 +150,28 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
   },
 ]
 
-/** latencyBucket in ClickHouse SQL: NULL without a latency, as in JavaScript. */
-const LATENCY_BUCKET_DEFAULT = `if(latency_ms IS NULL, NULL, ${bucketSql('latency_ms')})`
-
-/** DuckDB's types in rollup.ts, as ClickHouse names them. */
-const CLICKHOUSE_TYPES: Record<string, string> = { BIGINT: 'Int64', DOUBLE: 'Float64', INTEGER: 'Int32' }
+/** The events columns added at `version` (schema/events-table.ts), on every events table of the target. */
+function addColumns(target: ClickHouseTarget, version: number): string[] {
+  const tables = target.cluster ? [localEventsTable(target), 'events'] : ['events']
+  return tables.flatMap((table) =>
+    columnsAdded(EVENTS_TABLE, 'clickhouse', version).map(
+      (column) =>
+        `ALTER TABLE ${target.database}.${table}${onCluster(target)} ADD COLUMN IF NOT EXISTS ${columnDdl('clickhouse', column)}`,
+    ),
+  )
+}
 
 /**
  * A rollup table's columns. A SummingMergeTree: its merges add up the partial rows of a cell (the
  * whole key: hour, dimensions, computed keys) and drop a cell whose sums all come to zero.
  */
 function rollupColumns(table: RollupTable): string[] {
-  const type = (name: string) => {
-    const found = CLICKHOUSE_TYPES[name]
-    if (!found) throw new Error(`no ClickHouse type for ${name}`)
-    return found
-  }
+  const type = (name: keyof typeof COLUMN_TYPES) => COLUMN_TYPES[name].clickhouse
   return [
     "hour DateTime64(3, 'UTC')",
     ...table.dimensions.map(
       (dimension) =>
-        `${dimension} ${NULLABLE.has(dimension) ? 'LowCardinality(Nullable(String))' : 'LowCardinality(String)'}`,
+        `${dimension} ${NULLABLE_COLUMNS.has(dimension) ? 'LowCardinality(Nullable(String))' : 'LowCardinality(String)'}`,
     ),
     ...table.computed.map(([column, name]) => `${column} ${type(name)}`),
     ...table.sums.map(([column, name]) => `${column} ${type(name)}`),
@@ -267,4 +228,47 @@ export function splitDdl(script: string): string[] {
         .trim(),
     )
     .filter((statement) => statement.length > 0)
+}
+
+/** Applies the migrations this database has not seen yet, in order (store/migrate.ts). */
+export async function migrateClickHouse(client: ClickHouseClient, target: ClickHouseTarget): Promise<void> {
+  await ensureDatabase(client, target)
+  await client.command({ query: schemaTableStatement(target) })
+  await migrate(
+    {
+      async applied() {
+        const result = await client.query({
+          query: `SELECT max(version) AS version FROM ${target.database}.spendlens_schema`,
+          format: 'JSONEachRow',
+        })
+        const [row] = await result.json<{ version: number | string }>()
+        return Number(row?.version ?? 0)
+      },
+      async apply(version) {
+        for (const statement of migrationStatements(target, version))
+          await client.command({ query: statement })
+        await client.insert({
+          table: `${target.database}.spendlens_schema`,
+          values: [{ version }],
+          format: 'JSONEachRow',
+          clickhouse_settings: { async_insert: 0 },
+        })
+      },
+    },
+    CLICKHOUSE_MIGRATIONS.length,
+  )
+}
+
+/**
+ * Creates the database when it is missing. Looked up first: a user who may use an existing
+ * database but not create one is refused even `CREATE DATABASE IF NOT EXISTS`.
+ */
+export async function ensureDatabase(client: ClickHouseClient, target: ClickHouseTarget): Promise<void> {
+  const result = await client.query({
+    query: 'SELECT count() AS found FROM system.databases WHERE name = {database:String}',
+    query_params: { database: target.database },
+    format: 'JSONEachRow',
+  })
+  const [row] = await result.json<{ found: number | string }>()
+  if (Number(row?.found ?? 0) === 0) await client.command({ query: createDatabaseStatement(target) })
 }

@@ -1,108 +1,46 @@
-import { type CostEvent, UNATTRIBUTED } from 'spendlens'
-import { NANOS_PER_USD } from 'spendlens/internal'
-import { hashEventId } from './event-id-index.js'
-import { latencyBucket } from './latency-sketch.js'
+import type { CostEvent } from 'spendlens'
+import { hashEventId } from '../../schema/event-id-hash.js'
+import { type EventColumn, eventColumns } from '../../schema/events-table.js'
 
 /**
- * Events as columns: the shape the DuckDB store stages them in (duckdb-staging.ts), computed in
- * plain JavaScript with no engine attached, so an ingest worker thread can build it from a request
- * body and hand the typed arrays over without copying (ingest/ingest-workers.ts).
+ * Events as columns: the shape the DuckDB store stages them in (staging.ts), computed in plain
+ * JavaScript with no engine attached, so an ingest worker thread can build it from a request body
+ * and hand the typed arrays over without copying (ingest/body-decoder.ts).
  *
- * - every number is a DOUBLE (no BigInt per value; counts are safe integers, cost_nanos is below
- *   2^53) with NaN for null, and `ts` is epoch milliseconds;
- * - strings that repeat (everything but event_id and provider_request_id) are codes into a list of
- *   the batch's distinct values (`enum`, code 0 for null), which the staging table stores as an
- *   ENUM: writing a string costs a call into DuckDB per row, a code is copied with its column.
- * The mapping is the one toStoreRow (spendlens/internal) defines: `unattributed` for a missing
- * attribution value, cost in integer nano-dollars, tags as JSON.
+ * - the columns are the events table's in DuckDB (schema/events-table.ts), read as it says;
+ * - every number is a DOUBLE (no BigInt per value; counts are safe integers, cost_nanos and id_hash
+ *   are below 2^53) with NaN for null, and `ts` is epoch milliseconds;
+ * - strings that repeat (every text column but the `unique` ones) are codes into a list of the
+ *   batch's distinct values (`enum`, code 0 for null), which the staging table stores as an ENUM:
+ *   writing a string costs a call into DuckDB per row, a code is copied with its column;
+ * - tags are their JSON text.
  */
 
-type Value = string | number | boolean | null
-
+/** A staging column: an events column and its value as staged (tags as JSON text). */
 export interface StagingColumn {
   name: string
-  /** The column's type in the events table. */
-  eventsType: 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'TIMESTAMPTZ'
-  /** Strings only: a new value on (almost) every row, written as is rather than as an ENUM. */
-  unique?: boolean
-  read(event: CostEvent): Value
+  column: EventColumn
+  read(event: CostEvent): string | number | boolean | null
 }
-
-// Each column reads its field with its own literal accessor: one shared `(event) => event[name]`
-// would see forty-two keys at one property access and make it a slow, megamorphic lookup.
-type Read<T> = (event: CostEvent) => T
-const text = (name: string, read: Read<string | null>, unique = false): StagingColumn => ({
-  name,
-  eventsType: 'VARCHAR',
-  unique,
-  read,
-})
-const number = (
-  name: string,
-  eventsType: 'DOUBLE' | 'BIGINT' | 'INTEGER',
-  read: Read<number | null>,
-): StagingColumn => ({
-  name,
-  eventsType,
-  read,
-})
-const flag = (name: string, read: Read<boolean>): StagingColumn => ({ name, eventsType: 'BOOLEAN', read })
 
 function tagsJson(tags: Record<string, string>): string {
   for (const _key in tags) return JSON.stringify(tags)
   return '{}'
 }
 
-/** The events table's columns, in its order (id_hash, last, is added by the writer). */
-export const STAGING_COLUMNS: StagingColumn[] = [
-  text('event_id', (event) => event.event_id, true),
-  { name: 'ts', eventsType: 'TIMESTAMPTZ', read: (event) => Date.parse(event.ts) },
-  number('latency_ms', 'DOUBLE', (event) => event.latency_ms),
-  number('ttft_ms', 'DOUBLE', (event) => event.ttft_ms),
-  text('provider', (event) => event.provider),
-  text('operation', (event) => event.operation),
-  text('model', (event) => event.model),
-  text('requested_model', (event) => event.requested_model),
-  text('provider_request_id', (event) => event.provider_request_id, true),
-  text('feature', (event) => event.feature ?? UNATTRIBUTED),
-  text('route', (event) => event.route ?? UNATTRIBUTED),
-  text('customer_id', (event) => event.customer_id ?? UNATTRIBUTED),
-  text('user_id', (event) => event.user_id ?? UNATTRIBUTED),
-  text('session_id', (event) => event.session_id ?? UNATTRIBUTED),
-  text('environment', (event) => event.environment ?? UNATTRIBUTED),
-  text('prompt_id', (event) => event.prompt_id ?? UNATTRIBUTED),
-  text('tags', (event) => tagsJson(event.tags)),
-  number('input_tokens', 'BIGINT', (event) => event.input_tokens),
-  number('cache_read_tokens', 'BIGINT', (event) => event.cache_read_tokens),
-  number('cache_write_tokens', 'BIGINT', (event) => event.cache_write_tokens),
-  number('cache_write_1h_tokens', 'BIGINT', (event) => event.cache_write_1h_tokens),
-  number('output_tokens', 'BIGINT', (event) => event.output_tokens),
-  number('reasoning_tokens', 'BIGINT', (event) => event.reasoning_tokens),
-  number('input_audio_tokens', 'BIGINT', (event) => event.input_audio_tokens),
-  number('output_audio_tokens', 'BIGINT', (event) => event.output_audio_tokens),
-  number('images', 'BIGINT', (event) => event.images),
-  number('audio_seconds', 'DOUBLE', (event) => event.audio_seconds),
-  number('web_search_requests', 'BIGINT', (event) => event.web_search_requests),
-  text('service_tier', (event) => event.service_tier),
-  flag('batch', (event) => event.batch),
-  number('cost_nanos', 'BIGINT', (event) =>
-    event.cost_usd === null ? null : Math.round(event.cost_usd * NANOS_PER_USD),
-  ),
-  text('pricing_status', (event) => event.pricing_status),
-  text('price_source', (event) => event.price_source),
-  text('status', (event) => event.status),
-  text('error_type', (event) => event.error_type),
-  number('http_status', 'INTEGER', (event) => event.http_status),
-  flag('streamed', (event) => event.streamed),
-  text('sdk', (event) => event.sdk),
-  number('schema_version', 'INTEGER', (event) => event.schema_version),
-  flag('cost_partial', (event) => event.cost_partial),
-  number('input_image_tokens', 'BIGINT', (event) => event.input_image_tokens),
-  number('input_characters', 'BIGINT', (event) => event.input_characters),
-  // Not a CostEvent field: the latency's histogram bucket (latency-sketch.ts), stored so that every
-  // path that counts latencies by bucket reads the same bucket.
-  number('latency_bucket', 'INTEGER', (event) => latencyBucket(event.latency_ms)),
-]
+/** The DuckDB events table's columns, in the catalog's order. */
+export const STAGING_COLUMNS: readonly StagingColumn[] = eventColumns('duckdb').map((column) => ({
+  name: column.name,
+  column,
+  read:
+    column.type === 'tags'
+      ? (event: CostEvent) => tagsJson(column.read(event) as Record<string, string>)
+      : (column.read as StagingColumn['read']),
+}))
+
+/** Whether a staging column holds text (strings and tags' JSON). */
+export const isText = (column: StagingColumn) =>
+  column.column.type === 'text' || column.column.type === 'tags'
 
 export type EncodedColumn =
   /** Codes into `members`; code 0 is null (members[0] is a placeholder). */
@@ -114,6 +52,7 @@ export type EncodedColumn =
 
 /** A batch of events as columns, with what the store's dedupe needs alongside. */
 export interface EncodedEvents {
+  format: 'columns'
   rows: number
   eventIds: string[]
   /** `ts` as epoch milliseconds. */
@@ -158,9 +97,9 @@ function encodeColumn(
 ): EncodedColumn {
   const rows = events.length
   const { read } = column
-  if (column.eventsType === 'VARCHAR') {
+  if (isText(column)) {
     if (column.name === 'event_id') return { kind: 'text', values: batch.eventIds }
-    if (!column.unique) {
+    if (column.column.cardinality !== 'unique') {
       const encoded = encodeRepeating(column, events)
       if (encoded) return encoded
     }
@@ -168,12 +107,13 @@ function encodeColumn(
     for (let row = 0; row < rows; row++) values[row] = read(events[row] as CostEvent) as string | null
     return { kind: 'text', values }
   }
-  if (column.eventsType === 'BOOLEAN') {
+  if (column.column.type === 'boolean') {
     const values = new Uint8Array(rows)
     for (let row = 0; row < rows; row++) values[row] = read(events[row] as CostEvent) ? 1 : 0
     return { kind: 'boolean', values }
   }
   if (column.name === 'ts') return { kind: 'double', values: batch.times }
+  if (column.name === 'id_hash') return { kind: 'double', values: batch.hashes }
   const values = new Float64Array(rows)
   for (let row = 0; row < rows; row++) {
     const value = read(events[row] as CostEvent) as number | null
@@ -186,6 +126,7 @@ function encodeColumn(
 export function encodeEvents(events: readonly CostEvent[]): EncodedEvents {
   const rows = events.length
   const batch: EncodedEvents = {
+    format: 'columns',
     rows,
     eventIds: new Array<string>(rows),
     times: new Float64Array(rows),
@@ -226,6 +167,7 @@ export function concatEncoded(parts: readonly EncodedEvents[]): EncodedEvents {
     return values
   }
   const times = doubles((part) => part.times)
+  const hashes = doubles((part) => part.hashes)
   const eventIds = parts.flatMap((part) => part.eventIds)
   const columns = STAGING_COLUMNS.map((column, index): EncodedColumn => {
     if (column.name === 'event_id') return { kind: 'text', values: eventIds }
@@ -237,7 +179,9 @@ export function concatEncoded(parts: readonly EncodedEvents[]): EncodedEvents {
         values:
           column.name === 'ts'
             ? times
-            : doubles((part) => (part.columns[index] as { values: Float64Array }).values),
+            : column.name === 'id_hash'
+              ? hashes
+              : doubles((part) => (part.columns[index] as { values: Float64Array }).values),
       }
     if (first.kind === 'boolean') {
       const values = new Uint8Array(rows)
@@ -277,7 +221,7 @@ export function concatEncoded(parts: readonly EncodedEvents[]): EncodedEvents {
       for (let row = 0; row < (parts[position] as EncodedEvents).rows; row++) values.push(textAt(piece, row))
     return { kind: 'text', values }
   })
-  return { rows, eventIds, times, hashes: doubles((part) => part.hashes), columns }
+  return { format: 'columns', rows, eventIds, times, hashes, columns }
 }
 
 /** The rows at `indexes`, in that order. */
@@ -290,10 +234,12 @@ export function selectEncoded(batch: EncodedEvents, indexes: readonly number[]):
   const rows = indexes.length
   const eventIds = indexes.map((index) => batch.eventIds[index] as string)
   const times = gather(batch.times, new Float64Array(rows))
+  const hashes = gather(batch.hashes, new Float64Array(rows))
   const columns = batch.columns.map((column, position): EncodedColumn => {
     const { name } = STAGING_COLUMNS[position] as StagingColumn
     if (name === 'event_id') return { kind: 'text', values: eventIds }
     if (name === 'ts') return { kind: 'double', values: times }
+    if (name === 'id_hash') return { kind: 'double', values: hashes }
     switch (column.kind) {
       case 'double':
         return { kind: 'double', values: gather(column.values, new Float64Array(rows)) }
@@ -305,7 +251,7 @@ export function selectEncoded(batch: EncodedEvents, indexes: readonly number[]):
         return { kind: 'text', values: indexes.map((index) => column.values[index] as string | null) }
     }
   })
-  return { rows, eventIds, times, hashes: gather(batch.hashes, new Float64Array(rows)), columns }
+  return { format: 'columns', rows, eventIds, times, hashes, columns }
 }
 
 /** The buffers a batch's typed arrays own, each once: a worker hands them over instead of copying. */

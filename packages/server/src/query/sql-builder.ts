@@ -1,16 +1,22 @@
-import type { AnalyticsQuery, Dimension, Filter } from '../query/analytics-query.js'
-import { type CompiledQuery, DIALECTS, type EngineName } from '../query/compile-query.js'
+import type { AnalyticsQuery, Dimension, Filter } from '../api/api-types.js'
+import { NULLABLE_COLUMNS as NULLABLE } from '../schema/events-table.js'
+import { DIALECTS, type Dialect, type EngineName, type ParamType } from './dialect.js'
+
+/** SQL with its bound parameters, ready for one engine. */
+export interface CompiledQuery {
+  sql: string
+  params: Record<string, string | number>
+  /** ClickHouse declares a type with each placeholder; kept here for engines that bind by type. */
+  types: Record<string, ParamType>
+}
 
 /**
- * The pieces of SQL the rollup and percentile queries share with compile-query.ts, on either
- * engine (its `DIALECTS`): bound parameters, the time range, filters, group matching and buckets,
- * written the way that file writes them for events (the rollup tests hold both to the same rows).
- * Reads `ts` and the dimension columns of whatever relation the caller puts after FROM.
+ * The one SQL builder of the query layer, on either engine (dialect.ts): bound parameters, the time
+ * range, filters, group matching, buckets and groups. Every query (events, rollups, percentiles,
+ * the event log) is written with it, so they all filter and group alike (the rollup tests hold
+ * every route to the same rows). Reads `ts` and the dimension columns of whatever relation the
+ * caller puts after FROM.
  */
-export type Dialect = (typeof DIALECTS)[EngineName]
-
-/** Dimensions whose column can be NULL, as in the events table. */
-const NULLABLE: ReadonlySet<Dimension> = new Set<Dimension>(['service_tier'])
 
 /** A group's column name in results: `tags.x` comes back as `tag_<index>`, as compile-query names it. */
 export function columnAlias(dimension: Dimension, index: number): string {
@@ -20,7 +26,7 @@ export function columnAlias(dimension: Dimension, index: number): string {
 export class SqlBuilder {
   readonly dialect: Dialect
   readonly params: Record<string, string | number> = {}
-  readonly types: CompiledQuery['types'] = {}
+  readonly types: Record<string, ParamType> = {}
   private count = 0
 
   constructor(readonly engine: EngineName) {

@@ -1,4 +1,4 @@
-import type { BaseDimension, Metric } from '../query/analytics-query.js'
+import type { BaseDimension, Metric } from '../api/api-types.js'
 
 /**
  * Latency percentiles at volume: a mergeable sketch, and when it is used.

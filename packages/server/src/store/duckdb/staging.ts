@@ -1,9 +1,10 @@
 import { BOOLEAN, DOUBLE, type DuckDBConnection, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api'
 import duckdb from '@duckdb/node-bindings'
-import { type EncodedEvents, STAGING_COLUMNS, type StagingColumn } from './event-columns.js'
+import { COLUMN_TYPES } from '../../schema/table.js'
+import { type EncodedEvents, isText, STAGING_COLUMNS, type StagingColumn } from './encode-columns.js'
 
 /**
- * Events on their way into DuckDB: encoded as columns (event-columns.ts), written into data chunks
+ * Events on their way into DuckDB: encoded as columns (encode-columns.ts), written into data chunks
  * of a `staging` table, then copied into `events` with one INSERT … SELECT that runs off the
  * JavaScript thread. Each number column is a typed array copied once per chunk (no validity
  * bitmap: NaN is null). A repeating string column becomes an ENUM of the flush's distinct values,
@@ -17,7 +18,7 @@ const CHUNK_ROWS = 2048
 /**
  * Staging tables live in an in-memory database attached to the instance: unlike temp tables, every
  * connection sees them, so one connection can fill the next batch's table while another copies the
- * previous one into `events` (see the pipeline in duckdb-store.ts); and nothing of them is logged.
+ * previous one into `events` (see append-pipeline.ts); and nothing of them is logged.
  */
 export const STAGING_DATABASE = 'spendlens_staging'
 
@@ -28,34 +29,35 @@ export const stagingTable = (slot: number) => `${STAGING_DATABASE}.staging_${slo
 export const STAGING_ATTACH = `ATTACH IF NOT EXISTS ':memory:' AS ${STAGING_DATABASE}`
 
 /** A staging column as the events column it fills; `nullMarker` is the flush's, as SQL. */
-function fromStaging(column: StagingColumn, nullMarker: string): string {
-  const value = `nullif(${column.name}, 'NaN'::DOUBLE)`
-  switch (column.eventsType) {
-    case 'VARCHAR':
-      return column.unique ? column.name : `nullif(${column.name}, ${nullMarker})`
-    case 'BOOLEAN':
-      return column.name
-    case 'DOUBLE':
-      return value
-    case 'BIGINT':
-    case 'INTEGER':
-      return `CAST(${value} AS ${column.eventsType})`
-    case 'TIMESTAMPTZ':
-      return `make_timestamptz(CAST(${column.name} AS BIGINT) * 1000)`
+function fromStaging(staging: StagingColumn, nullMarker: string): string {
+  const { name, column } = staging
+  const value = `nullif(${name}, 'NaN'::DOUBLE)`
+  switch (column.type) {
+    case 'text':
+    case 'tags':
+      return column.cardinality === 'unique' ? name : `nullif(${name}, ${nullMarker})`
+    case 'boolean':
+    case 'double':
+      return column.type === 'double' ? value : name
+    case 'int64':
+    case 'int32':
+      return `CAST(${value} AS ${COLUMN_TYPES[column.type].duckdb})`
+    case 'timestamp':
+      return `make_timestamptz(CAST(${name} AS BIGINT) * 1000)`
   }
 }
 
 /** The events table's column list, and the staging expressions that fill it, in the same order. */
-export const EVENTS_COLUMN_LIST = [...STAGING_COLUMNS.map((column) => column.name), 'id_hash'].join(', ')
+export const EVENTS_COLUMN_LIST = STAGING_COLUMNS.map((column) => column.name).join(', ')
 export const insertSelect = (nullMarker: string) =>
-  [...STAGING_COLUMNS.map((column) => fromStaging(column, nullMarker)), 'CAST(id_hash AS BIGINT)'].join(', ')
+  STAGING_COLUMNS.map((column) => fromStaging(column, nullMarker)).join(', ')
 
 /**
  * The staging rows for the rollup's contribution: `ts` and the numbers as in events, the strings
  * as stored (ENUM codes; see stagingContributionSql), except pricing_status, compared with text.
  */
 export const STAGING_ROLLUP_SELECT = STAGING_COLUMNS.map((column) =>
-  column.eventsType !== 'VARCHAR'
+  !isText(column)
     ? `${fromStaging(column, 'NULL')} AS ${column.name}`
     : column.name === 'pricing_status'
       ? 'CAST(pricing_status AS VARCHAR) AS pricing_status'
@@ -172,7 +174,7 @@ async function writeTable(connection: DuckDBConnection, name: string, columns: C
 // ----------------------------------------------------------------- one flush
 
 /**
- * Replaces the staging table of slot `slot` with `batch` (its id hashes in a last column). Answers
+ * Replaces the staging table of slot `slot` with `batch`. Answers
  * the flush's null marker (letters, `:` and `!`: safe to write into SQL as a literal) for the
  * statements that read the table.
  */
@@ -197,7 +199,6 @@ export async function writeStaging(
         return { name, kind: 'boolean', values: column.values }
     }
   })
-  columns.push({ name: 'id_hash', kind: 'double', values: batch.hashes })
   await writeTable(connection, `staging_${slot}`, columns, batch.rows)
   return nullMarker
 }

@@ -1,7 +1,8 @@
-import type { AnalyticsQuery, BaseDimension, Dimension, Metric, QueryRow } from '../query/analytics-query.js'
-import { type CompiledQuery, compileOthers, compileQuery, readRow } from '../query/compile-query.js'
+import type { AnalyticsQuery, BaseDimension, Dimension, Metric, QueryRow } from '../api/api-types.js'
+import { compileOthers, compileQuery, readRow } from './compile-query.js'
+import type { EngineName } from './dialect.js'
 import { type Execute, runAnalyticsQuery } from './run-query.js'
-import type { EngineName, QueryInsight, Store } from './store.js'
+import type { CompiledQuery } from './sql-builder.js'
 import { tracing } from './trace-execute.js'
 
 /**
@@ -14,8 +15,8 @@ import { tracing } from './trace-execute.js'
  * from the rollup; percentiles, which no sum gives, come from the engine's percentile source (on
  * both engines, latency histograms kept the same way: latency-sketch.ts) or from the events.
  *
- * An engine passes what it keeps (both keep the rollups of rollup.ts). Without a rollup every query
- * runs raw, as compile-query.ts writes it.
+ * An engine passes what it keeps (both keep the rollups of rollup-tables.ts). Without a rollup every
+ * query runs raw, as compile-query.ts writes it.
  */
 export interface RollupDefinition {
   dimensions: readonly BaseDimension[]
@@ -108,6 +109,21 @@ export function planQuery(
   return plan
 }
 
+/** What a store answers through the planner (store.ts: Store and QueryInsight). */
+export interface PlannedQueries {
+  /** Runs an AnalyticsQuery; with `others`, the last row (`others: true`) aggregates the rest. */
+  query(query: AnalyticsQuery): Promise<QueryRow[]>
+  /** Where `query` would run, and why. */
+  plan(query: AnalyticsQuery): QueryPlan
+  /** The same query on the events table, never a rollup (percentiles by the same definition). */
+  queryEvents(query: AnalyticsQuery): Promise<QueryRow[]>
+  /**
+   * Runs `query` as `query` does, and also answers the SQL statements it ran in stages: a stage's
+   * statements ran side by side, each stage after the previous one answered (trace-execute.ts).
+   */
+  trace(query: AnalyticsQuery): Promise<{ rows: QueryRow[]; stages: CompiledQuery[][] }>
+}
+
 /**
  * A store's query, plan, queryEvents and trace, all through the planner with what the engine keeps
  * (`capabilities` is called with the Execute to use, so a trace sees every statement).
@@ -116,7 +132,7 @@ export function plannedQueries(
   engine: EngineName,
   execute: Execute,
   capabilities: (execute: Execute) => Capabilities,
-): Pick<Store, 'query'> & Pick<QueryInsight, 'plan' | 'queryEvents' | 'trace'> {
+): PlannedQueries {
   return {
     query: (query) => runPlannedQuery(engine, execute, capabilities(execute), query),
     plan: (query) => planQuery(query, capabilities(execute)),

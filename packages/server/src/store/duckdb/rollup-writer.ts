@@ -1,14 +1,16 @@
+import { DIALECTS } from '../../query/dialect.js'
 import {
   contributionSql as anyContributionSql,
-  NULLABLE,
-  ROLLUP_DIALECTS,
   ROLLUP_TABLES,
   type RollupTable,
-} from './rollup.js'
+  rollupColumnNames,
+} from '../../query/rollup-tables.js'
+import { NULLABLE_COLUMNS as NULLABLE } from '../../schema/events-table.js'
+import { COLUMN_TYPES } from '../../schema/table.js'
 
 /**
- * The DuckDB side of the hourly rollups (rollup.ts defines them and reads them on both engines).
- * They are kept up to date in the same transaction as the events (duckdb-store.ts): each appended
+ * The DuckDB side of the hourly rollups (query/rollup-tables.ts defines them, on both engines).
+ * They are kept up to date in the same transaction as the events (append-pipeline.ts): each appended
  * batch adds its rows' contributions, a replaced version of an event subtracts its old
  * contribution, retention subtracts what it deletes. So a rollup is always exactly the sum over
  * the events it covers, and rollup.test.ts holds it to that.
@@ -19,7 +21,7 @@ import {
  * cheap and needs no index; a cell's value is the sum of its rows whether compacted or not.
  */
 
-const UTC_HOUR = ROLLUP_DIALECTS.duckdb.utcHour
+const UTC_HOUR = DIALECTS.duckdb.utcHour
 
 /** A table's DDL (created by a schema migration). service_tier may be null, as in the events. */
 export function rollupDdl(table: RollupTable): string {
@@ -28,8 +30,8 @@ export function rollupDdl(table: RollupTable): string {
     ...table.dimensions.map(
       (dimension) => `${dimension} VARCHAR${NULLABLE.has(dimension) ? '' : ' NOT NULL'}`,
     ),
-    ...table.computed.map(([column, type]) => `${column} ${type} NOT NULL`),
-    ...table.sums.map(([column, type]) => `${column} ${type} NOT NULL`),
+    ...table.computed.map(([column, type]) => `${column} ${COLUMN_TYPES[type].duckdb} NOT NULL`),
+    ...table.sums.map(([column, type]) => `${column} ${COLUMN_TYPES[type].duckdb} NOT NULL`),
   ]
   return `CREATE TABLE ${table.name} (${columns.join(', ')})`
 }
@@ -66,7 +68,7 @@ export function stagingContributionSql(table: RollupTable, source: string, nullM
     ...table.sums.map(([column]) => column),
   ]
   const where = table.where ? ` WHERE ${table.where[0]}` : ''
-  return `INSERT INTO ${table.name} SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (${source})${where} GROUP BY ALL)`
+  return `INSERT INTO ${table.name} (${rollupColumnNames(table).join(', ')}) SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (${source})${where} GROUP BY ALL)`
 }
 
 /**
@@ -82,7 +84,7 @@ export function compactSql(table: RollupTable, hours: readonly number[]): string
   return [
     `CREATE OR REPLACE TEMP TABLE ${compacted} AS SELECT ${keys.join(', ')}, ${sums.join(', ')} FROM ${table.name} WHERE ${touched} GROUP BY ALL HAVING sum(requests) <> 0`,
     `DELETE FROM ${table.name} WHERE ${touched}`,
-    `INSERT INTO ${table.name} SELECT * FROM ${compacted}`,
+    `INSERT INTO ${table.name} (${rollupColumnNames(table).join(', ')}) SELECT ${rollupColumnNames(table).join(', ')} FROM ${compacted}`,
     `DROP TABLE ${compacted}`,
   ]
 }

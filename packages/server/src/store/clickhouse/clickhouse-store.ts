@@ -1,0 +1,149 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { rollupDefinition } from '../../query/compile-rollup.js'
+import { exportEventPages, runEventLog } from '../../query/event-log.js'
+import { latencyPercentiles } from '../../query/latency-percentiles.js'
+import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
+import { ROLLUP_TABLE, ROLLUP_TABLES } from '../../query/rollup-tables.js'
+import type { Execute } from '../../query/run-query.js'
+import type { EncodedBatch } from '../batch-format.js'
+import { createMutex } from '../mutex.js'
+import type { QueryInsight, Store } from '../store.js'
+import { appendRows } from './append.js'
+import { ClickHouseConnection, clickhouseTime, READ_SETTINGS } from './clickhouse-connection.js'
+import { type EventRows, encodeRows } from './encode-rows.js'
+import {
+  type ClickHouseTarget,
+  checkTarget,
+  localEventsTable,
+  localRollupTable,
+  migrateClickHouse,
+} from './migrations.js'
+import { deleteBefore } from './retention.js'
+
+export { ASYNC_INSERT_MAX_ROWS } from './clickhouse-connection.js'
+export { ensureDatabase } from './migrations.js'
+
+export interface ClickHouseStoreOptions {
+  /** An official client: over HTTP(S) to a server, or on chDB's embedded engine. */
+  client: ClickHouseClient
+  /** Where the data is, for humans: never with the password. */
+  location: string
+  /** The client's default database (unqualified names in queries resolve there), and the cluster if any. */
+  target: ClickHouseTarget
+  /** Small batches as async inserts (clickhouse-connection.ts). */
+  asyncInsert: boolean
+}
+
+const HOUR_MS = 3_600_000
+
+/**
+ * The store on ClickHouse. Its parts: migrations.ts (schema, dedupe strategy), append.ts (dedupe,
+ * insert, rollup contributions), retention.ts, clickhouse-connection.ts (the client as used here).
+ */
+export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store & QueryInsight> {
+  const { client, target } = options
+  checkTarget(target)
+  await migrateClickHouse(client, target)
+  const connection = new ClickHouseConnection(client, options.asyncInsert)
+  // Appends of this process one at a time, so that each sees the ids the previous one stored.
+  const exclusive = createMutex()
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : ''
+  const deleteFrom = `${localEventsTable(target)}${onCluster}`
+
+  // The hours the rollup may hold: as found at open, widened by this process's appends (another
+  // collector's appends are not seen; the planner only uses the span for ranges outside 1970–2100).
+  const [bounds] = await connection.rows(
+    `SELECT count() AS found, toUnixTimestamp64Milli(min(hour)) AS first, toUnixTimestamp64Milli(max(hour)) AS last FROM ${ROLLUP_TABLE}`,
+  )
+  let firstHour = Number(bounds?.found ?? 0) > 0 ? Number(bounds?.first) : undefined
+  let lastHour = Number(bounds?.found ?? 0) > 0 ? Number(bounds?.last) : undefined
+  const touch = (tsMs: number) => {
+    const hour = Math.floor(tsMs / HOUR_MS) * HOUR_MS
+    if (firstHour === undefined || hour < firstHour) firstHour = hour
+    if (lastHour === undefined || hour > lastHour) lastHour = hour
+  }
+  const rollup = rollupDefinition('clickhouse', () =>
+    firstHour === undefined || lastHour === undefined
+      ? undefined
+      : { from: new Date(firstHour), to: new Date(lastHour + HOUR_MS) },
+  )
+  /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
+  const capabilities = (run: Execute): Capabilities => ({
+    rollup,
+    percentiles: latencyPercentiles('clickhouse', run),
+  })
+  const append = (batch: EventRows) => exclusive(() => appendRows(connection, deleteFrom, batch, touch))
+
+  return {
+    engine: 'clickhouse',
+    location: options.location,
+    batchFormat: 'rows',
+
+    append: (events) => append(encodeRows(events)),
+    appendBatch: (batch: EncodedBatch) => append(rowsOf(batch)),
+
+    ...plannedQueries('clickhouse', connection.execute, capabilities),
+
+    compactRollup() {
+      // SummingMergeTree folds each cell's partial rows, and drops cells that sum to zero.
+      return exclusive(async () => {
+        for (const table of ROLLUP_TABLES)
+          await connection.command(`OPTIMIZE TABLE ${localRollupTable(target, table)}${onCluster} FINAL`)
+      })
+    },
+
+    async runRaw(compiled) {
+      const result = await client.query({
+        query: compiled.sql,
+        query_params: compiled.params,
+        format: 'JSONEachRow',
+        clickhouse_settings: READ_SETTINGS,
+      })
+      await result.text()
+    },
+
+    listEvents: (request) => runEventLog('clickhouse', connection.execute, request),
+    deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
+    exportEvents: (batchSize = 10_000) => exportEventPages('clickhouse', connection.execute, batchSize),
+
+    async stats() {
+      // min/max of no rows is 1970 in ClickHouse, not NULL.
+      const [row] = await connection.rows(
+        'SELECT count() AS events, if(count() = 0, NULL, toUnixTimestamp64Milli(min(ts))) AS first_ms, if(count() = 0, NULL, toUnixTimestamp64Milli(max(ts))) AS last_ms FROM events FINAL',
+      )
+      const toIso = (value: unknown) =>
+        value === null || value === undefined ? null : new Date(Number(value)).toISOString()
+      return {
+        events: Number(row?.events ?? 0),
+        first_ts: toIso(row?.first_ms),
+        last_ts: toIso(row?.last_ms),
+      }
+    },
+
+    async getMeta(key) {
+      const [row] = await connection.rows('SELECT value FROM spendlens_meta FINAL WHERE key = {key:String}', {
+        key,
+      })
+      return row ? String(row.value) : null
+    },
+
+    async setMeta(key, value) {
+      await client.insert({
+        table: 'spendlens_meta',
+        values: [{ key, value, updated_at: clickhouseTime(Date.now()) }],
+        format: 'JSONEachRow',
+        clickhouse_settings: { async_insert: 0 },
+      })
+    },
+
+    async close() {
+      await exclusive(() => client.close())
+    },
+  }
+}
+
+/** A batch this store can append: encoded as rows. */
+function rowsOf(batch: EncodedBatch): EventRows {
+  if (batch.format !== 'rows') throw new Error(`the ClickHouse store appends rows, not ${batch.format}`)
+  return batch
+}

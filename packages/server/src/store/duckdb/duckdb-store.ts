@@ -1,0 +1,169 @@
+import { mkdir } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { dirname } from 'node:path'
+import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
+import { rollupDefinition } from '../../query/compile-rollup.js'
+import { exportEventPages, runEventLog } from '../../query/event-log.js'
+import { latencyPercentiles } from '../../query/latency-percentiles.js'
+import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
+import type { Execute } from '../../query/run-query.js'
+import type { EncodedBatch } from '../batch-format.js'
+import type { QueryInsight, Store } from '../store.js'
+import { AppendPipeline } from './append-pipeline.js'
+import { type EncodedEvents, encodeEvents } from './encode-columns.js'
+import { EventIdIndex } from './event-id-index.js'
+import { migrateDuckDB } from './migrations.js'
+import { ReaderPool } from './reader-pool.js'
+import { deleteBefore } from './retention.js'
+import { RollupHours } from './rollup-hours.js'
+import { STAGING_ATTACH } from './staging.js'
+
+export { MIGRATIONS } from './migrations.js'
+
+/**
+ * DuckDB checkpoints (compresses the write-ahead log into the table) whenever the log passes this
+ * size. At the default 16 MB a busy ingest checkpoints every few seconds, and each checkpoint
+ * rewrites the table's last, partly filled row group: inserting cost 4× more and the file grew by
+ * 40%. At 256 MB a checkpoint happens every few hundred thousand events; a restart replays at most
+ * that much log.
+ */
+const CHECKPOINT_THRESHOLD = '256MB'
+
+/**
+ * DuckDB's worker threads: every core but one, which the JavaScript thread needs (HTTP, dedupe,
+ * writing staging chunks; decoding runs on the ingest workers). On the two-core reference machine
+ * two DuckDB threads spent 30% more CPU per ingested event than one (measured with bench:store and
+ * an in-process append loop) and ingest was slower. Queries still run side by side: each runs on
+ * its own libuv thread, which DuckDB's scheduler uses as well.
+ */
+const DUCKDB_THREADS = Math.max(1, availableParallelism() - 1)
+
+/** The DuckDB store, with what benchmarks and tests need to look behind the planner. */
+export interface DuckDBStore extends Store, QueryInsight {
+  /** The database, for running SQL next to the store (tests). */
+  readonly instance: DuckDBInstance
+}
+
+/**
+ * The embedded store: one DuckDB file. Its parts: migrations.ts (schema), append-pipeline.ts
+ * (dedupe, staging and the transaction that stores a batch with its rollup contribution),
+ * rollup-hours.ts (compaction), reader-pool.ts (queries), retention.ts.
+ */
+export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
+  const instance = await createInstance(path)
+  const writer = await instance.connect()
+  await migrateDuckDB(writer)
+  await writer.run(STAGING_ATTACH)
+  // Fills staging tables and looks ids up while `writer` commits the previous batch.
+  const stager = await instance.connect()
+  const hours = await RollupHours.load(writer)
+  const pipeline = new AppendPipeline(writer, stager, await loadIdIndex(writer), hours)
+  const readers = new ReaderPool(instance)
+  const rollup = rollupDefinition('duckdb', hours.span)
+  /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
+  const capabilities = (run: Execute): Capabilities => ({
+    rollup,
+    percentiles: latencyPercentiles('duckdb', run),
+  })
+
+  return {
+    engine: 'duckdb',
+    location: path,
+    batchFormat: 'columns',
+    instance,
+
+    append: (events) => pipeline.append(encodeEvents(events)),
+    appendBatch: (batch: EncodedBatch) => pipeline.append(columnsOf(batch)),
+
+    ...plannedQueries('duckdb', readers.execute, capabilities),
+
+    runRaw(compiled) {
+      // Fetched through the client as every answer is (chunk by chunk), not turned into JavaScript values.
+      return readers.read(async (connection) => {
+        await connection.runAndReadAll(compiled.sql, compiled.params)
+      })
+    },
+    compactRollup: () => pipeline.exclusive(() => hours.compact(1)),
+    listEvents: (request) => runEventLog('duckdb', readers.execute, request),
+    deleteBefore: (cutoff) => pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
+    exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', readers.execute, batchSize),
+
+    stats() {
+      return readers.read(async (connection) => {
+        const reader = await connection.runAndReadAll(
+          'SELECT count(*) AS events, epoch_ms(min(ts)) AS first_ms, epoch_ms(max(ts)) AS last_ms FROM events',
+        )
+        const row = reader.getRowObjects()[0] ?? {}
+        const toIso = (value: unknown) =>
+          value === null || value === undefined ? null : new Date(Number(value)).toISOString()
+        return { events: Number(row.events ?? 0), first_ts: toIso(row.first_ms), last_ts: toIso(row.last_ms) }
+      })
+    },
+
+    getMeta(key) {
+      return readers.read(async (connection) => {
+        const reader = await connection.runAndReadAll('SELECT value FROM spendlens_meta WHERE key = $key', {
+          key,
+        })
+        const row = reader.getRowObjects()[0]
+        return row ? String(row.value) : null
+      })
+    },
+
+    setMeta(key, value) {
+      return pipeline.exclusive(async () => {
+        await writer.run('INSERT OR REPLACE INTO spendlens_meta VALUES ($key, $value)', { key, value })
+      })
+    },
+
+    async close() {
+      await pipeline.exclusive(async () => {
+        await hours.compactBusy()
+        readers.close()
+        stager.closeSync()
+        writer.closeSync()
+        instance.closeSync()
+      })
+    },
+  }
+}
+
+/** A batch this store can append: encoded as columns. */
+function columnsOf(batch: EncodedBatch): EncodedEvents {
+  if (batch.format !== 'columns') throw new Error(`the DuckDB store appends columns, not ${batch.format}`)
+  return batch
+}
+
+async function createInstance(path: string): Promise<DuckDBInstance> {
+  if (path !== ':memory:') await mkdir(dirname(path), { recursive: true })
+  try {
+    return await DuckDBInstance.create(path, {
+      checkpoint_threshold: CHECKPOINT_THRESHOLD,
+      threads: String(DUCKDB_THREADS),
+    })
+  } catch (error) {
+    const message = String((error as Error).message ?? error)
+    if (/lock/i.test(message)) {
+      throw new Error(
+        `${path} is in use by another spendlens process (DuckDB allows one writer). Stop it or use another --store.`,
+      )
+    }
+    throw error
+  }
+}
+
+/** Every stored id hash, read as doubles (exact: the hashes have 52 bits). */
+async function loadIdIndex(connection: DuckDBConnection): Promise<EventIdIndex> {
+  const count = Number(
+    (await connection.runAndReadAll('SELECT count(*) AS events FROM events')).getRowObjects()[0]?.events ?? 0,
+  )
+  const ids = new EventIdIndex(count)
+  const result = await connection.stream('SELECT CAST(id_hash AS DOUBLE) FROM events')
+  for (;;) {
+    const chunk = await result.fetchChunk()
+    if (!chunk || chunk.rowCount === 0) break
+    const hashes = chunk.getColumnVector(0) as DuckDBVector<number>
+    for (let row = 0; row < chunk.rowCount; row++) ids.add(hashes.getItem(row) as number)
+  }
+  return ids
+}

@@ -1,0 +1,91 @@
+import type { DuckDBConnection } from '@duckdb/node-api'
+import { bucketSql } from '../../query/latency-sketch.js'
+import { hashEventId } from '../../schema/event-id-hash.js'
+import { EVENTS_TABLE } from '../../schema/events-table.js'
+import { columnDdl, columnsAdded, columnsAt } from '../../schema/table.js'
+import { migrate } from '../migrate.js'
+import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
+import { inTransaction } from './transactions.js'
+
+/** The events columns DuckDB kept at `version`, as a CREATE TABLE list. */
+function eventsColumnsDdl(version: number, primaryKey = false): string {
+  return columnsAt(EVENTS_TABLE, 'duckdb', version)
+    .map(
+      (column) =>
+        `${columnDdl('duckdb', column)}${primaryKey && column.name === 'event_id' ? ' PRIMARY KEY' : ''}`,
+    )
+    .join(', ')
+}
+
+/** The events columns added at `version` (schema/events-table.ts), as statements. */
+function addColumns(version: number): string {
+  return columnsAdded(EVENTS_TABLE, 'duckdb', version)
+    .map((column) => `ALTER TABLE events ADD COLUMN ${columnDdl('duckdb', column)};`)
+    .join(' ')
+}
+
+const columnNames = (version: number) =>
+  columnsAt(EVENTS_TABLE, 'duckdb', version)
+    .map((column) => column.name)
+    .join(', ')
+
+/**
+ * Schema versions, applied in order at open (store/migrate.ts). The events table's columns come
+ * from the column catalog as they stood at each version.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: the events table (attribution never null: `unattributed`; cost in integer nano-dollars).
+  `CREATE TABLE events (${eventsColumnsDdl(1, true)});
+   CREATE TABLE spendlens_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`,
+  // 2: a stream cut short has a partial cost. (DuckDB cannot add a NOT NULL column; ingest always sets it.)
+  addColumns(2),
+  // 3: image input tokens (GPT image models) and characters (per-character speech models).
+  addColumns(3),
+  // 4: events without the primary-key index (dedupe goes through id_hash, filled at open for the rows
+  // copied here: see fillIdHashes), in time order, with their latency buckets (latency-sketch.ts);
+  // the hourly rollups, built from what is there.
+  `CREATE TABLE events_v4 (${eventsColumnsDdl(4)});
+   INSERT INTO events_v4 (${columnNames(3)}, latency_bucket) SELECT ${columnNames(3)}, ${bucketSql('latency_ms')} FROM events ORDER BY ts;
+   DROP TABLE events; ALTER TABLE events_v4 RENAME TO events; ${ROLLUP_MIGRATION_SQL}`,
+]
+
+/** Applies the migrations `connection`'s database has not seen, each in a transaction. */
+export async function migrateDuckDB(connection: DuckDBConnection): Promise<void> {
+  await connection.run('CREATE TABLE IF NOT EXISTS spendlens_schema (version INTEGER NOT NULL)')
+  await migrate(
+    {
+      async applied() {
+        const reader = await connection.runAndReadAll(
+          'SELECT coalesce(max(version), 0) AS version FROM spendlens_schema',
+        )
+        return Number(reader.getRowObjects()[0]?.version ?? 0)
+      },
+      apply: (version) =>
+        inTransaction(connection, async () => {
+          await connection.run(MIGRATIONS[version - 1] as string)
+          await connection.run('INSERT INTO spendlens_schema VALUES ($version)', { version })
+        }),
+    },
+    MIGRATIONS.length,
+  )
+  await fillIdHashes(connection)
+}
+
+/** Computes id_hash for rows stored before schema version 4 (in JavaScript: it is hashEventId). */
+async function fillIdHashes(connection: DuckDBConnection) {
+  const missing = await connection.runAndReadAll('SELECT event_id FROM events WHERE id_hash IS NULL')
+  const eventIds = missing.getColumns()[0] ?? []
+  if (eventIds.length === 0) return
+  await connection.run('CREATE OR REPLACE TEMP TABLE id_hashes (event_id VARCHAR, id_hash BIGINT)')
+  const appender = await connection.createAppender('id_hashes')
+  for (const eventId of eventIds) {
+    appender.appendVarchar(String(eventId))
+    appender.appendBigInt(BigInt(hashEventId(String(eventId))))
+    appender.endRow()
+  }
+  appender.closeSync()
+  await connection.run(
+    'UPDATE events SET id_hash = h.id_hash FROM id_hashes h WHERE events.event_id = h.event_id AND events.id_hash IS NULL',
+  )
+  await connection.run('DROP TABLE id_hashes')
+}
