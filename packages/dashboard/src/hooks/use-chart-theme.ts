@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import type { ChartTheme } from '../charts/chart-options'
+import type { ChartTheme } from '../charts/chart-theme'
 import { DARK_PALETTE, LIGHT_PALETTE } from '../charts/palette'
 import { type BucketSlot, bucketAxis } from '../lib/buckets'
 import type { Scope } from '../lib/scope'

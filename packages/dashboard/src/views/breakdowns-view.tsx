@@ -1,6 +1,7 @@
 import { isTagKey, UNATTRIBUTED } from '@spendlens/server/api-types'
 import { useMemo, useState } from 'react'
-import { rankedBarsOption, shareOption } from '../charts/chart-options'
+import { rankedBarsOption } from '../charts/ranked-bars'
+import { shareOption } from '../charts/share'
 import { Chart } from '../components/chart'
 import { DataTable } from '../components/data-table'
 import { Panel, QueryBody } from '../components/panel'

@@ -1,6 +1,6 @@
 import type { Filter } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { timeSeriesOption } from '../charts/chart-options'
+import { timeSeriesOption } from '../charts/time-series'
 import { Chart } from '../components/chart'
 import { HiddenTable } from '../components/hidden-table'
 import { Panel, QueryBody } from '../components/panel'

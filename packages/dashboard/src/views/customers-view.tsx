@@ -1,6 +1,7 @@
 import { UNATTRIBUTED } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { rankedBarsOption, scatterOption } from '../charts/chart-options'
+import { rankedBarsOption } from '../charts/ranked-bars'
+import { scatterOption } from '../charts/scatter'
 import { Chart } from '../components/chart'
 import { DataTable } from '../components/data-table'
 import { HiddenTable } from '../components/hidden-table'

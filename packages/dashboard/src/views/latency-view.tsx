@@ -1,6 +1,7 @@
 import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { rankedBarsOption, timeSeriesOption } from '../charts/chart-options'
+import { rankedBarsOption } from '../charts/ranked-bars'
+import { timeSeriesOption } from '../charts/time-series'
 import { Chart } from '../components/chart'
 import { type Column, DataTable } from '../components/data-table'
 import { HiddenTable } from '../components/hidden-table'

@@ -1,6 +1,7 @@
 import type { QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { scatterOption, timeSeriesOption } from '../charts/chart-options'
+import { scatterOption } from '../charts/scatter'
+import { timeSeriesOption } from '../charts/time-series'
 import { Chart } from '../components/chart'
 import { type Column, DataTable } from '../components/data-table'
 import { HiddenTable } from '../components/hidden-table'

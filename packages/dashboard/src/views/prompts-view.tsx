@@ -1,6 +1,7 @@
 import { type QueryRow, UNATTRIBUTED } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { rankedBarsOption, rankedStackOption } from '../charts/chart-options'
+import { rankedBarsOption } from '../charts/ranked-bars'
+import { rankedStackOption } from '../charts/ranked-stack'
 import { Chart } from '../components/chart'
 import { type Column, DataTable } from '../components/data-table'
 import { HiddenTable } from '../components/hidden-table'
