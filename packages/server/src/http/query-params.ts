@@ -1,25 +1,21 @@
 import { z } from 'zod'
-import { type AnalyticsQuery, type Filter, isDimension, isValidTimeZone } from '../query/analytics-query.js'
+import {
+  type AnalyticsQuery,
+  type Filter,
+  isDimension,
+  timeZoneSchema,
+  toInstant,
+} from '../query/analytics-query.js'
 import { HttpError } from './http-error.js'
 
 const instant = z
   .union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((value, context) => {
-    const date = new Date(value)
-    if (Number.isNaN(date.getTime())) {
-      context.issues.push({ code: 'custom', message: 'not a valid time', input: value })
-      return z.NEVER
-    }
-    return date
-  })
+  .transform(toInstant)
 
 const baseParams = z.object({
   from: instant.optional(),
   to: instant.optional(),
-  tz: z
-    .string()
-    .default('UTC')
-    .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' }),
+  tz: timeZoneSchema,
 })
 
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)])

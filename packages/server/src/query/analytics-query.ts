@@ -39,16 +39,23 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.int().positive()])
-  .transform((value, context) => {
-    const date = new Date(value)
-    if (Number.isNaN(date.getTime())) {
-      context.issues.push({ code: 'custom', message: 'not a valid time', input: value })
-      return z.NEVER
-    }
-    return date
-  })
+/** A time as sent (ISO 8601, a date, or epoch milliseconds) as a Date: for zod's `transform`. */
+export function toInstant(value: string | number, context: z.RefinementCtx): Date {
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) {
+    context.issues.push({ code: 'custom', message: 'not a valid time', input: value })
+    return z.NEVER
+  }
+  return date
+}
+
+/** An IANA time zone, UTC when absent. */
+export const timeZoneSchema = z
+  .string()
+  .default('UTC')
+  .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+
+const instant = z.union([z.iso.datetime({ offset: true }), z.int().positive()]).transform(toInstant)
 
 const dimension = z.string().refine(isDimension, {
   message: `must be one of ${DIMENSIONS.join(', ')} or tags.<key> (key: letters, digits, _ . : -)`,
@@ -62,10 +69,7 @@ export const analyticsQuerySchema = z
   .object({
     from: instant.optional(),
     to: instant.optional(),
-    timeZone: z
-      .string()
-      .default('UTC')
-      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' }),
+    timeZone: timeZoneSchema,
     filters: z
       .array(
         z
