@@ -37,6 +37,16 @@ describe('rankedBarsOption', () => {
     expect(option.series[0]?.label.formatter({ dataIndex: 3 })).toBe('cost unknown')
   })
 
+  it("lists a row's details under its value in the tooltip", () => {
+    const detailed = rankedBarsOption(
+      { rows: [{ name: 'chat', value: 5, details: ['Requests: 3'] }], format: usd, axisFormat: String },
+      theme,
+    )
+    expect(tooltip(detailed)([{ dataIndex: 0 }])).toBe(
+      '<strong>chat</strong><br/><strong>$5</strong><br/>Requests: 3',
+    )
+  })
+
   it('escapes names in the tooltip (customer ids come from events)', () => {
     expect(tooltip(option)([{ dataIndex: 1 }])).toContain('&lt;b&gt;acme&lt;/b&gt;')
   })

@@ -10,6 +10,8 @@ export interface RankedBar {
   value: number | null
   /** Drawn in the muted colour ("Others", "unattributed"). */
   muted?: boolean
+  /** Tooltip lines under the value (already escaped HTML). */
+  details?: readonly string[]
 }
 
 export interface RankedBarsSpec {
@@ -17,8 +19,6 @@ export interface RankedBarsSpec {
   /** The bar-end label and tooltip value. */
   format: ValueFormat
   axisFormat: (value: number) => string
-  /** Extra tooltip lines for a row (already escaped HTML). */
-  details?: (index: number) => string[]
   /** Room for the names (model ids run long). */
   labelWidth?: number
   /** Label for a row without a value. */
@@ -42,7 +42,7 @@ export function rankedBarsOption(spec: RankedBarsSpec, theme: ChartTheme): Chart
         return [
           `<strong>${escapeHtml(row.name)}</strong>`,
           `<strong>${row.value === null ? (spec.unknownLabel ?? '—') : spec.format(row.value)}</strong>`,
-          ...(spec.details?.(index) ?? []),
+          ...(row.details ?? []),
         ].join('<br/>')
       },
     },

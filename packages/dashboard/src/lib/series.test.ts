@@ -115,4 +115,17 @@ describe('collapseRows', () => {
       ['Others', 0.300000001],
     ])
   })
+
+  it('mutes Others and the unattributed group, not the named ones', () => {
+    const rows: QueryRow[] = [
+      { customer_id: 'acme', cost_usd: 3 },
+      { customer_id: 'unattributed', cost_usd: 2 },
+      { customer_id: 'globex', cost_usd: 1 },
+    ]
+    expect(collapseRows(rows, 'customer_id', 'cost_usd', 2).map(({ name, muted }) => [name, muted])).toEqual([
+      ['acme', false],
+      ['unattributed', true],
+      ['Others', true],
+    ])
+  })
 })

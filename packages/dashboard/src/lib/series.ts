@@ -1,7 +1,13 @@
 // Query rows → chart series. Money is added and subtracted in integer nano-dollars (as the store
 // keeps it), so an "others" stack is exactly the total minus the top values, to the nano-dollar.
 
-import type { Bucket, Dimension, Metric, QueryRow } from '@spendlens/server/api-types'
+import {
+  type Bucket,
+  type Dimension,
+  type Metric,
+  type QueryRow,
+  UNATTRIBUTED,
+} from '@spendlens/server/api-types'
 import { type BucketSlot, rowBucketKey } from './buckets'
 
 export function toNanos(dollars: number): number {
@@ -115,6 +121,8 @@ export interface CollapsedRow {
   name: string
   value: number | null
   others?: boolean
+  /** Others and the unattributed group: drawn in the muted colour, not as one named thing. */
+  muted: boolean
   row?: QueryRow
 }
 
@@ -129,16 +137,15 @@ export function collapseRows(
   keep: number,
 ): CollapsedRow[] {
   const named = rows.filter((row) => !row.others)
-  const kept: CollapsedRow[] = named.slice(0, keep).map((row) => ({
-    name: String(row[dimension] ?? ''),
-    value: row[metric] ?? null,
-    row,
-  }))
+  const kept: CollapsedRow[] = named.slice(0, keep).map((row) => {
+    const name = String(row[dimension] ?? '')
+    return { name, value: row[metric] ?? null, muted: name === UNATTRIBUTED, row }
+  })
   const rest = [...named.slice(keep), ...rows.filter((row) => row.others)]
   if (rest.length === 0) return kept
   const values = rest.map((row) => row[metric])
   const value = MONEY.has(metric)
     ? sumUsd(values)
     : values.reduce<number>((sum, item) => sum + (item ?? 0), 0)
-  return [...kept, { name: 'Others', value, others: true }]
+  return [...kept, { name: 'Others', value, others: true, muted: true }]
 }

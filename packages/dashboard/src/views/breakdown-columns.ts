@@ -135,6 +135,14 @@ export function breakdownColumns(
   ]
 }
 
+/** The tooltip lines a bar of a cost ranking starts with: its share of the total cost, its requests. */
+export function costShareLines(row: QueryRow, totalCost: number | null | undefined): string[] {
+  return [
+    `Share: ${typeof row.cost_usd === 'number' && totalCost ? formatShare(row.cost_usd, totalCost) : '—'}`,
+    `Requests: ${formatInteger(row.requests)}`,
+  ]
+}
+
 /** The footnote of a table whose rows include calls without a known price (marked *). */
 export function unpricedNote(rows: readonly QueryRow[]): string | undefined {
   const unpriced = rows.reduce((sum, row) => sum + (row.total ? 0 : (row.unpriced_count ?? 0)), 0)

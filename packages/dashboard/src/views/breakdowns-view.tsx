@@ -1,12 +1,10 @@
-import { isTagKey, UNATTRIBUTED } from '@spendlens/server/api-types'
+import { isTagKey } from '@spendlens/server/api-types'
 import { useMemo, useState } from 'react'
-import { rankedBarsOption } from '../charts/ranked-bars'
 import { shareOption } from '../charts/share'
 import { Chart } from '../components/chart'
 import { DataTable } from '../components/data-table'
 import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
-import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme } from '../hooks/use-chart-theme'
 import { drillDown } from '../lib/filters'
 import {
@@ -17,11 +15,12 @@ import {
   formatUsd,
   formatUsdShort,
 } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
-import { collapseRows, sumUsd } from '../lib/series'
+import { collapseRows } from '../lib/series'
 import { BREAKDOWNS, type BreakdownKey, breakdownDimension, breakdownLabel } from '../lib/view-state'
-import { BREAKDOWN_METRICS, breakdownColumns, rowName, totalRow, unpricedNote } from './breakdown-columns'
+import { breakdownColumns, costShareLines, rowName, totalRow, unpricedNote } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
+import { RankedBarsPanel } from './ranked-bars-panel'
+import { useCostBreakdown } from './use-cost-breakdown'
 
 /** Rows the table lists before "Others". */
 const TABLE_ROWS = 50
@@ -34,71 +33,34 @@ const isOthers = (row: { others?: boolean }) => row.others === true
 
 /** Cost by any dimension: bars, shares and the full table; a row filters every chart by its value. */
 export function BreakdownsView() {
-  const { scope, view, update } = useDashboard()
+  const { view, update } = useDashboard()
   const theme = useChartTheme()
   const key = view.breakdown
   const dimension = breakdownDimension(key)
   const label = breakdownLabel(key)
   const [tagKey, setTagKey] = useState(key.startsWith('tags.') ? key.slice(5) : '')
 
-  const breakdown = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: BREAKDOWN_METRICS,
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: TABLE_ROWS,
-      others: true,
-    }),
-  )
-  const totals = useAnalyticsQuery(scopeQuery(scope, { metrics: BREAKDOWN_METRICS }))
-  const rows = breakdown.data ?? []
-  const totalCost = totals.data?.[0]?.cost_usd ?? sumUsd(rows.map((row) => row.cost_usd))
+  const { breakdown, totals, rows, totalCost } = useCostBreakdown(dimension, TABLE_ROWS)
 
   const bars = useMemo(
     () =>
-      collapseRows(rows, dimension, 'cost_usd', CHART_BARS).map((entry) => ({
-        ...entry,
-        muted: entry.others || entry.name === UNATTRIBUTED,
+      collapseRows(rows, dimension, 'cost_usd', CHART_BARS).map(({ row, ...bar }) => ({
+        ...bar,
+        details: row && [
+          ...costShareLines(row, totalCost),
+          `Cost / request: ${formatUsd(row.cost_per_request)}`,
+          `p95 latency: ${formatLatency(row.p95_latency_ms)}`,
+          `Error rate: ${formatPercent(row.error_rate)}`,
+          ...(row.unpriced_count
+            ? [
+                `<span style="color:${theme.palette.warning}">${formatInteger(row.unpriced_count)} with unknown price</span>`,
+              ]
+            : []),
+        ],
       })),
-    [rows, dimension],
+    [rows, dimension, totalCost, theme],
   )
-  const slices = useMemo(
-    () =>
-      collapseRows(rows, dimension, 'cost_usd', SLICES).map((entry) => ({
-        ...entry,
-        muted: entry.others || entry.name === UNATTRIBUTED,
-      })),
-    [rows, dimension],
-  )
-  const barOption = useMemo(
-    () =>
-      rankedBarsOption(
-        {
-          rows: bars,
-          format: formatUsd,
-          axisFormat: formatUsdShort,
-          unknownLabel: 'cost unknown',
-          details: (index) => {
-            const row = bars[index]?.row
-            if (!row) return []
-            return [
-              `Share: ${typeof row.cost_usd === 'number' && totalCost ? formatShare(row.cost_usd, totalCost) : '—'}`,
-              `Requests: ${formatInteger(row.requests)}`,
-              `Cost / request: ${formatUsd(row.cost_per_request)}`,
-              `p95 latency: ${formatLatency(row.p95_latency_ms)}`,
-              `Error rate: ${formatPercent(row.error_rate)}`,
-              ...(row.unpriced_count
-                ? [
-                    `<span style="color:${theme.palette.warning}">${formatInteger(row.unpriced_count)} with unknown price</span>`,
-                  ]
-                : []),
-            ]
-          },
-        },
-        theme,
-      ),
-    [bars, totalCost, theme],
-  )
+  const slices = useMemo(() => collapseRows(rows, dimension, 'cost_usd', SLICES), [rows, dimension])
   const pieOption = useMemo(
     () =>
       shareOption(
@@ -163,32 +125,20 @@ export function BreakdownsView() {
     <>
       {switcher}
       <div className="grid">
-        <Panel
+        <RankedBarsPanel
           title={`Cost by ${label.toLowerCase()}`}
           subtitle={`Top ${CHART_BARS} and the rest · click a bar to filter`}
-          stale={breakdown.stale}
-        >
-          <QueryBody
-            state={breakdown}
-            what={`cost by ${label.toLowerCase()}`}
-            isEmpty={() => empty}
-            empty={<NoEventsHint />}
-          >
-            {() => (
-              <Chart
-                option={barOption}
-                label={`Horizontal bar chart of cost by ${label.toLowerCase()}, top ${Math.min(CHART_BARS, rows.length)}; figures in the table below`}
-                testId="breakdown-chart"
-                className="chart chart-breakdown"
-                describedBy="breakdown-table-caption"
-                onItemClick={(click) => {
-                  const bar = bars[click.dataIndex]
-                  if (bar && !bar.others) filterBy(bar.name)
-                }}
-              />
-            )}
-          </QueryBody>
-        </Panel>
+          query={breakdown}
+          what={`cost by ${label.toLowerCase()}`}
+          bars={bars}
+          format={formatUsd}
+          axisFormat={formatUsdShort}
+          unknownLabel="cost unknown"
+          label={`Horizontal bar chart of cost by ${label.toLowerCase()}, top ${Math.min(CHART_BARS, rows.length)}; figures in the table below`}
+          testId="breakdown-chart"
+          describedBy="breakdown-table-caption"
+          onSelect={filterBy}
+        />
         <Panel title="Share of cost" subtitle={`Top ${SLICES} and the rest`} stale={breakdown.stale}>
           <QueryBody state={breakdown} what="shares" isEmpty={() => empty} empty={<NoEventsHint />}>
             {() => (

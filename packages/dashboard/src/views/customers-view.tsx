@@ -1,6 +1,4 @@
-import { UNATTRIBUTED } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { rankedBarsOption } from '../charts/ranked-bars'
 import { scatterOption } from '../charts/scatter'
 import { Chart } from '../components/chart'
 import { DataTable } from '../components/data-table'
@@ -9,11 +7,13 @@ import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme } from '../hooks/use-chart-theme'
-import { formatCompact, formatInteger, formatShare, formatUsd, formatUsdShort } from '../lib/format'
+import { formatCompact, formatInteger, formatUsd, formatUsdShort } from '../lib/format'
 import { scopeQuery } from '../lib/scope'
-import { collapseRows, sumUsd } from '../lib/series'
-import { BREAKDOWN_METRICS, breakdownColumns, rowName, totalRow, unpricedNote } from './breakdown-columns'
+import { collapseRows } from '../lib/series'
+import { breakdownColumns, costShareLines, rowName, totalRow, unpricedNote } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
+import { RankedBarsPanel } from './ranked-bars-panel'
+import { useCostBreakdown } from './use-cost-breakdown'
 
 const TABLE_ROWS = 50
 const BARS = 15
@@ -24,15 +24,7 @@ const POINTS = 100
 export function CustomersView() {
   const { scope, view, setView } = useDashboard()
   const theme = useChartTheme()
-  const customers = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['customer_id'],
-      metrics: BREAKDOWN_METRICS,
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: TABLE_ROWS,
-      others: true,
-    }),
-  )
+  const { breakdown: customers, totals, rows, totalCost } = useCostBreakdown('customer_id', TABLE_ROWS)
   const points = useAnalyticsQuery(
     scopeQuery(scope, {
       groupBy: ['customer_id'],
@@ -41,39 +33,15 @@ export function CustomersView() {
       limit: POINTS,
     }),
   )
-  const totals = useAnalyticsQuery(scopeQuery(scope, { metrics: BREAKDOWN_METRICS }))
-  const rows = customers.data ?? []
-  const totalCost = totals.data?.[0]?.cost_usd ?? sumUsd(rows.map((row) => row.cost_usd))
   const open = (customer: string) => setView({ ...view, view: 'customer', customer })
 
   const bars = useMemo(
     () =>
-      collapseRows(rows, 'customer_id', 'cost_usd', BARS).map((entry) => ({
-        ...entry,
-        muted: entry.others || entry.name === UNATTRIBUTED,
+      collapseRows(rows, 'customer_id', 'cost_usd', BARS).map(({ row, ...bar }) => ({
+        ...bar,
+        details: row && costShareLines(row, totalCost),
       })),
-    [rows],
-  )
-  const barOption = useMemo(
-    () =>
-      rankedBarsOption(
-        {
-          rows: bars,
-          format: formatUsd,
-          axisFormat: formatUsdShort,
-          unknownLabel: 'cost unknown',
-          details: (index) => {
-            const row = bars[index]?.row
-            if (!row) return []
-            return [
-              `Share: ${typeof row.cost_usd === 'number' && totalCost ? formatShare(row.cost_usd, totalCost) : '—'}`,
-              `Requests: ${formatInteger(row.requests)}`,
-            ]
-          },
-        },
-        theme,
-      ),
-    [bars, totalCost, theme],
+    [rows, totalCost],
   )
   const scatterPoints = useMemo(
     () =>
@@ -107,26 +75,19 @@ export function CustomersView() {
 
   return (
     <div className="grid">
-      <Panel
+      <RankedBarsPanel
         title="Top customers"
         subtitle="By cost · click a bar to open the customer"
-        stale={customers.stale}
-      >
-        <QueryBody state={customers} what="customers" isEmpty={() => empty} empty={<NoEventsHint />}>
-          {() => (
-            <Chart
-              option={barOption}
-              label="Horizontal bar chart of the customers with the highest cost; figures in the table below"
-              testId="customers-chart"
-              className="chart chart-breakdown"
-              onItemClick={(click) => {
-                const bar = bars[click.dataIndex]
-                if (bar && !bar.others) open(bar.name)
-              }}
-            />
-          )}
-        </QueryBody>
-      </Panel>
+        query={customers}
+        what="customers"
+        bars={bars}
+        format={formatUsd}
+        axisFormat={formatUsdShort}
+        unknownLabel="cost unknown"
+        label="Horizontal bar chart of the customers with the highest cost; figures in the table below"
+        testId="customers-chart"
+        onSelect={open}
+      />
       <Panel
         title="Requests vs cost"
         subtitle={`Top ${POINTS} customers by cost; bubble size is tokens · log scales`}

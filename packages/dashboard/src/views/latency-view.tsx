@@ -1,11 +1,11 @@
 import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { rankedBarsOption } from '../charts/ranked-bars'
 import { timeSeriesOption } from '../charts/time-series'
 import { Chart } from '../components/chart'
 import { type Column, DataTable } from '../components/data-table'
 import { HiddenTable } from '../components/hidden-table'
 import { Panel, QueryBody } from '../components/panel'
+import { RankedBarsChart } from '../components/ranked-bars-chart'
 import { Segmented } from '../components/segmented'
 import { StatCard, StatGrid } from '../components/stat-card'
 import { useDashboard } from '../hooks/dashboard-context'
@@ -307,27 +307,17 @@ function ErrorsByPanel() {
       })
       .sort((left, right) => (right.error_rate ?? 0) - (left.error_rate ?? 0))
   }, [all.data, failed.data, dimension])
-  const bars = (rows ?? []).slice(0, 15)
-  const option = useMemo(
+  const bars = useMemo(
     () =>
-      rankedBarsOption(
-        {
-          rows: bars.map((row) => ({ name: String(row[dimension]), value: row.error_rate ?? null })),
-          format: formatPercent,
-          axisFormat: (value) => formatPercent(value),
-          color: theme.palette.bad,
-          details: (index) => {
-            const row = bars[index]
-            if (!row) return []
-            return [
-              `Failed calls: ${formatInteger(row.failed_requests)} of ${formatInteger(row.requests)}`,
-              `Cost of failed calls: ${formatUsd(row.failed_cost)}`,
-            ]
-          },
-        },
-        theme,
-      ),
-    [bars, dimension, theme],
+      (rows ?? []).slice(0, 15).map((row) => ({
+        name: String(row[dimension]),
+        value: row.error_rate ?? null,
+        details: [
+          `Failed calls: ${formatInteger(row.failed_requests)} of ${formatInteger(row.requests)}`,
+          `Cost of failed calls: ${formatUsd(row.failed_cost)}`,
+        ],
+      })),
+    [rows, dimension],
   )
   const columns: Column<ErrorRow>[] = [
     nameColumn(dimension, label) as Column<ErrorRow>,
@@ -379,15 +369,14 @@ function ErrorsByPanel() {
       >
         {(data) => (
           <div className="split">
-            <Chart
-              option={option}
+            <RankedBarsChart
+              bars={bars}
+              format={formatPercent}
+              axisFormat={formatPercent}
+              color={theme.palette.bad}
               label={`Horizontal bar chart of the error rate by ${label.toLowerCase()}; figures in the table`}
               testId="errors-chart"
-              className="chart chart-breakdown"
-              onItemClick={(click) => {
-                const row = bars[click.dataIndex]
-                if (row) update({ filters: drillDown(view.filters, dimension, String(row[dimension])) })
-              }}
+              onSelect={(name) => update({ filters: drillDown(view.filters, dimension, name) })}
             />
             <DataTable
               title={`Errors by ${label.toLowerCase()}`}

@@ -1,6 +1,5 @@
 import { type QueryRow, UNATTRIBUTED } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { rankedBarsOption } from '../charts/ranked-bars'
 import { rankedStackOption } from '../charts/ranked-stack'
 import { Chart } from '../components/chart'
 import { type Column, DataTable } from '../components/data-table'
@@ -22,6 +21,7 @@ import {
   unpricedNote,
 } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
+import { RankedBarsPanel } from './ranked-bars-panel'
 
 const BARS = 15
 
@@ -75,26 +75,15 @@ export function PromptsView() {
   const median = medianOf(byCostPerCall.map((row) => row.cost_per_request ?? 0))
   const shown = byCostPerCall.slice(0, BARS)
 
-  const costOption = useMemo(
+  const costBars = useMemo(
     () =>
-      rankedBarsOption(
-        {
-          rows: shown.map((row) => ({
-            name: String(row.prompt_id),
-            value: row.cost_per_request ?? null,
-            muted: row.prompt_id === UNATTRIBUTED,
-          })),
-          format: formatUsd,
-          axisFormat: formatUsdShort,
-          details: (index) => {
-            const row = shown[index]
-            if (!row) return []
-            return [`Requests: ${formatInteger(row.requests)}`, `Total cost: ${formatUsd(row.cost_usd)}`]
-          },
-        },
-        theme,
-      ),
-    [shown, theme],
+      shown.map((row) => ({
+        name: String(row.prompt_id),
+        value: row.cost_per_request ?? null,
+        muted: row.prompt_id === UNATTRIBUTED,
+        details: [`Requests: ${formatInteger(row.requests)}`, `Total cost: ${formatUsd(row.cost_usd)}`],
+      })),
+    [shown],
   )
   const tokenRows = useMemo(
     () =>
@@ -156,26 +145,18 @@ export function PromptsView() {
         </p>
       ) : null}
       <div className="grid">
-        <Panel
+        <RankedBarsPanel
           title="Cost per call"
           subtitle={`Top ${BARS} templates by cost per call · click to filter`}
-          stale={prompts.stale}
-        >
-          <QueryBody state={prompts} what="prompt templates" isEmpty={() => empty} empty={<NoEventsHint />}>
-            {() => (
-              <Chart
-                option={costOption}
-                label="Horizontal bar chart of cost per call by prompt template; figures in the table below"
-                testId="prompt-cost-chart"
-                className="chart chart-breakdown"
-                onItemClick={(click) => {
-                  const row = shown[click.dataIndex]
-                  if (row) update({ filters: drillDown(view.filters, 'prompt_id', String(row.prompt_id)) })
-                }}
-              />
-            )}
-          </QueryBody>
-        </Panel>
+          query={prompts}
+          what="prompt templates"
+          bars={costBars}
+          format={formatUsd}
+          axisFormat={formatUsdShort}
+          label="Horizontal bar chart of cost per call by prompt template; figures in the table below"
+          testId="prompt-cost-chart"
+          onSelect={(prompt) => update({ filters: drillDown(view.filters, 'prompt_id', prompt) })}
+        />
         <Panel
           title="Tokens per call"
           subtitle="Average input and output tokens of one call"
