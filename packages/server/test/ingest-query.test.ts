@@ -300,3 +300,35 @@ describe('malformed requests', () => {
     expect(exact.body.requests).toBe(1)
   })
 })
+
+describe('ingest flush reports', () => {
+  it('are counted by the server: flushes, requests, and what became of each event', async () => {
+    const totals = async () => (await getJson(harness.url('/api/meta'))).body.ingest
+    expect(await totals()).toEqual({
+      flushes: 0,
+      requests: 0,
+      events: 0,
+      inserted: 0,
+      replaced: 0,
+      duplicates: 0,
+    })
+    // Sequential requests: one flush each. An invalid event never reaches the store.
+    await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'a' }),
+      event({ event_id: 'a' }),
+      { bad: 1 },
+    ])
+    await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'a', ts: '2026-11-20T11:00:00.000Z' }),
+      event({ event_id: 'b' }),
+    ])
+    expect(await totals()).toEqual({
+      flushes: 2,
+      requests: 2,
+      events: 4,
+      inserted: 2,
+      replaced: 1,
+      duplicates: 1,
+    })
+  })
+})

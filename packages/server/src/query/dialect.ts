@@ -46,6 +46,10 @@ export interface Dialect {
   tagKey(key: string): string
   /** `ts` as epoch milliseconds. */
   tsMs: string
+  /** A timestamp expression as epoch milliseconds. */
+  epochMs(time: string): string
+  /** An aggregate that is NULL over no rows (ClickHouse gives min and max of nothing as 0). */
+  nullWhenEmpty(aggregate: string): string
   /** A timestamp from an epoch-milliseconds expression. */
   timeFromMs(ms: string): string
   /** The UTC hour an event falls in, whatever the session's time zone (arithmetic: no zone lookups). */
@@ -99,6 +103,8 @@ const duckdb: Dialect = {
   tag: (key) => `coalesce(json_extract_string(tags, ${key}), 'unattributed')`,
   tagKey: (key) => `$."${key}"`,
   tsMs: 'epoch_ms(ts)',
+  epochMs: (time) => `epoch_ms(${time})`,
+  nullWhenEmpty: (aggregate) => aggregate,
   timeFromMs: (ms) => `make_timestamptz(${ms} * 1000)`,
   utcHour: 'make_timestamptz(CAST(floor(epoch_ms(ts) / 3600000) AS BIGINT) * 3600000000)',
   allBut: (column) => `* EXCLUDE (${column})`,
@@ -143,6 +149,8 @@ const clickhouse: Dialect = {
   tag: (key) => `if(mapContains(tags, ${key}), tags[${key}], 'unattributed')`,
   tagKey: (key) => key,
   tsMs: 'toUnixTimestamp64Milli(ts)',
+  epochMs: (time) => `toUnixTimestamp64Milli(${time})`,
+  nullWhenEmpty: (aggregate) => `if(count() = 0, NULL, ${aggregate})`,
   timeFromMs: (ms) => `fromUnixTimestamp64Milli(${ms}, 'UTC')`,
   utcHour: "fromUnixTimestamp64Milli(toInt64(floor(toUnixTimestamp64Milli(ts) / 3600000)) * 3600000, 'UTC')",
   allBut: (column) => `* EXCEPT (${column})`,

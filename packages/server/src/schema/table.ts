@@ -79,6 +79,18 @@ export function columnType(engine: EngineName, column: Column<never>): string {
   return column.cardinality === 'low' ? `LowCardinality(${nullable})` : nullable
 }
 
+/** The column list of a CREATE TABLE for `engine` at `version`, one definition per column. */
+export function columnsDdl<C extends Column<never>>(
+  table: Table<C>,
+  engine: EngineName,
+  version = Number.POSITIVE_INFINITY,
+  separator = ', ',
+): string {
+  return columnsAt(table, engine, version)
+    .map((column) => columnDdl(engine, column))
+    .join(separator)
+}
+
 /**
  * A column's definition in a CREATE TABLE or ADD COLUMN. DuckDB cannot add a NOT NULL column to a
  * table, so a DuckDB column with a default (added later, by ALTER) stays nullable everywhere.

@@ -3,6 +3,7 @@ import type { EventPage } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
 import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
+import type { StoreStats } from '../query/store-stats.js'
 import type { EngineName } from '../schema/table.js'
 import type { BatchFormatName, EncodedBatch } from './batch-format.js'
 
@@ -36,7 +37,7 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   /** Single events with every field, newest first, by cursor. */
   listEvents(request: EventLogRequest): Promise<EventPage>
   /** Events stored, and the first and last call time (ISO), for the meta endpoint. */
-  stats(): Promise<{ events: number; first_ts: string | null; last_ts: string | null }>
+  stats(): Promise<StoreStats>
   /** Deletes events that started before `cutoff` (retention); answers how many. */
   deleteBefore(cutoff: Date): Promise<number>
   /** Every stored event, oldest first, in batches (export, moving stores). */

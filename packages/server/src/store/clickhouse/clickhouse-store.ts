@@ -5,6 +5,7 @@ import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { ROLLUP_TABLE, ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
+import { runStoreStats } from '../../query/store-stats.js'
 import type { EncodedBatch } from '../batch-format.js'
 import { createMutex } from '../mutex.js'
 import type { QueryInsight, Store } from '../store.js'
@@ -106,19 +107,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
     exportEvents: (batchSize = 10_000) => exportEventPages('clickhouse', connection.execute, batchSize),
 
-    async stats() {
-      // min/max of no rows is 1970 in ClickHouse, not NULL.
-      const [row] = await connection.rows(
-        'SELECT count() AS events, if(count() = 0, NULL, toUnixTimestamp64Milli(min(ts))) AS first_ms, if(count() = 0, NULL, toUnixTimestamp64Milli(max(ts))) AS last_ms FROM events FINAL',
-      )
-      const toIso = (value: unknown) =>
-        value === null || value === undefined ? null : new Date(Number(value)).toISOString()
-      return {
-        events: Number(row?.events ?? 0),
-        first_ts: toIso(row?.first_ms),
-        last_ts: toIso(row?.last_ms),
-      }
-    },
+    stats: () => runStoreStats('clickhouse', connection.execute),
 
     async getMeta(key) {
       const [row] = await connection.rows('SELECT value FROM spendlens_meta FINAL WHERE key = {key:String}', {

@@ -9,7 +9,8 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { contributionSql, ROLLUP_TABLES, type RollupTable } from '../../query/rollup-tables.js'
 import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
-import { COLUMN_TYPES, columnDdl, columnsAdded, columnsAt } from '../../schema/table.js'
+import { META_TABLE } from '../../schema/meta-table.js'
+import { COLUMN_TYPES, columnDdl, columnsAdded, columnsDdl } from '../../schema/table.js'
 import { migrate } from '../migrate.js'
 
 /** Where the schema goes: a database on one node, or on every node of a cluster. */
@@ -58,11 +59,9 @@ function engine(target: ClickHouseTarget, family: string, table: string, per: 's
 
 /** The events table's columns at `version` (schema/events-table.ts), with the index the append uses. */
 function eventsColumnsDdl(version: number): string {
-  const columns = columnsAt(EVENTS_TABLE, 'clickhouse', version).map((column) =>
-    columnDdl('clickhouse', column),
-  )
   // The append looks the ids of each batch up: this index lets it skip granules without them.
-  return `\n  ${[...columns, 'INDEX event_id_bloom event_id TYPE bloom_filter(0.01) GRANULARITY 1'].join(',\n  ')}`
+  const index = 'INDEX event_id_bloom event_id TYPE bloom_filter(0.01) GRANULARITY 1'
+  return `\n  ${columnsDdl(EVENTS_TABLE, 'clickhouse', version, ',\n  ')},\n  ${index}`
 }
 
 /**
@@ -108,9 +107,7 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${local}', cityHash64(event_
     }
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${db}.spendlens_meta${onCluster(target)} (
-  key String,
-  value String,
-  updated_at DateTime64(3, 'UTC')
+  ${columnsDdl(META_TABLE, 'clickhouse', 1, ',\n  ')}
 )
 ENGINE = ${engine(target, 'ReplacingMergeTree', 'spendlens_meta', 'node', 'updated_at')}
 ORDER BY key`,

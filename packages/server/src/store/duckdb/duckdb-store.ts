@@ -7,6 +7,7 @@ import { exportEventPages, runEventLog } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import type { Execute } from '../../query/run-query.js'
+import { runStoreStats } from '../../query/store-stats.js'
 import type { EncodedBatch } from '../batch-format.js'
 import type { QueryInsight, Store } from '../store.js'
 import { AppendPipeline } from './append-pipeline.js'
@@ -88,17 +89,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     deleteBefore: (cutoff) => pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
     exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', readers.execute, batchSize),
 
-    stats() {
-      return readers.read(async (connection) => {
-        const reader = await connection.runAndReadAll(
-          'SELECT count(*) AS events, epoch_ms(min(ts)) AS first_ms, epoch_ms(max(ts)) AS last_ms FROM events',
-        )
-        const row = reader.getRowObjects()[0] ?? {}
-        const toIso = (value: unknown) =>
-          value === null || value === undefined ? null : new Date(Number(value)).toISOString()
-        return { events: Number(row.events ?? 0), first_ts: toIso(row.first_ms), last_ts: toIso(row.last_ms) }
-      })
-    },
+    stats: () => runStoreStats('duckdb', readers.execute),
 
     getMeta(key) {
       return readers.read(async (connection) => {

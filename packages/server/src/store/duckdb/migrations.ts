@@ -2,20 +2,11 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE } from '../../schema/events-table.js'
-import { columnDdl, columnsAdded, columnsAt } from '../../schema/table.js'
+import { META_TABLE } from '../../schema/meta-table.js'
+import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { migrate } from '../migrate.js'
 import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
 import { inTransaction } from './transactions.js'
-
-/** The events columns DuckDB kept at `version`, as a CREATE TABLE list. */
-function eventsColumnsDdl(version: number, primaryKey = false): string {
-  return columnsAt(EVENTS_TABLE, 'duckdb', version)
-    .map(
-      (column) =>
-        `${columnDdl('duckdb', column)}${primaryKey && column.name === 'event_id' ? ' PRIMARY KEY' : ''}`,
-    )
-    .join(', ')
-}
 
 /** The events columns added at `version` (schema/events-table.ts), as statements. */
 function addColumns(version: number): string {
@@ -35,8 +26,8 @@ const columnNames = (version: number) =>
  */
 export const MIGRATIONS: string[] = [
   // 1: the events table (attribution never null: `unattributed`; cost in integer nano-dollars).
-  `CREATE TABLE events (${eventsColumnsDdl(1, true)});
-   CREATE TABLE spendlens_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`,
+  `CREATE TABLE events (${columnsDdl(EVENTS_TABLE, 'duckdb', 1)}, PRIMARY KEY (event_id));
+   CREATE TABLE spendlens_meta (${columnsDdl(META_TABLE, 'duckdb', 1)}, PRIMARY KEY (key));`,
   // 2: a stream cut short has a partial cost. (DuckDB cannot add a NOT NULL column; ingest always sets it.)
   addColumns(2),
   // 3: image input tokens (GPT image models) and characters (per-character speech models).
@@ -44,7 +35,7 @@ export const MIGRATIONS: string[] = [
   // 4: events without the primary-key index (dedupe goes through id_hash, filled at open for the rows
   // copied here: see fillIdHashes), in time order, with their latency buckets (latency-sketch.ts);
   // the hourly rollups, built from what is there.
-  `CREATE TABLE events_v4 (${eventsColumnsDdl(4)});
+  `CREATE TABLE events_v4 (${columnsDdl(EVENTS_TABLE, 'duckdb', 4)});
    INSERT INTO events_v4 (${columnNames(3)}, latency_bucket) SELECT ${columnNames(3)}, ${bucketSql('latency_ms')} FROM events ORDER BY ts;
    DROP TABLE events; ALTER TABLE events_v4 RENAME TO events; ${ROLLUP_MIGRATION_SQL}`,
 ]
