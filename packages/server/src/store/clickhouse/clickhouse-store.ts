@@ -3,7 +3,8 @@ import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
-import { ROLLUP_TABLE, ROLLUP_TABLES } from '../../query/rollup-tables.js'
+import { RollupSpan } from '../../query/rollup-span.js'
+import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import type { EncodedBatch } from '../batch-format.js'
@@ -35,8 +36,6 @@ export interface ClickHouseStoreOptions {
   asyncInsert: boolean
 }
 
-const HOUR_MS = 3_600_000
-
 /**
  * The store on ClickHouse. Its parts: migrations.ts (schema, dedupe strategy), append.ts (dedupe,
  * insert, rollup contributions), retention.ts, clickhouse-connection.ts (the client as used here).
@@ -51,29 +50,15 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : ''
   const deleteFrom = `${localEventsTable(target)}${onCluster}`
 
-  // The hours the rollup may hold: as found at open, widened by this process's appends (another
-  // collector's appends are not seen; the planner only uses the span for ranges outside 1970–2100).
-  const [bounds] = await connection.rows(
-    `SELECT count() AS found, toUnixTimestamp64Milli(min(hour)) AS first, toUnixTimestamp64Milli(max(hour)) AS last FROM ${ROLLUP_TABLE}`,
-  )
-  let firstHour = Number(bounds?.found ?? 0) > 0 ? Number(bounds?.first) : undefined
-  let lastHour = Number(bounds?.found ?? 0) > 0 ? Number(bounds?.last) : undefined
-  const touch = (tsMs: number) => {
-    const hour = Math.floor(tsMs / HOUR_MS) * HOUR_MS
-    if (firstHour === undefined || hour < firstHour) firstHour = hour
-    if (lastHour === undefined || hour > lastHour) lastHour = hour
-  }
-  const rollup = rollupDefinition('clickhouse', () =>
-    firstHour === undefined || lastHour === undefined
-      ? undefined
-      : { from: new Date(firstHour), to: new Date(lastHour + HOUR_MS) },
-  )
+  const span = await RollupSpan.load('clickhouse', connection.execute)
+  const rollup = rollupDefinition('clickhouse', span.span)
   /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
   const capabilities = (run: Execute): Capabilities => ({
     rollup,
     percentiles: latencyPercentiles('clickhouse', run),
   })
-  const append = (batch: EventRows) => exclusive(() => appendRows(connection, deleteFrom, batch, touch))
+  const append = (batch: EventRows) =>
+    exclusive(() => appendRows(connection, deleteFrom, batch, (tsMs) => span.widen(tsMs)))
 
   return {
     engine: 'clickhouse',

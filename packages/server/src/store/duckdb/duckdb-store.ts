@@ -6,6 +6,7 @@ import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
+import { RollupSpan } from '../../query/rollup-span.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import type { EncodedBatch } from '../batch-format.js'
@@ -57,10 +58,10 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
   await writer.run(STAGING_ATTACH)
   // Fills staging tables and looks ids up while `writer` commits the previous batch.
   const stager = await instance.connect()
-  const hours = await RollupHours.load(writer)
-  const pipeline = new AppendPipeline(writer, stager, await loadIdIndex(writer), hours)
   const readers = new ReaderPool(instance)
-  const rollup = rollupDefinition('duckdb', hours.span)
+  const hours = new RollupHours(writer, await RollupSpan.load('duckdb', readers.execute))
+  const pipeline = new AppendPipeline(writer, stager, await loadIdIndex(writer), hours)
+  const rollup = rollupDefinition('duckdb', hours.span.span)
   /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
   const capabilities = (run: Execute): Capabilities => ({
     rollup,

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { ROLLUP_TABLE, ROLLUP_TABLES } from '../../query/rollup-tables.js'
+import type { RollupSpan } from '../../query/rollup-span.js'
+import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import { compactSql } from './rollup-writer.js'
 import { runTransaction } from './transactions.js'
 
@@ -10,9 +11,8 @@ const COMPACT_EVERY_BATCHES = 50
 const COMPACT_HOURS_APPENDED = 3
 
 /**
- * What the DuckDB store knows of its rollups' hours: the span they may hold (for the planner's
- * time-zone check of an open range; never narrowed, a wider span only makes it check more), and
- * the hours whose partial rows are worth folding. An hour a live stream keeps appending to (the
+ * What the DuckDB store knows of its rollups' hours: their span (query/rollup-span.ts) and the
+ * hours whose partial rows are worth folding. An hour a live stream keeps appending to (the
  * current one) gathers a partial row per cell per batch; an hour a backfill passes once does not.
  */
 export class RollupHours {
@@ -20,35 +20,16 @@ export class RollupHours {
   private readonly touched = new Map<number, number>()
   private batchesSinceCompaction = 0
 
-  private constructor(
+  constructor(
     private readonly writer: DuckDBConnection,
-    private first: number | undefined,
-    private last: number | undefined,
+    readonly span: RollupSpan,
   ) {}
-
-  /** The span as the rollup holds it now. */
-  static async load(writer: DuckDBConnection): Promise<RollupHours> {
-    const bounds = (
-      await writer.runAndReadAll(
-        `SELECT epoch_ms(min(hour)) AS first, epoch_ms(max(hour)) AS last FROM ${ROLLUP_TABLE}`,
-      )
-    ).getRowObjects()[0]
-    const hour = (value: unknown) => (value === null || value === undefined ? undefined : Number(value))
-    return new RollupHours(writer, hour(bounds?.first), hour(bounds?.last))
-  }
-
-  /** The first and last hour the rollup may hold (the planner's RollupDefinition.span). */
-  readonly span = (): { from: Date; to: Date } | undefined =>
-    this.first === undefined || this.last === undefined
-      ? undefined
-      : { from: new Date(this.first), to: new Date(this.last + HOUR_MS) }
 
   /** Notes that the rollup rows of the hour of `tsMs` changed. */
   touch(tsMs: number): void {
     const hour = Math.floor(tsMs / HOUR_MS) * HOUR_MS
     this.touched.set(hour, (this.touched.get(hour) ?? 0) + 1)
-    if (this.first === undefined || hour < this.first) this.first = hour
-    if (this.last === undefined || hour > this.last) this.last = hour
+    this.span.widen(hour)
   }
 
   /** After each committed batch: folds the busy hours every so many batches. */
