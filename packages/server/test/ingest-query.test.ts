@@ -332,3 +332,50 @@ describe('ingest flush reports', () => {
     })
   })
 })
+
+describe('values past what one call can report', () => {
+  it('are rejected with a reason while valid neighbours are kept', async () => {
+    const manyTags = Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`t${index}`, 'x']))
+    const response = await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'ok-1', latency_ms: 1200, audio_seconds: 30 }),
+      event({ event_id: 'two-days', latency_ms: 2 * 86_400_000 }),
+      event({ event_id: 'slow-first-token', ttft_ms: 1e12 }),
+      event({ event_id: 'tokens', input_tokens: 2_000_000_000 }),
+      event({ event_id: 'audio', audio_seconds: 90_000 }),
+      event({ event_id: 'tags', tags: manyTags }),
+      event({ event_id: 'ok-2', tags: { plan: 'team' } }),
+    ])
+    expect(response.body).toMatchObject({ accepted: 2, rejected: 5 })
+    const results = response.body.results as { event_id: string; status: string; errors?: string[] }[]
+    expect(results.map((result) => result.status)).toEqual([
+      'accepted',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'accepted',
+    ])
+    expect(results[1]?.errors).toEqual([expect.stringMatching(/^latency_ms: /)])
+    expect(results[2]?.errors).toEqual([expect.stringMatching(/^ttft_ms: /)])
+    expect(results[3]?.errors).toEqual([expect.stringMatching(/^input_tokens: /)])
+    expect(results[4]?.errors).toEqual([expect.stringMatching(/^audio_seconds: /)])
+    expect(results[5]?.errors).toEqual(['tags: at most 64 tags'])
+  })
+
+  it('cannot turn the average latency into null: latencies of 1.7e308 ms are refused', async () => {
+    await postEvents(harness.url('/v1/events'), [
+      event({ event_id: 'normal', latency_ms: 800 }),
+      event({ event_id: 'huge-1', latency_ms: 1.7e308 }),
+      event({ event_id: 'huge-2', latency_ms: 1.7e308 }),
+    ])
+    const summary = (await getJson(harness.url('/api/summary'))).body
+    expect(summary).toMatchObject({ requests: 1, avg_latency_ms: 800 })
+  })
+
+  it('echo at most 200 characters of a rejected event id', async () => {
+    const response = await postEvents(harness.url('/v1/events'), [{ event_id: 'x'.repeat(100_000) }])
+    const [result] = response.body.results as { event_id: string }[]
+    expect(result?.event_id).toBe('x'.repeat(200))
+  })
+})

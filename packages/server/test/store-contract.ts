@@ -1080,6 +1080,9 @@ export function runStoreContract(options: StoreContractOptions): void {
           { metrics: ['requests'], filters: [{ dimension: 'model', op: 'eq', values: ['a', 'b'] }] },
         ],
         ['an unknown key', { metrics: ['requests'], sql: 'DROP TABLE events' }],
+        // A 1.2 MB body of one metric name repeated compiled to as many columns and took 2 GB.
+        ['a metric twice', { metrics: ['requests', 'cost_usd', 'requests'] }],
+        ['one metric repeated a hundred thousand times', { metrics: Array(100_000).fill('cost_usd') }],
       ]
       for (const [name, json] of bad) {
         contractCase(`refused: ${name}`, async () => {

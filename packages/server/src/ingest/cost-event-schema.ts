@@ -1,7 +1,24 @@
 import { ATTRIBUTION_FIELDS, type CostEvent } from 'spendlens'
 import { z } from 'zod'
 
-const count = z.number().int().nonnegative().nullable().default(null)
+/**
+ * Ceilings on what one call can report. Past them a figure is a unit mistake or an attack, and it
+ * would poison every sum it joins: two latencies of 1.7e308 ms made the store-wide average
+ * latency overflow to null.
+ */
+/** No call lasts a day: latency and time to first token, in milliseconds. */
+export const MAX_DURATION_MS = 86_400_000
+/** Audio in one call, in seconds (a day). */
+export const MAX_AUDIO_SECONDS = 86_400
+/** Any one count of a call (tokens of a kind, images, characters, searches): a billion. */
+export const MAX_COUNT = 1_000_000_000
+/** Tags on one event. */
+export const MAX_TAGS = 64
+/** The longest event_id. */
+export const MAX_EVENT_ID_LENGTH = 200
+
+const count = z.number().int().nonnegative().max(MAX_COUNT).nullable().default(null)
+const duration = (max: number) => z.number().nonnegative().max(max).nullable().default(null)
 const text = (max: number) => z.string().min(1).max(max)
 const optionalText = (max: number) => z.string().max(max).nullable().default(null)
 
@@ -37,17 +54,20 @@ export const MAX_COST_USD = 1_000_000
  */
 export const costEventSchema = z.object({
   schema_version: z.literal(1).default(1),
-  event_id: text(200),
+  event_id: text(MAX_EVENT_ID_LENGTH),
   ts: timestamp,
-  latency_ms: z.number().nonnegative().nullable().default(null),
-  ttft_ms: z.number().nonnegative().nullable().default(null),
+  latency_ms: duration(MAX_DURATION_MS),
+  ttft_ms: duration(MAX_DURATION_MS),
   provider: text(100),
   operation: text(100),
   model: text(300),
   requested_model: optionalText(300),
   provider_request_id: optionalText(300),
   ...attribution,
-  tags: z.record(z.string().min(1).max(200), z.string().max(2000)).default({}),
+  tags: z
+    .record(z.string().min(1).max(200), z.string().max(2000))
+    .refine((tags) => Object.keys(tags).length <= MAX_TAGS, { message: `at most ${MAX_TAGS} tags` })
+    .default({}),
   input_tokens: count,
   cache_read_tokens: count,
   cache_write_tokens: count,
@@ -59,7 +79,7 @@ export const costEventSchema = z.object({
   input_image_tokens: count,
   input_characters: count,
   images: count,
-  audio_seconds: z.number().nonnegative().nullable().default(null),
+  audio_seconds: duration(MAX_AUDIO_SECONDS),
   web_search_requests: count,
   service_tier: optionalText(50),
   batch: z.boolean().default(false),

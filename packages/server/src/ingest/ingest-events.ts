@@ -1,6 +1,6 @@
 import type { CostEvent } from 'spendlens'
 import type { AppendStatus, Store } from '../store/store.js'
-import { MAX_COST_USD } from './cost-event-schema.js'
+import { MAX_COST_USD, MAX_EVENT_ID_LENGTH } from './cost-event-schema.js'
 import { parseCostEvent } from './parse-cost-event.js'
 import { settlePrice } from './settle-price.js'
 
@@ -50,7 +50,8 @@ export function validateItems(items: readonly BatchItem[]): ValidatedItems {
       const id = (item.value as { event_id?: unknown } | null)?.event_id
       rejected.push({
         index,
-        event_id: typeof id === 'string' ? id : null,
+        // Echoed as far as a valid id goes: a megabyte "id" is not sent back.
+        event_id: typeof id === 'string' ? id.slice(0, MAX_EVENT_ID_LENGTH) : null,
         status: 'rejected',
         errors: parsed.errors,
       })

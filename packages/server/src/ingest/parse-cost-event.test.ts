@@ -35,7 +35,7 @@ const anything = [
   {},
   [],
 ]
-const countValues = [...anything, 100, 599, 600, 99, 1e21, 2 ** 53 - 1]
+const countValues = [...anything, 100, 599, 600, 99, 1e21, 2 ** 53 - 1, 1e9, 1e9 + 1]
 const textValues = (max: number) => [...anything, long(max), long(max + 1), '\u00e9\u{1f600}', ' ']
 const TIMESTAMPS = [
   ...anything,
@@ -77,14 +77,16 @@ const TAGS = [
   { [long(201)]: 'too long' },
   { a: long(2000) },
   { a: long(2001) },
+  Object.fromEntries(Array.from({ length: 64 }, (_, index) => [`t${index}`, 'x'])),
+  Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`t${index}`, 'x'])),
 ]
 
 const FIELD_VALUES: Record<string, unknown[]> = {
   schema_version: [...anything, 1, 2, '1'],
   event_id: textValues(200),
   ts: TIMESTAMPS,
-  latency_ms: [...anything, 1e308, 0.001],
-  ttft_ms: anything,
+  latency_ms: [...anything, 1e308, 0.001, 86_400_000, 86_400_000.5],
+  ttft_ms: [...anything, 86_400_000, 86_400_001],
   provider: textValues(100),
   operation: textValues(100),
   model: textValues(300),
@@ -109,7 +111,7 @@ const FIELD_VALUES: Record<string, unknown[]> = {
   input_image_tokens: countValues,
   input_characters: countValues,
   images: countValues,
-  audio_seconds: [...anything, 0.25],
+  audio_seconds: [...anything, 0.25, 86_400, 86_400.5],
   web_search_requests: countValues,
   service_tier: textValues(50),
   batch: anything,

@@ -1,6 +1,16 @@
 import { ATTRIBUTION_FIELDS } from 'spendlens'
 import { regexes } from 'zod/v4/core'
-import { costEventSchema, describeIssues, MAX_COST_USD, type ParsedCostEvent } from './cost-event-schema.js'
+import {
+  costEventSchema,
+  describeIssues,
+  MAX_AUDIO_SECONDS,
+  MAX_COST_USD,
+  MAX_COUNT,
+  MAX_DURATION_MS,
+  MAX_EVENT_ID_LENGTH,
+  MAX_TAGS,
+  type ParsedCostEvent,
+} from './cost-event-schema.js'
 
 export type ParseResult = { success: true; data: ParsedCostEvent } | { success: false; errors: string[] }
 
@@ -45,7 +55,7 @@ function optionalText(value: unknown, max: number): string | null {
 
 function count(value: unknown): number | null {
   if (value === undefined || value === null) return null
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw NOT_SURE
+  if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > MAX_COUNT) throw NOT_SURE
   return value as number
 }
 
@@ -53,6 +63,12 @@ function amount(value: unknown): number | null {
   if (value === undefined || value === null) return null
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw NOT_SURE
   return value
+}
+
+function duration(value: unknown, max: number): number | null {
+  const length = amount(value)
+  if (length !== null && length > max) throw NOT_SURE
+  return length
 }
 
 function cost(value: unknown): number | null {
@@ -92,6 +108,7 @@ function tags(value: unknown): Record<string, string> {
   const input = value as Record<string, unknown>
   const keys = Object.keys(input)
   if (keys.length === 0) return {}
+  if (keys.length > MAX_TAGS) throw NOT_SURE
   const output: Record<string, string> = {}
   for (const key of keys) {
     const tag = input[key]
@@ -124,10 +141,10 @@ export function fastParse(value: unknown): ParsedCostEvent | undefined {
     // Keys in the schema's order, so both paths build objects of one shape.
     const event: Record<string, unknown> = {
       schema_version: 1,
-      event_id: text(input.event_id, 200),
+      event_id: text(input.event_id, MAX_EVENT_ID_LENGTH),
       ts: timestamp(input.ts),
-      latency_ms: amount(input.latency_ms),
-      ttft_ms: amount(input.ttft_ms),
+      latency_ms: duration(input.latency_ms, MAX_DURATION_MS),
+      ttft_ms: duration(input.ttft_ms, MAX_DURATION_MS),
       provider: text(input.provider, 100),
       operation: text(input.operation, 100),
       model: text(input.model, 300),
@@ -152,7 +169,7 @@ export function fastParse(value: unknown): ParsedCostEvent | undefined {
       input_image_tokens: count(input.input_image_tokens),
       input_characters: count(input.input_characters),
       images: count(input.images),
-      audio_seconds: amount(input.audio_seconds),
+      audio_seconds: duration(input.audio_seconds, MAX_AUDIO_SECONDS),
       web_search_requests: count(input.web_search_requests),
       service_tier: optionalText(input.service_tier, 50),
       batch: flag(input.batch),

@@ -87,7 +87,12 @@ export const analyticsQuerySchema = z
       .default([]),
     groupBy: z.array(dimension).max(3).default([]),
     bucket: z.enum(BUCKETS).optional(),
-    metrics: z.array(z.enum(METRICS)).min(1),
+    // Each metric once: a body repeating one name thousands of times would compile to as many columns.
+    metrics: z
+      .array(z.enum(METRICS))
+      .min(1)
+      .max(METRICS.length)
+      .refine((metrics) => new Set(metrics).size === metrics.length, { message: 'a metric appears twice' }),
     orderBy: z
       .object({ metric: z.enum(METRICS), direction: z.enum(['asc', 'desc']).default('desc') })
       .optional(),
