@@ -23,6 +23,7 @@ interface ServeOptions {
   demo: boolean
   log?: boolean
   retentionDays?: number
+  allowedHosts?: string[]
 }
 
 const program = new Command()
@@ -43,6 +44,11 @@ program
     'delete events older than this many days, at start and then hourly',
     positiveInteger,
   )
+  .option(
+    '--allowed-hosts <names>',
+    'host names the server answers besides IP addresses and localhost, comma-separated (* for any); also $SPENDLENS_ALLOWED_HOSTS',
+    (value) => value.split(','),
+  )
   .action(async (options: ServeOptions) => {
     const server = await startServer({
       store: options.store,
@@ -51,6 +57,7 @@ program
       demo: options.demo,
       logger: options.log ?? false,
       retentionDays: options.retentionDays,
+      allowedHosts: options.allowedHosts ?? process.env.SPENDLENS_ALLOWED_HOSTS?.split(','),
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)

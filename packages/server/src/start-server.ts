@@ -26,6 +26,8 @@ export interface StartServerOptions {
    * Default: keep everything.
    */
   retentionDays?: number
+  /** Host names answered besides IP addresses and localhost (AppOptions.allowedHosts). */
+  allowedHosts?: readonly string[]
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -71,7 +73,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
-    const app = await createApp({ store, logger: options.logger, ingestWorkers: options.ingestWorkers })
+    const app = await createApp({
+      store,
+      logger: options.logger,
+      ingestWorkers: options.ingestWorkers,
+      allowedHosts: options.allowedHosts,
+    })
     const address = await app.listen({ port: options.port ?? 4600, host: options.host ?? '127.0.0.1' })
     return {
       url: `${address.replace('[::1]', 'localhost')}/`,

@@ -10,6 +10,7 @@ import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
 import type { Store } from '../store/store.js'
 import { SERVER_VERSION } from '../version.js'
+import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerQueryRoutes } from './query-routes.js'
 
@@ -23,6 +24,11 @@ export interface AppOptions {
   ingestWorkers?: number
   /** Folder with the built dashboard; defaults to the one built into this package. */
   publicDir?: string
+  /**
+   * Host names the server answers besides IP addresses and `localhost` (host-check.ts); `*`
+   * answers every name. Other `Host` headers get a 403, against DNS rebinding.
+   */
+  allowedHosts?: readonly string[]
 }
 
 /** The HTTP status of each ingest failure. */
@@ -31,6 +37,11 @@ const INGEST_STATUS: Record<IngestErrorCode, number> = {
   payload_too_large: 413,
   unsupported_encoding: 415,
   internal: 500,
+}
+
+/** A Host header's name, for the hint in the refusal. */
+function hostName(host: string | undefined): string {
+  return (host ?? '').replace(/:\d+$/, '')
 }
 
 export function defaultPublicDir(): string {
@@ -52,6 +63,19 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     }
     request.log.error(error)
     return reply.status(500).send(errorBody('internal', 'internal error; see the server log'))
+  })
+  const hostAllowed = hostChecker(options.allowedHosts)
+  app.addHook('onRequest', async (request, reply) => {
+    const host = request.headers.host
+    if (hostAllowed(host)) return
+    return reply
+      .status(403)
+      .send(
+        errorBody(
+          'host_not_allowed',
+          `this server does not answer for the host ${JSON.stringify(host)}; start it with --allowed-hosts ${hostName(host)} if that name is its own`,
+        ),
+      )
   })
   app.setNotFoundHandler((request, reply) =>
     reply
