@@ -38,7 +38,7 @@ program
   .option('--port <number>', 'port', (value) => Number.parseInt(value, 10), 4600)
   .option('--host <address>', 'address to listen on (the API has no auth yet: keep it local)', '127.0.0.1')
   .option('--no-demo', 'do not load demo data into an empty store')
-  .option('--log', 'log every request')
+  .option('--log', 'log every request (server errors are logged either way)')
   .option(
     '--retention-days <days>',
     'delete events older than this many days, at start and then hourly',

@@ -16,7 +16,10 @@ import { registerQueryRoutes } from './query-routes.js'
 
 export interface AppOptions {
   store: Store
+  /** Log every request (`--log`). Without it only server errors (5xx) are logged, with their cause. */
   logger?: boolean
+  /** Where the log goes (default stdout), one JSON line per entry. */
+  logStream?: { write(line: string): unknown }
   /**
    * Worker threads decoding ingest bodies (ingest-workers.ts; default: every core but one, at most
    * four); 0 decodes on the server's thread.
@@ -50,7 +53,15 @@ export function defaultPublicDir(): string {
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT })
+  // A 5xx is always logged: an operator must be able to see why a request failed without
+  // restarting with --log.
+  const app = Fastify({
+    logger: {
+      level: options.logger ? 'info' : 'error',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    bodyLimit: BODY_LIMIT,
+  })
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError)
