@@ -5,7 +5,7 @@ import { concatEncoded, type EncodedEvents, encodedBuffers, encodeEvents } from 
 /**
  * How a store wants events encoded before it appends them. The ingest path runs the same chain
  * (decode → validate → price → encode) for every store, on a worker thread or in-thread
- * (ingest/body-decoder.ts), and ends it with the store's encoder, found here by name: a worker
+ * (ingest/ingest-workers.ts), and ends it with the store's encoder, found here by name: a worker
  * thread gets the name, not the store.
  */
 export interface BatchFormat<Batch extends EncodedBatch = EncodedBatch> {

@@ -5,7 +5,7 @@ import { type EventColumn, eventColumns } from '../../schema/events-table.js'
 /**
  * Events as columns: the shape the DuckDB store stages them in (staging.ts), computed in plain
  * JavaScript with no engine attached, so an ingest worker thread can build it from a request body
- * and hand the typed arrays over without copying (ingest/body-decoder.ts).
+ * and hand the typed arrays over without copying (ingest/ingest-workers.ts).
  *
  * - the columns are the events table's in DuckDB (schema/events-table.ts), read as it says;
  * - every number is a DOUBLE (no BigInt per value; counts are safe integers, cost_nanos and id_hash

@@ -45,7 +45,7 @@ export function contributionSql(table: RollupTable, source: string, sign: 1 | -1
 }
 
 /**
- * The contribution of a staging table (duckdb-staging.ts): grouped on its dimensions as they are
+ * The contribution of a staging table (staging.ts): grouped on its dimensions as they are
  * stored there (a flush's ENUM codes: small integers, quick to hash), and only the groups turned
  * back into strings. `source` selects the staging rows with `ts` and the summed columns as in
  * events; `nullMarker` is the placeholder of the flush's null marker.
