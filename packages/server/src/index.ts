@@ -1,3 +1,4 @@
+export * from './api/api-types.js'
 export { type DemoOptions, generateDemoEvents, loadDemo } from './demo/demo-data.js'
 export { type AppOptions, createApp } from './http/create-app.js'
 export { type BatchItem, type IngestResult, ingestEvents } from './ingest/ingest-events.js'

@@ -6,7 +6,7 @@ import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeParquetFile } from '../src/data-transfer/parquet-file.js'
 import { generateDemoEvents } from '../src/demo/demo-data.js'
-import { ROLLUP_DIMENSIONS, ROLLUP_TABLES } from '../src/query/rollup-tables.js'
+import { ROLLUP_TABLES, rollupContributions } from '../src/query/rollup-tables.js'
 import {
   EVENT_FIELDS,
   EVENTS_TABLE,
@@ -144,11 +144,18 @@ describe('the events column catalog', () => {
     }
   })
 
-  it('gives the rollups their dimensions and every column their contributions read', () => {
-    const catalog = new Set(EVENTS_TABLE.columns.map((column) => column.name))
-    for (const table of ROLLUP_TABLES)
+  it('names every column a rollup contribution needs, so a replaced version read back with them takes back what it added', () => {
+    // ClickHouse reads a replaced version back with ROLLUP_SOURCE_COLUMNS only (store/clickhouse/append.ts).
+    const whole = encodeRows(sample).records
+    const readBack = whole.map(
+      (record) =>
+        Object.fromEntries(
+          ['ts', ...ROLLUP_SOURCE_COLUMNS].map((name) => [name, record[name as keyof typeof record]]),
+        ) as typeof record,
+    )
+    for (const table of ROLLUP_TABLES) {
       for (const dimension of table.dimensions) expect(ROLLUP_SOURCE_COLUMNS).toContain(dimension)
-    expect(ROLLUP_DIMENSIONS.every((dimension) => catalog.has(dimension))).toBe(true)
-    for (const column of ROLLUP_SOURCE_COLUMNS) expect(catalog.has(column)).toBe(true)
+      expect(rollupContributions(table, readBack, -1)).toEqual(rollupContributions(table, whole, -1))
+    }
   })
 })

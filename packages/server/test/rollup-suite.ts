@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateDemoEvents } from '../src/demo/demo-data.js'
 import {
   type AnalyticsQuery,
   type Bucket,
@@ -12,7 +11,8 @@ import {
   METRICS,
   type Metric,
   type QueryRow,
-} from '../src/query/analytics-query.js'
+} from '../src/api/api-types.js'
+import { generateDemoEvents } from '../src/demo/demo-data.js'
 import { EXACT_UP_TO } from '../src/query/latency-sketch.js'
 import { ROLLUP_DIMENSIONS } from '../src/query/rollup-tables.js'
 import type { QueryInsight, Store } from '../src/store/store.js'

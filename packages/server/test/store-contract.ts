@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  type AnalyticsQuery,
-  analyticsQuerySchema,
-  METRICS,
-  type QueryRow,
-} from '../src/query/analytics-query.js'
+import { type AnalyticsQuery, METRICS, type QueryRow } from '../src/api/api-types.js'
+import { analyticsQuerySchema } from '../src/query/analytics-query.js'
 import type { Store } from '../src/store/store.js'
 
 /**

@@ -106,11 +106,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const onFlush = (report: FlushReport) => {
     ingestTotals.flushes++
-    ingestTotals.requests += report.requests
-    ingestTotals.events += report.events
-    ingestTotals.inserted += report.inserted
-    ingestTotals.replaced += report.replaced
-    ingestTotals.duplicates += report.duplicates
+    for (const key of ['requests', 'events', 'inserted', 'replaced', 'duplicates'] as const)
+      ingestTotals[key] += report[key]
     app.log.debug({ flush: report }, 'ingest flush')
   }
   const ingest = ingestPath(store, { workers: options.ingestWorkers, onFlush })

@@ -1,11 +1,6 @@
 import { z } from 'zod'
-import {
-  type AnalyticsQuery,
-  type Filter,
-  isDimension,
-  timeZoneSchema,
-  toInstant,
-} from '../query/analytics-query.js'
+import { type AnalyticsQuery, type Filter, isDimension } from '../api/api-types.js'
+import { timeZoneSchema, toInstant } from '../query/analytics-query.js'
 import { HttpError } from './http-error.js'
 
 const instant = z

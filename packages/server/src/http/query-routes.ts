@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import {
   type AnalyticsQuery,
-  analyticsQuerySchema,
   BUCKETS,
   type Dimension,
   isDimension,
   type Metric,
   type QueryRow,
-} from '../query/analytics-query.js'
+} from '../api/api-types.js'
+import { analyticsQuerySchema } from '../query/analytics-query.js'
 import { InvalidCursorError } from '../query/event-log.js'
 import type { Store } from '../store/store.js'
 import { HttpError } from './http-error.js'

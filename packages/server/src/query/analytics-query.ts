@@ -14,21 +14,6 @@ import {
  * it. Its lists and types are the API's (api/api-types.ts); it compiles to each store's SQL
  * (compile-query.ts): columns only ever come from those lists, values only travel as bound parameters.
  */
-export {
-  type AnalyticsQuery,
-  type BaseDimension,
-  BUCKETS,
-  type Bucket,
-  DIMENSIONS,
-  type Dimension,
-  FILTER_OPS,
-  type Filter,
-  type FilterOp,
-  isDimension,
-  METRICS,
-  type Metric,
-  type QueryRow,
-} from '../api/api-types.js'
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {

@@ -44,8 +44,6 @@ export interface Dialect {
   tag(keyParam: string): string
   /** A tag key as the engine looks it up. */
   tagKey(key: string): string
-  /** `ts` as epoch milliseconds. */
-  tsMs: string
   /** A timestamp expression as epoch milliseconds. */
   epochMs(time: string): string
   /** An aggregate that is NULL over no rows (ClickHouse gives min and max of nothing as 0). */
@@ -102,7 +100,6 @@ const duckdb: Dialect = {
     `strftime(date_trunc('${DUCKDB_TRUNC[bucket]}', timezone(${tz}, ts)), '${DUCKDB_LABEL[bucket]}')`,
   tag: (key) => `coalesce(json_extract_string(tags, ${key}), 'unattributed')`,
   tagKey: (key) => `$."${key}"`,
-  tsMs: 'epoch_ms(ts)',
   epochMs: (time) => `epoch_ms(${time})`,
   nullWhenEmpty: (aggregate) => aggregate,
   timeFromMs: (ms) => `make_timestamptz(${ms} * 1000)`,
@@ -148,7 +145,6 @@ const clickhouse: Dialect = {
     `formatDateTime(${CLICKHOUSE_START[bucket](tz)}, '${CLICKHOUSE_LABEL[bucket]}', ${tz})`,
   tag: (key) => `if(mapContains(tags, ${key}), tags[${key}], 'unattributed')`,
   tagKey: (key) => key,
-  tsMs: 'toUnixTimestamp64Milli(ts)',
   epochMs: (time) => `toUnixTimestamp64Milli(${time})`,
   nullWhenEmpty: (aggregate) => `if(count() = 0, NULL, ${aggregate})`,
   timeFromMs: (ms) => `fromUnixTimestamp64Milli(${ms}, 'UTC')`,

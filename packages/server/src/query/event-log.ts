@@ -83,9 +83,9 @@ function compilePage(
     extra.push(`(${past} OR (${sameTs} AND ${nextId}))`)
   }
   const query: AnalyticsQuery = { ...scope, timeZone: 'UTC', groupBy: [], metrics: [] }
-  const select = EVENT_FIELDS.map((column) => (column === 'ts' ? `${dialect.tsMs} AS ts_ms` : column)).join(
-    ', ',
-  )
+  const select = EVENT_FIELDS.map((column) =>
+    column === 'ts' ? `${dialect.epochMs('ts')} AS ts_ms` : column,
+  ).join(', ')
   return sql.done(
     `SELECT ${select} FROM ${dialect.table}${sql.where(query, extra)} ORDER BY ts ${direction}, event_id ${direction} LIMIT ${sql.bind(limit)}`,
   )

@@ -2,7 +2,14 @@ import { type CostEvent, UNATTRIBUTED } from 'spendlens'
 import { NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
 import { bucketSql, latencyBucket } from '../query/latency-sketch.js'
 import { hashEventId } from './event-id-hash.js'
-import { type Column, type ColumnType, type ColumnValue, columnsAt, type Table } from './table.js'
+import {
+  type Column,
+  type ColumnType,
+  type ColumnValue,
+  columnsAt,
+  type EngineName,
+  type Table,
+} from './table.js'
 
 /**
  * The column catalog of the events table: every column once, in the store's order, with how it is
@@ -146,4 +153,4 @@ export const NULLABLE_COLUMNS: ReadonlySet<string> = new Set(
 )
 
 /** The events columns `engine` keeps (at its latest schema version). */
-export const eventColumns = (engine: 'duckdb' | 'clickhouse') => columnsAt(EVENTS_TABLE, engine)
+export const eventColumns = (engine: EngineName) => columnsAt(EVENTS_TABLE, engine)

@@ -37,8 +37,9 @@ function fromStaging(staging: StagingColumn, nullMarker: string): string {
     case 'tags':
       return column.cardinality === 'unique' ? name : `nullif(${name}, ${nullMarker})`
     case 'boolean':
+      return name
     case 'double':
-      return column.type === 'double' ? value : name
+      return value
     case 'int64':
     case 'int32':
       return `CAST(${value} AS ${COLUMN_TYPES[column.type].duckdb})`
