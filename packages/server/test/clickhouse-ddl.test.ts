@@ -19,7 +19,15 @@ import {
 import { createChdbClient, openStore } from '../src/store/open-store.js'
 import { TEN_EVENTS } from './store-contract.js'
 
-const TABLES = ['events', 'latency_hourly', 'rollup_hourly', 'spendlens_meta', 'spendlens_schema']
+const TABLES = [
+  'events',
+  'latency_hourly',
+  'rollup_hourly',
+  'spendlens_keys',
+  'spendlens_meta',
+  'spendlens_schema',
+  'spendlens_users',
+]
 
 let folder: string
 beforeEach(async () => {
@@ -207,10 +215,11 @@ describe('ClickHouse DDL', () => {
       expect(ddl).toContain(
         `ALTER TABLE analytics.${table} ON CLUSTER prod ADD COLUMN IF NOT EXISTS latency_bucket`,
       )
-    // Meta and schema versions are replicated to every node, not sharded.
-    expect(ddl).toContain(
-      "ReplicatedReplacingMergeTree('/clickhouse/tables/all/analytics/spendlens_meta', '{replica}', updated_at)",
-    )
+    // Meta, keys, users and schema versions are replicated to every node, not sharded.
+    for (const table of ['spendlens_meta', 'spendlens_keys', 'spendlens_users'])
+      expect(ddl).toContain(
+        `ReplicatedReplacingMergeTree('/clickhouse/tables/all/analytics/${table}', '{replica}', updated_at)`,
+      )
     expect(ddl).toContain(
       "ReplicatedMergeTree('/clickhouse/tables/all/analytics/spendlens_schema', '{replica}')",
     )

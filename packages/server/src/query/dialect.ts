@@ -54,6 +54,8 @@ export interface Dialect {
   utcHour: string
   /** Every column of a relation but `column`. */
   allBut(column: string): string
+  /** A record table (schema/record-table.ts) as reads see it: the latest write of each key. */
+  latest(table: string): string
 }
 
 const DUCKDB_TRUNC: Record<Bucket, string> = {
@@ -105,6 +107,7 @@ const duckdb: Dialect = {
   timeFromMs: (ms) => `make_timestamptz(${ms} * 1000)`,
   utcHour: 'make_timestamptz(CAST(floor(epoch_ms(ts) / 3600000) AS BIGINT) * 3600000000)',
   allBut: (column) => `* EXCLUDE (${column})`,
+  latest: (table) => table,
 }
 
 const CLICKHOUSE_START: Record<Bucket, (tz: string) => string> = {
@@ -150,6 +153,7 @@ const clickhouse: Dialect = {
   timeFromMs: (ms) => `fromUnixTimestamp64Milli(${ms}, 'UTC')`,
   utcHour: "fromUnixTimestamp64Milli(toInt64(floor(toUnixTimestamp64Milli(ts) / 3600000)) * 3600000, 'UTC')",
   allBut: (column) => `* EXCEPT (${column})`,
+  latest: (table) => `${table} FINAL`,
 }
 
 export const DIALECTS: Record<EngineName, Dialect> = { duckdb, clickhouse }

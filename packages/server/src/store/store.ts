@@ -4,17 +4,20 @@ import type { EventLogRequest } from '../query/event-log.js'
 import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
 import type { StoreStats } from '../query/store-stats.js'
+import type { QueryOptions } from '../query/time-limit.js'
+import type { RecordTable } from '../schema/record-table.js'
 import type { EngineName } from '../schema/table.js'
 import type { BatchFormatName, EncodedBatch } from './batch-format.js'
 
-export type { EngineName, EventLogRequest, EventPage }
+export type { EngineName, EventLogRequest, EventPage, QueryOptions }
 
 /**
  * What became of each appended event, in input order. An event_id is stored once: the version with
  * the latest `ts` wins (a logical request retried under one idempotency key keeps its final
- * attempt), so an older or identical copy is a `duplicate`.
+ * attempt), so an older or identical copy is a `duplicate`. `buffered`: kept on disk while the
+ * engine is unreachable, stored (or found a duplicate) once it is back (store/clickhouse/outage-spool.ts).
  */
-export type AppendStatus = 'inserted' | 'replaced' | 'duplicate'
+export type AppendStatus = 'inserted' | 'replaced' | 'duplicate' | 'buffered'
 
 export interface AppendResult {
   statuses: AppendStatus[]
@@ -34,8 +37,11 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   append(events: readonly CostEvent[]): Promise<AppendResult>
   /** The same as `append`, for events already encoded in this store's `batchFormat`. */
   appendBatch(batch: EncodedBatch): Promise<AppendResult>
-  /** Single events with every field, newest first, by cursor. */
-  listEvents(request: EventLogRequest): Promise<EventPage>
+  /**
+   * Single events with every field, newest first, by cursor (an InvalidCursorError for a cursor
+   * that is not a position in the log); held to `options.timeoutMs` as `query` is.
+   */
+  listEvents(request: EventLogRequest, options?: QueryOptions): Promise<EventPage>
   /** Events stored, and the first and last call time (ISO), for the meta endpoint. */
   stats(): Promise<StoreStats>
   /** Deletes events that started before `cutoff` (retention); answers how many. */
@@ -44,6 +50,10 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   exportEvents(batchSize?: number): AsyncIterable<CostEvent[]>
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
+  /** Every record of a record table (schema/record-table.ts: keys, users), by key. */
+  readRecords<R>(table: RecordTable<R>): Promise<R[]>
+  /** Writes records whole; one with the key of a stored record replaces it. */
+  writeRecords<R>(table: RecordTable<R>, records: readonly R[]): Promise<void>
   close(): Promise<void>
 }
 
@@ -53,7 +63,7 @@ export interface QueryInsight extends PlannedQueries {
    * Runs one compiled statement through the engine's own client, fetching the result without
    * turning it into rows: the engine's time for our SQL, the baseline our overhead is measured against.
    */
-  runRaw(compiled: CompiledQuery): Promise<void>
+  runRaw(compiled: CompiledQuery, options?: QueryOptions): Promise<void>
   /** Folds the rollups' partial rows now (each engine also does it on its own, in the background). */
   compactRollup(): Promise<void>
 }

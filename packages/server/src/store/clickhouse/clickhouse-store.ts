@@ -6,12 +6,15 @@ import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { RollupSpan } from '../../query/rollup-span.js'
 import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
+import { readRecords } from '../../query/read-records.js'
 import { runStoreStats } from '../../query/store-stats.js'
+import { TimeLimit } from '../../query/time-limit.js'
+import { columnsAt } from '../../schema/table.js'
 import type { EncodedBatch } from '../batch-format.js'
 import { createMutex } from '../mutex.js'
 import type { QueryInsight, Store } from '../store.js'
 import { appendRows } from './append.js'
-import { ClickHouseConnection, clickhouseTime, READ_SETTINGS } from './clickhouse-connection.js'
+import { ClickHouseConnection, clickhouseTime } from './clickhouse-connection.js'
 import { type EventRows, encodeRows } from './encode-rows.js'
 import {
   type ClickHouseTarget,
@@ -68,7 +71,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     append: (events) => append(encodeRows(events)),
     appendBatch: (batch: EncodedBatch) => append(rowsOf(batch)),
 
-    ...plannedQueries('clickhouse', connection.execute, capabilities),
+    ...plannedQueries('clickhouse', (limit) => connection.executor(limit), capabilities),
 
     compactRollup() {
       // SummingMergeTree folds each cell's partial rows, and drops cells that sum to zero.
@@ -78,17 +81,12 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       })
     },
 
-    async runRaw(compiled) {
-      const result = await client.query({
-        query: compiled.sql,
-        query_params: compiled.params,
-        format: 'JSONEachRow',
-        clickhouse_settings: READ_SETTINGS,
-      })
-      await result.text()
+    async runRaw(compiled, options) {
+      await connection.run(compiled, TimeLimit.of(options), (result) => result.text())
     },
 
-    listEvents: (request) => runEventLog('clickhouse', connection.execute, request),
+    listEvents: (request, options) =>
+      runEventLog('clickhouse', connection.executor(TimeLimit.of(options)), request),
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
     exportEvents: (batchSize = 10_000) => exportEventPages('clickhouse', connection.execute, batchSize),
 
@@ -105,6 +103,26 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       await client.insert({
         table: 'spendlens_meta',
         values: [{ key, value, updated_at: clickhouseTime(Date.now()) }],
+        format: 'JSONEachRow',
+        clickhouse_settings: { async_insert: 0 },
+      })
+    },
+
+    readRecords: (table) => readRecords('clickhouse', connection.execute, table),
+
+    async writeRecords(table, records) {
+      // Each write is kept with its time; reads take the latest of each key (ReplacingMergeTree, FINAL).
+      const columns = columnsAt(table, 'clickhouse')
+      await client.insert({
+        table: table.name,
+        values: records.map((record) =>
+          Object.fromEntries(
+            columns.map((column) => {
+              const value = column.read(record)
+              return [column.name, column.type === 'timestamp' ? clickhouseTime(value as number) : value]
+            }),
+          ),
+        ),
         format: 'JSONEachRow',
         clickhouse_settings: { async_insert: 0 },
       })

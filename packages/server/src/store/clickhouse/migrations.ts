@@ -9,7 +9,10 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { contributionSql, ROLLUP_TABLES, type RollupTable } from '../../query/rollup-tables.js'
 import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
+import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
+import type { RecordTable } from '../../schema/record-table.js'
+import { USERS_TABLE } from '../../schema/users-table.js'
 import { COLUMN_TYPES, columnDdl, columnsAdded, columnsDdl } from '../../schema/table.js'
 import { migrate } from '../migrate.js'
 
@@ -145,7 +148,18 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
     }
     return statements
   },
+  // 3: API keys and dashboard users (auth/).
+  (target) => [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(target, table as RecordTable<never>)),
 ]
+
+/** A record table (schema/record-table.ts): the latest write of each key, by updated_at. */
+function createRecordTable(target: ClickHouseTarget, table: RecordTable<never>): string {
+  return `CREATE TABLE IF NOT EXISTS ${target.database}.${table.name}${onCluster(target)} (
+  ${columnsDdl(table, 'clickhouse', undefined, ',\n  ')}
+)
+ENGINE = ${engine(target, 'ReplacingMergeTree', table.name, 'node', 'updated_at')}
+ORDER BY ${table.key}`
+}
 
 /** The events columns added at `version` (schema/events-table.ts), on every events table of the target. */
 function addColumns(target: ClickHouseTarget, version: number): string[] {

@@ -8,14 +8,18 @@ import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { RollupSpan } from '../../query/rollup-span.js'
 import type { Execute } from '../../query/run-query.js'
+import { readRecords } from '../../query/read-records.js'
 import { runStoreStats } from '../../query/store-stats.js'
+import { TimeLimit } from '../../query/time-limit.js'
 import type { EncodedBatch } from '../batch-format.js'
 import type { QueryInsight, Store } from '../store.js'
 import { AppendPipeline } from './append-pipeline.js'
 import { type EncodedEvents, encodeEvents } from './encode-columns.js'
 import { EventIdIndex } from './event-id-index.js'
 import { migrateDuckDB } from './migrations.js'
+import { writeRecords } from './records.js'
 import { ReaderPool } from './reader-pool.js'
+import { ReopeningDatabase } from './reopening-database.js'
 import { deleteBefore } from './retention.js'
 import { RollupHours } from './rollup-hours.js'
 import { STAGING_ATTACH } from './staging.js'
@@ -42,81 +46,113 @@ const DUCKDB_THREADS = Math.max(1, availableParallelism() - 1)
 
 /** The DuckDB store, with what benchmarks and tests need to look behind the planner. */
 export interface DuckDBStore extends Store, QueryInsight {
-  /** The database, for running SQL next to the store (tests). */
+  /**
+   * The database, for running SQL next to the store (tests). A new one after a disk failure
+   * (reopening-database.ts): read it when needed rather than keeping it.
+   */
   readonly instance: DuckDBInstance
 }
 
 /**
  * The embedded store: one DuckDB file. Its parts: migrations.ts (schema), append-pipeline.ts
  * (dedupe, staging and the transaction that stores a batch with its rollup contribution),
- * rollup-hours.ts (compaction), reader-pool.ts (queries), retention.ts.
+ * rollup-hours.ts (compaction), reader-pool.ts (queries), retention.ts, reopening-database.ts (a
+ * full or read-only disk: 503s, and the file opened again once it can be, without a restart).
  */
 export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
-  const instance = await createInstance(path)
-  const writer = await instance.connect()
-  await migrateDuckDB(writer)
-  await writer.run(STAGING_ATTACH)
-  // Fills staging tables and looks ids up while `writer` commits the previous batch.
-  const stager = await instance.connect()
-  const readers = new ReaderPool(instance)
-  const hours = new RollupHours(writer, await RollupSpan.load('duckdb', readers.execute))
-  const pipeline = new AppendPipeline(writer, stager, await loadIdIndex(writer), hours)
-  const rollup = rollupDefinition('duckdb', hours.span.span)
+  // Kept across reopenings (reopening-database.ts): the span only widens, and the index holds every
+  // id this process stored (a hash of a batch that failed is only a lookup more).
+  let span: RollupSpan | undefined
+  let ids: EventIdIndex | undefined
+  const database = await ReopeningDatabase.open(path, async () => {
+    const instance = await createInstance(path)
+    const connections: DuckDBConnection[] = []
+    const readers = new ReaderPool(instance)
+    try {
+      const writer = await instance.connect()
+      connections.push(writer)
+      await migrateDuckDB(writer)
+      await writer.run(STAGING_ATTACH)
+      // Fills staging tables and looks ids up while `writer` commits the previous batch.
+      const stager = await instance.connect()
+      connections.push(stager)
+      span ??= await RollupSpan.load('duckdb', readers.execute)
+      ids ??= await loadIdIndex(writer)
+      const hours = new RollupHours(writer, span)
+      const pipeline = new AppendPipeline(writer, stager, ids, hours)
+      return { instance, writer, stager, readers, hours, pipeline }
+    } catch (error) {
+      await readers.close()
+      for (const connection of connections) connection.closeSync()
+      instance.closeSync()
+      throw error
+    }
+  })
+  const rollup = rollupDefinition('duckdb', database.now.hours.span.span)
   /** What the planner may use: the rollups, and percentiles by latency-sketch.ts's definition. */
   const capabilities = (run: Execute): Capabilities => ({
     rollup,
     percentiles: latencyPercentiles('duckdb', run),
   })
+  /** The query layer's Execute on the open database, its statements held to `limit` (or to none). */
+  const executor =
+    (limit: TimeLimit | undefined): Execute =>
+    (compiled) =>
+      database.use(({ readers }) => readers.executor(limit)(compiled))
+  const execute = executor(undefined)
 
   return {
     engine: 'duckdb',
     location: path,
     batchFormat: 'columns',
-    instance,
-
-    append: (events) => pipeline.append(encodeEvents(events)),
-    appendBatch: (batch: EncodedBatch) => pipeline.append(columnsOf(batch)),
-
-    ...plannedQueries('duckdb', readers.execute, capabilities),
-
-    runRaw(compiled) {
-      // Fetched through the client as every answer is (chunk by chunk), not turned into JavaScript values.
-      return readers.read(async (connection) => {
-        await connection.runAndReadAll(compiled.sql, compiled.params)
-      })
+    get instance() {
+      return database.now.instance
     },
-    compactRollup: () => pipeline.exclusive(() => hours.compact(1)),
-    listEvents: (request) => runEventLog('duckdb', readers.execute, request),
-    deleteBefore: (cutoff) => pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
-    exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', readers.execute, batchSize),
 
-    stats: () => runStoreStats('duckdb', readers.execute),
+    append: (events) => database.use(({ pipeline }) => pipeline.append(encodeEvents(events))),
+    appendBatch: (batch: EncodedBatch) => database.use(({ pipeline }) => pipeline.append(columnsOf(batch))),
+
+    ...plannedQueries('duckdb', executor, capabilities),
+
+    async runRaw(compiled, options) {
+      // Fetched through the client as every answer is (chunk by chunk), not turned into JavaScript values.
+      const limit = TimeLimit.of(options)
+      await database.use(({ readers }) => readers.run(compiled, limit))
+    },
+    compactRollup: () => database.use(({ pipeline, hours }) => pipeline.exclusive(() => hours.compact(1))),
+    listEvents: (request, options) => runEventLog('duckdb', executor(TimeLimit.of(options)), request),
+    deleteBefore: (cutoff) =>
+      database.use(({ pipeline, writer, hours }) => pipeline.exclusive(() => deleteBefore(writer, hours, cutoff))),
+    exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', execute, batchSize),
+
+    stats: () => runStoreStats('duckdb', execute),
 
     getMeta(key) {
-      return readers.read(async (connection) => {
-        const reader = await connection.runAndReadAll('SELECT value FROM spendlens_meta WHERE key = $key', {
-          key,
-        })
-        const row = reader.getRowObjects()[0]
-        return row ? String(row.value) : null
-      })
+      return database.use(({ readers }) =>
+        readers.read(async (connection) => {
+          const reader = await connection.runAndReadAll('SELECT value FROM spendlens_meta WHERE key = $key', {
+            key,
+          })
+          const row = reader.getRowObjects()[0]
+          return row ? String(row.value) : null
+        }),
+      )
     },
 
     setMeta(key, value) {
-      return pipeline.exclusive(async () => {
-        await writer.run('INSERT OR REPLACE INTO spendlens_meta VALUES ($key, $value)', { key, value })
-      })
+      return database.use(({ pipeline, writer }) =>
+        pipeline.exclusive(async () => {
+          await writer.run('INSERT OR REPLACE INTO spendlens_meta VALUES ($key, $value)', { key, value })
+        }),
+      )
     },
 
-    async close() {
-      await pipeline.exclusive(async () => {
-        await hours.compactBusy()
-        readers.close()
-        stager.closeSync()
-        writer.closeSync()
-        instance.closeSync()
-      })
-    },
+    readRecords: (table) => readRecords('duckdb', execute, table),
+    writeRecords: (table, records) =>
+      database.use(({ pipeline, writer }) => pipeline.exclusive(() => writeRecords(writer, table, records))),
+
+    // Folds the busy hours first; on a full disk that fails, and the partial rows stay (still exact).
+    close: () => database.close(({ pipeline, hours }) => pipeline.exclusive(() => hours.compactBusy())),
   }
 }
 

@@ -2,7 +2,10 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE } from '../../schema/events-table.js'
+import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
+import type { RecordTable } from '../../schema/record-table.js'
+import { USERS_TABLE } from '../../schema/users-table.js'
 import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { migrate } from '../migrate.js'
 import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
@@ -14,6 +17,10 @@ function addColumns(version: number): string {
     .map((column) => `ALTER TABLE events ADD COLUMN ${columnDdl('duckdb', column)};`)
     .join(' ')
 }
+
+/** A record table (schema/record-table.ts), keyed by its primary key. */
+const createRecordTable = (table: RecordTable<never>) =>
+  `CREATE TABLE ${table.name} (${columnsDdl(table, 'duckdb')}, PRIMARY KEY (${table.key}));`
 
 const columnNames = (version: number) =>
   columnsAt(EVENTS_TABLE, 'duckdb', version)
@@ -38,6 +45,8 @@ export const MIGRATIONS: string[] = [
   `CREATE TABLE events_v4 (${columnsDdl(EVENTS_TABLE, 'duckdb', 4)});
    INSERT INTO events_v4 (${columnNames(3)}, latency_bucket) SELECT ${columnNames(3)}, ${bucketSql('latency_ms')} FROM events ORDER BY ts;
    DROP TABLE events; ALTER TABLE events_v4 RENAME TO events; ${ROLLUP_MIGRATION_SQL}`,
+  // 5: API keys and dashboard users (auth/).
+  [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(table as RecordTable<never>)).join(' '),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */

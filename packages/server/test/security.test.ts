@@ -1,0 +1,245 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Credentials } from '../src/auth/credentials.js'
+import { createApp } from '../src/http/create-app.js'
+import { startServer } from '../src/start-server.js'
+import { openStore } from '../src/store/open-store.js'
+import type { Store } from '../src/store/store.js'
+import { event } from './server-helpers.js'
+
+type Access = 'public' | 'ingest' | 'read' | 'admin'
+
+/**
+ * What every route asks, written here independently of auth/access.ts: the suite fails when a
+ * route is added without a line here, or when the server's rules drift from this table.
+ */
+const EXPECTED: Record<string, Access> = {
+  'POST /v1/events': 'ingest',
+  'GET /api/session': 'public',
+  'POST /api/session': 'public',
+  'DELETE /api/session': 'public',
+  'GET /api/meta': 'read',
+  'POST /api/query': 'read',
+  'GET /api/summary': 'read',
+  'GET /api/timeseries': 'read',
+  'GET /api/breakdown': 'read',
+  'GET /api/events': 'read',
+  'GET /api/projects': 'read',
+  'GET /api/keys': 'admin',
+  'POST /api/keys': 'admin',
+  'DELETE /api/keys/:id': 'admin',
+  'GET /*': 'public',
+}
+
+/** A body each route accepts, so that an allowed request gets past validation. */
+const body = (route: string): unknown =>
+  ({
+    'POST /v1/events': [event({ ts: new Date().toISOString() })],
+    'POST /api/query': { metrics: ['requests'] },
+    'POST /api/session': { key: keys.read },
+    'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },
+  })[route]
+
+const ALLOWED: Record<string, readonly Access[]> = {
+  ingest: ['public', 'ingest'],
+  read: ['public', 'read'],
+  admin: ['public', 'ingest', 'read', 'admin'],
+}
+
+let folder: string
+let store: Store
+let app: FastifyInstance
+let base: string
+const keys: Record<string, string> = {}
+let revoked: string
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'spendlens-security-'))
+  store = await openStore(join(folder, 'events.duckdb'))
+  const credentials = await Credentials.open(store, { refresh: false })
+  for (const role of ['ingest', 'read', 'admin'] as const)
+    keys[role] = (await credentials.createKey({ role, name: `the ${role} key` })).key
+  keys.otherProject = (await credentials.createKey({ project: 'other', role: 'admin' })).key
+  const old = await credentials.createKey({ role: 'admin' })
+  await credentials.revokeKey(old.record.id)
+  revoked = old.key
+  // A dashboard folder, so that its files' route is there as in a real install.
+  const publicDir = join(folder, 'public')
+  await mkdir(publicDir)
+  await writeFile(join(publicDir, 'index.html'), '<!doctype html><title>spendlens</title>')
+  app = await createApp({
+    store,
+    credentials,
+    publicDir,
+    rateLimits: { ingestPerMinute: 0, queryPerMinute: 0 },
+  })
+  base = await app.listen({ port: 0, host: '127.0.0.1' })
+})
+
+afterAll(async () => {
+  await app.close()
+  await store.close()
+  await rm(folder, { recursive: true, force: true })
+})
+
+async function send(route: string, headers: Record<string, string>) {
+  const [method, pattern] = route.split(' ') as [string, string]
+  const path = pattern.replace(':id', '0123456789ab').replace('*', 'assets/none.js')
+  const sent = body(route)
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...headers, ...(sent === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: sent === undefined ? undefined : JSON.stringify(sent),
+  })
+  return { status: response.status, body: await response.text() }
+}
+
+describe('every route × every credential', () => {
+  it('has a line in the table for each route the server has, and no other', () => {
+    const routes = app.routeList.map((route) => `${route.method} ${route.url}`).sort()
+    expect(routes).toEqual(Object.keys(EXPECTED).sort())
+  })
+
+  it.each(Object.keys(EXPECTED))('%s', async (route) => {
+    const access = EXPECTED[route] as Access
+    const table: string[] = []
+    const cases: [string, Record<string, string>, 'ok' | 401 | 403][] = [
+      ['no key', {}, access === 'public' ? 'ok' : 401],
+      ['a malformed key', { authorization: 'Bearer nonsense' }, access === 'public' ? 'ok' : 401],
+      ['a revoked key', { authorization: `Bearer ${revoked}` }, access === 'public' ? 'ok' : 401],
+      [
+        'Basic auth',
+        { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+        access === 'public' ? 'ok' : 401,
+      ],
+      ...(['ingest', 'read', 'admin'] as const).map((role): [string, Record<string, string>, 'ok' | 403] => [
+        `a ${role} key`,
+        { authorization: `Bearer ${keys[role]}` },
+        ALLOWED[role]?.includes(access) ? 'ok' : 403,
+      ]),
+      // An admin of another project, on its own project and on this one.
+      ['another project’s admin key', { authorization: `Bearer ${keys.otherProject}` }, 'ok'],
+      [
+        'another project’s admin key naming this project',
+        { authorization: `Bearer ${keys.otherProject}`, 'x-spendlens-project': 'default' },
+        access === 'public' ? 'ok' : 403,
+      ],
+    ]
+    for (const [who, headers, expected] of cases) {
+      const answer = await send(route, headers)
+      const outcome = answer.status === 401 || answer.status === 403 ? answer.status : 'ok'
+      table.push(`${who}: ${answer.status}`)
+      expect(outcome, `${route} with ${who} → ${answer.status} ${answer.body.slice(0, 200)}`).toBe(expected)
+      expect(answer.status, `${route} with ${who}: ${answer.body.slice(0, 200)}`).toBeLessThan(500)
+    }
+  })
+})
+
+describe('dashboard sessions', () => {
+  // A server of their own: the route table above spent this address's sign-in attempts (10 a minute).
+  let sessionApp: FastifyInstance
+  let base: string
+  beforeAll(async () => {
+    sessionApp = await createApp({ store })
+    base = await sessionApp.listen({ port: 0, host: '127.0.0.1' })
+  })
+  afterAll(() => sessionApp.close())
+
+  async function signIn(body: unknown) {
+    const response = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return { status: response.status, cookie: response.headers.get('set-cookie') ?? '' }
+  }
+
+  it('sign in with a read key: an http-only, SameSite=Strict cookie that reads, and not across sites', async () => {
+    const { status, cookie } = await signIn({ key: keys.read })
+    expect(status).toBe(200)
+    expect(cookie).toMatch(/HttpOnly/i)
+    expect(cookie).toMatch(/SameSite=Strict/i)
+    const session = cookie.split(';')[0] as string
+    expect((await fetch(`${base}/api/meta`, { headers: { cookie: session } })).status).toBe(200)
+    const query = (origin?: string) =>
+      fetch(`${base}/api/query`, {
+        method: 'POST',
+        headers: { cookie: session, 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+        body: JSON.stringify({ metrics: ['requests'] }),
+      })
+    expect((await query(base)).status).toBe(200)
+    // A page elsewhere (or a request with no Origin) cannot act with the cookie.
+    expect((await query('https://evil.example')).status).toBe(403)
+    expect((await query()).status).toBe(403)
+    // Signing out ends it.
+    await fetch(`${base}/api/session`, { method: 'DELETE', headers: { cookie: session } })
+    expect((await fetch(`${base}/api/meta`, { headers: { cookie: session } })).status).toBe(401)
+  })
+
+  it('refuses an ingest key, a wrong key, and a made-up cookie; ten tries a minute per address', async () => {
+    expect((await signIn({ key: keys.ingest })).status).toBe(403)
+    expect((await signIn({ key: revoked })).status).toBe(401)
+    expect((await signIn({ user: 'nobody', password: 'whatever it is' })).status).toBe(401)
+    expect((await signIn({ key: keys.read, extra: 1 })).status).toBe(400)
+    expect(
+      (await fetch(`${base}/api/meta`, { headers: { cookie: 'spendlens_session=made-up' } })).status,
+    ).toBe(401)
+    let status = 0
+    for (let attempt = 0; attempt < 10 && status !== 429; attempt++)
+      status = (await signIn({ user: 'ana', password: `guess number ${attempt}` })).status
+    expect(status).toBe(429)
+  })
+})
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After past a key’s limit, and leaves other keys alone', async () => {
+    const limited = await createApp({ store, rateLimits: { ingestPerMinute: 0, queryPerMinute: 3 } })
+    const url = await limited.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const meta = (key: string) => fetch(`${url}/api/meta`, { headers: { authorization: `Bearer ${key}` } })
+      for (let index = 0; index < 3; index++) expect((await meta(keys.read as string)).status).toBe(200)
+      const over = await meta(keys.read as string)
+      expect(over.status).toBe(429)
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(((await over.json()) as { error: { code: string } }).error.code).toBe('rate_limited')
+      expect((await meta(keys.admin as string)).status).toBe(200)
+    } finally {
+      await limited.close()
+    }
+  })
+})
+
+describe('where a server may listen', () => {
+  it('refuses a non-loopback address without keys, unless told to run open (with a warning)', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'spendlens-exposure-'))
+    try {
+      await expect(
+        startServer({ store: join(empty, 'a.duckdb'), host: '0.0.0.0', port: 0, demo: false }),
+      ).rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without keys/)
+      const notices: string[] = []
+      const open = await startServer({
+        store: join(empty, 'a.duckdb'),
+        host: '0.0.0.0',
+        port: 0,
+        demo: false,
+        open: true,
+        onNotice: (message) => notices.push(message),
+      })
+      await open.close()
+      expect(notices.join('\n')).toMatch(/WARNING: listening on 0\.0\.0\.0 with no keys/)
+      // Loopback stays open without keys: the two-command start.
+      const local = await startServer({ store: join(empty, 'a.duckdb'), port: 0, demo: false })
+      expect((await fetch(`${local.url}api/meta`)).status).toBe(200)
+      await local.close()
+    } finally {
+      await rm(empty, { recursive: true, force: true })
+    }
+  })
+
+  it('needs a key on loopback too, once one exists', async () => {
+    expect((await fetch(`${base}/api/meta`)).status).toBe(401)
+  })
+})
