@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -239,32 +239,125 @@ describe('httpSink retries', () => {
     expect(warnings).toEqual([expect.stringContaining('HTTP 400')])
   })
 
-  it('does not let a server that never answers hang flush()', async () => {
+  it('does not let a server that never answers hang flush(): both its tries time out, then the spool', async () => {
     const server = await receiver({ hang: true })
     const sink = httpSink({
       endpoint: server.url,
-      maxAttempts: 1,
       requestTimeoutMs: 50,
       spool: { dir: spoolDir() },
+      ...fast,
       ...quiet,
     })
 
     sink.write([event(1)])
     await sink.flush()
 
-    expect(server.received).toHaveLength(1)
-    expect(sink.stats?.()).toMatchObject({ sent: 0, dropped: 0, spooled: 1 })
+    expect(server.received).toHaveLength(2)
+    expect(sink.stats?.()).toMatchObject({ sent: 0, dropped: 0, spooled: 1, failedAttempts: 2 })
+  })
+})
+
+/**
+ * The backoff tick of these tests is at least 30 s away (half of 60 s, the jitter's floor), so
+ * anything that happens within a few seconds happened without it.
+ */
+const slowBackoff = { maxAttempts: 1, retryDelayMs: 60_000, maxRetryDelayMs: 60_000 }
+
+describe('httpSink when the server comes back', () => {
+  it('flush() tries once more after a failed attempt: the server gets every event, and the spool is never written', async () => {
+    const dir = join(spoolDir(), 'spool')
+    const server = await receiver({ statuses: [503] })
+    // One attempt per batch: a second one can only be flush()'s.
+    const sink = httpSink({ endpoint: server.url, maxAttempts: 1, spool: { dir }, ...fast, ...quiet })
+
+    sink.write(events(1, 3))
+    await sink.flush()
+
+    expect(server.received.map((batch) => batch.status)).toEqual([503, 200])
+    expect(server.acceptedIds()).toEqual(ids(1, 3))
+    expect(existsSync(dir)).toBe(false)
+    expect(sink.stats?.()).toEqual({ sent: 3, pending: 0, dropped: 0, failedAttempts: 1, spooled: 0 })
+  })
+
+  it('flush() tries a server known to be away once more, and replays the spool when it answers', async () => {
+    const dir = spoolDir()
+    const server = await receiver({ statuses: [503] })
+    const sink = httpSink({
+      endpoint: server.url,
+      flushIntervalMs: 10,
+      spool: { dir },
+      ...slowBackoff,
+      ...quiet,
+    })
+
+    // The background send fails: the server counts as away, the events wait in the spool.
+    sink.write(events(1, 2))
+    await vi.waitFor(() => expect(spooledIds(dir)).toEqual(ids(1, 2)), { timeout: 10_000 })
+    await sink.flush()
+
+    expect(server.received.map((batch) => batch.status)).toEqual([503, 200])
+    expect(server.acceptedIds()).toEqual(ids(1, 2))
+    expect(spooledIds(dir)).toEqual([])
+    expect(sink.stats?.()).toMatchObject({ sent: 2, pending: 0, spooled: 0 })
+  })
+
+  it('after its last try failed, flush() tries again only once new events came (not once per beforeExit)', async () => {
+    const dir = spoolDir()
+    const server = await receiver({ statuses: [503, 503, 503] })
+    const sink = httpSink({
+      endpoint: server.url,
+      flushIntervalMs: 60_000,
+      spool: { dir },
+      ...slowBackoff,
+      ...quiet,
+    })
+
+    sink.write([event(1)])
+    await sink.flush()
+    expect(server.received).toHaveLength(2)
+    await sink.flush()
+    expect(server.received).toHaveLength(2)
+    sink.write([event(2)])
+    await sink.flush()
+
+    expect(server.received).toHaveLength(3)
+    expect(spooledIds(dir)).toEqual(ids(1, 2))
+    expect(sink.stats?.()).toMatchObject({ sent: 0, dropped: 0, pending: 2, spooled: 2, failedAttempts: 3 })
+  })
+
+  it('while the server is away, new events make it probe at the flush interval and replay the spool at once, long before the backoff tick', async () => {
+    const dir = spoolDir()
+    const server = await receiver({ statuses: [503] })
+    const sink = httpSink({
+      endpoint: server.url,
+      flushIntervalMs: 20,
+      spool: { dir },
+      ...slowBackoff,
+      ...quiet,
+    })
+    sink.write(events(1, 4))
+    await vi.waitFor(() => expect(spooledIds(dir)).toEqual(ids(1, 4)), { timeout: 10_000 })
+
+    // The server answers again (its next status is 200); the app goes on writing, without flush().
+    const backAt = performance.now()
+    sink.write([event(5)])
+    await vi.waitFor(() => expect(server.acceptedIds()).toEqual(ids(1, 5)), { timeout: 10_000 })
+
+    // Well within the 30 s before the backoff tick, even on a loaded machine.
+    expect(performance.now() - backAt).toBeLessThan(10_000)
+    expect(server.received.map((batch) => batch.status)).toEqual([503, 200, 200])
+    expect(spooledIds(dir)).toEqual([])
+    expect(sink.stats?.()).toMatchObject({ sent: 5, pending: 0, spooled: 0 })
   })
 })
 
 describe('httpSink disk spool', () => {
-  it('spools a batch after maxAttempts failures, lets flush() resolve, and replays it when the server answers', async () => {
+  it('spools a batch that failed flush()’s try and its one more, lets flush() resolve, and replays it when the server answers', async () => {
     const dir = spoolDir()
     const server = await receiver({ statuses: [500, 500] })
     const warnings: string[] = []
     const sink = httpSink({
       endpoint: server.url,
-      maxAttempts: 2,
       spool: { dir },
       ...fast,
       onWarning: (message) => warnings.push(message),
@@ -336,7 +429,8 @@ describe('httpSink disk spool', () => {
     // A spool folder under a regular file can never be created.
     const blocker = join(spoolDir(), 'not-a-folder')
     writeFileSync(blocker, '')
-    const server = await receiver({ statuses: [503, 503, 503] })
+    // Each flush() below tries at most twice.
+    const server = await receiver({ statuses: [503, 503, 503, 503] })
     const warnings: string[] = []
     const sink = httpSink({
       endpoint: server.url,
@@ -355,7 +449,7 @@ describe('httpSink disk spool', () => {
     expect(sink.stats?.()).toMatchObject({ sent: 0, dropped: 2, pending: 3, spooled: 0 })
     expect(warnings.some((warning) => warning.includes('could not spool'))).toBe(true)
     expect(warnings.some((warning) => warning.includes('dropped 2 events'))).toBe(true)
-    // What stayed in memory is delivered once the server answers (after its three 503s).
+    // What stayed in memory is delivered once the server answers (after its 503s).
     await vi.waitFor(
       async () => {
         await sink.flush()

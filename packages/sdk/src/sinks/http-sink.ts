@@ -18,18 +18,27 @@ export interface HttpSinkOptions {
   apiKey?: string
   /** Send as soon as this many events are waiting; also the most events in one request. Default 200. */
   maxBatchSize?: number
-  /** Otherwise send this long after the first waiting event. Default 1000 ms. */
+  /**
+   * Otherwise send this long after the first waiting event. Default 1000 ms. While the server is
+   * away, new events make the sink probe it at this pace.
+   */
   flushIntervalMs?: number
   /**
    * Events kept in memory. Beyond it they move to the disk spool; without a spool the oldest are
    * dropped (and counted). Default 10,000.
    */
   maxQueueSize?: number
-  /** Attempts per batch before the server is considered away and the batch is spooled. Default 5. */
+  /**
+   * Attempts per batch before the server is considered away and the batch is spooled. Default 5.
+   * While a `flush()` waits, a failed batch gets one more attempt instead, then goes to the spool.
+   */
   maxAttempts?: number
   /** Wait before the first retry; it doubles each time, with jitter. Default 200 ms. */
   retryDelayMs?: number
-  /** Longest wait between attempts, and between probes while the server is away. Default 30 s. */
+  /**
+   * Longest wait between attempts, and between probes while the server is away (new events are a
+   * reason to probe sooner). Also caps the wait before `flush()`'s last try. Default 30 s.
+   */
   maxRetryDelayMs?: number
   /** Each attempt is abandoned (and retried) after this long, so a server that hangs cannot hang `flush()`. */
   requestTimeoutMs?: number
@@ -63,6 +72,14 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
 const RESCAN_MS = 60_000
 /** A `Retry-After` longer than this is read as "try again later", not honoured to the letter. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000
+/**
+ * How long after a failed attempt `flush()` makes its last try: long enough for a server that is
+ * restarting or a dropped connection to come back, short enough that an exiting process (which this
+ * timer keeps alive) ends promptly.
+ */
+const LAST_CHANCE_DELAY_MS = 1000
+/** The longest `Retry-After` that `flush()` waits out for its last try; beyond it, the spool. */
+const LAST_CHANCE_MAX_WAIT_MS = 5000
 
 /**
  * Batches events to the spendlens server in the background. `write` only appends to an array;
@@ -72,10 +89,17 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000
  *
  * When the server stays away past `maxAttempts`, or more than `maxQueueSize` events wait, events
  * move to a disk spool (see {@link SpoolOptions}) and are replayed, oldest first, when the server
- * answers again, by this process or the next. At exit and on SIGTERM/SIGINT the tracker calls
- * `flushSync`, which spools what is still in memory. Events are dropped (counted in
- * `stats().dropped`, with a warning) only when the disk refuses them too, or the server refuses
- * them as invalid. See docs/sdk.md.
+ * answers again, by this process or the next. While it is away the sink probes it on a growing
+ * backoff, and sooner when new events arrive (at the flush interval, never before a `Retry-After`),
+ * so a long-running process replays its spool soon after the server is back; every probe that
+ * succeeds goes straight on with the rest of the spool.
+ *
+ * `flush()` does not wait through the backoff: a batch that fails while it waits, or a server known
+ * to be away when it is called, gets one more try after a short pause that keeps the process alive
+ * (so a process that is exiting makes it too), then the events settle in the spool and `flush()`
+ * resolves. At exit and on SIGTERM/SIGINT the tracker calls `flushSync`, which spools what is still
+ * in memory. Events are dropped (counted in `stats().dropped`, with a warning) only when the disk
+ * refuses them too, or the server refuses them as invalid. See docs/sdk.md.
  */
 export function httpSink(options: HttpSinkOptions): Sink {
   const url = `${options.endpoint.replace(/\/+$/, '')}/v1/events`
@@ -86,6 +110,8 @@ export function httpSink(options: HttpSinkOptions): Sink {
   const retryDelayMs = options.retryDelayMs ?? 200
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
+  const lastChanceDelayMs = Math.min(LAST_CHANCE_DELAY_MS, maxRetryDelayMs)
+  const lastChanceMaxWaitMs = Math.min(LAST_CHANCE_MAX_WAIT_MS, maxRetryDelayMs)
   const compress = (options.compression ?? 'gzip') === 'gzip'
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`[spendlens] ${message}`))
   // A throwing warning handler must not break the send chain.
@@ -113,6 +139,22 @@ export function httpSink(options: HttpSinkOptions): Sink {
   /** While the server is away: no request before this time (ms since epoch). */
   let retryAt = 0
   let outageProbes = 0
+  let lastFailureAt = Number.NEGATIVE_INFINITY
+  /** The server's `Retry-After`: no request at all before this time. */
+  let quietUntil = 0
+  /** Events arrived since the last attempt: while the server is away, a reason to probe it. */
+  let writtenSinceAttempt = false
+  /** A `flush()` waits on the pump: no backoff, one more try for a failed batch, then the spool. */
+  let flushing = false
+  /** That one more try is still to come, for the flush now waiting. */
+  let lastChanceAvailable = false
+  /**
+   * A flush's last try failed and no event came since. The next flush does not try again: it would
+   * only keep an exiting process alive, once per `beforeExit`, for a server that is still away.
+   */
+  let lastChanceSpent = false
+  /** Ends the backoff sleep now in progress early (a flush does not wait through it). */
+  let wake: (() => void) | undefined
   let scannedAt = Number.NEGATIVE_INFINITY
   let sent = 0
   let dropped = 0
@@ -120,9 +162,18 @@ export function httpSink(options: HttpSinkOptions): Sink {
 
   const backoff = (step: number) =>
     Math.min(maxRetryDelayMs, retryDelayMs * 2 ** step) * (0.5 + Math.random() / 2)
-  const sleep = (ms: number) =>
+  /** Retry timers do not keep the process alive, except `flush()`'s last try (`keepAlive`). */
+  const sleep = (ms: number, keepAlive = false) =>
     new Promise<void>((resolve) => {
-      setTimeout(resolve, ms).unref?.()
+      const done = () => {
+        clearTimeout(timeout)
+        if (wake === done) wake = undefined
+        resolve()
+      }
+      const timeout = setTimeout(done, ms)
+      if (keepAlive) return
+      timeout.unref?.()
+      wake = done
     })
 
   /** Runs the pump after `delayMs`, or sooner if it is already due sooner. */
@@ -146,6 +197,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
   function start(): Promise<void> {
     running ??= pump().finally(() => {
       running = undefined
+      flushing = false
       if (memory.length > 0 || (spool?.events ?? 0) > 0)
         schedule(Date.now() < retryAt ? retryAt - Date.now() : flushIntervalMs)
     })
@@ -199,7 +251,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
       await spool.claimLeftovers().catch(() => 0)
     }
     for (;;) {
-      if (Date.now() < retryAt) {
+      if (Date.now() < retryAt && !(await tryWhileAway())) {
         spill()
         return
       }
@@ -229,8 +281,11 @@ export function httpSink(options: HttpSinkOptions): Sink {
         spill()
         return
       }
+      // The server answers: the loop goes on with the rest of the spool, oldest first, at once.
       retryAt = 0
       outageProbes = 0
+      lastChanceSpent = false
+      lastChanceAvailable = flushing
       if (outcome.kind === 'sent') {
         sent += batch.lines.length - outcome.rejected
         if (outcome.rejected > 0)
@@ -248,13 +303,52 @@ export function httpSink(options: HttpSinkOptions): Sink {
     }
   }
 
+  /**
+   * While the server is away, whether to try it now rather than at the backoff tick: a waiting
+   * flush gets its last try; otherwise new events are the reason, unless the server asked for quiet.
+   * The timer runs the pump at most once per flush interval while away, so that is the probes' pace.
+   */
+  async function tryWhileAway(): Promise<boolean> {
+    if (memory.length === 0 && (spool?.events ?? 0) === 0) return false
+    if (flushing) return lastChance()
+    return writtenSinceAttempt && Date.now() >= quietUntil
+  }
+
+  /**
+   * The one more try a waiting flush gets before it settles for the spool: a short pause after the
+   * failed attempt (or the server's `Retry-After`, within bounds), on a timer that keeps the process
+   * alive, so a process that is exiting makes the try too.
+   */
+  async function lastChance(): Promise<boolean> {
+    if (!lastChanceAvailable) return false
+    const now = Date.now()
+    const wait = Math.max(0, lastFailureAt + lastChanceDelayMs - now, quietUntil - now)
+    if (wait > lastChanceMaxWaitMs) return false
+    lastChanceAvailable = false
+    lastChanceSpent = true
+    await sleep(wait, true)
+    return true
+  }
+
+  /** After failed attempt `attempt`: waits for the next one, or answers false to spool the batch. */
+  async function pause(attempt: number, attempts: number, retryAfterMs: number | undefined) {
+    if (!flushing) {
+      // A long Retry-After ends the attempts: the batch waits in the spool, not in this loop.
+      if (attempt >= attempts || (retryAfterMs ?? 0) > maxRetryDelayMs) return false
+      await sleep(retryAfterMs ?? backoff(attempt - 1))
+      if (!flushing) return true
+    }
+    return lastChance()
+  }
+
   async function deliver(lines: readonly string[], attempts: number): Promise<Outcome> {
     const json = `[${lines.join(',')}]`
     const body = compress ? new Uint8Array(await gzip(json)) : json
     let reason = 'no attempt'
     let retryAfterMs: number | undefined
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       retryAfterMs = undefined
+      writtenSinceAttempt = false
       try {
         const signal = AbortSignal.timeout(requestTimeoutMs)
         const response = await (options.fetch ?? globalThis.fetch)(url, {
@@ -272,9 +366,9 @@ export function httpSink(options: HttpSinkOptions): Sink {
         reason = describeError(error)
       }
       failedAttempts++
-      // A long Retry-After ends the attempts: the batch waits in the spool, not in this loop.
-      if (attempt === attempts || (retryAfterMs ?? 0) > maxRetryDelayMs) break
-      await sleep(retryAfterMs ?? backoff(attempt - 1))
+      lastFailureAt = Date.now()
+      quietUntil = lastFailureAt + (retryAfterMs ?? 0)
+      if (!(await pause(attempt, attempts, retryAfterMs))) break
     }
     return { kind: 'unavailable', reason, retryAfterMs }
   }
@@ -285,10 +379,12 @@ export function httpSink(options: HttpSinkOptions): Sink {
   return {
     write(events) {
       for (const event of events) memory.push(event)
+      writtenSinceAttempt = true
+      lastChanceSpent = false
       if (memory.length > maxQueueSize) spill()
       if (running) return
-      // While the server is away the timer still fires every interval: the pump then moves the
-      // new events to the spool rather than leaving them in memory until the next probe.
+      // While the server is away the timer still fires every interval: the pump then probes the
+      // server, or moves the new events to the spool rather than leaving them in memory.
       if (Date.now() < retryAt) schedule(Math.min(flushIntervalMs, retryAt - Date.now()))
       else if (memory.length >= maxBatchSize) void start()
       else schedule(flushIntervalMs)
@@ -298,12 +394,12 @@ export function httpSink(options: HttpSinkOptions): Sink {
         clearTimeout(timer)
         timer = undefined
       }
-      // While the server is away, flushing means making the events durable, not waiting for it.
-      if (Date.now() < retryAt) {
-        spill()
-        schedule(retryAt - Date.now())
-        return running ?? Promise.resolve()
+      if (!flushing) {
+        flushing = true
+        lastChanceAvailable = !lastChanceSpent
       }
+      // A pump sleeping through a backoff (unref'd: an exiting process would not wait) goes on now.
+      wake?.()
       return start()
     },
     flushSync() {
