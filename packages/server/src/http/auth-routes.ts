@@ -106,11 +106,11 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
 
   app.post('/api/keys', async (request, reply) => {
     const body = parseOrThrow(newKey, request.body ?? {})
-    const { key, record } = await credentials.createKey({
-      project: request.project,
-      role: body.role,
-      name: body.name,
-    })
+    const { key, record } = await credentials
+      .createKey({ project: request.project, role: body.role, name: body.name })
+      .catch((error: Error) => {
+        throw new HttpError(400, 'bad_request', error.message)
+      })
     return reply.status(201).send({ key, ...keyView(record) })
   })
 
