@@ -2,12 +2,20 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
+import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { startServer } from './start-server.js'
 import { clickhouseDdl, openStore } from './store/open-store.js'
 import { SERVER_VERSION } from './version.js'
 
 const DEFAULT_STORE = '.spendlens/spendlens.duckdb'
 const STORE_HELP = 'DuckDB file, chdb://<folder>, or clickhouse://user:password@host:8123/database'
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new InvalidArgumentError('expected a number of seconds > 0')
+  return seconds
+}
 
 function positiveInteger(value: string): number {
   const number = Number(value)
@@ -24,6 +32,7 @@ interface ServeOptions {
   log?: boolean
   retentionDays?: number
   allowedHosts?: string[]
+  queryTimeout: number
 }
 
 const program = new Command()
@@ -49,6 +58,12 @@ program
     'host names the server answers besides IP addresses and localhost, comma-separated (* for any); also $SPENDLENS_ALLOWED_HOSTS',
     (value) => value.split(','),
   )
+  .option(
+    '--query-timeout <seconds>',
+    'cancel a query that runs longer than this, answering 503 query_timeout',
+    positiveSeconds,
+    DEFAULT_QUERY_TIMEOUT_MS / 1000,
+  )
   .action(async (options: ServeOptions) => {
     const server = await startServer({
       store: options.store,
@@ -58,6 +73,7 @@ program
       logger: options.log ?? false,
       retentionDays: options.retentionDays,
       allowedHosts: options.allowedHosts ?? process.env.SPENDLENS_ALLOWED_HOSTS?.split(','),
+      queryTimeoutMs: options.queryTimeout * 1000,
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)

@@ -28,6 +28,8 @@ export interface StartServerOptions {
   retentionDays?: number
   /** Host names answered besides IP addresses and localhost (AppOptions.allowedHosts). */
   allowedHosts?: readonly string[]
+  /** How long one query may run (AppOptions.queryTimeoutMs). */
+  queryTimeoutMs?: number
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -78,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger: options.logger,
       ingestWorkers: options.ingestWorkers,
       allowedHosts: options.allowedHosts,
+      queryTimeoutMs: options.queryTimeoutMs,
     })
     const address = await app.listen({ port: options.port ?? 4600, host: options.host ?? '127.0.0.1' })
     return {

@@ -4,8 +4,12 @@ import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AnalyticsQuery, METRICS, type QueryRow } from '../src/api/api-types.js'
-import { analyticsQuerySchema } from '../src/query/analytics-query.js'
-import type { Store } from '../src/store/store.js'
+import { analyticsQuerySchema, QUERY_CAPS } from '../src/query/analytics-query.js'
+import { InvalidCursorError } from '../src/query/event-log.js'
+import { TooManyRowsError } from '../src/query/run-query.js'
+import type { CompiledQuery } from '../src/query/sql-builder.js'
+import { QueryTimeoutError } from '../src/query/time-limit.js'
+import type { QueryInsight, Store } from '../src/store/store.js'
 
 /**
  * The one behaviour every Store must have, run against each engine by a small test file
@@ -15,7 +19,12 @@ import type { Store } from '../src/store/store.js'
 export interface StoreContractOptions {
   name: string
   /** Opens the engine's store kept in `folder` (a fresh temp folder per test; the same folder again to reopen). */
-  open(folder: string): Promise<Store>
+  open(folder: string): Promise<Store & QueryInsight>
+  /**
+   * A read that would keep the engine busy for many minutes, with a bound parameter, ending as
+   * compiled reads end (SqlBuilder.done): what a time limit must stop.
+   */
+  slowQuery(): CompiledQuery
   /** Cases this engine cannot pass, each with the reason: `{ 'case name': 'why' }`. */
   skip?: Record<string, string>
 }
@@ -241,17 +250,17 @@ export function runStoreContract(options: StoreContractOptions): void {
   const skip = options.skip ?? {}
   const used = new Set<string>()
   /** A contract case, or its skip with the engine's reason in the test name. */
-  const contractCase = (name: string, body: () => Promise<void>) => {
+  const contractCase = (name: string, body: () => Promise<void>, timeoutMs?: number) => {
     const reason = skip[name]
     if (reason !== undefined) {
       used.add(name)
       it.skip(`${name} (skipped on ${options.name}: ${reason})`, body)
-    } else it(name, body)
+    } else it(name, body, timeoutMs)
   }
 
   describe(`Store contract: ${options.name}`, () => {
     let folder: string
-    let store: Store
+    let store: Store & QueryInsight
     const open = async () => {
       store = await options.open(folder)
       return store
@@ -985,6 +994,137 @@ export function runStoreContract(options: StoreContractOptions): void {
       })
     })
 
+    describe('time limits', () => {
+      const chat = [{ dimension: 'feature', op: 'eq', values: ['chat'] }]
+
+      contractCase(
+        'a statement past its time limit stops in the engine, and the next query answers',
+        async () => {
+          await store.append(TEN_EVENTS)
+          const before = await rows({ metrics: ['requests', 'cost_usd'], filters: chat })
+          // Uncancelled, the statement runs for many minutes: on DuckDB its promise only settles once
+          // the engine has stopped, on chDB the next bound query waits for the engine to finish it.
+          await expect(store.runRaw(options.slowQuery(), { timeoutMs: 300 })).rejects.toBeInstanceOf(
+            QueryTimeoutError,
+          )
+          // On DuckDB the same pooled connection, interrupted a moment ago, answers it.
+          expect(await rows({ metrics: ['requests', 'cost_usd'], filters: chat })).toEqual(before)
+        },
+        120_000,
+      )
+
+      contractCase(
+        'a query within its time limit answers while another is cancelled',
+        async () => {
+          await store.append(TEN_EVENTS)
+          const json = {
+            metrics: ['requests', 'p95_latency_ms'],
+            groupBy: ['feature'],
+            limit: 2,
+            others: true,
+          }
+          const expected = await rows(json)
+          const expectedPage = await store.listEvents({ scope: { filters: [] }, limit: 3 })
+          const [cancelled, answered, page] = await Promise.allSettled([
+            store.runRaw(options.slowQuery(), { timeoutMs: 1000 }),
+            // Every statement of these carries its own limit (on ClickHouse, in its SETTINGS clause).
+            store.query(analyticsQuery(json), { timeoutMs: 60_000 }),
+            store.listEvents({ scope: { filters: [] }, limit: 3 }, { timeoutMs: 60_000 }),
+          ])
+          expect(cancelled.status === 'rejected' && cancelled.reason).toBeInstanceOf(QueryTimeoutError)
+          expect(answered).toEqual({ status: 'fulfilled', value: expected })
+          expect(page).toEqual({ status: 'fulfilled', value: expectedPage })
+        },
+        120_000,
+      )
+
+      contractCase('a query already past its time limit runs no statement', async () => {
+        await store.append(TEN_EVENTS)
+        await expect(
+          store.query(analyticsQuery({ metrics: ['requests'] }), { timeoutMs: 0 }),
+        ).rejects.toThrow(QueryTimeoutError)
+        await expect(
+          store.listEvents({ scope: { filters: [] }, limit: 3 }, { timeoutMs: 0 }),
+        ).rejects.toThrow(QueryTimeoutError)
+        expect(await rows({ metrics: ['requests'] })).toEqual([{ requests: 10 }])
+      })
+    })
+
+    describe('row cap', () => {
+      const cap = QUERY_CAPS.rows
+      /** One event more than the cap, each with a customer (a rollup key) and a user (events only) of its own. */
+      const crowd = () =>
+        Array.from({ length: cap + 1 }, (_, index) =>
+          event(`crowd-${index}`, new Date(Date.UTC(2026, 10, 20) + index * 1000).toISOString(), {
+            customer_id: `c${index}`,
+            user_id: `u${index}`,
+            latency_ms: index,
+          }),
+        )
+
+      contractCase(
+        'an answer without a limit is refused past the row cap, on every route',
+        async () => {
+          await store.append(crowd())
+          for (const json of [
+            { metrics: ['requests'], groupBy: ['customer_id'] },
+            { metrics: ['requests'], groupBy: ['user_id'] },
+            { metrics: ['requests', 'p95_latency_ms'], groupBy: ['customer_id'] },
+            { metrics: ['p95_latency_ms'], groupBy: ['customer_id'], orderBy: { metric: 'p95_latency_ms' } },
+          ]) {
+            await expect(rows(json), JSON.stringify(json)).rejects.toBeInstanceOf(TooManyRowsError)
+          }
+          // One group fewer fits, and a limit keeps any answer within the cap.
+          const fewer = [{ dimension: 'user_id', op: 'not_in', values: ['u0'] }]
+          expect(await rows({ metrics: ['requests'], groupBy: ['user_id'], filters: fewer })).toHaveLength(
+            cap,
+          )
+          expect(
+            await rows({ metrics: ['requests', 'p95_latency_ms'], groupBy: ['customer_id'], limit: cap }),
+          ).toHaveLength(cap)
+        },
+        120_000,
+      )
+    })
+
+    describe('cursors', () => {
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+      const bad: [string, string][] = [
+        ['empty', ''],
+        ['not base64url', 'not a cursor!'],
+        ['random base64url', Buffer.from('\x8f\x00\xff random bytes', 'latin1').toString('base64url')],
+        ['standard base64 padding', `${encode(['newest', 1, 'a'])}=`],
+        ['JSON of another shape', encode({ ts: 1, event_id: 'a' })],
+        ['JSON null', encode(null)],
+        ['a position without its order (an older cursor)', encode([1_795_395_198_406, 'a'])],
+        ['a position in another order', encode(['oldest', 1_795_395_198_406, 'a'])],
+        ['a position with an extra element', encode(['newest', 1, 'a', 'b'])],
+        ['a time as text', encode(['newest', '1795395198406', 'a'])],
+        ['a fractional time', encode(['newest', 1.5, 'a'])],
+        ['a huge time', encode(['newest', 1e300, 'a'])],
+        ['a time beyond safe integers', encode(['newest', 2 ** 60, 'a'])],
+        ['a time beyond any date', encode(['newest', 8.64e15 + 1, 'a'])],
+        ['an empty event_id', encode(['newest', 1, ''])],
+        ['an event_id with a NUL', encode(['newest', 1, 'a\u0000b'])],
+        ['an event_id that is a number', encode(['newest', 1, 7])],
+      ]
+      for (const [name, cursor] of bad) {
+        contractCase(`refused cursor: ${name}`, async () => {
+          await expect(store.listEvents({ scope: { filters: [] }, limit: 3, cursor })).rejects.toBeInstanceOf(
+            InvalidCursorError,
+          )
+        })
+      }
+
+      contractCase('a well-formed cursor at either end of time is a place in the log', async () => {
+        await store.append(TEN_EVENTS)
+        const after = (ts: number) =>
+          store.listEvents({ scope: { filters: [] }, limit: 20, cursor: encode(['newest', ts, 'x']) })
+        expect((await after(8.64e15)).events).toHaveLength(10)
+        expect((await after(-8.64e15)).events).toEqual([])
+      })
+    })
+
     describe('retention, export, stats and meta', () => {
       contractCase('deleteBefore removes what started earlier and says how many', async () => {
         await store.append(TEN_EVENTS)
@@ -1079,6 +1219,54 @@ export function runStoreContract(options: StoreContractOptions): void {
         // A 1.2 MB body of one metric name repeated compiled to as many columns and took 2 GB.
         ['a metric twice', { metrics: ['requests', 'cost_usd', 'requests'] }],
         ['one metric repeated a hundred thousand times', { metrics: Array(100_000).fill('cost_usd') }],
+        [
+          'more filters than the cap',
+          {
+            metrics: ['requests'],
+            filters: Array.from({ length: QUERY_CAPS.filters + 1 }, () => ({
+              dimension: 'model',
+              op: 'in',
+              values: ['a'],
+            })),
+          },
+        ],
+        [
+          'more filter values than the cap, across filters',
+          {
+            metrics: ['requests'],
+            filters: [
+              { dimension: 'model', op: 'in', values: Array(QUERY_CAPS.filterValues).fill('a') },
+              { dimension: 'feature', op: 'eq', values: ['b'] },
+            ],
+          },
+        ],
+        [
+          'more values in one filter than the cap',
+          {
+            metrics: ['requests'],
+            filters: [{ dimension: 'model', op: 'in', values: Array(QUERY_CAPS.filterValues + 1).fill('a') }],
+          },
+        ],
+        [
+          'a filter value longer than the cap',
+          {
+            metrics: ['requests'],
+            filters: [{ dimension: 'model', op: 'eq', values: ['x'.repeat(QUERY_CAPS.valueLength + 1)] }],
+          },
+        ],
+        [
+          'a filter without values',
+          { metrics: ['requests'], filters: [{ dimension: 'model', op: 'in', values: [] }] },
+        ],
+        [
+          'a tag key longer than 64 characters',
+          { metrics: ['requests'], groupBy: [`tags.${'k'.repeat(65)}`] },
+        ],
+        [
+          'a limit above the row cap',
+          { metrics: ['requests'], groupBy: ['model'], limit: QUERY_CAPS.rows + 1 },
+        ],
+        ['a limit of zero', { metrics: ['requests'], groupBy: ['model'], limit: 0 }],
       ]
       for (const [name, json] of bad) {
         contractCase(`refused: ${name}`, async () => {

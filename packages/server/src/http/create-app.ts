@@ -32,6 +32,8 @@ export interface AppOptions {
    * answers every name. Other `Host` headers get a 403, against DNS rebinding.
    */
   allowedHosts?: readonly string[]
+  /** How long one query may run before the engine's work on it is cancelled (default 30 s; query/time-limit.ts). */
+  queryTimeoutMs?: number
 }
 
 /** The HTTP status of each ingest failure. */
@@ -146,7 +148,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     } satisfies Meta
   })
 
-  registerQueryRoutes(app, store)
+  registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {

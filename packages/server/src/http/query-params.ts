@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type AnalyticsQuery, type Filter, isDimension } from '../api/api-types.js'
-import { timeZoneSchema, toInstant } from '../query/analytics-query.js'
+import { countValues, QUERY_CAPS, timeZoneSchema, toInstant } from '../query/analytics-query.js'
 import { HttpError } from './http-error.js'
 
 const instant = z
@@ -56,7 +56,28 @@ export function parseScope(
         `unknown parameter ${key}: not a dimension nor an option of this endpoint`,
       )
     }
-    filters.push({ dimension: name, op: excluded ? 'not_in' : 'in', values: asList(value) })
+    const values = asList(value)
+    const long = values.find((text) => text.length > QUERY_CAPS.valueLength)
+    if (long !== undefined)
+      throw new HttpError(
+        400,
+        'bad_request',
+        `${key}: a filter value has at most ${QUERY_CAPS.valueLength} characters`,
+      )
+    filters.push({ dimension: name, op: excluded ? 'not_in' : 'in', values })
   }
+  // The caps of POST /api/query (analytics-query.ts), said in terms of parameters.
+  if (filters.length > QUERY_CAPS.filters)
+    throw new HttpError(
+      400,
+      'bad_request',
+      `at most ${QUERY_CAPS.filters} filter parameters (dimensions and exclude.*)`,
+    )
+  if (countValues(filters) > QUERY_CAPS.filterValues)
+    throw new HttpError(
+      400,
+      'bad_request',
+      `at most ${QUERY_CAPS.filterValues} filter values in a query, all parameters together`,
+    )
   return { from, to, timeZone: tz, filters }
 }

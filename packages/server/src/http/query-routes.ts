@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import {
   type AnalyticsQuery,
@@ -11,6 +11,8 @@ import {
 } from '../api/api-types.js'
 import { analyticsQuerySchema } from '../query/analytics-query.js'
 import { InvalidCursorError } from '../query/event-log.js'
+import { TooManyRowsError } from '../query/run-query.js'
+import { DEFAULT_QUERY_TIMEOUT_MS, QueryTimeoutError } from '../query/time-limit.js'
 import type { Store } from '../store/store.js'
 import { HttpError } from './http-error.js'
 import { describeZodError, parseOrThrow, parseScope } from './query-params.js'
@@ -86,13 +88,40 @@ function sendRows(
   return reply.send(body)
 }
 
-export function registerQueryRoutes(app: FastifyInstance, store: Store) {
+export interface QueryRouteOptions {
+  /** How long one read may run before the engine's work on it is cancelled (query/time-limit.ts). */
+  queryTimeoutMs?: number
+}
+
+/**
+ * A read the query layer refused or cancelled, as the HTTP error it is: a cursor that is not one or
+ * an answer too long is the client's to change (400); a query past its time limit is a 503
+ * `query_timeout`, without Retry-After (the same query would run as long again), logged as every
+ * 5xx is.
+ */
+function asHttpError(error: unknown, request: FastifyRequest): unknown {
+  if (error instanceof InvalidCursorError || error instanceof TooManyRowsError)
+    return new HttpError(400, 'bad_request', error.message)
+  if (error instanceof QueryTimeoutError) {
+    request.log.error({ err: error, url: request.url }, 'a query was cancelled at its time limit')
+    return new HttpError(503, 'query_timeout', error.message)
+  }
+  return error
+}
+
+export function registerQueryRoutes(app: FastifyInstance, store: Store, options: QueryRouteOptions = {}) {
+  const timeLimit = { timeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS }
+  const runQuery = (request: FastifyRequest, query: AnalyticsQuery) =>
+    store.query(query, timeLimit).catch((error: unknown) => {
+      throw asHttpError(error, request)
+    })
+
   /** The whole query model as JSON; `?format=csv` for a CSV download of the same rows. */
   app.post('/api/query', async (request, reply) => {
     const { format } = parseOrThrow(formatParam, request.query)
     const parsed = analyticsQuerySchema.safeParse(request.body)
     if (!parsed.success) throw new HttpError(400, 'bad_request', describeZodError(parsed.error))
-    const rows = await store.query(parsed.data)
+    const rows = await runQuery(request, parsed.data)
     return sendRows(reply, format, parsed.data, rows, { rows })
   })
 
@@ -100,7 +129,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
     const raw = request.query as Record<string, unknown>
     const { format } = parseOrThrow(formatParam, raw)
     const query: AnalyticsQuery = { ...parseScope(raw), groupBy: [], metrics: SUMMARY_METRICS }
-    const rows = await store.query(query)
+    const rows = await runQuery(request, query)
     const row = rows[0]
     return sendRows(
       reply,
@@ -121,7 +150,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
       bucket,
       metrics: SERIES_METRICS,
     }
-    const rows = await store.query(query)
+    const rows = await runQuery(request, query)
     return sendRows(reply, format, query, rows, {
       bucket,
       tz: query.timeZone,
@@ -145,7 +174,7 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
       limit,
       others: others === 'true',
     }
-    const rows = await store.query(query)
+    const rows = await runQuery(request, query)
     return sendRows(reply, format, query, rows, {
       dimension,
       rows: rows.map((row) => ({
@@ -162,10 +191,9 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store) {
     const { limit, cursor } = parseOrThrow(eventLogParams, raw)
     const { timeZone: _timeZone, ...scope } = parseScope(raw, ['limit', 'cursor'])
     try {
-      return await store.listEvents({ scope, cursor, limit })
+      return await store.listEvents({ scope, cursor, limit }, timeLimit)
     } catch (error) {
-      if (error instanceof InvalidCursorError) throw new HttpError(400, 'bad_request', error.message)
-      throw error
+      throw asHttpError(error, request)
     }
   })
 }

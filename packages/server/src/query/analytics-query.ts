@@ -40,11 +40,38 @@ export const timeZoneSchema = z
   .default('UTC')
   .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
 
+/**
+ * What one query may ask for: well above what the dashboard sends (a few filters of a few values,
+ * at most three groups, 10,000 rows for its longest series), well below what hurts the server
+ * (every value is a bound parameter, every group a column, every row an object in memory).
+ * The GET endpoints' query strings (http/query-params.ts) are held to the same caps.
+ */
+export const QUERY_CAPS = {
+  /** Filters in one query. */
+  filters: 50,
+  /** Filter values in one query, all filters together (and so in any one filter). */
+  filterValues: 1000,
+  /** Characters in one filter value. */
+  valueLength: 500,
+  /** Group-by dimensions. */
+  groupBy: 3,
+  /** Rows of one answer: the most `limit` may ask for, and the most a query without a limit may answer. */
+  rows: 10_000,
+} as const
+
 const instant = z.union([z.iso.datetime({ offset: true }), z.int().positive()]).transform(toInstant)
 
-const dimension = z.string().refine(isDimension, {
-  message: `must be one of ${DIMENSIONS.join(', ')} or tags.<key> (key: letters, digits, _ . : -)`,
-}) as unknown as z.ZodType<Dimension>
+const dimension = z
+  .string()
+  .max(100)
+  .refine(isDimension, {
+    message: `must be one of ${DIMENSIONS.join(', ')} or tags.<key> (key: letters, digits, _ . : -)`,
+  }) as unknown as z.ZodType<Dimension>
+
+/** How many values a query's filters hold, all together. */
+export function countValues(filters: readonly { values: readonly unknown[] }[]): number {
+  return filters.reduce((total, filter) => total + filter.values.length, 0)
+}
 
 /**
  * AnalyticsQuery as JSON (POST /api/query): times as ISO 8601 or epoch milliseconds. Every
@@ -61,16 +88,31 @@ export const analyticsQuerySchema = z
           .object({
             dimension,
             op: z.enum(FILTER_OPS),
-            values: z.array(z.string().max(500)).min(1).max(1000),
+            values: z
+              .array(
+                z.string().max(QUERY_CAPS.valueLength, {
+                  error: `a filter value has at most ${QUERY_CAPS.valueLength} characters`,
+                }),
+              )
+              .min(1, { error: 'a filter needs at least one value' })
+              .max(QUERY_CAPS.filterValues, {
+                error: `at most ${QUERY_CAPS.filterValues} filter values in a query`,
+              }),
           })
           .refine((filter) => filter.op !== 'eq' || filter.values.length === 1, {
             message: 'eq takes exactly one value',
             path: ['values'],
           }),
       )
-      .max(50)
+      .max(QUERY_CAPS.filters, { error: `at most ${QUERY_CAPS.filters} filters in a query` })
+      .default([])
+      .refine((filters) => countValues(filters) <= QUERY_CAPS.filterValues, {
+        error: `at most ${QUERY_CAPS.filterValues} filter values in a query, all filters together`,
+      }),
+    groupBy: z
+      .array(dimension)
+      .max(QUERY_CAPS.groupBy, { error: `at most ${QUERY_CAPS.groupBy} group-by dimensions` })
       .default([]),
-    groupBy: z.array(dimension).max(3).default([]),
     bucket: z.enum(BUCKETS).optional(),
     // Each metric once: a body repeating one name thousands of times would compile to as many columns.
     metrics: z
@@ -81,7 +123,11 @@ export const analyticsQuerySchema = z
     orderBy: z
       .object({ metric: z.enum(METRICS), direction: z.enum(['asc', 'desc']).default('desc') })
       .optional(),
-    limit: z.int().min(1).max(10_000).optional(),
+    limit: z
+      .int()
+      .min(1, { error: 'limit is at least 1' })
+      .max(QUERY_CAPS.rows, { error: `limit is at most ${QUERY_CAPS.rows}` })
+      .optional(),
     others: z.boolean().optional(),
   })
   .strict()

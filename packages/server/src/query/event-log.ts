@@ -23,23 +23,47 @@ interface Position {
   eventId: string
 }
 
+/**
+ * The order a cursor walks, written into it: a position is only meaningful in the order it was
+ * taken from, so a cursor of another order is refused rather than read as a place in this one.
+ */
+const LOG_ORDER = 'newest'
+
+/** JavaScript's Date range: every stored time is within it, and DuckDB and ClickHouse bind it as Int64. */
+const MAX_TIME_MS = 8.64e15
+
+/** A NUL or a lone surrogate: no stored event_id holds one, and neither engine binds one as sent. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
+const UNSAFE_TEXT = /\u0000|\p{Surrogate}/u
+
+/** A page's cursor: base64url of JSON `["newest", ts_ms, event_id]`, the last event it answered. */
 function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify([position.ts, position.eventId])).toString('base64url')
+  return Buffer.from(JSON.stringify([LOG_ORDER, position.ts, position.eventId])).toString('base64url')
 }
 
 /** A cursor from a client; undefined when absent, an InvalidCursorError when it is not one of ours. */
 export function decodeCursor(cursor: string | undefined): Position | undefined {
   if (cursor === undefined) return undefined
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('not base64url')
+  let decoded: unknown
   try {
-    const [ts, eventId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    if (typeof ts === 'number' && Number.isInteger(ts) && typeof eventId === 'string') return { ts, eventId }
-  } catch {}
-  throw new InvalidCursorError()
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw new InvalidCursorError('not JSON')
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3) throw new InvalidCursorError('not a position')
+  const [order, ts, eventId] = decoded as unknown[]
+  if (order !== LOG_ORDER) throw new InvalidCursorError('a position in another order')
+  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || Math.abs(ts) > MAX_TIME_MS)
+    throw new InvalidCursorError('its time is not a time')
+  if (typeof eventId !== 'string' || eventId === '' || UNSAFE_TEXT.test(eventId))
+    throw new InvalidCursorError('its event_id is not one')
+  return { ts, eventId }
 }
 
 export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not one this server gave out')
+  constructor(readonly reason: string) {
+    super(`cursor: not one this server gave out (${reason}); start again from the first page`)
     this.name = 'InvalidCursorError'
   }
 }

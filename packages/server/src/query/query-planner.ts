@@ -1,8 +1,10 @@
 import type { AnalyticsQuery, BaseDimension, Dimension, Metric, QueryRow } from '../api/api-types.js'
+import { QUERY_CAPS } from './analytics-query.js'
 import { compileOthers, compileQuery, readRow } from './compile-query.js'
 import type { EngineName } from './dialect.js'
-import { type Execute, runAnalyticsQuery } from './run-query.js'
+import { type Execute, runAnalyticsQuery, TooManyRowsError } from './run-query.js'
 import type { CompiledQuery } from './sql-builder.js'
+import { type QueryOptions, TimeLimit } from './time-limit.js'
 import { tracing } from './trace-execute.js'
 
 /**
@@ -111,8 +113,13 @@ export function planQuery(
 
 /** What a store answers through the planner (store.ts: Store and QueryInsight). */
 export interface PlannedQueries {
-  /** Runs an AnalyticsQuery; with `others`, the last row (`others: true`) aggregates the rest. */
-  query(query: AnalyticsQuery): Promise<QueryRow[]>
+  /**
+   * Runs an AnalyticsQuery; with `others`, the last row (`others: true`) aggregates the rest.
+   * Past `options.timeoutMs` the engine's work stops and it fails with QueryTimeoutError
+   * (time-limit.ts); without a limit, an answer of more than QUERY_CAPS.rows rows fails with
+   * TooManyRowsError.
+   */
+  query(query: AnalyticsQuery, options?: QueryOptions): Promise<QueryRow[]>
   /** Where `query` would run, and why. */
   plan(query: AnalyticsQuery): QueryPlan
   /** The same query on the events table, never a rollup (percentiles by the same definition). */
@@ -126,15 +133,20 @@ export interface PlannedQueries {
 
 /**
  * A store's query, plan, queryEvents and trace, all through the planner with what the engine keeps
- * (`capabilities` is called with the Execute to use, so a trace sees every statement).
+ * (`capabilities` is called with the Execute to use, so a trace sees every statement). `executor`
+ * gives the engine's Execute held to a time limit, or to none.
  */
 export function plannedQueries(
   engine: EngineName,
-  execute: Execute,
+  executor: (limit: TimeLimit | undefined) => Execute,
   capabilities: (execute: Execute) => Capabilities,
 ): PlannedQueries {
+  const execute = executor(undefined)
   return {
-    query: (query) => runPlannedQuery(engine, execute, capabilities(execute), query),
+    query(query, options) {
+      const limited = executor(TimeLimit.of(options))
+      return runPlannedQuery(engine, limited, capabilities(limited), query)
+    },
     plan: (query) => planQuery(query, capabilities(execute)),
     queryEvents: (query) => runPlannedQuery(engine, execute, capabilities(execute), query, { events: true }),
     async trace(query) {
@@ -155,6 +167,20 @@ export async function runPlannedQuery(
   capabilities: Capabilities,
   query: AnalyticsQuery,
   options: { events?: boolean } = {},
+): Promise<QueryRow[]> {
+  if (query.limit !== undefined) return runPlan(engine, execute, capabilities, query, options)
+  // Without a limit, one row past the cap is enough to know the answer is too long to send.
+  const rows = await runPlan(engine, execute, capabilities, { ...query, limit: QUERY_CAPS.rows + 1 }, options)
+  if (rows.length > QUERY_CAPS.rows) throw new TooManyRowsError(QUERY_CAPS.rows)
+  return rows
+}
+
+async function runPlan(
+  engine: EngineName,
+  execute: Execute,
+  capabilities: Capabilities,
+  query: AnalyticsQuery,
+  options: { events?: boolean },
 ): Promise<QueryRow[]> {
   const plan = planQuery(query, capabilities, options)
   const { rollup, percentiles } = capabilities

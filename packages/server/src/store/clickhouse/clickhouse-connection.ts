@@ -1,5 +1,8 @@
-import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client'
+import type { ClickHouseClient, ClickHouseSettings, ResultSet } from '@clickhouse/client'
+import { DIALECTS } from '../../query/dialect.js'
 import type { Execute } from '../../query/run-query.js'
+import type { CompiledQuery } from '../../query/sql-builder.js'
+import type { TimeLimit } from '../../query/time-limit.js'
 
 /**
  * Token counts and nano-dollar sums are Int64: read as numbers, exact up to 2⁵³ (9 million dollars
@@ -9,6 +12,21 @@ export const READ_SETTINGS: ClickHouseSettings = { output_format_json_quote_64bi
 
 /** Larger batches are parts worth writing on their own; smaller ones go through the async-insert buffer. */
 export const ASYNC_INSERT_MAX_ROWS = 1000
+
+/** ClickHouse's code for a query stopped by its `max_execution_time`. */
+const TIMEOUT_EXCEEDED = '159'
+
+/**
+ * A read held to `seconds` by ClickHouse itself. The setting goes in the statement's SETTINGS
+ * clause, not in the client's `clickhouse_settings`: chDB turns those into SETs that stay on its
+ * session for every later statement (and for statements running beside it). Compiled reads end
+ * with the dialect's SETTINGS clause (SqlBuilder.done), which the limit joins.
+ */
+export function withTimeLimit(sql: string, seconds: number): string {
+  // `throw`, not a server profile's `break`, which would answer the rows read so far as if complete.
+  const limit = `max_execution_time = ${seconds.toFixed(3)}, timeout_overflow_mode = 'throw'`
+  return sql.endsWith(DIALECTS.clickhouse.settings) ? `${sql}, ${limit}` : `${sql} SETTINGS ${limit}`
+}
 
 /** ClickHouse's DateTime64 text form in UTC, which every server version parses the same way. */
 export function clickhouseTime(ms: number): string {
@@ -38,8 +56,49 @@ export class ClickHouseConnection {
     return result.json<Record<string, unknown>>()
   }
 
-  /** Runs compiled SQL (the query layer's Execute). */
-  readonly execute: Execute = (compiled) => this.rows(compiled.sql, compiled.params)
+  /**
+   * Runs compiled SQL, and with `read` reads its answer. Past the time limit ClickHouse stops the
+   * statement on its own clock (withTimeLimit), and the client stops waiting for it (on chDB, the
+   * client gives up at once while the engine stops at its limit).
+   */
+  async run<T>(
+    compiled: CompiledQuery,
+    limit: TimeLimit | undefined,
+    read: (result: ResultSet<'JSONEachRow'>) => Promise<T>,
+  ): Promise<T> {
+    if (!limit) {
+      const result = await this.client.query({
+        query: compiled.sql,
+        query_params: compiled.params,
+        format: 'JSONEachRow',
+        clickhouse_settings: READ_SETTINGS,
+      })
+      return read(result)
+    }
+    limit.check()
+    try {
+      const result = await this.client.query({
+        // At least a millisecond: a max_execution_time of 0 is no limit at all.
+        query: withTimeLimit(compiled.sql, Math.max(1, limit.remainingMs()) / 1000),
+        query_params: compiled.params,
+        format: 'JSONEachRow',
+        clickhouse_settings: READ_SETTINGS,
+        abort_signal: limit.signal,
+      })
+      return await read(result)
+    } catch (error) {
+      if (limit.expired || (error as { code?: unknown }).code === TIMEOUT_EXCEEDED) throw limit.error(error)
+      throw error
+    }
+  }
+
+  /** The query layer's Execute, its statements held to `limit` (or to none). */
+  executor(limit: TimeLimit | undefined): Execute {
+    return (compiled) => this.run(compiled, limit, (result) => result.json<Record<string, unknown>>())
+  }
+
+  /** Runs compiled SQL (the query layer's Execute), with no time limit. */
+  readonly execute: Execute = this.executor(undefined)
 
   /** Inserts rows as JSON, as async inserts when small enough (see asyncInsert). */
   async insert(table: string, values: readonly Record<string, unknown>[]): Promise<void> {

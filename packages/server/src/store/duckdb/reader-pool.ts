@@ -1,8 +1,17 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api'
 import type { Execute } from '../../query/run-query.js'
+import type { CompiledQuery } from '../../query/sql-builder.js'
+import type { TimeLimit } from '../../query/time-limit.js'
 
 /** Reader connections kept open between queries (the dashboard's overview sends about a dozen at once). */
 const MAX_IDLE_READERS = 8
+
+/**
+ * How often a statement past its time limit is interrupted again until it stops. DuckDB forgets an
+ * interrupt that lands before the statement starts executing (while it is being prepared, or in
+ * the moment between two steps of the client), so one interrupt is not enough.
+ */
+const INTERRUPT_EVERY_MS = 25
 
 /**
  * Connections for reads. Readers borrow a connection and give it back: opening one per query cost
@@ -23,12 +32,40 @@ export class ReaderPool {
     }
   }
 
-  /** Runs compiled SQL and answers plain row objects (the query layer's Execute). */
-  readonly execute: Execute = (compiled) =>
-    this.read(async (connection) => {
-      const reader = await connection.runAndReadAll(compiled.sql, compiled.params)
-      return reader.getRowObjects() as Record<string, unknown>[]
+  /**
+   * Runs compiled SQL to its last row. Past the time limit its connection is interrupted: DuckDB
+   * stops the statement's work, on every thread, and the connection returns to the pool only once
+   * it has stopped, ready for the next statement.
+   */
+  run(compiled: CompiledQuery, limit: TimeLimit | undefined): Promise<DuckDBResultReader> {
+    return this.read(async (connection) => {
+      if (!limit) return connection.runAndReadAll(compiled.sql, compiled.params)
+      limit.check()
+      let repeat: NodeJS.Timeout | undefined
+      const interrupt = () => {
+        connection.interrupt()
+        repeat = setInterval(() => connection.interrupt(), INTERRUPT_EVERY_MS)
+      }
+      limit.signal.addEventListener('abort', interrupt, { once: true })
+      try {
+        return await connection.runAndReadAll(compiled.sql, compiled.params)
+      } catch (error) {
+        if (limit.expired) throw limit.error(error)
+        throw error
+      } finally {
+        limit.signal.removeEventListener('abort', interrupt)
+        clearInterval(repeat)
+      }
     })
+  }
+
+  /** The query layer's Execute, its statements held to `limit` (or to none). */
+  executor(limit: TimeLimit | undefined): Execute {
+    return async (compiled) => (await this.run(compiled, limit)).getRowObjects() as Record<string, unknown>[]
+  }
+
+  /** Runs compiled SQL and answers plain row objects (the query layer's Execute), with no time limit. */
+  readonly execute: Execute = this.executor(undefined)
 
   close(): void {
     for (const connection of this.idle.splice(0)) connection.closeSync()
