@@ -116,7 +116,14 @@ describe('IngestBuffer: coalescing', () => {
     expect(calls).toEqual([64])
     expect(reports).toHaveLength(1)
     const { ms, ...counts } = reports[0] as FlushReport
-    expect(counts).toEqual({ requests: 40, events: 64, inserted: 40, replaced: 10, duplicates: 14 })
+    expect(counts).toEqual({
+      requests: 40,
+      events: 64,
+      inserted: 40,
+      replaced: 10,
+      duplicates: 14,
+      buffered: 0,
+    })
     expect(ms).toBeGreaterThanOrEqual(0)
     // 20 stored before, 40 new; the 10 replacements cost 0.002 instead of 0.001.
     expect(await totals()).toEqual([{ requests: 60, cost_usd: 0.07 }])

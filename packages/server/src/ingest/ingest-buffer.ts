@@ -8,6 +8,8 @@ export interface FlushReport {
   inserted: number
   replaced: number
   duplicates: number
+  /** Kept in the store's outage buffer, to be stored when its engine is back (AppendStatus). */
+  buffered: number
   ms: number
 }
 
@@ -123,16 +125,19 @@ export function createIngestBuffer<B = readonly CostEvent[]>(
     if (options.onFlush) {
       let inserted = 0
       let replaced = 0
+      let buffered = 0
       for (const status of statuses) {
         if (status === 'inserted') inserted++
         else if (status === 'replaced') replaced++
+        else if (status === 'buffered') buffered++
       }
       options.onFlush({
         requests: flush.length,
         events: size,
         inserted,
         replaced,
-        duplicates: size - inserted - replaced,
+        duplicates: size - inserted - replaced - buffered,
+        buffered,
         ms: performance.now() - started,
       })
     }

@@ -1,7 +1,9 @@
 import { batchFormat, type EncodedBatch } from '../store/batch-format.js'
-import type { Store } from '../store/store.js'
+import type { AppendResult, Store } from '../store/store.js'
+import { StoreUnavailableError } from '../store/store-unavailable.js'
 import type { RawBody } from './decode-body.js'
-import { createIngestBuffer, type FlushReport } from './ingest-buffer.js'
+import { createIngestBuffer, type FlushReport, type IngestBuffer } from './ingest-buffer.js'
+import { IngestError } from './ingest-error.js'
 import { type IngestResult, ingestResult } from './ingest-events.js'
 import { createBodyDecoder } from './ingest-workers.js'
 
@@ -35,12 +37,34 @@ export function ingestPath(store: Store, options: IngestPathOptions = {}): Inges
     async ingest(body) {
       const decoded = await decoder.decode(body)
       const { batch } = decoded
-      const statuses = batch.rows > 0 ? (await buffer.append(batch)).statuses : []
+      const statuses = batch.rows > 0 ? (await appendOrRefuse(buffer, batch)).statuses : []
       return ingestResult(decoded, batch.eventIds, statuses)
     },
     async close() {
       await buffer.close()
       await decoder.close()
     },
+  }
+}
+
+/**
+ * Appends through the buffer. A store that cannot take events now (a full or read-only disk,
+ * ClickHouse unreachable with its outage buffer full) refuses the request as retryable: nothing of
+ * it was acknowledged, and the client's retry is safe since an event_id is stored once.
+ */
+async function appendOrRefuse(
+  buffer: IngestBuffer<EncodedBatch>,
+  batch: EncodedBatch,
+): Promise<AppendResult> {
+  try {
+    return await buffer.append(batch)
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error
+    // The cause (a file path, a server address) goes to the server's log, not to the client.
+    const message = `the store cannot take events now; nothing of this request was acknowledged: send it again in ${error.retryAfterSeconds} s`
+    throw new IngestError('store_unavailable', message, {
+      cause: error,
+      retryAfterSeconds: error.retryAfterSeconds,
+    })
   }
 }

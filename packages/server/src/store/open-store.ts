@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { type ClickHouseTarget, checkTarget } from './clickhouse/migrations.js'
+import { DEFAULT_SPOOL_MAX_BYTES, type OutageSpoolOptions } from './clickhouse/outage-spool.js'
 import { openDuckDBStore } from './duckdb/duckdb-store.js'
 import type { QueryInsight, Store } from './store.js'
 
@@ -12,8 +13,11 @@ export { type ClickHouseTarget, clickhouseDdl } from './clickhouse/migrations.js
  *   plain inserts unless `?async_insert=1`;
  * - `clickhouse://user:pass@host:8123/db` (HTTP) or `clickhouses://user:pass@host:8443/db` (HTTPS):
  *   a ClickHouse server. Query parameters: `cluster=NAME` (the schema of `spendlens clickhouse-ddl
- *   --cluster NAME`), `async_insert=0` to send every batch as a plain insert. Without a password
- *   in the URL, the one in SPENDLENS_CLICKHOUSE_PASSWORD is used.
+ *   --cluster NAME`), `async_insert=0` to send every batch as a plain insert, `spool_dir=FOLDER`
+ *   and `spool_max_bytes=N` (with KB, MB or GB) for the outage buffer, where batches wait while the
+ *   server is unreachable (clickhouse/outage-spool.ts; by default 512MB in
+ *   `.spendlens/clickhouse-spool/<host>-<port>-<database>`; `spool_max_bytes=0` turns it off).
+ *   Without a password in the URL, the one in SPENDLENS_CLICKHOUSE_PASSWORD is used.
  *
  * The store's `location` never holds the password.
  */
@@ -93,7 +97,12 @@ async function openClickHouseServerStore(location: string): Promise<Store & Quer
   const url = new URL(location)
   const secure = url.protocol === 'clickhouses:'
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'default'
-  const parameters = storeParameters(url.searchParams, ['cluster', 'async_insert'])
+  const parameters = storeParameters(url.searchParams, [
+    'cluster',
+    'async_insert',
+    'spool_dir',
+    'spool_max_bytes',
+  ])
   const cluster = parameters.get('cluster')
   const asyncInsert = parameters.get('async_insert') !== '0'
   const target: ClickHouseTarget = { database, ...(cluster ? { cluster } : {}) }
@@ -130,9 +139,30 @@ async function openClickHouseServerStore(location: string): Promise<Store & Quer
       location: `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host}/${database}${cluster ? `?cluster=${cluster}` : ''}`,
       target,
       asyncInsert,
+      spool: spoolOptions(
+        parameters,
+        `.spendlens/clickhouse-spool/${url.hostname}-${url.port || 'default'}-${database}`,
+      ),
     })
   } catch (error) {
     await client.close()
     throw error
   }
+}
+
+/** The outage buffer of a store URL (`spool_dir`, `spool_max_bytes`), or none when its bound is 0. */
+function spoolOptions(parameters: Map<string, string>, defaultDir: string): OutageSpoolOptions | undefined {
+  const bound = parameters.get('spool_max_bytes')
+  const maxBytes = bound === undefined ? DEFAULT_SPOOL_MAX_BYTES : parseBytes(bound)
+  if (maxBytes === 0) return undefined
+  return { dir: parameters.get('spool_dir') || defaultDir, maxBytes }
+}
+
+/** `512MB`, `2GB`, `65536`: bytes, with KB, MB or GB counted in 1024s. */
+function parseBytes(text: string): number {
+  const match = /^(\d+)\s*(KB|MB|GB)?$/i.exec(text.trim())
+  if (!match)
+    throw new Error(`spool_max_bytes must be a number of bytes, e.g. 512MB, not ${JSON.stringify(text)}`)
+  const unit = { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[(match[2] ?? '').toUpperCase() as 'KB'] ?? 1
+  return Number(match[1]) * unit
 }

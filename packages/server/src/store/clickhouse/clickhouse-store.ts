@@ -3,16 +3,17 @@ import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
+import { readRecords } from '../../query/read-records.js'
 import { RollupSpan } from '../../query/rollup-span.js'
 import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
-import { readRecords } from '../../query/read-records.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import { TimeLimit } from '../../query/time-limit.js'
 import { columnsAt } from '../../schema/table.js'
 import type { EncodedBatch } from '../batch-format.js'
 import { createMutex } from '../mutex.js'
 import type { QueryInsight, Store } from '../store.js'
+import { StoreUnavailableError } from '../store-unavailable.js'
 import { appendRows } from './append.js'
 import { ClickHouseConnection, clickhouseTime } from './clickhouse-connection.js'
 import { type EventRows, encodeRows } from './encode-rows.js'
@@ -23,7 +24,9 @@ import {
   localRollupTable,
   migrateClickHouse,
 } from './migrations.js'
+import { OutageSpool, type OutageSpoolOptions } from './outage-spool.js'
 import { deleteBefore } from './retention.js'
+import { isUnreachable } from './unreachable.js'
 
 export { ASYNC_INSERT_MAX_ROWS } from './clickhouse-connection.js'
 export { ensureDatabase } from './migrations.js'
@@ -37,11 +40,17 @@ export interface ClickHouseStoreOptions {
   target: ClickHouseTarget
   /** Small batches as async inserts (clickhouse-connection.ts). */
   asyncInsert: boolean
+  /**
+   * Where batches wait while ClickHouse is unreachable (outage-spool.ts). Without it such an append
+   * fails at once with StoreUnavailableError (a 503).
+   */
+  spool?: OutageSpoolOptions
 }
 
 /**
  * The store on ClickHouse. Its parts: migrations.ts (schema, dedupe strategy), append.ts (dedupe,
- * insert, rollup contributions), retention.ts, clickhouse-connection.ts (the client as used here).
+ * insert, rollup contributions), retention.ts, clickhouse-connection.ts (the client as used here),
+ * outage-spool.ts (batches kept on disk while ClickHouse is unreachable).
  */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store & QueryInsight> {
   const { client, target } = options
@@ -60,8 +69,22 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     rollup,
     percentiles: latencyPercentiles('clickhouse', run),
   })
+  const store = (batch: EventRows) => appendRows(connection, deleteFrom, batch, (tsMs) => span.widen(tsMs))
+  const spool =
+    options.spool && (await OutageSpool.open(options.spool, (batch) => exclusive(() => store(batch))))
   const append = (batch: EventRows) =>
-    exclusive(() => appendRows(connection, deleteFrom, batch, (tsMs) => span.widen(tsMs)))
+    exclusive(async () => {
+      if (spool?.pending) return spool.add(batch)
+      try {
+        return await store(batch)
+      } catch (error) {
+        if (!isUnreachable(error)) throw error
+        if (spool) return spool.add(batch, error)
+        throw new StoreUnavailableError(`ClickHouse is unreachable: ${(error as Error).message}`, {
+          cause: error,
+        })
+      }
+    })
 
   return {
     engine: 'clickhouse',
@@ -129,6 +152,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
 
     async close() {
+      await spool?.close()
       await exclusive(() => client.close())
     },
   }

@@ -61,6 +61,8 @@ export class AppendPipeline {
   )
   private flushes = 0
   private failedCommits = 0
+  /** Why the last failed commit failed: the cause of the batches failed after it. */
+  private lastFailure: unknown
 
   constructor(
     private readonly writer: DuckDBConnection,
@@ -192,6 +194,7 @@ export class AppendPipeline {
       if (this.failedCommits !== prepared.failedCommitsSeen)
         throw new Error(
           'an earlier batch could not be stored, so this one was not stored either; send it again',
+          { cause: this.lastFailure },
         )
       if (eventIds.length === 0) return
       // One query string, no parameters: DuckDB runs every statement of it in one call off the
@@ -214,13 +217,16 @@ export class AppendPipeline {
       )
       await runTransaction(this.writer, statements)
       for (const time of times) this.hours.touch(time)
-      await this.hours.afterBatch()
     } catch (error) {
       this.failedCommits++
+      this.lastFailure = error
       throw error
     } finally {
       const position = this.pending.indexOf(prepared)
       if (position !== -1) this.pending.splice(position, 1)
     }
+    // The batch is stored. Folding the rollup's partial rows only saves space and time: if it fails
+    // (a full disk), the batch stays acknowledged and its hours are folded at a later compaction.
+    await this.hours.afterBatch().catch(() => undefined)
   }
 }

@@ -6,9 +6,9 @@ import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
+import { readRecords } from '../../query/read-records.js'
 import { RollupSpan } from '../../query/rollup-span.js'
 import type { Execute } from '../../query/run-query.js'
-import { readRecords } from '../../query/read-records.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import { TimeLimit } from '../../query/time-limit.js'
 import type { EncodedBatch } from '../batch-format.js'
@@ -17,8 +17,8 @@ import { AppendPipeline } from './append-pipeline.js'
 import { type EncodedEvents, encodeEvents } from './encode-columns.js'
 import { EventIdIndex } from './event-id-index.js'
 import { migrateDuckDB } from './migrations.js'
-import { writeRecords } from './records.js'
 import { ReaderPool } from './reader-pool.js'
+import { writeRecords } from './records.js'
 import { ReopeningDatabase } from './reopening-database.js'
 import { deleteBefore } from './retention.js'
 import { RollupHours } from './rollup-hours.js'
@@ -122,7 +122,9 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     compactRollup: () => database.use(({ pipeline, hours }) => pipeline.exclusive(() => hours.compact(1))),
     listEvents: (request, options) => runEventLog('duckdb', executor(TimeLimit.of(options)), request),
     deleteBefore: (cutoff) =>
-      database.use(({ pipeline, writer, hours }) => pipeline.exclusive(() => deleteBefore(writer, hours, cutoff))),
+      database.use(({ pipeline, writer, hours }) =>
+        pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
+      ),
     exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', execute, batchSize),
 
     stats: () => runStoreStats('duckdb', execute),
