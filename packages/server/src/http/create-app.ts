@@ -9,6 +9,7 @@ import type { FlushReport } from '../ingest/ingest-buffer.js'
 import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
 import type { Store } from '../store/store.js'
+import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
@@ -41,6 +42,7 @@ const INGEST_STATUS: Record<IngestErrorCode, number> = {
   bad_request: 400,
   payload_too_large: 413,
   unsupported_encoding: 415,
+  store_unavailable: 503,
   internal: 500,
 }
 
@@ -68,8 +70,25 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError)
       return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details))
-    if (error instanceof IngestError && error.code !== 'internal')
-      return reply.status(INGEST_STATUS[error.code]).send(errorBody(error.code, error.message))
+    if (error instanceof IngestError && error.code !== 'internal') {
+      const status = INGEST_STATUS[error.code]
+      // A refusal that passes (store_unavailable) says when to retry, and is logged with its cause.
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
+      if (status >= 500) request.log.error(error)
+      return reply.status(status).send(errorBody(error.code, error.message))
+    }
+    if (error instanceof StoreUnavailableError) {
+      request.log.error(error)
+      return reply
+        .status(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .send(
+          errorBody(
+            'store_unavailable',
+            `the store is unavailable now; retry in ${error.retryAfterSeconds} s`,
+          ),
+        )
+    }
     const status = (error as { statusCode?: number }).statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('bad_request', (error as Error).message))

@@ -19,16 +19,26 @@ const INTERRUPT_EVERY_MS = 25
  */
 export class ReaderPool {
   private readonly idle: DuckDBConnection[] = []
+  private active = 0
+  private closed = false
+  private readonly drained: (() => void)[] = []
 
   constructor(private readonly instance: DuckDBInstance) {}
 
   async read<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = this.idle.pop() ?? (await this.instance.connect())
+    if (this.closed) throw new Error('the database was closed')
+    this.active++
+    let connection: DuckDBConnection | undefined
     try {
+      connection = this.idle.pop() ?? (await this.instance.connect())
       return await work(connection)
     } finally {
-      if (this.idle.length < MAX_IDLE_READERS) this.idle.push(connection)
-      else connection.closeSync()
+      this.active--
+      if (connection) {
+        if (!this.closed && this.idle.length < MAX_IDLE_READERS) this.idle.push(connection)
+        else connection.closeSync()
+      }
+      if (this.closed && this.active === 0) for (const resolve of this.drained.splice(0)) resolve()
     }
   }
 
@@ -67,7 +77,14 @@ export class ReaderPool {
   /** Runs compiled SQL and answers plain row objects (the query layer's Execute), with no time limit. */
   readonly execute: Execute = this.executor(undefined)
 
-  close(): void {
+  /**
+   * Closes the idle connections now and the borrowed ones as they come back; resolves once every
+   * connection is closed (a database is only released when none is left).
+   */
+  close(): Promise<void> {
+    this.closed = true
     for (const connection of this.idle.splice(0)) connection.closeSync()
+    if (this.active === 0) return Promise.resolve()
+    return new Promise((resolve) => this.drained.push(resolve))
   }
 }
