@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
@@ -31,6 +31,7 @@ interface ServeOptions {
   demo: boolean
   log?: boolean
   retentionDays?: number
+  maxEventAgeDays?: number
   allowedHosts?: string[]
   queryTimeout: number
 }
@@ -53,6 +54,14 @@ program
     'delete events older than this many days, at start and then hourly',
     positiveInteger,
   )
+  .addOption(
+    new Option(
+      '--max-event-age-days <days>',
+      'refuse ingested events whose ts is more than this many days old (default 30; history goes in with import --backfill)',
+    )
+      .argParser(positiveInteger)
+      .env('SPENDLENS_MAX_EVENT_AGE_DAYS'),
+  )
   .option(
     '--allowed-hosts <names>',
     'host names the server answers besides IP addresses and localhost, comma-separated (* for any); also $SPENDLENS_ALLOWED_HOSTS',
@@ -72,6 +81,7 @@ program
       demo: options.demo,
       logger: options.log ?? false,
       retentionDays: options.retentionDays,
+      maxEventAgeDays: options.maxEventAgeDays,
       allowedHosts: options.allowedHosts ?? process.env.SPENDLENS_ALLOWED_HOSTS?.split(','),
       queryTimeoutMs: options.queryTimeout * 1000,
       onNotice: (message) => console.log(message),
@@ -119,15 +129,19 @@ program
 
 program
   .command('import')
-  .description('add events from a JSON Lines or Parquet file, or from another store, validated as at ingest')
+  .description(
+    'add events from a JSON Lines or Parquet file, or from another store, validated as at ingest (ts at most 30 days old unless --backfill)',
+  )
   .option('--store <location>', `store to import into: ${STORE_HELP}`, DEFAULT_STORE)
   .requiredOption('--from <source>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
   .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
-  .action(async (options: { store: string; from: string; batchSize: number }) => {
+  .option('--backfill', 'history: take events of any age (a ts more than a day ahead is still refused)')
+  .action(async (options: { store: string; from: string; batchSize: number; backfill?: boolean }) => {
     await runImport({
       store: options.store,
       other: options.from,
       batchSize: options.batchSize,
+      backfill: options.backfill ?? false,
       print: (line) => console.log(line),
     })
   })

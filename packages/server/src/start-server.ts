@@ -21,6 +21,8 @@ export interface StartServerOptions {
   logger?: boolean
   /** Worker threads decoding ingest bodies (see AppOptions.ingestWorkers). */
   ingestWorkers?: number
+  /** Days before now an ingested event's `ts` may lie (AppOptions.maxEventAgeDays; default 30). */
+  maxEventAgeDays?: number
   /**
    * Maximum age of stored events, in days: older events are deleted at start and then every hour.
    * Default: keep everything.
@@ -79,6 +81,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       store,
       logger: options.logger,
       ingestWorkers: options.ingestWorkers,
+      maxEventAgeDays: options.maxEventAgeDays,
       allowedHosts: options.allowedHosts,
       queryTimeoutMs: options.queryTimeoutMs,
     })

@@ -147,8 +147,19 @@ describe('export to a file and import into a new store', () => {
     expect(existsSync(`${file}.partial-${process.pid}`)).toBe(false)
 
     const copy = await openStore('copy.duckdb')
-    const summary = await importEvents(copy, { kind: 'jsonl', path: file }, { batchSize: 400 })
-    expect(summary).toEqual({ read: events, inserted: events, duplicates: 0, rejected: 0, rejections: [] })
+    const summary = await importEvents(
+      copy,
+      { kind: 'jsonl', path: file },
+      { batchSize: 400, backfill: true },
+    )
+    expect(summary).toEqual({
+      read: events,
+      inserted: events,
+      duplicates: 0,
+      rejected: 0,
+      tooOld: 0,
+      rejections: [],
+    })
     await expectSameContent(source, copy)
   })
 
@@ -163,7 +174,11 @@ describe('export to a file and import into a new store', () => {
     const summary = await importEvents(
       copy,
       { kind: 'parquet', path: file },
-      { batchSize: 1000, onProgress: (state) => progress.push(state.read, state.total ?? -1) },
+      {
+        batchSize: 1000,
+        backfill: true,
+        onProgress: (state) => progress.push(state.read, state.total ?? -1),
+      },
     )
     expect(summary).toMatchObject({ read: events, inserted: events, duplicates: 0, rejected: 0 })
     // The footer tells the row count up front, so the progress line has a total from the start.
@@ -216,7 +231,7 @@ describe('export to a file and import into a new store', () => {
 
     const reopened = await openStore('source.duckdb')
     const copy = await openStore('copy.duckdb')
-    const summary = await importEvents(copy, { kind: 'parquet', path: file })
+    const summary = await importEvents(copy, { kind: 'parquet', path: file }, { backfill: true })
     expect(summary).toMatchObject({ read: events, inserted: events, rejected: 0 })
     await expectSameContent(reopened, copy)
   })
@@ -235,12 +250,30 @@ describe('store to store', () => {
     const source = await filledStore('source.duckdb')
     const { events } = await source.stats()
     const copy = await openStore('copy.duckdb')
-    const first = await importEvents(copy, { kind: 'store', store: source }, { batchSize: 333 })
-    expect(first).toEqual({ read: events, inserted: events, duplicates: 0, rejected: 0, rejections: [] })
+    const first = await importEvents(
+      copy,
+      { kind: 'store', store: source },
+      { batchSize: 333, backfill: true },
+    )
+    expect(first).toEqual({
+      read: events,
+      inserted: events,
+      duplicates: 0,
+      rejected: 0,
+      tooOld: 0,
+      rejections: [],
+    })
     await expectSameContent(source, copy)
 
-    const second = await importEvents(copy, { kind: 'store', store: source })
-    expect(second).toEqual({ read: events, inserted: 0, duplicates: events, rejected: 0, rejections: [] })
+    const second = await importEvents(copy, { kind: 'store', store: source }, { backfill: true })
+    expect(second).toEqual({
+      read: events,
+      inserted: 0,
+      duplicates: events,
+      rejected: 0,
+      tooOld: 0,
+      rejections: [],
+    })
     expect((await copy.stats()).events).toBe(events)
   })
 
@@ -248,21 +281,26 @@ describe('store to store', () => {
     const source = await filledStore('source.duckdb')
     const { events } = await source.stats()
     const clickhouse = await openStore(`chdb://${join(folder, 'chdb')}`)
-    expect(await importEvents(clickhouse, { kind: 'store', store: source })).toEqual({
+    expect(await importEvents(clickhouse, { kind: 'store', store: source }, { backfill: true })).toEqual({
       read: events,
       inserted: events,
       duplicates: 0,
       rejected: 0,
+      tooOld: 0,
       rejections: [],
     })
     await expectSameContent(source, clickhouse)
-    expect(await importEvents(clickhouse, { kind: 'store', store: source })).toMatchObject({
+    expect(
+      await importEvents(clickhouse, { kind: 'store', store: source }, { backfill: true }),
+    ).toMatchObject({
       inserted: 0,
       duplicates: events,
     })
 
     const back = await openStore('back.duckdb')
-    expect(await importEvents(back, { kind: 'store', store: clickhouse })).toMatchObject({ inserted: events })
+    expect(await importEvents(back, { kind: 'store', store: clickhouse }, { backfill: true })).toMatchObject({
+      inserted: events,
+    })
     await expectSameContent(source, back)
   })
 })
@@ -309,7 +347,7 @@ describe('importing a JSON Lines file', () => {
       ].join('\n'),
     )
     const store = await openStore('events.duckdb')
-    const summary = await importEvents(store, { kind: 'jsonl', path: file }, { batchSize: 2 })
+    const summary = await importEvents(store, { kind: 'jsonl', path: file }, { batchSize: 2, backfill: true })
     expect(summary).toMatchObject({ read: 7, inserted: 3, duplicates: 0, rejected: 4 })
     expect(summary.rejections).toEqual([
       'line 2: not valid JSON',
@@ -330,7 +368,9 @@ describe('importing a JSON Lines file', () => {
     const file = join(folder, 'stdout.jsonl')
     await writeFile(file, `${storeRowLine}\n`)
     const store = await openStore('events.duckdb')
-    expect(await importEvents(store, { kind: 'jsonl', path: file })).toMatchObject({ inserted: 1 })
+    expect(await importEvents(store, { kind: 'jsonl', path: file }, { backfill: true })).toMatchObject({
+      inserted: 1,
+    })
     const [event] = await allEvents(store)
     expect(event).toMatchObject({
       event_id: 'from-stdout-sink',
@@ -345,12 +385,15 @@ describe('importing a JSON Lines file', () => {
     const file = join(folder, 'events.jsonl')
     const { written } = await exportToFile(source, file, 'jsonl')
     const store = await openStore('events.duckdb')
-    expect(await importEvents(store, { kind: 'jsonl', path: file })).toMatchObject({ inserted: written })
-    expect(await importEvents(store, { kind: 'jsonl', path: file })).toEqual({
+    expect(await importEvents(store, { kind: 'jsonl', path: file }, { backfill: true })).toMatchObject({
+      inserted: written,
+    })
+    expect(await importEvents(store, { kind: 'jsonl', path: file }, { backfill: true })).toEqual({
       read: written,
       inserted: 0,
       duplicates: written,
       rejected: 0,
+      tooOld: 0,
       rejections: [],
     })
     expect((await store.stats()).events).toBe(written)
@@ -382,7 +425,12 @@ describe('spendlens export and import commands', () => {
       join(folder, 'extra.jsonl'),
       `${await readFile(join(folder, 'events.ndjson'), 'utf8')}not json\n`,
     )
-    await runImport({ ...common, store: join(folder, 'copy.duckdb'), other: join(folder, 'extra.jsonl') })
+    await runImport({
+      ...common,
+      store: join(folder, 'copy.duckdb'),
+      other: join(folder, 'extra.jsonl'),
+      backfill: true,
+    })
     const count = events.toLocaleString('en-US')
     expect(output.slice(1)).toEqual([
       `  read       ${(events + 1).toLocaleString('en-US')}`,
@@ -391,6 +439,65 @@ describe('spendlens export and import commands', () => {
       `  rejected   ${'1'.padStart((events + 1).toLocaleString('en-US').length)}`,
       `    line ${events + 1}: not valid JSON`,
     ])
+  })
+
+  it('import refuses events older than 30 days, says how many and names --backfill, which takes them', async () => {
+    const at = (id: string, daysAgo: number) =>
+      JSON.stringify({
+        event_id: id,
+        ts: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+        provider: 'openai',
+        operation: 'chat',
+        model: 'gpt-4o-mini',
+        input_tokens: 10,
+      })
+    const file = join(folder, 'history.jsonl')
+    await writeFile(
+      file,
+      [at('recent', 2), at('last-quarter', 80), at('last-year', 400), at('ahead', -2)].join('\n'),
+    )
+    const output: string[] = []
+    const common = {
+      openStore: openDuckDBStore,
+      print: (line: string) => output.push(line),
+      progress: silentProgress,
+      store: join(folder, 'to.duckdb'),
+      other: file,
+    }
+
+    expect(await runImport(common)).toMatchObject({ read: 4, inserted: 1, rejected: 3, tooOld: 2 })
+    expect(output).toContainEqual(
+      expect.stringMatching(
+        /^ {4}line 2: ts: \S+ is more than 30 days before the server's clock .*--backfill/,
+      ),
+    )
+    expect(output.at(-1)).toBe(
+      '  2 of the rejected are older than 30 days, as at ingest; run the import again with --backfill to load them as history',
+    )
+
+    output.length = 0
+    // History of any age; a ts more than a day ahead is still a mistake.
+    expect(await runImport({ ...common, backfill: true })).toMatchObject({
+      read: 4,
+      inserted: 2,
+      duplicates: 1,
+      rejected: 1,
+      tooOld: 0,
+    })
+    expect(output.at(-1)).toMatch(/^ {4}line 4: ts: \S+ is more than 1 day after the server's clock/)
+  })
+
+  it('export into another store copies history of any age', async () => {
+    const source = await filledStore('source.duckdb')
+    const [old] = generateDemoEvents({ days: 1, dailyRequests: 1, now: new Date('2019-06-01T12:00:00Z') })
+    await source.append([{ ...(old as CostEvent), event_id: 'from-2019' }])
+    const { events } = await source.stats()
+    await source.close()
+    const common = { openStore: openDuckDBStore, print: () => {}, progress: silentProgress }
+    await runExport({ ...common, store: join(folder, 'source.duckdb'), other: join(folder, 'copy.duckdb') })
+    const copy = await openStore('copy.duckdb')
+    expect((await copy.stats()).events).toBe(events)
+    expect((await allEvents(copy)).map((event) => event.event_id)).toContain('from-2019')
   })
 
   it('refuse to read a store that does not exist rather than create an empty one', async () => {

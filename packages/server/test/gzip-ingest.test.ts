@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { event, getJson, startTestServer } from './server-helpers.js'
+import { event, FIXED_DATES, getJson, startTestServer } from './server-helpers.js'
 
 let harness: Awaited<ReturnType<typeof startTestServer>>
 
 beforeAll(async () => {
-  harness = await startTestServer()
+  harness = await startTestServer(FIXED_DATES)
 })
 afterAll(async () => {
   await harness.stop()

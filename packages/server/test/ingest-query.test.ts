@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { event, getJson, postEvents, startTestServer } from './server-helpers.js'
+import { event, FIXED_DATES, getJson, postEvents, startTestServer } from './server-helpers.js'
 
 let harness: Awaited<ReturnType<typeof startTestServer>>
 
 beforeEach(async () => {
-  harness = await startTestServer()
+  harness = await startTestServer(FIXED_DATES)
 })
 afterEach(async () => {
   await harness.stop()
@@ -211,7 +211,7 @@ describe('a repeated event_id', () => {
 
     const { storePath } = harness
     await harness.stop(false)
-    harness = await startTestServer({ storePath })
+    harness = await startTestServer({ storePath, ...FIXED_DATES })
     const third = await postEvents(harness.url('/v1/events'), [event({ event_id: 'dup' })])
     expect(third.body).toMatchObject({ accepted: 0, duplicates: 1 })
     expect((await getJson(harness.url('/api/summary'))).body.requests).toBe(2)

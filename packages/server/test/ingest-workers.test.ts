@@ -1,7 +1,11 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { eventWindow } from '../src/ingest/event-window.js'
 import { createBodyDecoder } from '../src/ingest/ingest-workers.js'
 import { event } from './server-helpers.js'
+
+/** `event()`'s fixed dates (2026-11-20) at any age. */
+const ANY_AGE = eventWindow(Number.POSITIVE_INFINITY)
 
 const body = (events: unknown[]) => ({
   bytes: gzipSync(JSON.stringify(events)),
@@ -17,6 +21,7 @@ describe('ingest workers', () => {
         [0, 1, 2, 3].map((batch) =>
           decoder.decode(
             body([event({ event_id: `w-${batch}-a` }), { bad: true }, event({ event_id: `w-${batch}-b` })]),
+            ANY_AGE,
           ),
         ),
       )
@@ -39,8 +44,8 @@ describe('ingest workers', () => {
     })
     try {
       const large = Array.from({ length: 45_000 }, (_, index) => event({ event_id: `big-${index}` }))
-      await expect(decoder.decode(body(large))).rejects.toThrow()
-      const after = await decoder.decode(body([event({ event_id: 'after-crash' })]))
+      await expect(decoder.decode(body(large), ANY_AGE)).rejects.toThrow()
+      const after = await decoder.decode(body([event({ event_id: 'after-crash' })]), ANY_AGE)
       expect(after.batch.eventIds).toEqual(['after-crash'])
     } finally {
       await decoder.close()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startServer } from '../src/start-server.js'
 import { describeLocation, openStore } from '../src/store/open-store.js'
-import { event, getJson, postEvents } from './server-helpers.js'
+import { event, FIXED_DATES, getJson, postEvents } from './server-helpers.js'
 import { TEN_EVENTS } from './store-contract.js'
 
 let folder: string
@@ -85,7 +85,7 @@ describe('openStore', () => {
 describe('the server on ClickHouse (chDB)', () => {
   it('ingests, dedupes and answers with --store chdb://…', async () => {
     const location = `chdb://${join(folder, 'chdb')}`
-    const server = await startServer({ store: location, port: 0, demo: false })
+    const server = await startServer({ store: location, port: 0, demo: false, ...FIXED_DATES })
     try {
       const url = (path: string) => new URL(path, server.url).toString()
       const first = event({ event_id: 'one', customer_id: 'acme' })

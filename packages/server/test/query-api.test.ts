@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { event, getJson, postEvents, startTestServer } from './server-helpers.js'
+import { event, FIXED_DATES, getJson, postEvents, startTestServer } from './server-helpers.js'
 
 /**
  * The query API over HTTP against a real server on a DuckDB file. Costs are sent with the events
@@ -114,7 +114,7 @@ const FIXTURE = [
 ]
 
 beforeAll(async () => {
-  harness = await startTestServer()
+  harness = await startTestServer(FIXED_DATES)
   const ingest = await postEvents(harness.url('/v1/events'), FIXTURE)
   expect(ingest.body).toMatchObject({ accepted: FIXTURE.length, rejected: 0 })
 })
@@ -481,7 +481,7 @@ describe('GET /api/events', () => {
     }
     const secret = 'SECRET PROMPT TEXT'
     // A server of its own, so the shared fixture stays as it is.
-    const own = await startTestServer()
+    const own = await startTestServer(FIXED_DATES)
     try {
       const ingest = await postEvents(own.url('/v1/events'), [
         { ...full, prompt: secret, messages: [{ role: 'user', content: secret }], completion: secret },

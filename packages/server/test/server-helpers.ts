@@ -3,9 +3,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RunningServer, startServer } from '../src/start-server.js'
 
+/**
+ * For a server whose tests send events with fixed dates (`event()`'s 2026-11-20 and the like): those
+ * grow older every day and would fall out of ingest's 30-day window, so such a server takes events
+ * of any age, as a backfill does. Tests of the window itself leave it out.
+ */
+export const FIXED_DATES = { maxEventAgeDays: Number.POSITIVE_INFINITY }
+
 /** A real server on a fresh DuckDB file in a temp folder, on a free port (or the `port` given). */
 export async function startTestServer(
-  options: { demo?: boolean; storePath?: string; port?: number; ingestWorkers?: number } = {},
+  options: {
+    demo?: boolean
+    storePath?: string
+    port?: number
+    ingestWorkers?: number
+    /** StartServerOptions.maxEventAgeDays: the ingest window's default (30 days) unless given. */
+    maxEventAgeDays?: number
+  } = {},
 ) {
   const folder = options.storePath ? undefined : await mkdtemp(join(tmpdir(), 'spendlens-test-'))
   const storePath = options.storePath ?? join(folder as string, 'events.duckdb')
@@ -14,6 +28,7 @@ export async function startTestServer(
     port: options.port ?? 0,
     demo: options.demo ?? false,
     ingestWorkers: options.ingestWorkers,
+    maxEventAgeDays: options.maxEventAgeDays,
   })
   return {
     server,

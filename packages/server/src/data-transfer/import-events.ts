@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_EVENT_AGE_DAYS, eventWindow } from '../ingest/event-window.js'
 import { ingestEvents } from '../ingest/ingest-events.js'
 import type { Store } from '../store/store.js'
 import { readJsonlFile } from './jsonl-file.js'
@@ -21,11 +22,21 @@ export interface ImportProgress {
 }
 
 export interface ImportSummary extends Omit<ImportProgress, 'total'> {
+  /**
+   * Of the rejected, those refused only for a `ts` older than ingest's window (30 days): a
+   * backfill would have taken them. Always 0 with `backfill`.
+   */
+  tooOld: number
   /** The first {@link MAX_REJECTIONS} rejected records, each as `line 7: ts: expected …`. */
   rejections: string[]
 }
 
 export interface ImportOptions {
+  /**
+   * History: events of any age are taken (the ingest window's past bound is lifted; its future
+   * bound stays). Without it an import takes what `POST /v1/events` would, 30 days back at most.
+   */
+  backfill?: boolean
   /** Records per batch, each validated and appended at once. Default 5000. */
   batchSize?: number
   /** Called once before the first batch and after every batch. */
@@ -69,8 +80,9 @@ async function countSource(source: ImportSource): Promise<number | undefined> {
 /**
  * Copies events into `target` batch by batch, never holding more than one batch: each record is
  * validated and priced exactly as `POST /v1/events` does it (ingestEvents), so a file or a store
- * can only bring in what ingest would accept. An event_id already stored is a duplicate unless this
- * copy is newer (then it replaces the stored one and counts as inserted), as at ingest.
+ * can only bring in what ingest would accept, older events too when it is a `backfill`. An
+ * event_id already stored is a duplicate unless this copy is newer (then it replaces the stored
+ * one and counts as inserted), as at ingest.
  */
 export async function importEvents(
   target: Store,
@@ -79,7 +91,15 @@ export async function importEvents(
 ): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 5000
   const total = await countSource(source)
-  const summary: ImportSummary = { read: 0, inserted: 0, duplicates: 0, rejected: 0, rejections: [] }
+  const maxAgeDays = options.backfill ? Number.POSITIVE_INFINITY : DEFAULT_MAX_EVENT_AGE_DAYS
+  const summary: ImportSummary = {
+    read: 0,
+    inserted: 0,
+    duplicates: 0,
+    rejected: 0,
+    tooOld: 0,
+    rejections: [],
+  }
   const report = () =>
     options.onProgress?.({
       read: summary.read,
@@ -90,11 +110,12 @@ export async function importEvents(
     })
   report()
   for await (const batch of openSource(source, batchSize)) {
-    const result = await ingestEvents(target, batch.items)
+    const result = await ingestEvents(target, batch.items, eventWindow(maxAgeDays))
     summary.read += batch.items.length
     summary.inserted += result.accepted
     summary.duplicates += result.duplicates
     summary.rejected += result.rejected
+    summary.tooOld += result.tooOld
     for (const item of result.results) {
       if (item.status !== 'rejected' || summary.rejections.length >= MAX_REJECTIONS) continue
       summary.rejections.push(`${batch.labels[item.index]}: ${(item.errors ?? []).join('; ')}`)

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { DEFAULT_MAX_EVENT_AGE_DAYS } from '../ingest/event-window.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { exportToFile } from './export-to-file.js'
@@ -14,6 +15,11 @@ export interface TransferCommandOptions {
   /** `export --to` or `import --from`: a `.jsonl`/`.ndjson`/`.parquet` file or another store. */
   other: string
   batchSize?: number
+  /**
+   * `import --backfill`: events of any age (ImportOptions.backfill). `export --to <store>` is always
+   * one: it copies history the first store already took.
+   */
+  backfill?: boolean
   /** Default {@link openStore}: a DuckDB path, `chdb://folder` or `clickhouse://…`. */
   openStore?: (location: string) => Promise<Store>
   /** Where the summary goes, a line at a time. */
@@ -62,6 +68,10 @@ function printImportSummary(summary: ImportSummary, print: (line: string) => voi
   for (const reason of summary.rejections.slice(0, PRINTED_REJECTIONS)) print(`    ${reason}`)
   const unprinted = summary.rejected - Math.min(summary.rejections.length, PRINTED_REJECTIONS)
   if (unprinted > 0) print(`    … and ${count(unprinted)} more rejected`)
+  if (summary.tooOld > 0)
+    print(
+      `  ${count(summary.tooOld)} of the rejected are older than ${DEFAULT_MAX_EVENT_AGE_DAYS} days, as at ingest; run the import again with --backfill to load them as history`,
+    )
 }
 
 async function copyIntoStore(
@@ -69,12 +79,14 @@ async function copyIntoStore(
   source: ImportSource,
   sourceName: string,
   options: TransferCommandOptions,
+  backfill: boolean,
 ) {
   const started = performance.now()
   const target = await (options.openStore ?? openStore)(targetLocation)
   const progress = options.progress ?? createProgressLine('events')
   try {
     const summary = await importEvents(target, source, {
+      backfill,
       batchSize: options.batchSize,
       onProgress: (state) =>
         progress.update(
@@ -103,7 +115,7 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
   const store = await openExisting(options.store, options)
   try {
     if (to.kind === 'store') {
-      await copyIntoStore(to.location, { kind: 'store', store }, store.location, options)
+      await copyIntoStore(to.location, { kind: 'store', store }, store.location, options, true)
       return
     }
     const progress = options.progress ?? createProgressLine('events')
@@ -125,18 +137,24 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
   }
 }
 
-/** `spendlens import --store <to> --from <file.jsonl | file.ndjson | file.parquet | store>`. */
+/** `spendlens import --store <to> --from <file.jsonl | file.ndjson | file.parquet | store> [--backfill]`. */
 export async function runImport(options: TransferCommandOptions): Promise<ImportSummary> {
   const from = parseTransferLocation(options.other)
   if (from.kind !== 'store') {
     if (!existsSync(from.path)) throw new Error(`no such file: ${from.path}`)
-    return copyIntoStore(options.store, from, from.path, options)
+    return copyIntoStore(options.store, from, from.path, options, options.backfill ?? false)
   }
   if (sameLocation(options.store, from.location))
     throw new Error('--from names the store being imported into')
   const source = await openExisting(from.location, options)
   try {
-    return await copyIntoStore(options.store, { kind: 'store', store: source }, source.location, options)
+    return await copyIntoStore(
+      options.store,
+      { kind: 'store', store: source },
+      source.location,
+      options,
+      options.backfill ?? false,
+    )
   } finally {
     await source.close()
   }

@@ -297,7 +297,11 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
 
 export const DEMO_META_KEY = 'demo_loaded_at'
 
-/** Generates the demo and stores it, marking the store as holding demo data. */
+/**
+ * Generates the demo and stores it, marking the store as holding demo data. Straight into the
+ * store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound for
+ * `spendlens demo --days 90`.
+ */
 export async function loadDemo(store: Store, options: DemoOptions = {}): Promise<{ events: number }> {
   const events = generateDemoEvents(options)
   for (let start = 0; start < events.length; start += 20_000)

@@ -26,6 +26,11 @@ export interface AppOptions {
    * four); 0 decodes on the server's thread.
    */
   ingestWorkers?: number
+  /**
+   * Days before the server's clock an event's `ts` may lie (default 30; Infinity: any age); older
+   * events are rejected, each with its reason (ingest/event-window.ts).
+   */
+  maxEventAgeDays?: number
   /** Folder with the built dashboard; defaults to the one built into this package. */
   publicDir?: string
   /**
@@ -131,7 +136,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       ingestTotals[key] += report[key]
     app.log.debug({ flush: report }, 'ingest flush')
   }
-  const ingest = ingestPath(store, { workers: options.ingestWorkers, onFlush })
+  const ingest = ingestPath(store, {
+    workers: options.ingestWorkers,
+    onFlush,
+    maxEventAgeDays: options.maxEventAgeDays,
+  })
   app.addHook('onClose', () => ingest.close())
 
   await app.register(async (scope) => {

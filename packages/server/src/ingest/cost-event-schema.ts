@@ -17,10 +17,41 @@ export const MAX_TAGS = 64
 /** The longest event_id. */
 export const MAX_EVENT_ID_LENGTH = 200
 
+/**
+ * A NUL or a lone surrogate (invalid UTF-16; in `u` mode a proper pair is one code point and does
+ * not match). No store keeps such a string as sent: DuckDB writes a lone surrogate as U+FFFD (the
+ * stored event_id is not the acknowledged one) and its Parquet export fails on one in a tag;
+ * ClickHouse refuses the whole insert; NUL cuts C strings short.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
+const UNSAFE_TEXT = /\u0000|\p{Surrogate}/u
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
+const UNSAFE_CHARACTERS = /\u0000|\p{Surrogate}/gu
+
+/** Whether `value` holds neither a NUL nor a lone surrogate. */
+export const isSafeText = (value: string) => !UNSAFE_TEXT.test(value)
+
+/** `value` with each NUL and each lone surrogate replaced by U+FFFD (the length stays the same). */
+export const cleanText = (value: string) => value.replace(UNSAFE_CHARACTERS, '\uFFFD')
+
+/**
+ * Refused: what identifies the event, its call or its price (event_id, provider, model…, tag keys).
+ * Cleaning could merge two event_ids or price another model, so the sender is told instead.
+ */
+const UNSAFE_IDENTIFIER =
+  'holds a NUL or a lone surrogate (invalid UTF-16); identifiers are refused, not cleaned'
+
 const count = z.number().int().nonnegative().max(MAX_COUNT).nullable().default(null)
 const duration = (max: number) => z.number().nonnegative().max(max).nullable().default(null)
-const text = (max: number) => z.string().min(1).max(max)
-const optionalText = (max: number) => z.string().max(max).nullable().default(null)
+const identifier = (max: number) => z.string().max(max).refine(isSafeText, UNSAFE_IDENTIFIER)
+const text = (max: number) => z.string().min(1).max(max).refine(isSafeText, UNSAFE_IDENTIFIER)
+const optionalText = (max: number) => identifier(max).nullable().default(null)
+/**
+ * Cleaned: what labels or describes the call (attribution, tag values, error_type, price_source,
+ * sdk). One odd character is not worth the event's cost: it is kept, with U+FFFD in its place.
+ */
+const label = (max: number) => z.string().max(max).transform(cleanText)
+const optionalLabel = (max: number) => label(max).nullable().default(null)
 
 /** `ts` as ISO 8601 with an offset (normalized to UTC) or epoch milliseconds. */
 const timestamp = z
@@ -36,10 +67,9 @@ const timestamp = z
     return date.toISOString()
   })
 
-const attribution = Object.fromEntries(ATTRIBUTION_FIELDS.map((name) => [name, optionalText(500)])) as Record<
-  (typeof ATTRIBUTION_FIELDS)[number],
-  ReturnType<typeof optionalText>
->
+const attribution = Object.fromEntries(
+  ATTRIBUTION_FIELDS.map((name) => [name, optionalLabel(500)]),
+) as Record<(typeof ATTRIBUTION_FIELDS)[number], ReturnType<typeof optionalLabel>>
 
 /**
  * The largest cost one call may report. Beyond it the figure is a unit mistake, and the store keeps
@@ -65,7 +95,7 @@ export const costEventSchema = z.object({
   provider_request_id: optionalText(300),
   ...attribution,
   tags: z
-    .record(z.string().min(1).max(200), z.string().max(2000))
+    .record(text(200), label(2000))
     .refine((tags) => Object.keys(tags).length <= MAX_TAGS, { message: `at most ${MAX_TAGS} tags` })
     .default({}),
   input_tokens: count,
@@ -86,12 +116,12 @@ export const costEventSchema = z.object({
   cost_usd: z.number().nonnegative().max(MAX_COST_USD).nullable().default(null),
   cost_partial: z.boolean().default(false),
   pricing_status: z.enum(['priced', 'estimated', 'unpriced', 'client']).optional(),
-  price_source: optionalText(300),
+  price_source: optionalLabel(300),
   status: z.enum(['ok', 'error', 'cancelled']).default('ok'),
-  error_type: optionalText(200),
+  error_type: optionalLabel(200),
   http_status: z.number().int().min(100).max(599).nullable().default(null),
   streamed: z.boolean().default(false),
-  sdk: z.string().max(100).default('unknown'),
+  sdk: label(100).default('unknown'),
 })
 
 export type ParsedCostEvent = z.output<typeof costEventSchema>
@@ -108,6 +138,11 @@ void _schemaMatchesType
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.join('.')
-    return path ? `${path}: ${issue.message}` : issue.message
+    // A bad tag key: zod says "Invalid key in record" and keeps the reason inside.
+    const message =
+      issue.code === 'invalid_key'
+        ? issue.issues.map((inner) => `key ${inner.message}`).join('; ')
+        : issue.message
+    return path ? `${path}: ${message}` : message
   })
 }

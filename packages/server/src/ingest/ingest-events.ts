@@ -1,6 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import type { AppendStatus, Store } from '../store/store.js'
 import { MAX_COST_USD, MAX_EVENT_ID_LENGTH } from './cost-event-schema.js'
+import type { EventWindow } from './event-window.js'
 import { parseCostEvent } from './parse-cost-event.js'
 import { settlePrice } from './settle-price.js'
 
@@ -32,21 +33,33 @@ export interface ValidatedItems {
   valid: CostEvent[]
   validIndexes: number[]
   rejected: EventResult[]
+  /** Of the rejected, those refused only for a `ts` older than the window (a backfill takes them). */
+  tooOld: number
 }
 
-/** Validates each item on its own and prices what arrived unpriced. */
-export function validateItems(items: readonly BatchItem[]): ValidatedItems {
+/**
+ * Validates each item on its own, `ts` within `window`, and prices what arrived unpriced.
+ * `plainText`: the items were parsed from JSON without a `\u` escape (decode-body.ts
+ * mayHoldUnsafeText), so no string needs checking for a NUL or a lone surrogate.
+ */
+export function validateItems(
+  items: readonly BatchItem[],
+  window: EventWindow,
+  plainText = false,
+): ValidatedItems {
   const valid: CostEvent[] = []
   const validIndexes: number[] = []
   const rejected: EventResult[] = []
+  let tooOld = 0
   for (let index = 0; index < items.length; index++) {
     const item = items[index] as BatchItem
     if ('error' in item) {
       rejected.push({ index, event_id: null, status: 'rejected', errors: [item.error] })
       continue
     }
-    const parsed = parseCostEvent(item.value)
+    const parsed = parseCostEvent(item.value, window, plainText)
     if (!parsed.success) {
+      if (parsed.tooOld) tooOld++
       const id = (item.value as { event_id?: unknown } | null)?.event_id
       rejected.push({
         index,
@@ -71,7 +84,7 @@ export function validateItems(items: readonly BatchItem[]): ValidatedItems {
     valid.push(event)
     validIndexes.push(index)
   }
-  return { count: items.length, valid, validIndexes, rejected }
+  return { count: items.length, valid, validIndexes, rejected, tooOld }
 }
 
 /**
@@ -106,16 +119,22 @@ export function ingestResult(
 }
 
 /**
- * Validates each item on its own, prices what arrived unpriced, and stores every valid event even
- * when neighbours are invalid. Answers one result per item, in order.
+ * Validates each item on its own (`ts` within `window`), prices what arrived unpriced, and stores
+ * every valid event even when neighbours are invalid. Answers one result per item, in order, and
+ * how many were refused only for their age.
  */
-export async function ingestEvents(target: AppendTarget, items: readonly BatchItem[]): Promise<IngestResult> {
-  const validated = validateItems(items)
+export async function ingestEvents(
+  target: AppendTarget,
+  items: readonly BatchItem[],
+  window: EventWindow,
+): Promise<IngestResult & { tooOld: number }> {
+  const validated = validateItems(items, window)
   const { valid } = validated
   const statuses = valid.length > 0 ? (await target.append(valid)).statuses : []
-  return ingestResult(
+  const result = ingestResult(
     validated,
     valid.map((event) => event.event_id),
     statuses,
   )
+  return { ...result, tooOld: validated.tooOld }
 }

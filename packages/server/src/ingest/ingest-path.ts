@@ -2,6 +2,7 @@ import { batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import type { AppendResult, Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import type { RawBody } from './decode-body.js'
+import { DEFAULT_MAX_EVENT_AGE_DAYS, eventWindow } from './event-window.js'
 import { createIngestBuffer, type FlushReport, type IngestBuffer } from './ingest-buffer.js'
 import { IngestError } from './ingest-error.js'
 import { type IngestResult, ingestResult } from './ingest-events.js'
@@ -19,6 +20,11 @@ export interface IngestPathOptions {
   workers?: number
   /** Told what every flush into the store did (the server logs and counts it). */
   onFlush?: (report: FlushReport) => void
+  /**
+   * Days before the server's clock an event's `ts` may lie (default 30; Infinity takes any age);
+   * past it the event is rejected (event-window.ts).
+   */
+  maxEventAgeDays?: number
 }
 
 /**
@@ -27,6 +33,9 @@ export interface IngestPathOptions {
  * append (IngestBuffer).
  */
 export function ingestPath(store: Store, options: IngestPathOptions = {}): IngestPath {
+  const maxAgeDays = options.maxEventAgeDays ?? DEFAULT_MAX_EVENT_AGE_DAYS
+  // Fails fast on a bad setting, before the first request.
+  eventWindow(maxAgeDays)
   const format = batchFormat(store.batchFormat)
   const decoder = createBodyDecoder(store.batchFormat, options.workers)
   const buffer = createIngestBuffer<EncodedBatch>(
@@ -35,7 +44,8 @@ export function ingestPath(store: Store, options: IngestPathOptions = {}): Inges
   )
   return {
     async ingest(body) {
-      const decoded = await decoder.decode(body)
+      // The clock is read once per body: every event of it is judged against the same instant.
+      const decoded = await decoder.decode(body, eventWindow(maxAgeDays))
       const { batch } = decoded
       const statuses = batch.rows > 0 ? (await appendOrRefuse(buffer, batch)).statuses : []
       return ingestResult(decoded, batch.eventIds, statuses)

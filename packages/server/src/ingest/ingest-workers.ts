@@ -2,14 +2,19 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
 import { type BatchFormatName, batchFormat, type EncodedBatch } from '../store/batch-format.js'
-import { batchItems, inflate, type RawBody } from './decode-body.js'
+import { batchItems, inflate, mayHoldUnsafeText, type RawBody } from './decode-body.js'
+import type { EventWindow } from './event-window.js'
 import { IngestError, type IngestErrorCode } from './ingest-error.js'
 import { type EventResult, validateItems } from './ingest-events.js'
 
-/** A body to decode, as a worker receives it: with the format the store wants its events in. */
+/**
+ * A body to decode, as a worker receives it: with the format the store wants its events in, and
+ * the window its events' `ts` must lie in (fixed by the server's thread when the body arrived).
+ */
 export interface DecodeRequest extends RawBody {
   id: number
   format: BatchFormatName
+  window: EventWindow
 }
 
 /** A decoded body: its valid events encoded for the store, where they were in the body, the rejected items. */
@@ -26,10 +31,16 @@ export type DecodeAnswer =
 
 /**
  * The ingest chain after inflating, the same on a worker thread and on this one: the body's items,
- * each validated and priced (validateItems), the valid ones encoded in the store's format.
+ * each validated (`ts` within `window`) and priced (validateItems), the valid ones encoded in the
+ * store's format.
  */
-export function decodeInflated(decoded: Uint8Array, body: RawBody, format: BatchFormatName): DecodedBody {
-  const validated = validateItems(batchItems(decoded, body.ndjson))
+export function decodeInflated(
+  decoded: Uint8Array,
+  body: RawBody,
+  format: BatchFormatName,
+  window: EventWindow,
+): DecodedBody {
+  const validated = validateItems(batchItems(decoded, body.ndjson), window, !mayHoldUnsafeText(decoded))
   return {
     count: validated.count,
     validIndexes: validated.validIndexes,
@@ -40,7 +51,8 @@ export function decodeInflated(decoded: Uint8Array, body: RawBody, format: Batch
 
 /** Turns ingest bodies into encoded events, on worker threads when there are any. */
 export interface BodyDecoder {
-  decode(body: RawBody): Promise<DecodedBody>
+  /** `window`: where the body's events' `ts` must lie (eventWindow). */
+  decode(body: RawBody, window: EventWindow): Promise<DecodedBody>
   close(): Promise<void>
 }
 
@@ -82,7 +94,7 @@ export function createBodyDecoder(
   // On this thread: the same steps, for `workers: 0` or when no worker script is built.
   if (!script)
     return {
-      decode: async (body) => decodeInflated(await inflate(body), body, format),
+      decode: async (body, window) => decodeInflated(await inflate(body), body, format, window),
       close: async () => undefined,
     }
 
@@ -115,7 +127,7 @@ export function createBodyDecoder(
   for (let slot = 0; slot < workers; slot++) start(slot)
 
   return {
-    decode(body) {
+    decode(body, window) {
       // The least busy worker.
       const entry = pool.reduce((best, candidate) =>
         candidate.pending.size < best.pending.size ? candidate : best,
@@ -124,7 +136,7 @@ export function createBodyDecoder(
       // A body that owns its whole buffer is handed over; a slice of a shared one is copied.
       const { bytes } = body
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson, format }
+      const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson, format, window }
       return new Promise<DecodedBody>((resolve, reject) => {
         entry.pending.set(id, { resolve, reject })
         if (entry.pending.size === 1) entry.worker.ref()

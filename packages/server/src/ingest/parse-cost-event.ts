@@ -3,6 +3,7 @@ import { regexes } from 'zod/v4/core'
 import {
   costEventSchema,
   describeIssues,
+  isSafeText,
   MAX_AUDIO_SECONDS,
   MAX_COST_USD,
   MAX_COUNT,
@@ -11,26 +12,43 @@ import {
   MAX_TAGS,
   type ParsedCostEvent,
 } from './cost-event-schema.js'
+import { type EventWindow, outsideWindow } from './event-window.js'
 
-export type ParseResult = { success: true; data: ParsedCostEvent } | { success: false; errors: string[] }
+export type ParseResult =
+  | { success: true; data: ParsedCostEvent }
+  /** `tooOld`: refused only for lying before the window (a backfill would take it). */
+  | { success: false; errors: string[]; tooOld?: boolean }
 
 /**
- * Validates one decoded event against {@link costEventSchema}.
+ * Validates one decoded event against {@link costEventSchema}, and its `ts` against `window` (the
+ * server's clock; see event-window.ts). `plainText`: the event comes from JSON text without a `\u`
+ * escape, so none of its strings can hold a NUL or a lone surrogate (mayHoldUnsafeText).
  *
  * zod costs about 10 µs per event, half of the ingest budget at 50,000 events/s, so a well-formed
  * event goes through a hand-written check first. That check only ever says "valid, and this is
- * exactly what zod would answer" or "not sure": anything unusual (a wrong type, a bound crossed, an
- * odd key) goes to zod, which stays the one definition of the contract and the only source of error
- * messages. parse-cost-event.test.ts runs both on thousands of mutated events and requires the same
- * answer from each.
+ * exactly what zod would answer" or "not sure": anything unusual (a wrong type, a bound crossed, a
+ * ts outside the window, an odd key or character) goes to zod and the window (slowParse), which stay
+ * the one definition of the contract and the only source of error messages.
+ * parse-cost-event.test.ts runs both on thousands of mutated events and requires the same answer
+ * from each.
  */
-export function parseCostEvent(value: unknown): ParseResult {
-  const fast = fastParse(value)
+export function parseCostEvent(value: unknown, window: EventWindow, plainText = false): ParseResult {
+  const fast = fastParse(value, window, plainText)
   if (fast !== undefined) return { success: true, data: fast }
+  return slowParse(value, window)
+}
+
+/**
+ * The contract itself: zod, then the window. The window is the server's clock, not a property of
+ * the event, so it stays out of the schema (a schema per instant would be compiled per request).
+ * Exported for the differential test.
+ */
+export function slowParse(value: unknown, window: EventWindow): ParseResult {
   const parsed = costEventSchema.safeParse(value)
-  return parsed.success
-    ? { success: true, data: parsed.data }
-    : { success: false, errors: describeIssues(parsed.error) }
+  if (!parsed.success) return { success: false, errors: describeIssues(parsed.error) }
+  const outside = outsideWindow(parsed.data.ts, window)
+  if (outside === undefined) return { success: true, data: parsed.data }
+  return { success: false, errors: [outside], tooOld: Date.parse(parsed.data.ts) < window.oldest }
 }
 
 /** The very pattern `z.iso.datetime({ offset: true })` checks. */
@@ -86,18 +104,24 @@ function flag(value: unknown): boolean {
 /** `2026-11-20T10:00:00.000Z`: what toISOString writes for years 0000–9999. */
 const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
-function timestamp(value: unknown): string {
+/** A `ts` inside `window`, normalized as zod normalizes it; anything outside the window is zod's to explain. */
+function timestamp(value: unknown, window: EventWindow): string {
   let date: Date
   if (typeof value === 'string') {
     if (!ISO_DATETIME.test(value)) throw NOT_SURE
     // Already canonical (what SDKs send): the pattern has checked the calendar, so the instant
-    // exists and its toISOString is the string itself.
-    if (value.length === 24 && CANONICAL.test(value)) return value
+    // exists and its toISOString is the string itself. Canonical strings sort as their instants:
+    // the window is two string comparisons, with no Date.
+    if (value.length === 24 && CANONICAL.test(value)) {
+      if (value < window.oldestIso || value > window.newestIso) throw NOT_SURE
+      return value
+    }
     date = new Date(value)
   } else if (Number.isSafeInteger(value) && (value as number) > 0) {
     date = new Date(value as number)
   } else throw NOT_SURE
-  if (Number.isNaN(date.getTime())) throw NOT_SURE
+  const time = date.getTime()
+  if (Number.isNaN(time) || time < window.oldest || time > window.newest) throw NOT_SURE
   return date.toISOString()
 }
 
@@ -119,11 +143,26 @@ function tags(value: unknown): Record<string, string> {
   return output
 }
 
+/** Whether a string of the event, or a tag key or value, holds a NUL or a lone surrogate. */
+function holdsUnsafeText(event: Record<string, unknown>, tags: Record<string, string>): boolean {
+  for (const field in event) {
+    const value = event[field]
+    if (typeof value === 'string' && !isSafeText(value)) return true
+  }
+  for (const key in tags) if (!isSafeText(key) || !isSafeText(tags[key] as string)) return true
+  return false
+}
+
 /**
  * The fast path alone: the event exactly as zod would answer it, or undefined when zod must decide.
+ * Text with a NUL or a lone surrogate is zod's to refuse or clean; `plainText` says there is none.
  * Exported for the differential test.
  */
-export function fastParse(value: unknown): ParsedCostEvent | undefined {
+export function fastParse(
+  value: unknown,
+  window: EventWindow,
+  plainText = false,
+): ParsedCostEvent | undefined {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
     return undefined
   const input = value as Record<string, unknown>
@@ -142,7 +181,7 @@ export function fastParse(value: unknown): ParsedCostEvent | undefined {
     const event: Record<string, unknown> = {
       schema_version: 1,
       event_id: text(input.event_id, MAX_EVENT_ID_LENGTH),
-      ts: timestamp(input.ts),
+      ts: timestamp(input.ts, window),
       latency_ms: duration(input.latency_ms, MAX_DURATION_MS),
       ttft_ms: duration(input.ttft_ms, MAX_DURATION_MS),
       provider: text(input.provider, 100),
@@ -182,6 +221,7 @@ export function fastParse(value: unknown): ParsedCostEvent | undefined {
       streamed: flag(input.streamed),
       sdk,
     }
+    if (!plainText && holdsUnsafeText(event, event.tags as Record<string, string>)) return undefined
     // zod leaves an absent optional key out rather than setting it to undefined.
     if (pricingStatus !== undefined) event.pricing_status = pricingStatus
     return event as ParsedCostEvent
