@@ -1,15 +1,19 @@
 import type { Meta } from '@spendlens/server/api-types'
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react'
+import { AccountControls } from './components/account-controls'
 import { EmptyState } from './components/empty-state'
 import { ErrorBanner } from './components/error-banner'
 import { FilterBar } from './components/filter-bar'
+import { Logo } from './components/logo'
+import { ProjectPicker } from './components/project-picker'
 import { TimeControls } from './components/time-controls'
 import { type Dashboard, DashboardContext } from './hooks/dashboard-context'
 import { useViewState, viewHref } from './hooks/use-view-state'
 import { getJson } from './lib/api-client'
 import { describeComparison, describeSpan } from './lib/describe-range'
 import { buildScope } from './lib/scope'
+import type { ProjectsAnswer, SessionAnswer, SessionPrincipal } from './lib/session'
 import { VIEWS, type ViewName, type ViewState } from './lib/view-state'
 import { browserTimeZone } from './lib/zoned-time'
 import { BreakdownsView } from './views/breakdowns-view'
@@ -40,9 +44,29 @@ function liveNow(now: Date): Date {
   return new Date(Math.floor(now.getTime() / 60_000) * 60_000)
 }
 
-export function App() {
+export interface AppProps {
+  auth: SessionAnswer['auth']
+  /** Who the dashboard acts as (the open principal on a server without keys). */
+  principal: SessionPrincipal
+  /** The projects it sees, and its default one. */
+  projects: ProjectsAnswer
+  onSignOut: () => Promise<void>
+}
+
+export function App({ auth, principal, projects, onSignOut }: AppProps) {
   const defaultTimeZone = useMemo(() => browserTimeZone(), [])
   const [view, setView] = useViewState(defaultTimeZone)
+  // The URL's project if this credential sees it, else the credential's default (a link from
+  // someone who sees more projects, or a project taken away since).
+  const refused =
+    view.project !== undefined && !projects.projects.includes(view.project) ? view.project : undefined
+  const project = view.project !== undefined && refused === undefined ? view.project : projects.current
+  const [refusedNotice, setRefusedNotice] = useState<string>()
+  useEffect(() => {
+    if (refused === undefined) return
+    setRefusedNotice(refused)
+    setView({ ...view, project: undefined }, { replace: true })
+  }, [refused, view, setView])
   const timeZone = view.timeZone ?? defaultTimeZone
   const client = useQueryClient()
   const [now, setNow] = useState(() => new Date())
@@ -56,8 +80,8 @@ export function App() {
 
   const refetchInterval = view.live ? LIVE_INTERVAL_MS : (false as const)
   const meta = useQuery({
-    queryKey: ['meta'],
-    queryFn: ({ signal }) => getJson<Meta>('api/meta', signal),
+    queryKey: ['meta', project],
+    queryFn: ({ signal }) => getJson<Meta>('api/meta', { signal, project }),
     refetchInterval,
   })
 
@@ -72,8 +96,8 @@ export function App() {
     [view, setView],
   )
   const dashboard: Dashboard = useMemo(
-    () => ({ view, setView, update, scope, meta: meta.data, refetchInterval }),
-    [view, setView, update, scope, meta.data, refetchInterval],
+    () => ({ project, view, setView, update, scope, meta: meta.data, refetchInterval }),
+    [project, view, setView, update, scope, meta.data, refetchInterval],
   )
 
   const fetching = useIsFetching()
@@ -98,11 +122,16 @@ export function App() {
         </a>
         <header className="topbar">
           <div className="brand">
-            <svg className="logo" viewBox="0 0 24 24" aria-hidden="true">
-              <circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" strokeWidth="2.5" />
-              <path d="M15.5 15.5 21 21" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
-            </svg>
+            <Logo />
             <h1>spendlens</h1>
+            <ProjectPicker
+              projects={projects.projects}
+              current={project}
+              onChange={(next) => {
+                setRefusedNotice(undefined)
+                setView({ ...view, project: next })
+              }}
+            />
             {meta.data?.demo.loaded ? (
               <span
                 className="demo-badge"
@@ -133,6 +162,7 @@ export function App() {
             <button type="button" className="button" onClick={refresh} data-testid="refresh">
               Refresh
             </button>
+            <AccountControls principal={principal} onSignOut={onSignOut} />
           </div>
         </header>
 
@@ -157,6 +187,15 @@ export function App() {
             )
           })}
         </nav>
+
+        {refusedNotice ? (
+          <p className="notice-banner" role="status" data-testid="project-refused">
+            {`This link names the project “${refusedNotice}”, which this sign-in may not see: showing “${project}”. `}
+            <button type="button" className="link-button" onClick={() => setRefusedNotice(undefined)}>
+              Dismiss
+            </button>
+          </p>
+        ) : null}
 
         {meta.data?.demo.loaded ? (
           <p className="demo-banner" role="note">
@@ -184,7 +223,7 @@ export function App() {
 
         <main id="main" data-testid={`view-${view.view}`}>
           {storeIsEmpty ? (
-            <EmptyState onRefresh={refresh} />
+            <EmptyState onRefresh={refresh} ingestProject={auth === 'required' ? project : undefined} />
           ) : meta.data || meta.isError ? (
             <Current />
           ) : (

@@ -1,7 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App } from './app'
+import { shouldRetry } from './lib/api-client'
+import { SessionGate } from './session-gate'
 import './styles.css'
 
 const root = document.getElementById('root')
@@ -12,7 +13,8 @@ const client = new QueryClient({
     queries: {
       // Figures change when events arrive, not when the tab regains focus: live mode is the switch.
       refetchOnWindowFocus: false,
-      retry: 1,
+      // Once, and never after a refusal (a 401 goes straight to the sign-in screen).
+      retry: shouldRetry,
       retryDelay: 500,
       staleTime: 0,
     },
@@ -22,7 +24,7 @@ const client = new QueryClient({
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={client}>
-      <App />
+      <SessionGate />
     </QueryClientProvider>
   </StrictMode>,
 )

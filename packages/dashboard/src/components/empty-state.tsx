@@ -1,5 +1,7 @@
 export interface EmptyStateProps {
   onRefresh: () => void
+  /** On a server with keys: the project whose ingest key the SDK needs. */
+  ingestProject?: string
 }
 
 /** Where the server URL for the SDK comes from: the address this dashboard was served from. */
@@ -8,12 +10,19 @@ function serverUrl(): string {
 }
 
 /** Shown when the store holds no events at all: how to send the first ones. */
-export function EmptyState({ onRefresh }: EmptyStateProps) {
+export function EmptyState({ onRefresh, ingestProject }: EmptyStateProps) {
+  const init =
+    ingestProject === undefined
+      ? [`init({ endpoint: '${serverUrl()}' })`]
+      : [
+          `// An ingest key of this project: npx spendlens keys create --role ingest --project ${ingestProject}`,
+          `init({ endpoint: '${serverUrl()}', apiKey: process.env.SPENDLENS_API_KEY })`,
+        ]
   const snippet = [
     "import OpenAI from 'openai'",
     "import { init, wrap } from 'spendlens'",
     '',
-    `init({ endpoint: '${serverUrl()}' })`,
+    ...init,
     "const openai = wrap(new OpenAI(), { feature: 'chat', customer_id: 'acme' })",
     '// Use openai as before: every call becomes a priced cost event here.',
   ].join('\n')

@@ -5,6 +5,8 @@ import type { ViewState } from '../lib/view-state'
 
 /** What every view reads: the view in the URL, the scope derived from it, and how to change it. */
 export interface Dashboard {
+  /** The project every request acts on (sent as X-Spendlens-Project, part of every query key). */
+  project: string
   view: ViewState
   /** Changes the view (a history entry). */
   setView: (next: ViewState) => void

@@ -1,5 +1,5 @@
 import type { EventPage, QueryRequest, QueryRow } from '@spendlens/server/api-types'
-import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { type PlaceholderDataFunction, type QueryKey, useQuery } from '@tanstack/react-query'
 import { getJson, postQuery } from '../lib/api-client'
 import { useDashboard } from './dashboard-context'
 
@@ -19,18 +19,28 @@ export interface QueryState<T> {
 }
 
 /**
- * One POST /api/query, cached by its body. A changed body keeps showing the previous rows until the
- * new ones arrive; live mode refetches every few seconds, and an answer equal to the previous one
- * keeps the same objects (TanStack Query's structural sharing), so nothing re-renders or redraws.
+ * The previous answer while a new one loads, as TanStack Query's `keepPreviousData` does, but only
+ * within one project: after a switch, the other project's figures are never shown as this one's.
+ * Query keys are `[kind, project, …]`.
+ */
+export function keepWithinProject<T>(project: string): PlaceholderDataFunction<T, Error, T, QueryKey> {
+  return (previous, previousQuery) => (previousQuery?.queryKey[1] === project ? previous : undefined)
+}
+
+/**
+ * One POST /api/query, cached by its project and body. A changed body keeps showing the previous
+ * rows until the new ones arrive; live mode refetches every few seconds, and an answer equal to the
+ * previous one keeps the same objects (TanStack Query's structural sharing), so nothing re-renders
+ * or redraws.
  * `undefined` asks nothing (a query that waits for another).
  */
 export function useAnalyticsQuery(request: QueryRequest | undefined): QueryState<QueryRow[]> {
-  const { refetchInterval } = useDashboard()
+  const { refetchInterval, project } = useDashboard()
   const query = useQuery({
-    queryKey: ['query', request],
-    queryFn: ({ signal }) => postQuery(request as QueryRequest, signal),
+    queryKey: ['query', project, request],
+    queryFn: ({ signal }) => postQuery(request as QueryRequest, { signal, project }),
     enabled: request !== undefined,
-    placeholderData: keepPreviousData,
+    placeholderData: keepWithinProject<QueryRow[]>(project),
     refetchInterval,
   })
   return {
@@ -44,11 +54,11 @@ export function useAnalyticsQuery(request: QueryRequest | undefined): QueryState
 
 /** One page of GET /api/events. */
 export function useEventPage(url: string, live: boolean): QueryState<EventPage> {
-  const { refetchInterval } = useDashboard()
+  const { refetchInterval, project } = useDashboard()
   const query = useQuery({
-    queryKey: ['events', url],
-    queryFn: ({ signal }) => getJson<EventPage>(url, signal),
-    placeholderData: keepPreviousData,
+    queryKey: ['events', project, url],
+    queryFn: ({ signal }) => getJson<EventPage>(url, { signal, project }),
+    placeholderData: keepWithinProject<EventPage>(project),
     refetchInterval: live ? refetchInterval : false,
   })
   return {

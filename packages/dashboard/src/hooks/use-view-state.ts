@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { readViewState, type ViewState, writeViewState } from '../lib/view-state'
 
-export type SetView = (next: ViewState) => void
+/** Changes the view: a history entry, or with `replace` a correction of the current one. */
+export type SetView = (next: ViewState, options?: { replace?: boolean }) => void
 
 /**
  * The view, mirrored in the URL: a change pushes a history entry (so Back undoes it), and Back and
@@ -28,10 +29,12 @@ export function useViewState(defaultTimeZone: string): [ViewState, SetView] {
     return () => window.removeEventListener('popstate', onPopState)
   }, [defaultTimeZone])
 
-  const setView = useCallback((next: ViewState) => {
+  const setView = useCallback((next: ViewState, options?: { replace?: boolean }) => {
     const search = writeViewState(window.location.search, next)
-    if (search !== window.location.search)
-      window.history.pushState(null, '', `${search}${window.location.hash}`)
+    if (search !== window.location.search) {
+      if (options?.replace) window.history.replaceState(null, '', `${search}${window.location.hash}`)
+      else window.history.pushState(null, '', `${search}${window.location.hash}`)
+    }
     setViewState(next)
   }, [])
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, apiUrl, postQuery } from './api-client'
+import { ApiError, apiUrl, getJson, isUnauthorized, postQuery, shouldRetry } from './api-client'
 
 describe('apiUrl', () => {
   it('stays relative so the dashboard works under a path prefix', () => {
@@ -74,5 +74,59 @@ describe('postQuery', () => {
     await expect(
       postQuery({ timeZone: 'UTC', filters: [], groupBy: [], metrics: ['requests'] }),
     ).rejects.toThrow('Could not reach the spendlens server')
+  })
+})
+
+describe('the project header', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  function recordHeaders() {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ rows: [] })))
+    vi.stubGlobal('fetch', fetchMock)
+    return () => new Headers((fetchMock.mock.calls.at(-1) as unknown as [string, RequestInit])[1].headers)
+  }
+
+  it('names the project of a request when given one', async () => {
+    const headers = recordHeaders()
+    await postQuery({ timeZone: 'UTC', filters: [], groupBy: [], metrics: ['requests'] }, { project: 'shop' })
+    expect(headers().get('x-spendlens-project')).toBe('shop')
+    await getJson('api/meta', { project: 'billing' })
+    expect(headers().get('x-spendlens-project')).toBe('billing')
+  })
+
+  it("leaves it out without one, so the server uses the credential's default", async () => {
+    const headers = recordHeaders()
+    await getJson('api/meta')
+    expect(headers().has('x-spendlens-project')).toBe(false)
+  })
+})
+
+describe('refusals', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('marks a 401 as the end of the session, and keeps the wait a 429 asks for', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'slow down' } }), {
+            status: 429,
+            headers: { 'retry-after': '42' },
+          }),
+      ),
+    )
+    const limited = await getJson('api/meta').catch((error: unknown) => error)
+    expect(limited).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 42 })
+    expect(isUnauthorized(limited)).toBe(false)
+    expect(isUnauthorized(new ApiError('gone', 401, 'unauthorized'))).toBe(true)
+    expect(isUnauthorized(new ApiError('unreachable'))).toBe(false)
+  })
+
+  it('retries a failure once, and a refusal never', () => {
+    expect(shouldRetry(0, new ApiError('down', 500, 'internal'))).toBe(true)
+    expect(shouldRetry(0, new ApiError('unreachable'))).toBe(true)
+    expect(shouldRetry(1, new ApiError('down', 500, 'internal'))).toBe(false)
+    expect(shouldRetry(0, new ApiError('signed out', 401, 'unauthorized'))).toBe(false)
+    expect(shouldRetry(0, new ApiError('not yours', 403, 'project_forbidden'))).toBe(false)
   })
 })

@@ -85,6 +85,14 @@ describe('writeViewState', () => {
     expect(writeViewState('', DEFAULT_VIEW)).toBe('?view=overview&range=30d')
   })
 
+  it('leads with the project once one is chosen, and reads it back', () => {
+    const search = writeViewState('', { ...DEFAULT_VIEW, project: 'shop' })
+    expect(search).toBe('?project=shop&view=overview&range=30d')
+    expect(readViewState(search).project).toBe('shop')
+    expect(readViewState('?project=').project).toBeUndefined()
+    expect(writeViewState(search, DEFAULT_VIEW)).toBe('?view=overview&range=30d')
+  })
+
   it('keeps parameters it does not own', () => {
     const search = writeViewState('?range=30d&token=abc&feature=old', { ...DEFAULT_VIEW, preset: '7d' })
     const params = new URLSearchParams(search)

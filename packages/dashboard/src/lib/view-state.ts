@@ -1,6 +1,7 @@
 // The whole view lives in the URL query string, so a copied link reproduces what its sender saw:
-// `?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&feature=chat-assistant`. Unknown or
-// missing values fall back to the defaults; parameters the dashboard does not own are kept.
+// `?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&feature=chat-assistant`, led by
+// `project=shop` once a project was chosen. Unknown or missing values fall back to the defaults;
+// parameters the dashboard does not own are kept.
 
 import { type Dimension, isDimension } from '@spendlens/server/api-types'
 import { BUCKET_CHOICES, type BucketChoice } from './buckets'
@@ -43,6 +44,8 @@ export type BreakdownKey = (typeof BREAKDOWNS)[number]['key'] | `tags.${string}`
 export type MixMetric = 'requests' | 'cost'
 
 export interface ViewState {
+  /** The project the figures are of; undefined: the credential's default one. */
+  project?: string
   view: ViewName
   preset: Preset
   /** First and last day of a custom range ("YYYY-MM-DD", both included). */
@@ -80,6 +83,7 @@ export const DEFAULT_VIEW: ViewState = {
 }
 
 const PARAM = {
+  project: 'project',
   view: 'view',
   preset: 'range',
   first: 'from',
@@ -135,6 +139,7 @@ export function readViewState(search: string): ViewState {
   }
   const timeZone = get('timeZone')
   const customer = get('customer')
+  const project = get('project')
   let preset = pick(get('preset'), PRESET_KEYS, DEFAULT_VIEW.preset)
   const first = dateParam('first')
   const last = dateParam('last')
@@ -145,6 +150,7 @@ export function readViewState(search: string): ViewState {
   const stack = get('stack')
   const errorsBy = get('errorsBy')
   return {
+    ...(project ? { project } : {}),
     view,
     preset,
     ...(preset === 'custom' ? { first, last } : {}),
@@ -163,11 +169,13 @@ export function readViewState(search: string): ViewState {
 
 /**
  * Returns `search` with the view written into it (leading "?"), keeping parameters the dashboard
- * does not own. The view, range and time zone are always written; the rest only when not default.
+ * does not own. The view, range and time zone are always written; the rest only when not default
+ * (the project first, when one was chosen, as it scopes everything after it).
  */
 export function writeViewState(search: string, view: ViewState): string {
   const params = new URLSearchParams(search)
   for (const name of Object.values(PARAM)) params.delete(name)
+  if (view.project) params.set(PARAM.project, view.project)
   params.set(PARAM.view, view.view)
   params.set(PARAM.preset, view.preset)
   if (view.preset === 'custom' && view.first && view.last) {
