@@ -5,7 +5,7 @@
 import type { QueryRequest, QueryRow } from '@spendlens/server/api-types'
 
 /**
- * The header that names the project a request acts on (docs/api.md "Keys and projects"). Without
+ * The header that names the project a request acts on (docs/security.md "Projects"). Without
  * it the server uses the credential's default project.
  */
 export const PROJECT_HEADER = 'X-Spendlens-Project'
