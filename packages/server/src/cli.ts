@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { registerAuthCommands } from './auth/auth-commands.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
@@ -9,6 +10,13 @@ import { SERVER_VERSION } from './version.js'
 
 const DEFAULT_STORE = '.spendlens/spendlens.duckdb'
 const STORE_HELP = 'DuckDB file, chdb://<folder>, or clickhouse://user:password@host:8123/database'
+
+function wholeNumber(value: string): number {
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 0)
+    throw new InvalidArgumentError('expected a whole number ≥ 0')
+  return number
+}
 
 function positiveSeconds(value: string): number {
   const seconds = Number(value)
@@ -34,6 +42,9 @@ interface ServeOptions {
   maxEventAgeDays?: number
   allowedHosts?: string[]
   queryTimeout: number
+  open?: boolean
+  rateLimitIngest: number
+  rateLimitQuery: number
 }
 
 const program = new Command()
@@ -46,7 +57,17 @@ program
   .description('run the server: ingest at /v1/events, API at /api, dashboard at /')
   .option('--store <location>', STORE_HELP, DEFAULT_STORE)
   .option('--port <number>', 'port', (value) => Number.parseInt(value, 10), 4600)
-  .option('--host <address>', 'address to listen on (the API has no auth yet: keep it local)', '127.0.0.1')
+  .option(
+    '--host <address>',
+    'address to listen on; beyond 127.0.0.1 the store needs a key (`spendlens keys create`) or --open',
+    '127.0.0.1',
+  )
+  .option(
+    '--open',
+    'listen beyond this machine without keys: anyone who reaches it reads and writes every event',
+  )
+  .option('--rate-limit-ingest <n>', 'ingest requests a minute per key (0: no limit)', wholeNumber, 6000)
+  .option('--rate-limit-query <n>', 'API requests a minute per key or user (0: no limit)', wholeNumber, 1200)
   .option('--no-demo', 'do not load demo data into an empty store')
   .option('--log', 'log every request (server errors are logged either way)')
   .option(
@@ -84,6 +105,8 @@ program
       maxEventAgeDays: options.maxEventAgeDays,
       allowedHosts: options.allowedHosts ?? process.env.SPENDLENS_ALLOWED_HOSTS?.split(','),
       queryTimeoutMs: options.queryTimeout * 1000,
+      open: options.open ?? false,
+      rateLimits: { ingestPerMinute: options.rateLimitIngest, queryPerMinute: options.rateLimitQuery },
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)
@@ -145,6 +168,8 @@ program
       print: (line) => console.log(line),
     })
   })
+
+registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
 program
   .command('clickhouse-ddl')

@@ -1,5 +1,7 @@
+import { isIP } from 'node:net'
+import { Credentials } from './auth/credentials.js'
 import { loadDemo } from './demo/demo-data.js'
-import { createApp } from './http/create-app.js'
+import { createApp, type RateLimits } from './http/create-app.js'
 import { type RetentionJob, startRetentionJob } from './jobs/retention-job.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/store.js'
@@ -14,8 +16,18 @@ export interface StartServerOptions {
   storePath?: string
   /** 0 picks a free port. Default 4600. */
   port?: number
-  /** Default 127.0.0.1: the API has no authentication yet, so it is not exposed beyond this machine unless asked. */
+  /**
+   * Default 127.0.0.1. A store without keys may listen beyond this machine only with `open` (see
+   * checkExposure).
+   */
   host?: string
+  /**
+   * Run without keys on a non-loopback address: anyone who reaches the server reads and writes every
+   * event. Refused unless said (`spendlens serve --open`).
+   */
+  open?: boolean
+  /** Requests per minute per credential (AppOptions.rateLimits). */
+  rateLimits?: RateLimits
   /** Load demo data when the store is empty. Default true. */
   demo?: boolean
   logger?: boolean
@@ -51,7 +63,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const store = await openStore(location)
   let demoLoaded = false
   let retention: RetentionJob | undefined
+  let credentials: Credentials | undefined
   try {
+    credentials = await Credentials.open(store)
+    const host = options.host ?? '127.0.0.1'
+    checkExposure(host, credentials.required, options.open ?? false, options.onNotice)
     if (options.retentionDays !== undefined) {
       const days = options.retentionDays
       retention = await startRetentionJob({
@@ -84,8 +100,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       maxEventAgeDays: options.maxEventAgeDays,
       allowedHosts: options.allowedHosts,
       queryTimeoutMs: options.queryTimeoutMs,
+      credentials,
+      rateLimits: options.rateLimits,
     })
-    const address = await app.listen({ port: options.port ?? 4600, host: options.host ?? '127.0.0.1' })
+    const address = await app.listen({ port: options.port ?? 4600, host })
     return {
       url: `${address.replace('[::1]', 'localhost')}/`,
       store,
@@ -94,12 +112,42 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       async close() {
         await retention?.stop()
         await app.close()
+        await credentials?.close()
         await store.close()
       },
     }
   } catch (error) {
     await retention?.stop()
+    await credentials?.close()
     await store.close()
     throw error
   }
+}
+
+/** Whether `host` listens on this machine only. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true
+  if (isIP(host) === 4) return host.startsWith('127.')
+  return host === '::1'
+}
+
+/**
+ * The rules for who can reach a server: once a key exists every request needs one, on any address;
+ * a server without keys stays open on loopback (the two-command start), and anywhere else only when
+ * told to run open, with a loud warning.
+ */
+export function checkExposure(
+  host: string,
+  hasKeys: boolean,
+  open: boolean,
+  warn: ((message: string) => void) | undefined,
+): void {
+  if (hasKeys || isLoopback(host)) return
+  if (!open)
+    throw new Error(
+      `refusing to listen on ${host} without keys: anyone who reaches it would read and write every event. Make an admin key first (\`spendlens keys create --role admin\`), listen on 127.0.0.1, or pass --open to run without authentication.`,
+    )
+  warn?.(
+    `WARNING: listening on ${host} with no keys (--open): anyone who can reach this address reads and writes every event. Make a key (\`spendlens keys create --role admin\`) to turn authentication on.`,
+  )
 }

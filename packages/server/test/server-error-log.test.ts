@@ -12,6 +12,8 @@ describe('a server error', () => {
       batchFormat: 'columns',
       stats: () => Promise.reject(new Error('IO Error: could not read block 42')),
       getMeta: () => Promise.resolve(null),
+      // No keys: an open server.
+      readRecords: () => Promise.resolve([]),
       close: () => Promise.resolve(),
     } as unknown as Store
     const app = await createApp({

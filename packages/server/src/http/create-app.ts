@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { IngestTotals, Meta } from '../api/api-types.js'
+import { routeAccess } from '../auth/access.js'
+import { Credentials } from '../auth/credentials.js'
+import { Sessions } from '../auth/sessions.js'
 import { DEMO_META_KEY } from '../demo/demo-data.js'
 import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
@@ -11,6 +15,8 @@ import { ingestPath } from '../ingest/ingest-path.js'
 import type { Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
+import { registerAuthRoutes } from './auth-routes.js'
+import { registerAuthentication } from './authenticate.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerQueryRoutes } from './query-routes.js'
@@ -40,7 +46,42 @@ export interface AppOptions {
   allowedHosts?: readonly string[]
   /** How long one query may run before the engine's work on it is cancelled (default 30 s; query/time-limit.ts). */
   queryTimeoutMs?: number
+  /**
+   * The store's keys and users (auth/credentials.ts); opened from the store when not given. A store
+   * without any keeps the server open (start-server.ts decides where that is allowed).
+   */
+  credentials?: Credentials
+  /** Requests per minute per credential (per address on an open server); 0 for no limit. */
+  rateLimits?: RateLimits
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (method and URL pattern), HEAD aside. */
+    routeList: readonly { method: string; url: string }[]
+  }
+}
+
+export interface RateLimits {
+  /** On the ingest routes (`/v1/…`). Default 6,000: a hundred batches a second per key. */
+  ingestPerMinute?: number
+  /** On the API (`/api/…`). Default 1,200: the dashboard's overview sends about a dozen at once. */
+  queryPerMinute?: number
+}
+
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { ingestPerMinute: 6000, queryPerMinute: 1200 }
+
+/**
+ * Slow or idle clients are dropped: all headers within 10 s, the whole request within 60 s, an idle
+ * keep-alive connection after 65 s, any connection silent for 2 minutes; at most 4,096 connections.
+ */
+export const CONNECTION_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 65_000,
+  connectionTimeoutMs: 120_000,
+  maxConnections: 4096,
+} as const
 
 /** The HTTP status of each ingest failure. */
 const INGEST_STATUS: Record<IngestErrorCode, number> = {
@@ -54,6 +95,37 @@ const INGEST_STATUS: Record<IngestErrorCode, number> = {
 /** A Host header's name, for the hint in the refusal. */
 function hostName(host: string | undefined): string {
   return (host ?? '').replace(/:\d+$/, '')
+}
+
+/**
+ * Per-credential rate limits (@fastify/rate-limit), counted after authentication: by key, user or
+ * (on an open server) client address. A client over its limit gets 429 with `Retry-After`, which the
+ * SDK honours. Dashboard files are not limited.
+ */
+async function registerRateLimits(app: FastifyInstance, limits: Required<RateLimits>) {
+  const limitOf = (url: string) => {
+    const access = routeAccess(url.split('?')[0] ?? '/')
+    if (access === 'public') return 0
+    return access === 'ingest' ? limits.ingestPerMinute : limits.queryPerMinute
+  }
+  await app.register(fastifyRateLimit, {
+    hook: 'preHandler',
+    timeWindow: 60_000,
+    max: (request) => limitOf(request.url) || Number.MAX_SAFE_INTEGER,
+    allowList: (request) => limitOf(request.url) === 0 && !request.routeOptions.config.rateLimit,
+    keyGenerator: (request) => {
+      const principal = request.principal
+      const who = principal && principal.kind !== 'open' ? `${principal.kind}:${principal.id}` : request.ip
+      return `${routeAccess(request.url.split('?')[0] ?? '/')}|${who}`
+    },
+    // Thrown, and answered by the error handler with the one error shape (Retry-After is already set).
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        'rate_limited',
+        `over ${context.max} requests a minute for this credential; retry in ${context.after}`,
+      ),
+  })
 }
 
 export function defaultPublicDir(): string {
@@ -70,7 +142,18 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: BODY_LIMIT,
+    requestTimeout: CONNECTION_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: CONNECTION_LIMITS.keepAliveTimeoutMs,
+    connectionTimeout: CONNECTION_LIMITS.connectionTimeoutMs,
   })
+  // Every route, for the security suite's table of routes × roles (test/security.test.ts).
+  const routes: { method: string; url: string }[] = []
+  app.decorate('routeList', routes)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url })
+  })
+  app.server.headersTimeout = CONNECTION_LIMITS.headersTimeoutMs
+  app.server.maxConnections = CONNECTION_LIMITS.maxConnections
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError)
@@ -114,6 +197,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         ),
       )
   })
+
+  const credentials = options.credentials ?? (await Credentials.open(store))
+  if (!options.credentials) app.addHook('onClose', () => credentials.close())
+  const auth = { credentials, sessions: new Sessions() }
+  await registerAuthentication(app, auth)
+  await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits })
+  registerAuthRoutes(app, auth)
+
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)
