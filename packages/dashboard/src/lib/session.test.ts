@@ -53,9 +53,23 @@ describe('signIn', () => {
 
 describe('principalLabel', () => {
   it('names a user by name and a key by role and id', () => {
-    expect(principalLabel({ kind: 'user', id: 'alice', role: 'read', projects: ['a'] })).toBe('alice')
-    expect(principalLabel({ kind: 'key', id: '0123456789ab', role: 'read', projects: ['a'] })).toBe(
-      'read key 0123456789ab',
-    )
+    expect(
+      principalLabel({
+        kind: 'user',
+        id: 'alice',
+        role: 'read',
+        projects: ['a'],
+        default_project: 'default',
+      }),
+    ).toBe('alice')
+    expect(
+      principalLabel({
+        kind: 'key',
+        id: '0123456789ab',
+        role: 'read',
+        projects: ['a'],
+        default_project: 'default',
+      }),
+    ).toBe('read key 0123456789ab')
   })
 })

@@ -1,44 +1,15 @@
 // Signing the dashboard in and out (docs/security.md "Dashboard sign-in"). The credential is the
 // server's http-only session cookie: a key or password goes only into the body of POST /api/session
 // and is never kept by the page, in memory or in storage.
-//
-// These answer types mirror packages/server/src/http/auth-routes.ts; they belong in
-// @spendlens/server/api-types once the server exports them there.
 
+import type { ProjectsAnswer, SessionAnswer, SessionPrincipal } from '@spendlens/server/api-types'
 import { ApiError, deleteJson, getJson, postJson, type RequestOptions } from './api-client'
 
-export type Role = 'ingest' | 'read' | 'admin'
-
-/** Who the dashboard acts as: a key, a signed-in user, or anyone (a server without keys). */
-export interface SessionPrincipal {
-  kind: 'key' | 'user' | 'open'
-  /** The key's id, the user's name; `open` for anyone. */
-  id: string
-  role: Role
-  /** The projects it may see. */
-  projects: string[]
-}
-
-/** GET, POST and DELETE /api/session. */
-export interface SessionAnswer {
-  /** `required` once the server has any key or user; `open` before. */
-  auth: 'required' | 'open'
-  /** null: not signed in. */
-  principal: SessionPrincipal | null
-}
-
-/** GET /api/projects. */
-export interface ProjectsAnswer {
-  projects: string[]
-  /** The project the request acted on: without a project header, the credential's default. */
-  current: string
-}
+export type { ProjectsAnswer, Role, SessionAnswer, SessionPrincipal } from '@spendlens/server/api-types'
+export { DEFAULT_PROJECT } from '@spendlens/server/api-types'
 
 /** What the sign-in form sends: a read (or admin) key, or a user and password. */
 export type SignInCredential = { key: string } | { user: string; password: string }
-
-/** The project nobody names: where a server without keys keeps its events. */
-export const DEFAULT_PROJECT = 'default'
 
 export function fetchSession(options?: RequestOptions): Promise<SessionAnswer> {
   return getJson<SessionAnswer>('api/session', options)

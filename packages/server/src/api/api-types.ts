@@ -148,3 +148,36 @@ export interface IngestTotals {
 
 /** The value a missing attribution is stored and grouped as (the SDK's, checked by its type). */
 export const UNATTRIBUTED: typeof STORED_UNATTRIBUTED = 'unattributed'
+
+/** What a key or user may do (docs/security.md "Roles"). */
+export type Role = 'ingest' | 'read' | 'admin'
+
+/** Who a request acts as: a key, a signed-in user, or anyone (a server without keys). */
+export interface SessionPrincipal {
+  kind: 'key' | 'user' | 'open'
+  /** The key's id, the user's name; `open` for anyone. */
+  id: string
+  role: Role
+  /** The projects it may see. */
+  projects: string[]
+  /** The project its requests act on when they name none. */
+  default_project: string
+}
+
+/** GET, POST and DELETE /api/session. */
+export interface SessionAnswer {
+  /** `required` once the server has any key or user; `open` before. */
+  auth: 'required' | 'open'
+  /** null: not signed in. */
+  principal: SessionPrincipal | null
+}
+
+/** GET /api/projects. */
+export interface ProjectsAnswer {
+  projects: string[]
+  /** The project the request acted on: without a project header, the credential's default. */
+  current: string
+}
+
+/** The project nobody names: where a server without keys keeps its events. */
+export const DEFAULT_PROJECT = 'default'

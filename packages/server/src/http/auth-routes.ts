@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { mayUseProject, type Principal } from '../auth/access.js'
+import type { ProjectsAnswer, SessionAnswer } from '../api/api-types.js'
+import { defaultProject, mayUseProject, type Principal } from '../auth/access.js'
 import { type ApiKeyRecord, ROLES } from '../schema/keys-table.js'
 import { ALL_PROJECTS } from '../schema/users-table.js'
 import { type AuthOptions, identify, SESSION_COOKIE } from './authenticate.js'
@@ -32,20 +33,21 @@ const keyView = (key: ApiKeyRecord) => ({
 
 /**
  * Signing in and out of the dashboard (`/api/session`, public), the projects a credential sees
- * (`/api/projects`, read) and key management (`/api/keys`, admin). docs/api.md "Keys and projects".
+ * (`/api/projects`, read) and key management (`/api/keys`, admin). docs/security.md and docs/api.md.
  */
 export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): void {
   const { credentials, sessions } = options
   const visibleProjects = (principal: Principal) =>
     principal.projects === ALL_PROJECTS ? credentials.projects() : [...principal.projects]
 
-  const sessionView = (principal: Principal | null) => ({
+  const sessionView = (principal: Principal | null): SessionAnswer => ({
     auth: credentials.required ? 'required' : 'open',
     principal: principal && {
       kind: principal.kind,
       id: principal.id,
       role: principal.role,
       projects: visibleProjects(principal),
+      default_project: defaultProject(principal),
     },
   })
 
@@ -91,7 +93,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
 
   app.get('/api/projects', async (request) => {
     const principal = request.principal as Principal
-    return { projects: visibleProjects(principal), current: request.project }
+    return { projects: visibleProjects(principal), current: request.project } satisfies ProjectsAnswer
   })
 
   app.get('/api/keys', async (request) => {

@@ -1,8 +1,10 @@
+import type { Role } from '../api/api-types.js'
 import { asNumber, asText, recordColumn, recordTable } from './record-table.js'
 
-/** What a key may do (auth/roles.ts). */
-export const ROLES = ['ingest', 'read', 'admin'] as const
-export type Role = (typeof ROLES)[number]
+export type { Role }
+
+/** What a key may do (auth/access.ts). */
+export const ROLES = ['ingest', 'read', 'admin'] as const satisfies readonly Role[]
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value)
 

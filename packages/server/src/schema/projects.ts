@@ -3,7 +3,7 @@
  * others on a shared server. The default project is the one a server without keys writes to and
  * reads from: the zero-setup start.
  */
-export const DEFAULT_PROJECT = 'default'
+export { DEFAULT_PROJECT } from '../api/api-types.js'
 
 /** Lowercase letters, digits, `-` and `_`, starting with a letter or digit; at most 63 characters. */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/

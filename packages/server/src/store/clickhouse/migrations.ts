@@ -12,8 +12,8 @@ import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
-import { USERS_TABLE } from '../../schema/users-table.js'
 import { COLUMN_TYPES, columnDdl, columnsAdded, columnsDdl } from '../../schema/table.js'
+import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
 
 /** Where the schema goes: a database on one node, or on every node of a cluster. */
@@ -149,7 +149,8 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
     return statements
   },
   // 3: API keys and dashboard users (auth/).
-  (target) => [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(target, table as RecordTable<never>)),
+  (target) =>
+    [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(target, table as RecordTable<never>)),
 ]
 
 /** A record table (schema/record-table.ts): the latest write of each key, by updated_at. */
