@@ -10,8 +10,10 @@
 //    them while sending would take CPU from the server. Reported on its own line.
 // 2. Ingest, per engine: `spendlens serve --store …` in its own process on a temp store (a DuckDB
 //    file; ClickHouse embedded through chDB); the bench POSTs the bodies to /v1/events, several in
-//    flight, and checks every event was accepted and stored. Then the server stops, the store is
-//    opened here (DuckDB CHECKPOINTed) and its folder's size divided by N.
+//    flight, and checks every event was accepted and stored. Keys are on: an ingest key and a read
+//    key are made in the store first, and every request sends one (`Authorization: Bearer`). Then
+//    the server stops, the store is opened here (DuckDB CHECKPOINTed) and its folder's size divided
+//    by N; the key check's own cost (credentials.authenticateKey, in-process) is printed beside it.
 // 3. Overview: the six queries the dashboard's overview needs (stat cards, daily series, breakdowns
 //    by feature with p95 latency, by model, by customer, top 20 customers with "others"), all at
 //    once as the dashboard sends them, over the last 30 days and over all data. Three timings,
@@ -21,15 +23,24 @@
 //    ClickHouse keeps no rollup yet).
 //
 // Figures only; nothing is asserted. A section per engine, then the targets side by side.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { Credentials } from '../packages/server/dist/auth/credentials.js'
 import { generateDemoEvents } from '../packages/server/dist/demo/demo-data.js'
 import { openStore } from '../packages/server/dist/store/open-store.js'
+import {
+  cpuTimes,
+  fillTemplate,
+  integer,
+  ms,
+  percentile,
+  startSpendlensServer,
+  table,
+  templateParts,
+} from './bench-support.mjs'
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -42,6 +53,8 @@ const RUNS = argument('runs', 30)
 const ORDER = process.argv.includes('--order') ? process.argv[process.argv.indexOf('--order') + 1] : 'time'
 if (ORDER !== 'time' && ORDER !== 'sweeps') throw new Error('--order is time or sweeps')
 const WARMUP = 3
+const KEY_CHECK_CALLS = 100_000
+const KEY_CHECK_REPEATS = 5
 const TEMPLATE_COUNT = Math.min(EVENTS, 200_000)
 const HISTORY_DAYS = 90
 const TARGET_EVENTS_PER_SECOND = 50_000
@@ -102,18 +115,6 @@ const ENGINE_NAMES = (() => {
 
 // ------------------------------------------------------------------ generation
 
-/** A template's JSON with the varying fields cut out: [literal, field, literal, field, …, literal]. */
-function templateParts(event) {
-  const marked = JSON.stringify({
-    ...event,
-    event_id: '@@event_id@@',
-    ts: '@@ts@@',
-    latency_ms: event.latency_ms === null ? null : '@@latency_ms@@',
-    provider_request_id: '@@provider_request_id@@',
-  })
-  return marked.split(/"@@(\w+)@@"/)
-}
-
 /**
  * The template and replica number of event k of N, from T templates in time order. In time order
  * (the default) the replicas of a template are sent together, so events arrive roughly in time
@@ -152,10 +153,7 @@ function buildBodies(templates) {
         latency_ms: String(Math.round(latencies[template] * scale)),
         provider_request_id: `"req_${k}"`,
       }
-      const pieces = parts[template]
-      let text = pieces[0]
-      for (let index = 1; index < pieces.length; index += 2) text += values[pieces[index]] + pieces[index + 1]
-      items[offset] = text
+      items[offset] = fillTemplate(parts[template], values)
     }
     const json = `[${items.join(',')}]`
     bodies.push({ count, jsonBytes: Buffer.byteLength(json), gzip: gzipSync(json, { level: 3 }) })
@@ -166,64 +164,42 @@ function buildBodies(templates) {
 // ------------------------------------------------------------------ the real server
 
 /**
- * CPU time so far, in seconds, on Linux (/proc; undefined elsewhere): of process `pid`, and of the
- * whole machine split into busy, idle and stolen (by the hypervisor: a noisy neighbour).
+ * An ingest key and a read key, made in the store before its server opens it (as `spendlens keys
+ * create` does): with a key in the store every request needs one, so the ingest figure includes the
+ * key check on every request.
  */
-function cpuTimes(pid) {
+async function makeKeys(location) {
+  const store = await openStore(location)
   try {
-    const ticks = 100 // USER_HZ, 100 on every Linux this runs on
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const processSeconds = (Number(fields[11]) + Number(fields[12])) / ticks
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number)
-    return {
-      process: processSeconds,
-      busy: (user + nice + system + irq + softirq) / ticks,
-      idle: (idle + iowait) / ticks,
-      steal: steal / ticks,
-    }
-  } catch {
-    return undefined
+    const credentials = await Credentials.open(store, { refresh: false })
+    const ingest = await credentials.createKey({ role: 'ingest', name: 'store-bench' })
+    const read = await credentials.createKey({ role: 'read', name: 'store-bench' })
+    await credentials.close()
+    return { ingest: ingest.key, read: read.key }
+  } finally {
+    await store.close()
   }
 }
 
-async function startSpendlensServer(location) {
-  const cli = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url))
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, cli, 'serve', '--store', location, '--port', '0', '--no-demo'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  const url = await new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-      const match = /Ingest:\s+POST (http:\/\/\S+?)\/v1\/events/.exec(output)
-      if (match) resolve(match[1])
-    })
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before it listened`)))
-  })
-  return {
-    url,
-    pid: child.pid,
-    stop: () =>
-      new Promise((resolve) => {
-        child.on('exit', resolve)
-        child.kill('SIGTERM')
-      }),
+/**
+ * What one key check costs the server, in µs: `credentials.authenticateKey` (what the auth hook
+ * awaits for every request) on the stored key, in-process; the median of KEY_CHECK_REPEATS runs of
+ * KEY_CHECK_CALLS calls, after a warm-up run.
+ */
+async function timeKeyCheck(store, key) {
+  const credentials = await Credentials.open(store, { refresh: false })
+  const perCall = []
+  for (let run = 0; run <= KEY_CHECK_REPEATS; run++) {
+    const started = performance.now()
+    for (let call = 0; call < KEY_CHECK_CALLS; call++)
+      if (!(await credentials.authenticateKey(key))) throw new Error('the ingest key was refused')
+    if (run > 0) perCall.push(((performance.now() - started) * 1000) / KEY_CHECK_CALLS)
   }
+  await credentials.close()
+  return percentile(perCall, 50)
 }
 
-function post(url, agent, body) {
+function post(url, agent, body, key) {
   return new Promise((resolve, reject) => {
     const outgoing = request(
       url,
@@ -234,6 +210,7 @@ function post(url, agent, body) {
           'content-type': 'application/json',
           'content-encoding': 'gzip',
           'content-length': body.length,
+          authorization: `Bearer ${key}`,
         },
       },
       (response) => {
@@ -249,7 +226,7 @@ function post(url, agent, body) {
   })
 }
 
-async function ingest(url, pid, bodies, name) {
+async function ingest(url, pid, bodies, name, keys) {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT })
   let next = 0
   let accepted = 0
@@ -262,7 +239,7 @@ async function ingest(url, pid, bodies, name) {
       const index = next++
       if (index >= bodies.length) return
       const { count, gzip } = bodies[index]
-      const { status, text } = await post(`${url}/v1/events`, agent, gzip)
+      const { status, text } = await post(`${url}/v1/events`, agent, gzip, keys.ingest)
       // The summary leads the answer; the per-event results after it are not needed here.
       const summary = /"accepted":(\d+),"duplicates":(\d+),"rejected":(\d+)/.exec(text.slice(0, 200))
       if (status !== 200 || Number(summary?.[1]) !== count)
@@ -280,7 +257,8 @@ async function ingest(url, pid, bodies, name) {
   const cpuAfter = cpuTimes(pid)
   const client = process.cpuUsage(clientBefore)
   agent.destroy()
-  const stored = (await (await fetch(`${url}/api/meta`)).json()).events
+  const meta = await fetch(`${url}/api/meta`, { headers: { authorization: `Bearer ${keys.read}` } })
+  const stored = (await meta.json()).events
   const cpu = cpuBefore &&
     cpuAfter && {
       server: cpuAfter.process - cpuBefore.process,
@@ -289,7 +267,7 @@ async function ingest(url, pid, bodies, name) {
       idle: cpuAfter.idle - cpuBefore.idle,
       steal: cpuAfter.steal - cpuBefore.steal,
     }
-  return { seconds, accepted, stored, cpu }
+  return { seconds, accepted, requests: bodies.length, stored, cpu }
 }
 
 // ------------------------------------------------------------------ the overview
@@ -414,20 +392,6 @@ async function timeOverview(store, range) {
 
 // ------------------------------------------------------------------ output
 
-function percentile(samples, p) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
-}
-const ms = (value) => value.toFixed(1)
-const integer = (value) => Math.round(value).toLocaleString('en-US')
-function table(headers, rows) {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => String(row[column]).length)),
-  )
-  const line = (cells) => cells.map((cell, column) => String(cell).padStart(widths[column])).join('  ')
-  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n')
-}
-
 function describePlan(plan) {
   const sums = plan.sums.from === 'rollup' ? 'rollup' : `events (${plan.sums.reason})`
   if (!plan.percentiles) return sums
@@ -443,14 +407,17 @@ async function benchEngine(name, generation) {
   const folder = mkdtempSync(join(tmpdir(), 'spendlens-store-bench-'))
   const location = engine.location(folder)
   try {
-    const server = await startSpendlensServer(location)
+    const keys = await makeKeys(location)
+    // The history reaches HISTORY_DAYS back, beyond the server's default window for a live ingest.
+    const server = await startSpendlensServer(location, ['--max-event-age-days', String(HISTORY_DAYS + 2)])
     process.stderr.write(`${name}: ingesting ${integer(EVENTS)} events into ${location}\n`)
-    const ingested = await ingest(server.url, server.pid, generation.bodies, name)
+    const ingested = await ingest(server.url, server.pid, generation.bodies, name, keys)
     await server.stop()
 
     const store = await openStore(location)
     const kept = await engine.settle(store)
     const bytes = folderBytes(folder)
+    ingested.keyCheckMicros = await timeKeyCheck(store, keys.ingest)
     const now = Date.now()
     const today = Math.floor(now / DAY_MS) * DAY_MS
     const ranges = [
@@ -501,6 +468,17 @@ function report(result) {
         `${((cpu.idle / all) * 100).toFixed(0)}% idle, ${((cpu.steal / all) * 100).toFixed(1)}% stolen by the hypervisor`,
     )
   }
+  // Every ingest request above carried `Authorization: Bearer <ingest key>`: the figure includes the checks.
+  const keyCheckSeconds = (ingested.keyCheckMicros * ingested.requests) / 1e6
+  console.log(
+    `key check (every request sent an ingest key): ${ingested.keyCheckMicros.toFixed(2)} µs per check ` +
+      `(credentials.authenticateKey in-process, median of ${KEY_CHECK_REPEATS} × ${integer(KEY_CHECK_CALLS)} calls), ` +
+      `${(ingested.keyCheckMicros / BATCH).toPrecision(2)} µs per event at batches of ${integer(BATCH)}; ` +
+      `${integer(ingested.requests)} requests × that = ${(keyCheckSeconds * 1000).toPrecision(2)} ms` +
+      (cpu
+        ? `, ${((keyCheckSeconds / cpu.server) * 100).toPrecision(2)}% of the server's CPU while ingesting`
+        : ''),
+  )
   console.log(
     `\noverview: 6 queries at once (ms, ${RUNS} runs after ${WARMUP} warm-up, interleaved); ours = store.query, ` +
       'engine = the same SQL statements through the engine client (results fetched, not converted)' +

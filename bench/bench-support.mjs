@@ -1,0 +1,123 @@
+// What the server benchmarks share: the real server in its own process, CPU and memory from /proc,
+// request bodies varied from template events, exact percentiles and plain tables.
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url))
+
+/**
+ * `spendlens serve --store <location> --port 0 --no-demo …args` in its own process, resolved once it
+ * listens. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+ */
+export async function startSpendlensServer(location, args = []) {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, CLI, 'serve', '--store', location, '--port', '0', '--no-demo', ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const url = await new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+      const match = /Ingest:\s+POST (http:\/\/\S+?)\/v1\/events/.exec(output)
+      if (match) resolve(match[1])
+    })
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before it listened`)))
+  })
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        child.on('exit', resolve)
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/** `spendlens keys create --store <location> --role <role>`: the key, alone on its last line. */
+export function createKeyWithCli(location, role, name = 'bench') {
+  const result = spawnSync(
+    process.execPath,
+    [CLI, 'keys', 'create', '--store', location, '--role', role, '--name', name],
+    { encoding: 'utf8' },
+  )
+  if (result.status !== 0) throw new Error(`keys create failed (${result.status}): ${result.stderr}`)
+  return result.stdout.trim().split('\n').at(-1)
+}
+
+/**
+ * CPU time so far, in seconds, on Linux (/proc; undefined elsewhere): of process `pid`, and of the
+ * whole machine split into busy, idle and stolen (by the hypervisor: a noisy neighbour).
+ */
+export function cpuTimes(pid) {
+  try {
+    const ticks = 100 // USER_HZ, 100 on every Linux this runs on
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const processSeconds = (Number(fields[11]) + Number(fields[12])) / ticks
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number)
+    return {
+      process: processSeconds,
+      busy: (user + nice + system + irq + softirq) / ticks,
+      idle: (idle + iowait) / ticks,
+      steal: steal / ticks,
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/** The resident memory of process `pid` in bytes (VmRSS, /proc on Linux; undefined elsewhere). */
+export function residentBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A template's JSON with the varying fields cut out: [literal, field, literal, field, …, literal]. */
+export function templateParts(event) {
+  const marked = JSON.stringify({
+    ...event,
+    event_id: '@@event_id@@',
+    ts: '@@ts@@',
+    latency_ms: event.latency_ms === null ? null : '@@latency_ms@@',
+    provider_request_id: '@@provider_request_id@@',
+  })
+  return marked.split(/"@@(\w+)@@"/)
+}
+
+/** A template's JSON with its fields filled in (`values`: each field's JSON text). */
+export function fillTemplate(parts, values) {
+  let text = parts[0]
+  for (let index = 1; index < parts.length; index += 2) text += values[parts[index]] + parts[index + 1]
+  return text
+}
+
+/** The p-th percentile of `samples` (nearest rank; undefined for none). */
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+
+export const ms = (value) => value.toFixed(1)
+export const integer = (value) => Math.round(value).toLocaleString('en-US')
+
+export function table(headers, rows) {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => String(row[column]).length)),
+  )
+  const line = (cells) => cells.map((cell, column) => String(cell).padStart(widths[column])).join('  ')
+  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n')
+}
