@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -217,6 +218,31 @@ describe('rate limits', () => {
       await limited.close()
     }
   })
+})
+
+describe('slow clients', () => {
+  it('are dropped once their headers take over 10 s (408), within a second or two of it', async () => {
+    const { port } = new URL(base)
+    const started = Date.now()
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /api/meta HTTP/1.1\r\nHost: 127.0.0.1\r\n'),
+      )
+      let received = ''
+      socket.on('data', (chunk) => {
+        received += chunk.toString()
+      })
+      socket.on('close', () => resolve(received))
+      socket.on('error', reject)
+      // Another header line now and then: a slowloris client, never finishing.
+      const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 2000)
+      socket.on('close', () => clearInterval(drip))
+    })
+    const seconds = (Date.now() - started) / 1000
+    expect(answer).toMatch(/^HTTP\/1\.1 408/)
+    expect(seconds).toBeGreaterThanOrEqual(9.5)
+    expect(seconds).toBeLessThan(20)
+  }, 30_000)
 })
 
 describe('where a server may listen', () => {

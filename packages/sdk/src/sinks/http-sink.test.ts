@@ -222,6 +222,33 @@ describe('httpSink retries', () => {
     expect(server.received).toHaveLength(1)
   })
 
+  it('keeps the events of a refused key (401, 403) and says once what to set, then delivers them when it is accepted', async () => {
+    const server = await receiver({ statuses: [401, 403] })
+    const warnings: string[] = []
+    const sink = httpSink({
+      endpoint: server.url,
+      spool: { dir: spoolDir() },
+      ...fast,
+      onWarning: (message) => warnings.push(message),
+    })
+
+    sink.write([event(1), event(2)])
+    await sink.flush()
+    // flush() tried, tried once more, and kept them.
+    expect(server.received.map((batch) => batch.status)).toEqual([401, 403])
+    expect(sink.stats?.()).toMatchObject({ sent: 0, dropped: 0, spooled: 2 })
+
+    // The key is accepted again (fixed on the server): the next flush delivers them, each once.
+    sink.write([event(3)])
+    await sink.flush()
+    expect(server.acceptedIds()).toEqual(ids(1, 3))
+    expect(sink.stats?.()).toMatchObject({ sent: 3, dropped: 0 })
+    expect(warnings).toEqual([
+      expect.stringContaining('the server refused the API key (HTTP 401, none was set)'),
+      expect.stringContaining('(HTTP 403); spooling them'),
+    ])
+  })
+
   it('drops a batch the server refuses with a 4xx instead of retrying it', async () => {
     const server = await receiver({ statuses: [400] })
     const warnings: string[] = []

@@ -67,7 +67,12 @@ type Outcome =
   | { kind: 'refused'; status: number }
   | { kind: 'unavailable'; reason: string; retryAfterMs?: number }
 
-const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500
+/**
+ * Statuses worth trying again. A refused key (401, 403) is one: the events are kept, spooled like an
+ * outage's, until the key is fixed or the server takes it again, rather than lost to a typo.
+ */
+const KEY_REFUSED = (status: number) => status === 401 || status === 403
+const RETRYABLE = (status: number) => KEY_REFUSED(status) || status === 408 || status === 429 || status >= 500
 /** How often leftovers of dead processes are looked for in the spool. */
 const RESCAN_MS = 60_000
 /** A `Retry-After` longer than this is read as "try again later", not honoured to the letter. */
@@ -115,6 +120,8 @@ export function httpSink(options: HttpSinkOptions): Sink {
   const compress = (options.compression ?? 'gzip') === 'gzip'
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`[spendlens] ${message}`))
   // A throwing warning handler must not break the send chain.
+  /** Said once per sink: a wrong key is refused on every try. */
+  let keyWarned = false
   const warn = (message: string) => {
     try {
       onWarning(message)
@@ -361,6 +368,12 @@ export function httpSink(options: HttpSinkOptions): Sink {
         if (response.ok) return { kind: 'sent', ...rejections(text) }
         if (!RETRYABLE(response.status)) return { kind: 'refused', status: response.status }
         reason = `HTTP ${response.status}`
+        if (KEY_REFUSED(response.status) && !keyWarned) {
+          keyWarned = true
+          warn(
+            `the server refused the API key (HTTP ${response.status}${options.apiKey ? '' : ', none was set'}): set SPENDLENS_API_KEY or init({ apiKey }) to an ingest key; events are kept until it is accepted`,
+          )
+        }
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
       } catch (error) {
         reason = describeError(error)
