@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { IngestTotals, Meta } from '../api/api-types.js'
-import { routeAccess } from '../auth/access.js'
 import { Credentials } from '../auth/credentials.js'
 import { Sessions } from '../auth/sessions.js'
 import { DEMO_META_KEY } from '../demo/demo-data.js'
@@ -20,6 +18,9 @@ import { registerAuthentication } from './authenticate.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerQueryRoutes } from './query-routes.js'
+import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
+
+export type { RateLimits }
 
 export interface AppOptions {
   store: Store
@@ -62,15 +63,6 @@ declare module 'fastify' {
   }
 }
 
-export interface RateLimits {
-  /** On the ingest routes (`/v1/…`). Default 6,000: a hundred batches a second per key. */
-  ingestPerMinute?: number
-  /** On the API (`/api/…`). Default 1,200: the dashboard's overview sends about a dozen at once. */
-  queryPerMinute?: number
-}
-
-export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { ingestPerMinute: 6000, queryPerMinute: 1200 }
-
 /**
  * Slow or idle clients are dropped: all headers within 10 s, the whole request within 60 s, an idle
  * keep-alive connection after 65 s, any connection silent for 2 minutes; at most 4,096 connections.
@@ -95,37 +87,6 @@ const INGEST_STATUS: Record<IngestErrorCode, number> = {
 /** A Host header's name, for the hint in the refusal. */
 function hostName(host: string | undefined): string {
   return (host ?? '').replace(/:\d+$/, '')
-}
-
-/**
- * Per-credential rate limits (@fastify/rate-limit), counted after authentication: by key, user or
- * (on an open server) client address. A client over its limit gets 429 with `Retry-After`, which the
- * SDK honours. Dashboard files are not limited.
- */
-async function registerRateLimits(app: FastifyInstance, limits: Required<RateLimits>) {
-  const limitOf = (url: string) => {
-    const access = routeAccess(url.split('?')[0] ?? '/')
-    if (access === 'public') return 0
-    return access === 'ingest' ? limits.ingestPerMinute : limits.queryPerMinute
-  }
-  await app.register(fastifyRateLimit, {
-    hook: 'preHandler',
-    timeWindow: 60_000,
-    max: (request) => limitOf(request.url) || Number.MAX_SAFE_INTEGER,
-    allowList: (request) => limitOf(request.url) === 0 && !request.routeOptions.config.rateLimit,
-    keyGenerator: (request) => {
-      const principal = request.principal
-      const who = principal && principal.kind !== 'open' ? `${principal.kind}:${principal.id}` : request.ip
-      return `${routeAccess(request.url.split('?')[0] ?? '/')}|${who}`
-    },
-    // Thrown, and answered by the error handler with the one error shape (Retry-After is already set).
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(
-        429,
-        'rate_limited',
-        `over ${context.max} requests a minute for this credential; retry in ${context.after}`,
-      ),
-  })
 }
 
 export function defaultPublicDir(): string {
