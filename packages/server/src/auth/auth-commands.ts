@@ -18,7 +18,14 @@ async function withCredentials<T>(
   location: string,
   work: (credentials: Credentials) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore(location)
+  const store = await openStore(location).catch((error: Error) => {
+    // A DuckDB file is held by the server running on it.
+    if (/in use by another spendlens process/.test(error.message))
+      throw new Error(
+        `${error.message} To manage keys while it runs, use its API with an admin key (POST /api/keys, DELETE /api/keys/<id>: docs/api.md).`,
+      )
+    throw error
+  })
   try {
     const credentials = await Credentials.open(store, { refresh: false })
     try {
