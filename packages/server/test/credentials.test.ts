@@ -27,13 +27,10 @@ describe.each([
   it('stores only a hash, checks keys, revokes them, and keeps that across a reopen', async () => {
     const credentials = await Credentials.open(store, { refresh: false })
     expect(credentials.required).toBe(false)
-    await expect(credentials.createKey({ project: 'shop', role: 'ingest' })).rejects.toThrow(
-      /not available yet: events are not yet kept apart per project/,
-    )
     await expect(credentials.createKey({ project: 'Shop!', role: 'ingest' })).rejects.toThrow(
       /not a project name/,
     )
-    const { key, record } = await credentials.createKey({ role: 'ingest', name: 'api pods' })
+    const { key, record } = await credentials.createKey({ project: 'shop', role: 'ingest', name: 'api pods' })
     expect(key).toMatch(/^sl_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/)
     expect(credentials.required).toBe(true)
 
@@ -45,7 +42,7 @@ describe.each([
       kind: 'key',
       id: record.id,
       role: 'ingest',
-      projects: ['default'],
+      projects: ['shop'],
     })
     // One character off, the right id with another secret, and garbage are all refused.
     expect(
@@ -92,13 +89,13 @@ describe.each([
       name: 'ana',
       password: 'correct horse battery',
       role: 'read',
-      projects: ['default'],
+      projects: ['shop', 'default'],
     })
     expect(user.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/)
     expect(user.passwordHash).not.toContain('correct')
     expect(await credentials.authenticateUser('ana', 'correct horse battery')).toMatchObject({
       kind: 'user',
-      projects: ['default'],
+      projects: ['shop', 'default'],
     })
     expect(await credentials.authenticateUser('ana', 'correct horse batterY')).toBeNull()
     expect(await credentials.authenticateUser('nobody', 'correct horse battery')).toBeNull()

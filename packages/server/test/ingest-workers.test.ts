@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { eventWindow } from '../src/ingest/event-window.js'
 import { createBodyDecoder } from '../src/ingest/ingest-workers.js'
+import { DEFAULT_PROJECT } from '../src/schema/projects.js'
 import { event } from './server-helpers.js'
 
 /** `event()`'s fixed dates (2026-11-20) at any age. */
@@ -22,6 +23,7 @@ describe('ingest workers', () => {
           decoder.decode(
             body([event({ event_id: `w-${batch}-a` }), { bad: true }, event({ event_id: `w-${batch}-b` })]),
             ANY_AGE,
+            DEFAULT_PROJECT,
           ),
         ),
       )
@@ -44,8 +46,8 @@ describe('ingest workers', () => {
     })
     try {
       const large = Array.from({ length: 45_000 }, (_, index) => event({ event_id: `big-${index}` }))
-      await expect(decoder.decode(body(large), ANY_AGE)).rejects.toThrow()
-      const after = await decoder.decode(body([event({ event_id: 'after-crash' })]), ANY_AGE)
+      await expect(decoder.decode(body(large), ANY_AGE, DEFAULT_PROJECT)).rejects.toThrow()
+      const after = await decoder.decode(body([event({ event_id: 'after-crash' })]), ANY_AGE, DEFAULT_PROJECT)
       expect(after.batch.eventIds).toEqual(['after-crash'])
     } finally {
       await decoder.close()

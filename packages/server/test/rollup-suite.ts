@@ -94,7 +94,11 @@ function rollupQueries(): [string, AnalyticsQuery][] {
     ...overrides,
   })
   const queries: [string, AnalyticsQuery][] = [['everything, all metrics', base({})]]
-  for (const dimension of ROLLUP_DIMENSIONS) queries.push([`by ${dimension}`, base({ groupBy: [dimension] })])
+  for (const dimension of ROLLUP_DIMENSIONS)
+    if (dimension !== 'project') queries.push([`by ${dimension}`, base({ groupBy: [dimension] })])
+  // The project is a rollup key that queries filter on, never group by.
+  queries.push(['within the default project', { ...base({ groupBy: ['feature'] }), project: 'default' }])
+  queries.push(['within a project with no events', { ...base({ groupBy: ['feature'] }), project: 'none' }])
   queries.push(['by feature and model', base({ groupBy: ['feature', 'model'] })])
   queries.push(['by customer, status and tier', base({ groupBy: ['customer_id', 'status', 'service_tier'] })])
   const filters: [string, Filter][] = [

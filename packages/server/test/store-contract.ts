@@ -9,6 +9,7 @@ import { InvalidCursorError } from '../src/query/event-log.js'
 import { TooManyRowsError } from '../src/query/run-query.js'
 import type { CompiledQuery } from '../src/query/sql-builder.js'
 import { QueryTimeoutError } from '../src/query/time-limit.js'
+import { PROJECT, type ProjectEvent } from '../src/schema/projects.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
 /**
@@ -931,6 +932,86 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([
           { requests: 2500, cost_usd: 0.0025 },
         ])
+      })
+    })
+
+    describe('projects: one project can neither see nor touch another’s events', () => {
+      const inProject = (project: string, events: CostEvent[]) =>
+        events.map((one) => Object.assign(one, { [PROJECT]: project }) as ProjectEvent)
+      const of = (project: string | undefined, json: Record<string, unknown>) =>
+        store.query({ ...analyticsQuery(json), ...(project ? { project } : {}) })
+
+      contractCase(
+        'the same event_id in two projects is two events, in one batch or across batches',
+        async () => {
+          const batch = [
+            ...inProject('shop', [event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 1, latency_ms: 100 })]),
+            event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 2, latency_ms: 300 }),
+          ]
+          expect((await store.append(batch)).statuses).toEqual(['inserted', 'inserted'])
+          // Again, and an older copy: duplicates, each within its own project.
+          expect(
+            (
+              await store.append([
+                ...inProject('shop', [event('a', '2026-11-20T09:00:00.000Z', { cost_usd: 7 })]),
+                event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 2 }),
+              ])
+            ).statuses,
+          ).toEqual(['duplicate', 'duplicate'])
+          const metrics = { metrics: ['requests', 'cost_usd', 'p95_latency_ms'] }
+          expect(await of('shop', metrics)).toEqual([{ requests: 1, cost_usd: 1, p95_latency_ms: 100 }])
+          expect(await of('default', metrics)).toEqual([{ requests: 1, cost_usd: 2, p95_latency_ms: 300 }])
+          expect(await of(undefined, { metrics: ['requests', 'cost_usd'] })).toEqual([
+            { requests: 2, cost_usd: 3 },
+          ])
+          expect(await of('nobody', { metrics: ['requests'] })).toEqual([{ requests: 0 }])
+        },
+      )
+
+      contractCase(
+        'a newer version replaces only its own project’s event, on the same day or another',
+        async () => {
+          await store.append([
+            ...inProject('shop', [event('a', '2026-11-20T10:00:00.000Z', { feature: 'alpha', cost_usd: 1 })]),
+            event('a', '2026-11-20T10:00:00.000Z', { feature: 'alpha', cost_usd: 2 }),
+          ])
+          const newer = inProject('shop', [
+            event('a', '2026-11-21T10:00:00.000Z', { feature: 'beta', cost_usd: 5 }),
+          ])
+          expect((await store.append(newer)).statuses).toEqual(['replaced'])
+          await reopen()
+          const byFeature = { metrics: ['requests', 'cost_usd'], groupBy: ['feature'] }
+          // Hour-aligned and whole: the planner reads the rollups; the events say the same.
+          const hourly = { ...byFeature, from: '2026-11-20T00:00:00Z', to: '2026-11-22T00:00:00Z' }
+          for (const query of [byFeature, hourly]) {
+            expect(await of('shop', query)).toEqual([{ feature: 'beta', requests: 1, cost_usd: 5 }])
+            expect(await of('default', query)).toEqual([{ feature: 'alpha', requests: 1, cost_usd: 2 }])
+          }
+          // After the reopen, dedupe still keeps the projects apart.
+          expect((await store.append([event('a', '2026-11-20T10:00:00.000Z')])).statuses).toEqual([
+            'duplicate',
+          ])
+          expect(
+            (await store.append(inProject('other', [event('a', '2026-11-20T10:00:00.000Z')]))).statuses,
+          ).toEqual(['inserted'])
+        },
+      )
+
+      contractCase('the event log and the stats are one project’s', async () => {
+        await store.append([
+          ...inProject('shop', [
+            event('s1', '2026-11-20T10:00:00.000Z'),
+            event('s2', '2026-11-20T11:00:00.000Z'),
+          ]),
+          event('d1', '2026-11-20T12:00:00.000Z'),
+        ])
+        const page = await store.listEvents({ scope: { filters: [], project: 'shop' }, limit: 10 })
+        expect(page.events.map((logged) => logged.event_id)).toEqual(['s2', 's1'])
+        const own = await store.listEvents({ scope: { filters: [], project: 'default' }, limit: 10 })
+        expect(own.events.map((logged) => logged.event_id)).toEqual(['d1'])
+        expect((await store.stats('shop')).events).toBe(2)
+        expect((await store.stats('default')).events).toBe(1)
+        expect((await store.stats()).events).toBe(3)
       })
     })
 

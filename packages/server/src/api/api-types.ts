@@ -100,8 +100,11 @@ interface QueryShape<Instant> {
 /** The body of POST /api/query. */
 export type QueryRequest = QueryShape<string | number>
 
-/** A query as the server runs it (validated: query/analytics-query.ts). */
-export type AnalyticsQuery = QueryShape<Date>
+/**
+ * A query as the server runs it (validated: query/analytics-query.ts), within the project the
+ * request acts on (the credential's, never the body's); every project when none is set.
+ */
+export type AnalyticsQuery = QueryShape<Date> & { project?: string }
 
 /** One result row: group values under the dimension's name, the bucket when bucketed, the asked metrics. */
 export type QueryRow = { [dimension: string]: string | number | boolean | null | undefined } & {

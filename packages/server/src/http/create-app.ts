@@ -215,13 +215,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       }
       // The bytes are garbage once decoded: nothing should keep them alive while the batch waits.
       request.body = undefined
-      const result = await ingest.ingest(body)
+      const result = await ingest.ingest(body, request.project)
       return reply.status(result.rejected === result.results.length ? 400 : 200).send(result)
     })
   })
 
-  app.get('/api/meta', async () => {
-    const [stats, demoLoadedAt] = await Promise.all([store.stats(), store.getMeta(DEMO_META_KEY)])
+  app.get('/api/meta', async (request) => {
+    const [stats, demoLoadedAt] = await Promise.all([
+      store.stats(request.project),
+      store.getMeta(DEMO_META_KEY),
+    ])
     return {
       version: SERVER_VERSION,
       store: { engine: store.engine, path: store.location },

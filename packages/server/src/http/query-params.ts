@@ -34,7 +34,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
  * on a tag.
  */
 /** Parameters any GET query endpoint takes besides filters; an endpoint names its own extras. */
-const SCOPE_PARAMETERS = ['from', 'to', 'tz', 'format']
+const SCOPE_PARAMETERS = ['from', 'to', 'tz', 'format', 'project']
 
 export function parseScope(
   raw: Record<string, unknown>,

@@ -111,8 +111,9 @@ function asHttpError(error: unknown, request: FastifyRequest): unknown {
 
 export function registerQueryRoutes(app: FastifyInstance, store: Store, options: QueryRouteOptions = {}) {
   const timeLimit = { timeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS }
+  // Every query reads the project the request acts on (http/authenticate.ts), whatever it asks.
   const runQuery = (request: FastifyRequest, query: AnalyticsQuery) =>
-    store.query(query, timeLimit).catch((error: unknown) => {
+    store.query({ ...query, project: request.project }, timeLimit).catch((error: unknown) => {
       throw asHttpError(error, request)
     })
 
@@ -191,7 +192,10 @@ export function registerQueryRoutes(app: FastifyInstance, store: Store, options:
     const { limit, cursor } = parseOrThrow(eventLogParams, raw)
     const { timeZone: _timeZone, ...scope } = parseScope(raw, ['limit', 'cursor'])
     try {
-      return await store.listEvents({ scope, cursor, limit }, timeLimit)
+      return await store.listEvents(
+        { scope: { ...scope, project: request.project }, cursor, limit },
+        timeLimit,
+      )
     } catch (error) {
       throw asHttpError(error, request)
     }

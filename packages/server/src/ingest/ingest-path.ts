@@ -1,3 +1,4 @@
+import { DEFAULT_PROJECT } from '../schema/projects.js'
 import { batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import type { AppendResult, Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
@@ -10,7 +11,8 @@ import { createBodyDecoder } from './ingest-workers.js'
 
 /** What POST /v1/events does with a body: decode, validate, price, encode, store, answer per event. */
 export interface IngestPath {
-  ingest(body: RawBody): Promise<IngestResult>
+  /** Stores the body's valid events in `project` (default: the default project). */
+  ingest(body: RawBody, project?: string): Promise<IngestResult>
   /** Waits for the last flush, stops the workers. */
   close(): Promise<void>
 }
@@ -43,9 +45,9 @@ export function ingestPath(store: Store, options: IngestPathOptions = {}): Inges
     { kind: { size: (batch) => batch.rows, merge: format.merge }, onFlush: options.onFlush },
   )
   return {
-    async ingest(body) {
+    async ingest(body, project = DEFAULT_PROJECT) {
       // The clock is read once per body: every event of it is judged against the same instant.
-      const decoded = await decoder.decode(body, eventWindow(maxAgeDays))
+      const decoded = await decoder.decode(body, eventWindow(maxAgeDays), project)
       const { batch } = decoded
       const statuses = batch.rows > 0 ? (await appendOrRefuse(buffer, batch)).statuses : []
       return ingestResult(decoded, batch.eventIds, statuses)

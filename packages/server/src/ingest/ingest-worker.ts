@@ -14,7 +14,13 @@ port.on('message', (request: DecodeRequest) => {
   let answer: DecodeAnswer
   let transfer: ArrayBuffer[] = []
   try {
-    const decoded = decodeInflated(inflateSync(request), request, request.format, request.window)
+    const decoded = decodeInflated(
+      inflateSync(request),
+      request,
+      request.format,
+      request.window,
+      request.project,
+    )
     const validIndexes = Int32Array.from(decoded.validIndexes)
     answer = { id: request.id, ok: true, ...decoded, validIndexes }
     transfer = [...batchFormat(request.format).transferables(decoded.batch), validIndexes.buffer]

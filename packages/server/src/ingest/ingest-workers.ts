@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
+import { DEFAULT_PROJECT, PROJECT, type ProjectEvent } from '../schema/projects.js'
 import { type BatchFormatName, batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import { batchItems, inflate, mayHoldUnsafeText, type RawBody } from './decode-body.js'
 import type { EventWindow } from './event-window.js'
@@ -15,6 +16,8 @@ export interface DecodeRequest extends RawBody {
   id: number
   format: BatchFormatName
   window: EventWindow
+  /** The project the body's events belong to (the credential's: schema/projects.ts). */
+  project: string
 }
 
 /** A decoded body: its valid events encoded for the store, where they were in the body, the rejected items. */
@@ -39,8 +42,12 @@ export function decodeInflated(
   body: RawBody,
   format: BatchFormatName,
   window: EventWindow,
+  project: string,
 ): DecodedBody {
   const validated = validateItems(batchItems(decoded, body.ndjson), window, !mayHoldUnsafeText(decoded))
+  // The events are the credential's project's (schema/projects.ts: no field of theirs can say otherwise).
+  if (project !== DEFAULT_PROJECT)
+    for (const event of validated.valid) (event as ProjectEvent)[PROJECT] = project
   return {
     count: validated.count,
     validIndexes: validated.validIndexes,
@@ -52,7 +59,7 @@ export function decodeInflated(
 /** Turns ingest bodies into encoded events, on worker threads when there are any. */
 export interface BodyDecoder {
   /** `window`: where the body's events' `ts` must lie (eventWindow). */
-  decode(body: RawBody, window: EventWindow): Promise<DecodedBody>
+  decode(body: RawBody, window: EventWindow, project: string): Promise<DecodedBody>
   close(): Promise<void>
 }
 
@@ -94,7 +101,8 @@ export function createBodyDecoder(
   // On this thread: the same steps, for `workers: 0` or when no worker script is built.
   if (!script)
     return {
-      decode: async (body, window) => decodeInflated(await inflate(body), body, format, window),
+      decode: async (body, window, project) =>
+        decodeInflated(await inflate(body), body, format, window, project),
       close: async () => undefined,
     }
 
@@ -127,7 +135,7 @@ export function createBodyDecoder(
   for (let slot = 0; slot < workers; slot++) start(slot)
 
   return {
-    decode(body, window) {
+    decode(body, window, project) {
       // The least busy worker.
       const entry = pool.reduce((best, candidate) =>
         candidate.pending.size < best.pending.size ? candidate : best,
@@ -136,7 +144,15 @@ export function createBodyDecoder(
       // A body that owns its whole buffer is handed over; a slice of a shared one is copied.
       const { bytes } = body
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      const request: DecodeRequest = { id, bytes, gzip: body.gzip, ndjson: body.ndjson, format, window }
+      const request: DecodeRequest = {
+        id,
+        bytes,
+        gzip: body.gzip,
+        ndjson: body.ndjson,
+        format,
+        window,
+        project,
+      }
       return new Promise<DecodedBody>((resolve, reject) => {
         entry.pending.set(id, { resolve, reject })
         if (entry.pending.size === 1) entry.worker.ref()

@@ -12,7 +12,7 @@ import { type CompiledQuery, SqlBuilder } from './sql-builder.js'
  */
 
 export interface EventLogRequest {
-  scope: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>
+  scope: Pick<AnalyticsQuery, 'from' | 'to' | 'filters' | 'project'>
   cursor?: string
   /** 1–1000. */
   limit: number

@@ -1,4 +1,4 @@
-import type { AnalyticsQuery, BaseDimension, Dimension, Metric, QueryRow } from '../api/api-types.js'
+import type { AnalyticsQuery, BaseDimension, Metric, QueryRow } from '../api/api-types.js'
 import { QUERY_CAPS } from './analytics-query.js'
 import { compileOthers, compileQuery, readRow } from './compile-query.js'
 import type { EngineName } from './dialect.js'
@@ -21,7 +21,7 @@ import { tracing } from './trace-execute.js'
  * query runs raw, as compile-query.ts writes it.
  */
 export interface RollupDefinition {
-  dimensions: readonly BaseDimension[]
+  dimensions: readonly (BaseDimension | 'project')[]
   /** Metrics computed from the rollup's sums. */
   metrics: ReadonlySet<Metric>
   /** The rollup's SQL for a query the planner accepted (same columns and order as the raw SQL). */
@@ -35,7 +35,7 @@ export interface RollupDefinition {
 /** Where an engine's percentile metrics come from when it does not compute them in the raw SQL. */
 export interface PercentileDefinition {
   /** Dimensions its histograms keep (like a rollup's: a query within them can use the histograms). */
-  dimensions: readonly BaseDimension[]
+  dimensions: readonly (BaseDimension | 'project')[]
   metrics: ReadonlySet<Metric>
   /** The percentile metrics of every group of `query` (no order, limit or others), by groupKey. */
   byGroup(query: AnalyticsQuery, fromHistograms: boolean): Promise<Map<string, QueryRow>>
@@ -60,10 +60,10 @@ const HOUR_MS = 3_600_000
 /** Why a query cannot read hourly tables kept by `dimensions`; undefined when it can. */
 function hourlyObstacle(
   query: AnalyticsQuery,
-  dimensions: readonly BaseDimension[],
+  dimensions: readonly (BaseDimension | 'project')[],
   span: RollupDefinition['span'],
 ): string | undefined {
-  const kept = new Set<Dimension>(dimensions)
+  const kept = new Set<string>(dimensions)
   const foreign =
     query.groupBy.find((dimension) => !kept.has(dimension)) ??
     query.filters.map((filter) => filter.dimension).find((dimension) => !kept.has(dimension))

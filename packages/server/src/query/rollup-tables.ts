@@ -1,6 +1,6 @@
 import type { StoreRow } from 'spendlens/internal'
 import type { BaseDimension } from '../api/api-types.js'
-import { ROLLUP_KEY_COLUMNS } from '../schema/events-table.js'
+import { EVENTS_TABLE, ROLLUP_KEY_COLUMNS } from '../schema/events-table.js'
 import type { ColumnType } from '../schema/table.js'
 import { DIALECTS, type EngineName } from './dialect.js'
 import { LATENCY_DIMENSIONS, latencyBucket } from './latency-sketch.js'
@@ -24,7 +24,10 @@ import { LATENCY_DIMENSIONS, latencyBucket } from './latency-sketch.js'
  * - `latency_hourly`, latency histograms for percentiles (latency-sketch.ts): one row per latency
  *   bucket of a cell, so it keeps fewer dimensions (provider, model, feature).
  */
-export const ROLLUP_DIMENSIONS = ROLLUP_KEY_COLUMNS.map((column) => column.name as BaseDimension)
+export const ROLLUP_DIMENSIONS = ROLLUP_KEY_COLUMNS.map((column) => column.name as RollupDimension)
+
+/** A rollup key: a query dimension, or the project every figure is read within (schema/projects.ts). */
+export type RollupDimension = BaseDimension | 'project'
 
 /**
  * A column computed from events: its name, its type, its SQL over events rows (valid on both
@@ -42,7 +45,7 @@ export type RollupRow = Omit<StoreRow, 'ts'> & { ts: number; latency_bucket: num
 /** A rollup table: its key (the hour, dimensions, computed keys) and its summed columns. */
 export interface RollupTable {
   name: string
-  dimensions: readonly BaseDimension[]
+  dimensions: readonly RollupDimension[]
   /** Keys computed from an events row, e.g. the latency bucket. */
   computed: Column[]
   /** Summed columns: per column, the aggregate over events rows and one row's part of it. */
@@ -125,6 +128,26 @@ export const LATENCY_TABLE: RollupTable = {
 }
 
 export const ROLLUP_TABLES: readonly RollupTable[] = [SUMS_TABLE, LATENCY_TABLE]
+
+/**
+ * `table` as a migration at schema `version` of `engine` creates and fills it: without the key
+ * columns the events table gained later (a later migration adds them to both).
+ */
+export function rollupTableAt(table: RollupTable, engine: EngineName, version: number): RollupTable {
+  const later = new Set(
+    EVENTS_TABLE.columns
+      .filter((column) => (column.added?.[engine] ?? 1) > version)
+      .map((column) => column.name),
+  )
+  return { ...table, dimensions: table.dimensions.filter((dimension) => !later.has(dimension)) }
+}
+
+/** The rollup key columns the events table gained at `version` of `engine`: each rollup table gets them too. */
+export function rollupKeysAdded(engine: EngineName, version: number): string[] {
+  return ROLLUP_KEY_COLUMNS.filter((column) => column.added?.[engine] === version).map(
+    (column) => column.name,
+  )
+}
 export const ROLLUP_TABLE = SUMS_TABLE.name
 
 const HOUR_MS = 3_600_000

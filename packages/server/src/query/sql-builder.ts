@@ -1,5 +1,6 @@
 import type { AnalyticsQuery, Dimension, Filter } from '../api/api-types.js'
 import { NULLABLE_COLUMNS as NULLABLE } from '../schema/events-table.js'
+import { storedProject } from '../schema/projects.js'
 import { DIALECTS, type Dialect, type EngineName, type ParamType } from './dialect.js'
 
 /** SQL with its bound parameters, ready for one engine. */
@@ -47,8 +48,9 @@ export class SqlBuilder {
     return dimension
   }
 
-  where(query: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>, extra: string[] = []): string {
+  where(query: Pick<AnalyticsQuery, 'from' | 'to' | 'filters' | 'project'>, extra: string[] = []): string {
     const conditions: string[] = []
+    if (query.project !== undefined) conditions.push(`project = ${this.bind(storedProject(query.project))}`)
     if (query.from) conditions.push(this.dialect.timeAtLeast(this.bind(query.from.getTime())))
     if (query.to) conditions.push(this.dialect.timeBefore(this.bind(query.to.getTime())))
     for (const filter of query.filters) conditions.push(this.filter(filter))

@@ -1,3 +1,4 @@
+import { storedProject } from '../schema/projects.js'
 import { DIALECTS, type EngineName } from './dialect.js'
 import type { Execute } from './run-query.js'
 
@@ -8,14 +9,19 @@ export interface StoreStats {
   last_ts: string | null
 }
 
-/** The store's stats, on either engine. */
-export async function runStoreStats(engine: EngineName, execute: Execute): Promise<StoreStats> {
+/** The store's stats, on either engine: of one project, or of every project when none is given. */
+export async function runStoreStats(
+  engine: EngineName,
+  execute: Execute,
+  project?: string,
+): Promise<StoreStats> {
   const dialect = DIALECTS[engine]
+  const where = project === undefined ? '' : ` WHERE project = ${dialect.placeholder('project', 'String')}`
   const edge = (aggregate: 'min' | 'max') => dialect.nullWhenEmpty(dialect.epochMs(`${aggregate}(ts)`))
   const [row] = await execute({
-    sql: `SELECT ${dialect.count} AS events, ${edge('min')} AS first_ms, ${edge('max')} AS last_ms FROM ${dialect.table}`,
-    params: {},
-    types: {},
+    sql: `SELECT ${dialect.count} AS events, ${edge('min')} AS first_ms, ${edge('max')} AS last_ms FROM ${dialect.table}${where}`,
+    params: project === undefined ? {} : { project: storedProject(project) },
+    types: project === undefined ? {} : { project: 'String' },
   })
   const toIso = (value: unknown) =>
     value === null || value === undefined ? null : new Date(Number(value)).toISOString()

@@ -2,6 +2,7 @@ import { type CostEvent, UNATTRIBUTED } from 'spendlens'
 import { NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
 import { bucketSql, latencyBucket } from '../query/latency-sketch.js'
 import { hashEventId } from './event-id-hash.js'
+import { eventIdentity, type ProjectEvent, projectOf, storedProject } from './projects.js'
 import {
   type Column,
   type ColumnType,
@@ -122,10 +123,27 @@ export const EVENTS_TABLE: Table<EventColumn> = {
       }),
     ),
     // DuckDB's dedupe key (store/duckdb/event-id-index.ts): the events table has no primary key.
+    // The hash of the event's identity (its id within its project: schema/projects.ts).
     storeOnly(
-      column('id_hash', 'int64', true, (event) => hashEventId(event.event_id), {
-        added: { duckdb: 4 },
-        engines: ['duckdb'],
+      column(
+        'id_hash',
+        'int64',
+        true,
+        (event) => hashEventId(eventIdentity(projectOf(event), event.event_id)),
+        {
+          added: { duckdb: 4 },
+          engines: ['duckdb'],
+        },
+      ),
+    ),
+    // The project the event belongs to (schema/projects.ts), set by ingest from the credential. A
+    // rollup key: every figure is read within one project.
+    storeOnly(
+      text('project', 'low', false, (event) => storedProject(projectOf(event as ProjectEvent)), {
+        rollup: 'key',
+        added: { duckdb: 6, clickhouse: 4 },
+        // The default project (storedProject); ClickHouse's own default for a String is the same.
+        defaults: { duckdb: "''" },
       }),
     ),
   ],

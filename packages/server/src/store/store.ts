@@ -43,7 +43,8 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
    */
   listEvents(request: EventLogRequest, options?: QueryOptions): Promise<EventPage>
   /** Events stored, and the first and last call time (ISO), for the meta endpoint. */
-  stats(): Promise<StoreStats>
+  /** Of one project, or of every project when none is given. */
+  stats(project?: string): Promise<StoreStats>
   /** Deletes events that started before `cutoff` (retention); answers how many. */
   deleteBefore(cutoff: Date): Promise<number>
   /** Every stored event, oldest first, in batches (export, moving stores). */

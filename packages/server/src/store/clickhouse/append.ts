@@ -1,5 +1,6 @@
 import { ROLLUP_TABLES, type RollupRow, rollupContributions } from '../../query/rollup-tables.js'
 import { ROLLUP_SOURCE_COLUMNS } from '../../schema/events-table.js'
+import { eventIdentity, projectFromStored } from '../../schema/projects.js'
 import type { AppendResult, AppendStatus } from '../store.js'
 import { type ClickHouseConnection, clickhouseTime } from './clickhouse-connection.js'
 import type { EventRows } from './encode-rows.js'
@@ -22,36 +23,43 @@ export async function appendRows(
 ): Promise<AppendResult> {
   const { records } = batch
   const statuses: AppendStatus[] = records.map(() => 'duplicate')
-  // Within the batch, the latest ts of each event_id is the candidate (the first of equals).
+  // Within the batch, the latest ts of each event (its event_id within its project) is the
+  // candidate (the first of equals).
   const candidate = new Map<string, number>()
   records.forEach((record, index) => {
-    const current = candidate.get(record.event_id)
+    const identity = identityOf(record)
+    const current = candidate.get(identity)
     if (current === undefined || record.ts > (records[current] as RollupRow).ts)
-      candidate.set(record.event_id, index)
+      candidate.set(identity, index)
   })
   if (candidate.size === 0) return { statuses }
-  const stored = await storedVersions(connection, [...candidate.keys()])
+  const eventIds = [
+    ...new Set([...candidate.values()].map((index) => (records[index] as RollupRow).event_id)),
+  ]
+  const stored = await storedVersions(connection, eventIds)
   const added: RollupRow[] = []
-  const replaced: string[] = []
-  const movedDay: string[] = []
-  for (const [eventId, index] of candidate) {
+  const replaced = new Set<string>()
+  const movedDay: RollupRow[] = []
+  for (const [identity, index] of candidate) {
     const record = records[index] as RollupRow
-    const storedTs = stored.get(eventId)
+    const storedTs = stored.get(identity)
     if (storedTs !== undefined && record.ts <= storedTs) continue
     statuses[index] = storedTs === undefined ? 'inserted' : 'replaced'
     added.push(record)
-    if (storedTs !== undefined) replaced.push(eventId)
+    if (storedTs !== undefined) replaced.add(identity)
     // Another day is another sorting key: ReplacingMergeTree would keep both (see migrations.ts).
     if (storedTs !== undefined && Math.floor(record.ts / DAY_MS) !== Math.floor(storedTs / DAY_MS))
-      movedDay.push(eventId)
+      movedDay.push(record)
   }
   if (added.length === 0) return { statuses }
   // What the rollups count of the versions being replaced, read before they go (see below).
-  const removed = replaced.length > 0 ? await storedRows(connection, replaced) : []
-  if (movedDay.length > 0)
-    await connection.command(`DELETE FROM ${deleteFrom} WHERE event_id IN {ids:Array(String)}`, {
-      ids: movedDay,
-    })
+  const removed = replaced.size > 0 ? await storedRows(connection, replaced) : []
+  // Deleted per project: another project's event of the same id stays.
+  for (const [project, ids] of groupIds(movedDay))
+    await connection.command(
+      `DELETE FROM ${deleteFrom} WHERE project = {project:String} AND event_id IN {ids:Array(String)}`,
+      { project, ids },
+    )
   await connection.insert(
     'events',
     added.map((record) => ({ ...record, ts: clickhouseTime(record.ts) })),
@@ -64,15 +72,35 @@ export async function appendRows(
   return { statuses }
 }
 
-/** The latest stored ts of each id that is stored (any version: no FINAL needed for a max). */
+/** An event's identity: its event_id within its project (schema/projects.ts). */
+const identityOf = (row: { event_id: string; project?: unknown }) =>
+  eventIdentity(projectFromStored(row.project as string | null | undefined), row.event_id)
+
+/** The rows' event_ids by stored project. */
+function groupIds(rows: readonly RollupRow[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>()
+  for (const row of rows) {
+    const project = String((row as { project?: string }).project ?? '')
+    const ids = groups.get(project) ?? []
+    ids.push(row.event_id)
+    groups.set(project, ids)
+  }
+  return groups
+}
+
+/**
+ * The latest stored ts of each event with one of `ids` that is stored, by identity (any version: no
+ * FINAL needed for a max).
+ */
 async function storedVersions(connection: ClickHouseConnection, ids: string[]): Promise<Map<string, number>> {
   const stored = new Map<string, number>()
   for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
     const found = await connection.rows(
-      'SELECT event_id, toUnixTimestamp64Milli(max(ts)) AS ts_ms FROM events WHERE event_id IN {ids:Array(String)} GROUP BY event_id',
+      'SELECT event_id, project, toUnixTimestamp64Milli(max(ts)) AS ts_ms FROM events WHERE event_id IN {ids:Array(String)} GROUP BY event_id, project',
       { ids: ids.slice(start, start + LOOKUP_CHUNK) },
     )
-    for (const row of found) stored.set(String(row.event_id), Number(row.ts_ms))
+    for (const row of found)
+      stored.set(identityOf(row as { event_id: string; project: string }), Number(row.ts_ms))
   }
   return stored
 }
@@ -81,9 +109,13 @@ async function storedVersions(connection: ClickHouseConnection, ids: string[]): 
  * The stored versions (as FINAL reads them) of the ids a batch replaces, with what the rollups
  * count of them: their contributions are taken back.
  */
-async function storedRows(connection: ClickHouseConnection, ids: string[]): Promise<RollupRow[]> {
+async function storedRows(
+  connection: ClickHouseConnection,
+  identities: ReadonlySet<string>,
+): Promise<RollupRow[]> {
   const found: RollupRow[] = []
-  const columns = ['toUnixTimestamp64Milli(ts) AS ts_ms', ...ROLLUP_SOURCE_COLUMNS].join(', ')
+  const columns = ['toUnixTimestamp64Milli(ts) AS ts_ms', 'event_id', ...ROLLUP_SOURCE_COLUMNS].join(', ')
+  const ids = [...new Set([...identities].map((identity) => identity.slice(identity.indexOf('\u0000') + 1)))]
   for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
     const page = await connection.rows(
       `SELECT ${columns} FROM events FINAL WHERE event_id IN {ids:Array(String)}`,
@@ -91,7 +123,10 @@ async function storedRows(connection: ClickHouseConnection, ids: string[]): Prom
         ids: ids.slice(start, start + LOOKUP_CHUNK),
       },
     )
-    for (const { ts_ms, ...row } of page) found.push({ ...row, ts: Number(ts_ms) } as unknown as RollupRow)
+    // Only the versions being replaced: not another project's event of the same id.
+    for (const { ts_ms, ...row } of page)
+      if (identities.has(identityOf(row as { event_id: string; project: string })))
+        found.push({ ...row, ts: Number(ts_ms) } as unknown as RollupRow)
   }
   return found
 }

@@ -113,7 +113,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
     exportEvents: (batchSize = 10_000) => exportEventPages('clickhouse', connection.execute, batchSize),
 
-    stats: () => runStoreStats('clickhouse', connection.execute),
+    stats: (project) => runStoreStats('clickhouse', connection.execute, project),
 
     async getMeta(key) {
       const [row] = await connection.rows('SELECT value FROM spendlens_meta FINAL WHERE key = {key:String}', {

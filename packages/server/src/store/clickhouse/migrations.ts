@@ -7,7 +7,7 @@
  */
 
 import type { ClickHouseClient } from '@clickhouse/client'
-import { contributionSql, ROLLUP_TABLES, type RollupTable } from '../../query/rollup-tables.js'
+import { contributionSql, ROLLUP_TABLES, type RollupTable, rollupTableAt } from '../../query/rollup-tables.js'
 import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
@@ -60,6 +60,9 @@ function engine(target: ClickHouseTarget, family: string, table: string, per: 's
   return `Replicated${family}('${path}', '{replica}'${args ? `, ${args}` : ''})`
 }
 
+/** The events table's sorting key as created (migration 4 adds the project at its end). */
+const EVENTS_SORTING_KEY = ['toDate(ts)', 'event_id']
+
 /** The events table's columns at `version` (schema/events-table.ts), with the index the append uses. */
 function eventsColumnsDdl(version: number): string {
   // The append looks the ids of each batch up: this index lets it skip granules without them.
@@ -100,7 +103,7 @@ export const CLICKHOUSE_MIGRATIONS: ((target: ClickHouseTarget) => string[])[] =
 )
 ENGINE = ${engine(target, 'ReplacingMergeTree', local, 'shard', 'ts')}
 PARTITION BY toYYYYMM(ts)
-ORDER BY (toDate(ts), event_id)`,
+ORDER BY (${EVENTS_SORTING_KEY.join(', ')})`,
     ]
     if (target.cluster) {
       statements.push(
@@ -123,7 +126,7 @@ ORDER BY key`,
   (target) => {
     const db = target.database
     const statements = addColumns(target, 2)
-    for (const table of ROLLUP_TABLES) {
+    for (const table of ROLLUP_TABLES.map((current) => rollupTableAt(current, 'clickhouse', 2))) {
       const rollupLocal = localRollupTable(target, table)
       const key = ['hour', ...table.dimensions, ...table.computed.map(([column]) => column)]
       statements.push(
@@ -151,7 +154,37 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
   // 3: API keys and dashboard users (auth/).
   (target) =>
     [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(target, table as RecordTable<never>)),
+  // 4: each event's project (schema/projects.ts); what is there is the default project's.
+  (target) => addProject(target, 4),
 ]
+
+/**
+ * The project column, on the events and every rollup table, at the end of each one's sorting key:
+ * the same event_id in two projects is two events (ReplacingMergeTree folds only equal keys), and a
+ * rollup cell is one project's. ClickHouse lets a sorting key grow only by a column added in the
+ * same ALTER; a Distributed table gets the column alone.
+ */
+function addProject(target: ClickHouseTarget, version: number): string[] {
+  const db = target.database
+  const project = columnsAdded(EVENTS_TABLE, 'clickhouse', version).find(
+    (column) => column.name === 'project',
+  )
+  if (!project) throw new Error(`the project column is not added at ClickHouse version ${version}`)
+  const add = `ADD COLUMN IF NOT EXISTS ${columnDdl('clickhouse', project)}`
+  const statements = [
+    `ALTER TABLE ${db}.${localEventsTable(target)}${onCluster(target)} ${add}, MODIFY ORDER BY (${[...EVENTS_SORTING_KEY, 'project'].join(', ')})`,
+  ]
+  if (target.cluster) statements.push(`ALTER TABLE ${db}.events${onCluster(target)} ${add}`)
+  for (const current of ROLLUP_TABLES) {
+    const before = rollupTableAt(current, 'clickhouse', version - 1)
+    const key = ['hour', ...before.dimensions, ...before.computed.map(([column]) => column), 'project']
+    statements.push(
+      `ALTER TABLE ${db}.${localRollupTable(target, current)}${onCluster(target)} ${add}, MODIFY ORDER BY (${key.join(', ')})`,
+    )
+    if (target.cluster) statements.push(`ALTER TABLE ${db}.${current.name}${onCluster(target)} ${add}`)
+  }
+  return statements
+}
 
 /** A record table (schema/record-table.ts): the latest write of each key, by updated_at. */
 function createRecordTable(target: ClickHouseTarget, table: RecordTable<never>): string {

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
+import { eventIdentity, projectFromStored } from '../../schema/projects.js'
 import { createMutex } from '../mutex.js'
 import type { AppendResult, AppendStatus } from '../store.js'
 import { type EncodedEvents, selectEncoded } from './encode-columns.js'
@@ -26,7 +27,10 @@ const PIPELINE_SLOTS = 4
 interface Staged {
   statuses: AppendStatus[]
   slot: number
-  /** The event_id and ts (epoch ms) of each event to store (not the events: they can go). */
+  /**
+   * The identity (event_id within its project) and ts (epoch ms) of each event to store (not the
+   * events: they can go).
+   */
   eventIds: string[]
   times: Float64Array
   /** Hashes of the ids whose stored version this batch replaces. */
@@ -112,13 +116,13 @@ export class AppendPipeline {
     // constants is pushed into the scan, so only id_hash is read for rows that do not match.
     const hashes = [...new Set(candidates.map((candidate) => candidate.hash))].join(', ')
     const reader = await this.stager.runAndReadAll(
-      `SELECT event_id, epoch_ms(ts) AS ts_ms FROM events WHERE id_hash IN (${hashes})`,
+      `SELECT event_id, project, epoch_ms(ts) AS ts_ms FROM events WHERE id_hash IN (${hashes})`,
     )
     const wanted = new Set(candidates.map((candidate) => candidate.eventId))
     const stored = new Map<string, number>()
     for (const row of reader.getRowObjects()) {
-      const eventId = String(row.event_id)
-      if (wanted.has(eventId)) stored.set(eventId, Number(row.ts_ms))
+      const identity = eventIdentity(projectFromStored(row.project as string | null), String(row.event_id))
+      if (wanted.has(identity)) stored.set(identity, Number(row.ts_ms))
     }
     return stored
   }
@@ -126,7 +130,9 @@ export class AppendPipeline {
   private async prepare(batch: EncodedEvents): Promise<Staged> {
     const statuses: AppendStatus[] = new Array(batch.rows).fill('duplicate')
     const failedCommitsSeen = this.failedCommits
-    const { eventIds, times, hashes } = batch
+    const { times, hashes } = batch
+    // Events are one by their identity: the event_id within its project (schema/projects.ts).
+    const eventIds = batch.identities ?? batch.eventIds
     // Within the batch, the latest ts of each event_id is the candidate (the first of equals).
     const candidate = new Map<string, number>()
     for (let index = 0; index < batch.rows; index++) {
@@ -172,7 +178,7 @@ export class AppendPipeline {
     const prepared: Staged = {
       statuses,
       slot,
-      eventIds: rows.eventIds,
+      eventIds: rows.identities ?? rows.eventIds,
       times: rows.times,
       replaced,
       nullMarker: '',
@@ -202,7 +208,8 @@ export class AppendPipeline {
       // them. The null marker is our own string, safe as a literal.
       const statements: string[] = []
       if (replaced.length > 0) {
-        // The stored versions being replaced: their ids are staged, their hashes listed.
+        // The stored versions being replaced: their ids are staged, their hashes listed. A hash is of
+        // the id within its project, so another project's event of the same id is not among them.
         const old = `FROM events WHERE id_hash IN (${replaced.join(', ')}) AND event_id IN (SELECT event_id FROM ${table})`
         for (const rollupTable of ROLLUP_TABLES)
           statements.push(contributionSql(rollupTable, `SELECT * ${old}`, -1))

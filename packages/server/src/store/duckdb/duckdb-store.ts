@@ -127,7 +127,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       ),
     exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', execute, batchSize),
 
-    stats: () => runStoreStats('duckdb', execute),
+    stats: (project) => runStoreStats('duckdb', execute, project),
 
     getMeta(key) {
       return database.use(({ readers }) =>

@@ -1,6 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { type EventColumn, eventColumns } from '../../schema/events-table.js'
+import { DEFAULT_PROJECT, eventIdentity, type ProjectEvent, projectOf } from '../../schema/projects.js'
 
 /**
  * Events as columns: the shape the DuckDB store stages them in (staging.ts), computed in plain
@@ -57,8 +58,10 @@ export interface EncodedEvents {
   eventIds: string[]
   /** `ts` as epoch milliseconds. */
   times: Float64Array
-  /** hashEventId of each event_id. */
+  /** hashEventId of each event's identity (its event_id within its project: schema/projects.ts). */
   hashes: Float64Array
+  /** Each event's identity, when one is not in the default project (else the event_ids are). */
+  identities?: string[]
   /** One per STAGING_COLUMNS entry, in its order. */
   columns: EncodedColumn[]
 }
@@ -134,10 +137,14 @@ export function encodeEvents(events: readonly CostEvent[]): EncodedEvents {
     columns: [],
   }
   for (let row = 0; row < rows; row++) {
-    const event = events[row] as CostEvent
+    const event = events[row] as ProjectEvent
     batch.eventIds[row] = event.event_id
     batch.times[row] = Date.parse(event.ts)
-    batch.hashes[row] = hashEventId(event.event_id)
+    const project = projectOf(event)
+    if (project !== DEFAULT_PROJECT) batch.identities ??= batch.eventIds.slice(0, row)
+    const identity = eventIdentity(project, event.event_id)
+    if (batch.identities) batch.identities[row] = identity
+    batch.hashes[row] = hashEventId(identity)
   }
   batch.columns = STAGING_COLUMNS.map((column) => encodeColumn(column, events, batch))
   return batch
@@ -221,7 +228,10 @@ export function concatEncoded(parts: readonly EncodedEvents[]): EncodedEvents {
       for (let row = 0; row < (parts[position] as EncodedEvents).rows; row++) values.push(textAt(piece, row))
     return { kind: 'text', values }
   })
-  return { format: 'columns', rows, eventIds, times, hashes, columns }
+  const identities = parts.some((part) => part.identities)
+    ? parts.flatMap((part) => part.identities ?? part.eventIds)
+    : undefined
+  return { format: 'columns', rows, eventIds, times, hashes, columns, ...(identities ? { identities } : {}) }
 }
 
 /** The rows at `indexes`, in that order. */
@@ -233,6 +243,7 @@ export function selectEncoded(batch: EncodedEvents, indexes: readonly number[]):
   }
   const rows = indexes.length
   const eventIds = indexes.map((index) => batch.eventIds[index] as string)
+  const { identities } = batch
   const times = gather(batch.times, new Float64Array(rows))
   const hashes = gather(batch.hashes, new Float64Array(rows))
   const columns = batch.columns.map((column, position): EncodedColumn => {
@@ -251,7 +262,15 @@ export function selectEncoded(batch: EncodedEvents, indexes: readonly number[]):
         return { kind: 'text', values: indexes.map((index) => column.values[index] as string | null) }
     }
   })
-  return { format: 'columns', rows, eventIds, times, hashes, columns }
+  return {
+    format: 'columns',
+    rows,
+    eventIds,
+    times,
+    hashes,
+    columns,
+    ...(identities ? { identities: indexes.map((index) => identities[index] as string) } : {}),
+  }
 }
 
 /** The buffers a batch's typed arrays own, each once: a worker hands them over instead of copying. */

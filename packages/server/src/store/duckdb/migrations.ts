@@ -1,11 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
+import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE } from '../../schema/events-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
-import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
+import { type Column, columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
 import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
@@ -21,6 +22,19 @@ function addColumns(version: number): string {
 /** A record table (schema/record-table.ts), keyed by its primary key. */
 const createRecordTable = (table: RecordTable<never>) =>
   `CREATE TABLE ${table.name} (${columnsDdl(table, 'duckdb')}, PRIMARY KEY (${table.key}));`
+
+/** The events columns added at `version`, and the rollup keys among them on every rollup table. */
+function addColumnsAndRollupKeys(version: number): string {
+  const keys = rollupKeysAdded('duckdb', version).flatMap((name) =>
+    ROLLUP_TABLES.map(
+      (table) => `ALTER TABLE ${table.name} ADD COLUMN ${columnDdl('duckdb', eventColumn(name))};`,
+    ),
+  )
+  return [addColumns(version), ...keys].join(' ')
+}
+
+const eventColumn = (name: string) =>
+  EVENTS_TABLE.columns.find((column) => column.name === name) as Column<never>
 
 const columnNames = (version: number) =>
   columnsAt(EVENTS_TABLE, 'duckdb', version)
@@ -47,6 +61,9 @@ export const MIGRATIONS: string[] = [
    DROP TABLE events; ALTER TABLE events_v4 RENAME TO events; ${ROLLUP_MIGRATION_SQL}`,
   // 5: API keys and dashboard users (auth/).
   [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(table as RecordTable<never>)).join(' '),
+  // 6: each event's project (schema/projects.ts), also a key of the rollups; what is there is the
+  // default project's.
+  addColumnsAndRollupKeys(6),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */

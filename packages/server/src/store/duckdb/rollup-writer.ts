@@ -4,6 +4,7 @@ import {
   ROLLUP_TABLES,
   type RollupTable,
   rollupColumnNames,
+  rollupTableAt,
 } from '../../query/rollup-tables.js'
 import { NULLABLE_COLUMNS as NULLABLE } from '../../schema/events-table.js'
 import { COLUMN_TYPES } from '../../schema/table.js'
@@ -90,6 +91,6 @@ export function compactSql(table: RollupTable, hours: readonly number[]): string
 }
 
 /** Every rollup table, created and filled from the events table (schema migration 4). */
-export const ROLLUP_MIGRATION_SQL = ROLLUP_TABLES.map(
-  (table) => `${rollupDdl(table)}; ${contributionSql(table, 'SELECT * FROM events', 1)};`,
-).join(' ')
+export const ROLLUP_MIGRATION_SQL = ROLLUP_TABLES.map((current) => rollupTableAt(current, 'duckdb', 4))
+  .map((table) => `${rollupDdl(table)}; ${contributionSql(table, 'SELECT * FROM events', 1)};`)
+  .join(' ')
