@@ -168,8 +168,7 @@ export class Credentials {
     if (options.password.length < MIN_PASSWORD_LENGTH)
       throw new Error(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`)
     const projects = options.projects.length ? options.projects : [DEFAULT_PROJECT]
-    for (const project of projects)
-      if (project !== ALL_PROJECTS) checkProjectName(project)
+    for (const project of projects) if (project !== ALL_PROJECTS) checkProjectName(project)
     const user: UserRecord = {
       name: options.name,
       passwordHash: await hashPassword(options.password),
