@@ -4,6 +4,7 @@ import { registerAuthCommands } from './auth/auth-commands.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
+import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
 import { clickhouseDdl, openStore } from './store/open-store.js'
 import { SERVER_VERSION } from './version.js'
@@ -141,11 +142,16 @@ program
   .option('--store <location>', `store to export from: ${STORE_HELP}`, DEFAULT_STORE)
   .requiredOption('--to <target>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
   .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
-  .action(async (options: { store: string; to: string; batchSize: number }) => {
+  .option(
+    '--project <name>',
+    'only this project’s events (default: every project; a file does not say which)',
+  )
+  .action(async (options: { store: string; to: string; batchSize: number; project?: string }) => {
     await runExport({
       store: options.store,
       other: options.to,
       batchSize: options.batchSize,
+      project: options.project === undefined ? undefined : checkProjectName(options.project),
       print: (line) => console.log(line),
     })
   })
@@ -159,15 +165,28 @@ program
   .requiredOption('--from <source>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
   .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
   .option('--backfill', 'history: take events of any age (a ts more than a day ahead is still refused)')
-  .action(async (options: { store: string; from: string; batchSize: number; backfill?: boolean }) => {
-    await runImport({
-      store: options.store,
-      other: options.from,
-      batchSize: options.batchSize,
-      backfill: options.backfill ?? false,
-      print: (line) => console.log(line),
-    })
-  })
+  .option(
+    '--project <name>',
+    'put every event into this project (default: a store’s keep theirs, a file’s go to default)',
+  )
+  .action(
+    async (options: {
+      store: string
+      from: string
+      batchSize: number
+      backfill?: boolean
+      project?: string
+    }) => {
+      await runImport({
+        store: options.store,
+        other: options.from,
+        batchSize: options.batchSize,
+        project: options.project === undefined ? undefined : checkProjectName(options.project),
+        backfill: options.backfill ?? false,
+        print: (line) => console.log(line),
+      })
+    },
+  )
 
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 

@@ -13,6 +13,7 @@ import { importEvents } from '../src/data-transfer/import-events.js'
 import { createProgressLine } from '../src/data-transfer/progress-line.js'
 import { runExport, runImport } from '../src/data-transfer/transfer-command.js'
 import { generateDemoEvents } from '../src/demo/demo-data.js'
+import { PROJECT } from '../src/schema/projects.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { openStore as openStoreAt } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
@@ -531,5 +532,58 @@ describe('the progress line', () => {
     expect(lines.at(-1)).toBe('12,345/12,345 events | 2 rejected')
     expect(output).not.toContain('\u001b[')
     expect(output).not.toMatch(/[█░=]{5}/)
+  })
+})
+
+describe('projects in export and import', () => {
+  it('a store copy keeps each event in its project; --project exports one project and imports into one', async () => {
+    const source = await openStore('source.duckdb')
+    const at = (project: string, ids: string[]) =>
+      ids.map((id) =>
+        Object.assign(
+          {
+            ...(unusualEvents()[0] as CostEvent),
+            event_id: id,
+            ts: '2026-11-20T08:00:00.000Z',
+          },
+          project === 'default' ? {} : { [PROJECT]: project },
+        ),
+      )
+    // The same event_id in both projects: two events.
+    await source.append([...at('default', ['d1', 'same']), ...at('shop', ['s1', 's2', 'same'])])
+    await source.close()
+    opened.splice(opened.indexOf(source), 1)
+    const common = {
+      openStore: openDuckDBStore,
+      print: () => undefined,
+      progress: { update() {}, stop() {} },
+    }
+
+    await runExport({ ...common, store: join(folder, 'source.duckdb'), other: join(folder, 'copy.duckdb') })
+    const copy = await openStore('copy.duckdb')
+    expect((await copy.stats('default')).events).toBe(2)
+    expect((await copy.stats('shop')).events).toBe(3)
+    await copy.close()
+    opened.splice(opened.indexOf(copy), 1)
+
+    await runExport({
+      ...common,
+      store: join(folder, 'source.duckdb'),
+      other: join(folder, 'shop.jsonl'),
+      project: 'shop',
+    })
+    const lines = (await readFile(join(folder, 'shop.jsonl'), 'utf8')).trim().split('\n')
+    expect(lines.map((line) => (JSON.parse(line) as CostEvent).event_id).sort()).toEqual(['s1', 's2', 'same'])
+
+    await runImport({
+      ...common,
+      store: join(folder, 'team.duckdb'),
+      other: join(folder, 'shop.jsonl'),
+      project: 'team',
+      backfill: true,
+    })
+    const team = await openStore('team.duckdb')
+    expect((await team.stats('team')).events).toBe(3)
+    expect((await team.stats()).events).toBe(3)
   })
 })

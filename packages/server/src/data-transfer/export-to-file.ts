@@ -17,6 +17,8 @@ export interface ExportOptions {
   batchSize?: number
   /** Called once before the first batch and after every batch. */
   onProgress?: (progress: ExportProgress) => void
+  /** Only this project's events (a file does not say which project an event is in). Default: every project's. */
+  project?: string
 }
 
 /**
@@ -31,11 +33,11 @@ export async function exportToFile(
   format: FileFormat,
   options: ExportOptions = {},
 ): Promise<{ written: number }> {
-  const total = (await store.stats()).events
+  const total = (await store.stats(options.project)).events
   let written = 0
   options.onProgress?.({ written, total })
   async function* batches(): AsyncGenerator<CostEvent[]> {
-    for await (const events of store.exportEvents(options.batchSize ?? 5000)) {
+    for await (const events of store.exportEvents(options.batchSize ?? 5000, options.project)) {
       yield events
       written += events.length
       options.onProgress?.({ written, total })

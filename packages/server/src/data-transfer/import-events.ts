@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_EVENT_AGE_DAYS, eventWindow } from '../ingest/event-window.js'
 import { ingestEvents } from '../ingest/ingest-events.js'
+import { projectOf } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
 import { readJsonlFile } from './jsonl-file.js'
 import { countParquetRows, readParquetFile } from './parquet-file.js'
@@ -9,7 +10,8 @@ import type { SourceBatch } from './source-batch.js'
 export type ImportSource =
   | { kind: 'jsonl'; path: string }
   | { kind: 'parquet'; path: string }
-  | { kind: 'store'; store: Store }
+  /** `project`: only that project's events (default: every project's, each into its own). */
+  | { kind: 'store'; store: Store; project?: string }
 
 export interface ImportProgress {
   /** Records read so far (valid or not). */
@@ -41,15 +43,20 @@ export interface ImportOptions {
   batchSize?: number
   /** Called once before the first batch and after every batch. */
   onProgress?: (progress: ImportProgress) => void
+  /**
+   * The project every event goes into. Default: a store's events keep their own projects; a file's
+   * go into the default project (a file does not say).
+   */
+  project?: string
 }
 
 /** Rejection reasons kept in the summary; past that they are only counted. */
 export const MAX_REJECTIONS = 1000
 
-async function* storeBatches(store: Store, batchSize: number): AsyncGenerator<SourceBatch> {
-  for await (const events of store.exportEvents(batchSize)) {
+async function* storeBatches(store: Store, batchSize: number, project?: string): AsyncGenerator<SourceBatch> {
+  for await (const events of store.exportEvents(batchSize, project)) {
     yield {
-      items: events.map((value) => ({ value })),
+      items: events.map((value) => ({ value, project: projectOf(value) })),
       labels: events.map((event) => `event ${event.event_id}`),
     }
   }
@@ -62,7 +69,7 @@ function openSource(source: ImportSource, batchSize: number): AsyncIterable<Sour
     case 'parquet':
       return readParquetFile(source.path, batchSize)
     case 'store':
-      return storeBatches(source.store, batchSize)
+      return storeBatches(source.store, batchSize, source.project)
   }
 }
 
@@ -73,7 +80,7 @@ async function countSource(source: ImportSource): Promise<number | undefined> {
     case 'parquet':
       return countParquetRows(source.path)
     case 'store':
-      return (await source.store.stats()).events
+      return (await source.store.stats(source.project)).events
   }
 }
 
@@ -110,7 +117,11 @@ export async function importEvents(
     })
   report()
   for await (const batch of openSource(source, batchSize)) {
-    const result = await ingestEvents(target, batch.items, eventWindow(maxAgeDays))
+    const items =
+      options.project === undefined
+        ? batch.items
+        : batch.items.map((item) => ({ ...item, project: options.project }))
+    const result = await ingestEvents(target, items, eventWindow(maxAgeDays))
     summary.read += batch.items.length
     summary.inserted += result.accepted
     summary.duplicates += result.duplicates

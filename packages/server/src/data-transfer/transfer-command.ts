@@ -20,6 +20,11 @@ export interface TransferCommandOptions {
    * one: it copies history the first store already took.
    */
   backfill?: boolean
+  /**
+   * `export --project`: only that project's events; `import --project`: every event goes into that
+   * project. Default: every project, each event into its own (a file's into the default project).
+   */
+  project?: string
   /** Default {@link openStore}: a DuckDB path, `chdb://folder` or `clickhouse://…`. */
   openStore?: (location: string) => Promise<Store>
   /** Where the summary goes, a line at a time. */
@@ -87,6 +92,8 @@ async function copyIntoStore(
   try {
     const summary = await importEvents(target, source, {
       backfill,
+      // Exporting one project into a store keeps it in that project: the source is filtered instead.
+      project: source.kind === 'store' && source.project !== undefined ? undefined : options.project,
       batchSize: options.batchSize,
       onProgress: (state) =>
         progress.update(
@@ -115,13 +122,20 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
   const store = await openExisting(options.store, options)
   try {
     if (to.kind === 'store') {
-      await copyIntoStore(to.location, { kind: 'store', store }, store.location, options, true)
+      await copyIntoStore(
+        to.location,
+        { kind: 'store', store, project: options.project },
+        store.location,
+        options,
+        true,
+      )
       return
     }
     const progress = options.progress ?? createProgressLine('events')
     try {
       const { written } = await exportToFile(store, to.path, to.kind, {
         batchSize: options.batchSize,
+        project: options.project,
         onProgress: (state) => progress.update(state.written, state.total),
       })
       progress.stop()

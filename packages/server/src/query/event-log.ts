@@ -1,7 +1,8 @@
 import { fromStoreRow, type StoreRow } from 'spendlens/internal'
 import type { AnalyticsQuery, EventPage, LoggedEvent } from '../api/api-types.js'
 import { EVENT_FIELDS } from '../schema/events-table.js'
-import type { EngineName } from './dialect.js'
+import { DEFAULT_PROJECT, PROJECT, type ProjectEvent, projectFromStored } from '../schema/projects.js'
+import { DIALECTS, type EngineName } from './dialect.js'
 import type { Execute } from './run-query.js'
 import { type CompiledQuery, SqlBuilder } from './sql-builder.js'
 
@@ -134,19 +135,39 @@ export async function runEventLog(
   }
 }
 
-/** Every stored event, oldest first, in batches (export, moving stores). */
+/**
+ * Every stored event of `project` (of each project in turn when none is given), oldest first, in
+ * batches (export, moving stores). Each event carries its project (schema/projects.ts), so a copy
+ * into another store keeps it.
+ */
 export async function* exportEventPages(
   engine: EngineName,
   execute: Execute,
   batchSize: number,
+  project?: string,
 ): AsyncIterable<LoggedEvent[]> {
-  let after: Position | undefined
-  for (;;) {
-    const rows = await execute(compilePage(engine, { filters: [] }, after, 'ASC', batchSize))
-    if (rows.length === 0) return
-    const events = rows.map(eventFromRow)
-    yield events
-    const last = events[events.length - 1] as LoggedEvent
-    after = { ts: Date.parse(last.ts), eventId: last.event_id }
+  const projects = project === undefined ? await storedProjects(engine, execute) : [project]
+  for (const current of projects) {
+    let after: Position | undefined
+    for (;;) {
+      const scope = { filters: [], project: current }
+      const rows = await execute(compilePage(engine, scope, after, 'ASC', batchSize))
+      if (rows.length === 0) break
+      const events = rows.map(eventFromRow)
+      if (current !== DEFAULT_PROJECT) for (const event of events) (event as ProjectEvent)[PROJECT] = current
+      yield events
+      const last = events[events.length - 1] as LoggedEvent
+      after = { ts: Date.parse(last.ts), eventId: last.event_id }
+    }
   }
+}
+
+/** The projects that have events, the default one first. */
+async function storedProjects(engine: EngineName, execute: Execute): Promise<string[]> {
+  const rows = await execute({
+    sql: `SELECT DISTINCT project FROM ${DIALECTS[engine].table} ORDER BY project`,
+    params: {},
+    types: {},
+  })
+  return [...new Set(rows.map((row) => projectFromStored(row.project as string | null)))]
 }

@@ -48,7 +48,11 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   /** Deletes events that started before `cutoff` (retention); answers how many. */
   deleteBefore(cutoff: Date): Promise<number>
   /** Every stored event, oldest first, in batches (export, moving stores). */
-  exportEvents(batchSize?: number): AsyncIterable<CostEvent[]>
+  /**
+   * Every stored event of `project`, or of every project (each event carrying its own), oldest first
+   * per project, in batches (export, moving stores).
+   */
+  exportEvents(batchSize?: number, project?: string): AsyncIterable<CostEvent[]>
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
   /** Every record of a record table (schema/record-table.ts: keys, users), by key. */

@@ -111,7 +111,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     listEvents: (request, options) =>
       runEventLog('clickhouse', connection.executor(TimeLimit.of(options)), request),
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
-    exportEvents: (batchSize = 10_000) => exportEventPages('clickhouse', connection.execute, batchSize),
+    exportEvents: (batchSize = 10_000, project) =>
+      exportEventPages('clickhouse', connection.execute, batchSize, project),
 
     stats: (project) => runStoreStats('clickhouse', connection.execute, project),
 

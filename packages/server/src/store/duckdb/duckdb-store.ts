@@ -125,7 +125,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       database.use(({ pipeline, writer, hours }) =>
         pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
       ),
-    exportEvents: (batchSize = 10_000) => exportEventPages('duckdb', execute, batchSize),
+    exportEvents: (batchSize = 10_000, project) => exportEventPages('duckdb', execute, batchSize, project),
 
     stats: (project) => runStoreStats('duckdb', execute, project),
 
