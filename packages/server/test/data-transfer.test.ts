@@ -13,7 +13,6 @@ import { importEvents } from '../src/data-transfer/import-events.js'
 import { createProgressLine } from '../src/data-transfer/progress-line.js'
 import { runExport, runImport } from '../src/data-transfer/transfer-command.js'
 import { generateDemoEvents } from '../src/demo/demo-data.js'
-import { PROJECT } from '../src/schema/projects.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { openStore as openStoreAt } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
@@ -538,19 +537,15 @@ describe('the progress line', () => {
 describe('projects in export and import', () => {
   it('a store copy keeps each event in its project; --project exports one project and imports into one', async () => {
     const source = await openStore('source.duckdb')
-    const at = (project: string, ids: string[]) =>
-      ids.map((id) =>
-        Object.assign(
-          {
-            ...(unusualEvents()[0] as CostEvent),
-            event_id: id,
-            ts: '2026-11-20T08:00:00.000Z',
-          },
-          project === 'default' ? {} : { [PROJECT]: project },
-        ),
-      )
+    const at = (ids: string[]) =>
+      ids.map((id) => ({
+        ...(unusualEvents()[0] as CostEvent),
+        event_id: id,
+        ts: '2026-11-20T08:00:00.000Z',
+      }))
     // The same event_id in both projects: two events.
-    await source.append([...at('default', ['d1', 'same']), ...at('shop', ['s1', 's2', 'same'])])
+    await source.append(at(['d1', 'same']))
+    await source.append(at(['s1', 's2', 'same']), 'shop')
     await source.close()
     opened.splice(opened.indexOf(source), 1)
     const common = {

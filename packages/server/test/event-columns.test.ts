@@ -106,7 +106,7 @@ describe('events encoded as columns', () => {
     const all = events(60, 0, (index) => ({ route: `/r${index % 3}` })).map((event, index) =>
       index >= 20 && index < 40 ? { ...event, route: `/r\u0000${index % 2}` } : event,
     )
-    const parts = [all.slice(0, 20), all.slice(20, 40), all.slice(40)].map(encodeEvents)
+    const parts = [all.slice(0, 20), all.slice(20, 40), all.slice(40)].map((part) => encodeEvents(part))
     const routeIndex = STAGING_COLUMNS.findIndex((column) => column.name === 'route')
     expect(parts.map((part) => part.columns[routeIndex]?.kind)).toEqual(['enum', 'text', 'enum'])
 

@@ -9,7 +9,7 @@ import { InvalidCursorError } from '../src/query/event-log.js'
 import { TooManyRowsError } from '../src/query/run-query.js'
 import type { CompiledQuery } from '../src/query/sql-builder.js'
 import { QueryTimeoutError } from '../src/query/time-limit.js'
-import { PROJECT, type ProjectEvent } from '../src/schema/projects.js'
+import { batchFormat } from '../src/store/batch-format.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
 /**
@@ -936,28 +936,30 @@ export function runStoreContract(options: StoreContractOptions): void {
     })
 
     describe('projects: one project can neither see nor touch another’s events', () => {
-      const inProject = (project: string, events: CostEvent[]) =>
-        events.map((one) => Object.assign(one, { [PROJECT]: project }) as ProjectEvent)
       const of = (project: string | undefined, json: Record<string, unknown>) =>
         store.query({ ...analyticsQuery(json), ...(project ? { project } : {}) })
+      /** Requests of several projects joined into one flush, as the ingest buffer joins them. */
+      const joined = (...parts: [string, CostEvent[]][]) => {
+        const format = batchFormat(store.batchFormat)
+        return store.appendBatch(
+          format.merge(parts.map(([project, events]) => format.encode(events, project))),
+        )
+      }
 
       contractCase(
-        'the same event_id in two projects is two events, in one batch or across batches',
+        'the same event_id in two projects is two events, in one flush or across flushes',
         async () => {
-          const batch = [
-            ...inProject('shop', [event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 1, latency_ms: 100 })]),
-            event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 2, latency_ms: 300 }),
-          ]
-          expect((await store.append(batch)).statuses).toEqual(['inserted', 'inserted'])
+          const first = await joined(
+            ['shop', [event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 1, latency_ms: 100 })]],
+            ['default', [event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 2, latency_ms: 300 })]],
+          )
+          expect(first.statuses).toEqual(['inserted', 'inserted'])
           // Again, and an older copy: duplicates, each within its own project.
-          expect(
-            (
-              await store.append([
-                ...inProject('shop', [event('a', '2026-11-20T09:00:00.000Z', { cost_usd: 7 })]),
-                event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 2 }),
-              ])
-            ).statuses,
-          ).toEqual(['duplicate', 'duplicate'])
+          const again = await joined(
+            ['shop', [event('a', '2026-11-20T09:00:00.000Z', { cost_usd: 7 })]],
+            ['default', [event('a', '2026-11-20T10:00:00.000Z', { cost_usd: 2 })]],
+          )
+          expect(again.statuses).toEqual(['duplicate', 'duplicate'])
           const metrics = { metrics: ['requests', 'cost_usd', 'p95_latency_ms'] }
           expect(await of('shop', metrics)).toEqual([{ requests: 1, cost_usd: 1, p95_latency_ms: 100 }])
           expect(await of('default', metrics)).toEqual([{ requests: 1, cost_usd: 2, p95_latency_ms: 300 }])
@@ -971,14 +973,13 @@ export function runStoreContract(options: StoreContractOptions): void {
       contractCase(
         'a newer version replaces only its own project’s event, on the same day or another',
         async () => {
-          await store.append([
-            ...inProject('shop', [event('a', '2026-11-20T10:00:00.000Z', { feature: 'alpha', cost_usd: 1 })]),
-            event('a', '2026-11-20T10:00:00.000Z', { feature: 'alpha', cost_usd: 2 }),
-          ])
-          const newer = inProject('shop', [
-            event('a', '2026-11-21T10:00:00.000Z', { feature: 'beta', cost_usd: 5 }),
-          ])
-          expect((await store.append(newer)).statuses).toEqual(['replaced'])
+          await store.append(
+            [event('a', '2026-11-20T10:00:00.000Z', { feature: 'alpha', cost_usd: 1 })],
+            'shop',
+          )
+          await store.append([event('a', '2026-11-20T10:00:00.000Z', { feature: 'alpha', cost_usd: 2 })])
+          const newer = [event('a', '2026-11-21T10:00:00.000Z', { feature: 'beta', cost_usd: 5 })]
+          expect((await store.append(newer, 'shop')).statuses).toEqual(['replaced'])
           await reopen()
           const byFeature = { metrics: ['requests', 'cost_usd'], groupBy: ['feature'] }
           // Hour-aligned and whole: the planner reads the rollups; the events say the same.
@@ -991,20 +992,18 @@ export function runStoreContract(options: StoreContractOptions): void {
           expect((await store.append([event('a', '2026-11-20T10:00:00.000Z')])).statuses).toEqual([
             'duplicate',
           ])
-          expect(
-            (await store.append(inProject('other', [event('a', '2026-11-20T10:00:00.000Z')]))).statuses,
-          ).toEqual(['inserted'])
+          expect((await store.append([event('a', '2026-11-20T10:00:00.000Z')], 'other')).statuses).toEqual([
+            'inserted',
+          ])
         },
       )
 
-      contractCase('the event log and the stats are one project’s', async () => {
-        await store.append([
-          ...inProject('shop', [
-            event('s1', '2026-11-20T10:00:00.000Z'),
-            event('s2', '2026-11-20T11:00:00.000Z'),
-          ]),
-          event('d1', '2026-11-20T12:00:00.000Z'),
-        ])
+      contractCase('the event log, the stats and the exports are one project’s', async () => {
+        await store.append(
+          [event('s1', '2026-11-20T10:00:00.000Z'), event('s2', '2026-11-20T11:00:00.000Z')],
+          'shop',
+        )
+        await store.append([event('d1', '2026-11-20T12:00:00.000Z')])
         const page = await store.listEvents({ scope: { filters: [], project: 'shop' }, limit: 10 })
         expect(page.events.map((logged) => logged.event_id)).toEqual(['s2', 's1'])
         const own = await store.listEvents({ scope: { filters: [], project: 'default' }, limit: 10 })
@@ -1012,6 +1011,11 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect((await store.stats('shop')).events).toBe(2)
         expect((await store.stats('default')).events).toBe(1)
         expect((await store.stats()).events).toBe(3)
+        expect((await store.projects()).sort()).toEqual(['default', 'shop'])
+        const exported: string[] = []
+        for await (const events of store.exportEvents(10, 'shop'))
+          exported.push(...events.map((one) => one.event_id))
+        expect(exported).toEqual(['s1', 's2'])
       })
     })
 

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_EVENT_AGE_DAYS, eventWindow } from '../ingest/event-window.js'
 import { ingestEvents } from '../ingest/ingest-events.js'
-import { projectOf } from '../schema/projects.js'
+import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
 import { readJsonlFile } from './jsonl-file.js'
 import { countParquetRows, readParquetFile } from './parquet-file.js'
@@ -53,13 +53,16 @@ export interface ImportOptions {
 /** Rejection reasons kept in the summary; past that they are only counted. */
 export const MAX_REJECTIONS = 1000
 
+/** A store's events, project by project (each batch says whose they are). */
 async function* storeBatches(store: Store, batchSize: number, project?: string): AsyncGenerator<SourceBatch> {
-  for await (const events of store.exportEvents(batchSize, project)) {
-    yield {
-      items: events.map((value) => ({ value, project: projectOf(value) })),
-      labels: events.map((event) => `event ${event.event_id}`),
+  for (const current of project === undefined ? await store.projects() : [project])
+    for await (const events of store.exportEvents(batchSize, current)) {
+      yield {
+        project: current,
+        items: events.map((value) => ({ value })),
+        labels: events.map((event) => `event ${event.event_id}`),
+      }
     }
-  }
 }
 
 function openSource(source: ImportSource, batchSize: number): AsyncIterable<SourceBatch> {
@@ -117,11 +120,8 @@ export async function importEvents(
     })
   report()
   for await (const batch of openSource(source, batchSize)) {
-    const items =
-      options.project === undefined
-        ? batch.items
-        : batch.items.map((item) => ({ ...item, project: options.project }))
-    const result = await ingestEvents(target, items, eventWindow(maxAgeDays))
+    const project = options.project ?? batch.project ?? DEFAULT_PROJECT
+    const result = await ingestEvents(target, batch.items, eventWindow(maxAgeDays), project)
     summary.read += batch.items.length
     summary.inserted += result.accepted
     summary.duplicates += result.duplicates

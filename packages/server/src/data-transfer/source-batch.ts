@@ -4,4 +4,6 @@ import type { BatchItem } from '../ingest/ingest-events.js'
 export interface SourceBatch {
   items: BatchItem[]
   labels: string[]
+  /** Whose events they are, when the source says (another store); a file does not. */
+  project?: string
 }

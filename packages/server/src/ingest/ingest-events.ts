@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import { DEFAULT_PROJECT, PROJECT, type ProjectEvent } from '../schema/projects.js'
+import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { AppendStatus, Store } from '../store/store.js'
 import { MAX_COST_USD, MAX_EVENT_ID_LENGTH } from './cost-event-schema.js'
 import type { EventWindow } from './event-window.js'
@@ -23,8 +23,7 @@ export interface IngestResult {
 }
 
 /** One item of a batch: a decoded value, or the reason it could not be decoded (e.g. a bad NDJSON line). */
-/** A record to validate; `project`: the project it goes into when it is valid (imports from a store). */
-export type BatchItem = { value: unknown; project?: string } | { error: string }
+export type BatchItem = { value: unknown } | { error: string }
 
 /** Where valid events go: a store, or an IngestBuffer in front of one. */
 export type AppendTarget = Pick<Store, 'append'>
@@ -129,17 +128,12 @@ export async function ingestEvents(
   target: AppendTarget,
   items: readonly BatchItem[],
   window: EventWindow,
-  /** The project every valid event goes into, unless its item names one (default: the default project). */
+  /** The project the valid events go into (default: the default project). */
   project: string = DEFAULT_PROJECT,
 ): Promise<IngestResult & { tooOld: number }> {
   const validated = validateItems(items, window)
   const { valid } = validated
-  valid.forEach((event, position) => {
-    const item = items[validated.validIndexes[position] as number] as { project?: string }
-    const target = item.project ?? project
-    if (target !== DEFAULT_PROJECT) (event as ProjectEvent)[PROJECT] = target
-  })
-  const statuses = valid.length > 0 ? (await target.append(valid)).statuses : []
+  const statuses = valid.length > 0 ? (await target.append(valid, project)).statuses : []
   const result = ingestResult(
     validated,
     valid.map((event) => event.event_id),

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { DEFAULT_PROJECT, PROJECT, type ProjectEvent } from '../schema/projects.js'
 import { type BatchFormatName, batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import { batchItems, inflate, mayHoldUnsafeText, type RawBody } from './decode-body.js'
 import type { EventWindow } from './event-window.js'
@@ -45,14 +44,12 @@ export function decodeInflated(
   project: string,
 ): DecodedBody {
   const validated = validateItems(batchItems(decoded, body.ndjson), window, !mayHoldUnsafeText(decoded))
-  // The events are the credential's project's (schema/projects.ts: no field of theirs can say otherwise).
-  if (project !== DEFAULT_PROJECT)
-    for (const event of validated.valid) (event as ProjectEvent)[PROJECT] = project
   return {
     count: validated.count,
     validIndexes: validated.validIndexes,
     rejected: validated.rejected,
-    batch: batchFormat(format).encode(validated.valid),
+    // The credential's project (schema/projects.ts): no field of an event can name another.
+    batch: batchFormat(format).encode(validated.valid, project),
   }
 }
 

@@ -1,7 +1,7 @@
 import { fromStoreRow, type StoreRow } from 'spendlens/internal'
 import type { AnalyticsQuery, EventPage, LoggedEvent } from '../api/api-types.js'
 import { EVENT_FIELDS } from '../schema/events-table.js'
-import { DEFAULT_PROJECT, PROJECT, type ProjectEvent, projectFromStored } from '../schema/projects.js'
+import { projectFromStored } from '../schema/projects.js'
 import { DIALECTS, type EngineName } from './dialect.js'
 import type { Execute } from './run-query.js'
 import { type CompiledQuery, SqlBuilder } from './sql-builder.js'
@@ -136,9 +136,9 @@ export async function runEventLog(
 }
 
 /**
- * Every stored event of `project` (of each project in turn when none is given), oldest first, in
- * batches (export, moving stores). Each event carries its project (schema/projects.ts), so a copy
- * into another store keeps it.
+ * Every stored event of `project` (of each project in turn when none is given: paging by (ts,
+ * event_id) across projects could skip an event of another project with the same id and time),
+ * oldest first, in batches (export, moving stores).
  */
 export async function* exportEventPages(
   engine: EngineName,
@@ -154,7 +154,6 @@ export async function* exportEventPages(
       const rows = await execute(compilePage(engine, scope, after, 'ASC', batchSize))
       if (rows.length === 0) break
       const events = rows.map(eventFromRow)
-      if (current !== DEFAULT_PROJECT) for (const event of events) (event as ProjectEvent)[PROJECT] = current
       yield events
       const last = events[events.length - 1] as LoggedEvent
       after = { ts: Date.parse(last.ts), eventId: last.event_id }
@@ -162,8 +161,8 @@ export async function* exportEventPages(
   }
 }
 
-/** The projects that have events, the default one first. */
-async function storedProjects(engine: EngineName, execute: Execute): Promise<string[]> {
+/** The projects that have events (Store.projects). */
+export async function storedProjects(engine: EngineName, execute: Execute): Promise<string[]> {
   const rows = await execute({
     sql: `SELECT DISTINCT project FROM ${DIALECTS[engine].table} ORDER BY project`,
     params: {},

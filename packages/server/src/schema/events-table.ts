@@ -2,7 +2,7 @@ import { type CostEvent, UNATTRIBUTED } from 'spendlens'
 import { NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
 import { bucketSql, latencyBucket } from '../query/latency-sketch.js'
 import { hashEventId } from './event-id-hash.js'
-import { eventIdentity, type ProjectEvent, projectOf, storedProject } from './projects.js'
+import { DEFAULT_PROJECT, storedProject } from './projects.js'
 import {
   type Column,
   type ColumnType,
@@ -123,23 +123,20 @@ export const EVENTS_TABLE: Table<EventColumn> = {
       }),
     ),
     // DuckDB's dedupe key (store/duckdb/event-id-index.ts): the events table has no primary key.
-    // The hash of the event's identity (its id within its project: schema/projects.ts).
+    // The hash of the event's identity, its id within its project (schema/projects.ts): `read` gives
+    // the default project's; the encoder hashes the identity in its batch's project.
     storeOnly(
-      column(
-        'id_hash',
-        'int64',
-        true,
-        (event) => hashEventId(eventIdentity(projectOf(event), event.event_id)),
-        {
-          added: { duckdb: 4 },
-          engines: ['duckdb'],
-        },
-      ),
+      column('id_hash', 'int64', true, (event) => hashEventId(event.event_id), {
+        added: { duckdb: 4 },
+        engines: ['duckdb'],
+      }),
     ),
-    // The project the event belongs to (schema/projects.ts), set by ingest from the credential. A
-    // rollup key: every figure is read within one project.
+    // The project the event belongs to (schema/projects.ts), as stored (storedProject). A batch is
+    // one project's, set from the credential by ingest and by the store's append: the encoders
+    // (store/batch-format.ts) write it; `read` gives the default project's. A rollup key: every
+    // figure is read within one project.
     storeOnly(
-      text('project', 'low', false, (event) => storedProject(projectOf(event as ProjectEvent)), {
+      text('project', 'low', false, () => storedProject(DEFAULT_PROJECT), {
         rollup: 'key',
         added: { duckdb: 6, clickhouse: 4 },
         // The default project (storedProject); ClickHouse's own default for a String is the same.

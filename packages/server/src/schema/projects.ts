@@ -1,4 +1,3 @@
-import type { CostEvent } from 'spendlens'
 /**
  * A project keeps one app's, team's or environment's events, keys and settings apart from the
  * others on a shared server. The default project is the one a server without keys writes to and
@@ -22,17 +21,6 @@ export function checkProjectName(name: string): string {
     )
   return name
 }
-
-/**
- * Where an event being stored keeps its project: a symbol, which no parsed JSON can hold, so an
- * event can never name its own project. Ingest sets it from the credential; events without it (the
- * demo, imports) are the default project's.
- */
-export const PROJECT: unique symbol = Symbol('spendlens.project')
-
-export type ProjectEvent = CostEvent & { [PROJECT]?: string }
-
-export const projectOf = (event: ProjectEvent): string => event[PROJECT] ?? DEFAULT_PROJECT
 
 /**
  * A project as the events and rollup tables hold it: the default project as the empty string, which

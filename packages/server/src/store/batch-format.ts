@@ -9,7 +9,8 @@ import { concatEncoded, type EncodedEvents, encodedBuffers, encodeEvents } from 
  * thread gets the name, not the store.
  */
 export interface BatchFormat<Batch extends EncodedBatch = EncodedBatch> {
-  encode(events: readonly CostEvent[]): Batch
+  /** `project`: whose events they are (a batch is one project's; default: the default project). */
+  encode(events: readonly CostEvent[], project?: string): Batch
   /** Joins batches in order (the ingest buffer's flush of concurrent requests). */
   merge(batches: Batch[]): Batch
   /** The buffers a worker hands over instead of copying. */

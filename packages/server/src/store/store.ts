@@ -33,8 +33,11 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
    * what `appendBatch` takes.
    */
   readonly batchFormat: BatchFormatName
-  /** Stores each event_id once, keeping the version with the latest ts (see AppendStatus). */
-  append(events: readonly CostEvent[]): Promise<AppendResult>
+  /**
+   * Stores each event_id once within `project` (default: the default project), keeping the version
+   * with the latest ts (see AppendStatus).
+   */
+  append(events: readonly CostEvent[], project?: string): Promise<AppendResult>
   /** The same as `append`, for events already encoded in this store's `batchFormat`. */
   appendBatch(batch: EncodedBatch): Promise<AppendResult>
   /**
@@ -49,10 +52,12 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   deleteBefore(cutoff: Date): Promise<number>
   /** Every stored event, oldest first, in batches (export, moving stores). */
   /**
-   * Every stored event of `project`, or of every project (each event carrying its own), oldest first
-   * per project, in batches (export, moving stores).
+   * Every stored event of `project`, or of every project (project by project), oldest first per
+   * project, in batches (export, moving stores).
    */
   exportEvents(batchSize?: number, project?: string): AsyncIterable<CostEvent[]>
+  /** The projects that have events. */
+  projects(): Promise<string[]>
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
   /** Every record of a record table (schema/record-table.ts: keys, users), by key. */

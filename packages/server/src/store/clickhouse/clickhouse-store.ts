@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { rollupDefinition } from '../../query/compile-rollup.js'
-import { exportEventPages, runEventLog } from '../../query/event-log.js'
+import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { readRecords } from '../../query/read-records.js'
@@ -91,7 +91,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     location: options.location,
     batchFormat: 'rows',
 
-    append: (events) => append(encodeRows(events)),
+    append: (events, project) => append(encodeRows(events, project)),
     appendBatch: (batch: EncodedBatch) => append(rowsOf(batch)),
 
     ...plannedQueries('clickhouse', (limit) => connection.executor(limit), capabilities),
@@ -113,6 +113,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
     exportEvents: (batchSize = 10_000, project) =>
       exportEventPages('clickhouse', connection.execute, batchSize, project),
+    projects: () => storedProjects('clickhouse', connection.execute),
 
     stats: (project) => runStoreStats('clickhouse', connection.execute, project),
 

@@ -1,6 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import type { RollupRow } from '../../query/rollup-tables.js'
 import { eventColumns } from '../../schema/events-table.js'
+import { DEFAULT_PROJECT, storedProject } from '../../schema/projects.js'
 
 /**
  * Events as the ClickHouse store inserts them: one object per event with the events table's
@@ -17,12 +18,15 @@ export interface EventRows {
 
 const COLUMNS = eventColumns('clickhouse')
 
-export function encodeRows(events: readonly CostEvent[]): EventRows {
+export function encodeRows(events: readonly CostEvent[], project = DEFAULT_PROJECT): EventRows {
   const records = new Array<RollupRow>(events.length)
+  // A batch is one project's; the catalog's read gives the default project's (events-table.ts).
+  const stored = project === DEFAULT_PROJECT ? undefined : storedProject(project)
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as CostEvent
     const record: Record<string, unknown> = {}
     for (const column of COLUMNS) record[column.name] = column.read(event)
+    if (stored !== undefined) record.project = stored
     records[index] = record as RollupRow
   }
   return { format: 'rows', rows: events.length, eventIds: events.map((event) => event.event_id), records }

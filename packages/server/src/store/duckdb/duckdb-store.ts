@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
 import { rollupDefinition } from '../../query/compile-rollup.js'
-import { exportEventPages, runEventLog } from '../../query/event-log.js'
+import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { readRecords } from '../../query/read-records.js'
@@ -109,7 +109,8 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       return database.now.instance
     },
 
-    append: (events) => database.use(({ pipeline }) => pipeline.append(encodeEvents(events))),
+    append: (events, project) =>
+      database.use(({ pipeline }) => pipeline.append(encodeEvents(events, project))),
     appendBatch: (batch: EncodedBatch) => database.use(({ pipeline }) => pipeline.append(columnsOf(batch))),
 
     ...plannedQueries('duckdb', executor, capabilities),
@@ -126,6 +127,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
         pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
       ),
     exportEvents: (batchSize = 10_000, project) => exportEventPages('duckdb', execute, batchSize, project),
+    projects: () => storedProjects('duckdb', execute),
 
     stats: (project) => runStoreStats('duckdb', execute, project),
 

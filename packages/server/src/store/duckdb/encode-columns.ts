@@ -1,7 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { type EventColumn, eventColumns } from '../../schema/events-table.js'
-import { DEFAULT_PROJECT, eventIdentity, type ProjectEvent, projectOf } from '../../schema/projects.js'
+import { DEFAULT_PROJECT, eventIdentity, storedProject } from '../../schema/projects.js'
 
 /**
  * Events as columns: the shape the DuckDB store stages them in (staging.ts), computed in plain
@@ -126,7 +126,7 @@ function encodeColumn(
 }
 
 /** The events as columns. */
-export function encodeEvents(events: readonly CostEvent[]): EncodedEvents {
+export function encodeEvents(events: readonly CostEvent[], project = DEFAULT_PROJECT): EncodedEvents {
   const rows = events.length
   const batch: EncodedEvents = {
     format: 'columns',
@@ -136,17 +136,21 @@ export function encodeEvents(events: readonly CostEvent[]): EncodedEvents {
     hashes: new Float64Array(rows),
     columns: [],
   }
+  const identities = project === DEFAULT_PROJECT ? undefined : new Array<string>(rows)
   for (let row = 0; row < rows; row++) {
-    const event = events[row] as ProjectEvent
+    const event = events[row] as CostEvent
     batch.eventIds[row] = event.event_id
     batch.times[row] = Date.parse(event.ts)
-    const project = projectOf(event)
-    if (project !== DEFAULT_PROJECT) batch.identities ??= batch.eventIds.slice(0, row)
-    const identity = eventIdentity(project, event.event_id)
-    if (batch.identities) batch.identities[row] = identity
+    // The identity of an event is its id within its project (schema/projects.ts).
+    const identity = identities ? eventIdentity(project, event.event_id) : event.event_id
+    if (identities) identities[row] = identity
     batch.hashes[row] = hashEventId(identity)
   }
-  batch.columns = STAGING_COLUMNS.map((column) => encodeColumn(column, events, batch))
+  if (identities) batch.identities = identities
+  const stored = storedProject(project)
+  batch.columns = STAGING_COLUMNS.map((column) =>
+    encodeColumn(column.name === 'project' ? { ...column, read: () => stored } : column, events, batch),
+  )
   return batch
 }
 
