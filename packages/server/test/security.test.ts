@@ -10,6 +10,7 @@ import { startServer } from '../src/start-server.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
 import { event } from './server-helpers.js'
+import { costEvent } from './store-contract.js'
 
 type Access = 'public' | 'ingest' | 'read' | 'admin'
 
@@ -167,6 +168,24 @@ describe('projects over HTTP', () => {
     })
     const page = (await events.json()) as { events: { event_id: string }[] }
     expect(page.events.filter((logged) => logged.event_id === 'shared-id').length).toBe(own - before.own)
+  })
+})
+
+describe('every project', () => {
+  it('is offered to a credential of every project when it has events, even if no key names it', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'spendlens-projects-'))
+    const own = await openStore(join(empty, 'events.duckdb'))
+    await own.append([costEvent({ event_id: 'solo-1', ts: new Date().toISOString() })], 'solo')
+    // No keys: the open principal may see every project.
+    const open = await createApp({ store: own })
+    try {
+      const answer = await open.inject({ method: 'GET', url: '/api/projects' })
+      expect(answer.json()).toEqual({ projects: ['default', 'solo'], current: 'default' })
+    } finally {
+      await open.close()
+      await own.close()
+      await rm(empty, { recursive: true, force: true })
+    }
   })
 })
 

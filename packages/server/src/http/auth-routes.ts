@@ -4,6 +4,7 @@ import type { ProjectsAnswer, SessionAnswer } from '../api/api-types.js'
 import { defaultProject, mayUseProject, type Principal } from '../auth/access.js'
 import { type ApiKeyRecord, ROLES } from '../schema/keys-table.js'
 import { ALL_PROJECTS } from '../schema/users-table.js'
+import type { Store } from '../store/store.js'
 import { type AuthOptions, identify, SESSION_COOKIE } from './authenticate.js'
 import { HttpError } from './http-error.js'
 import { parseOrThrow } from './query-params.js'
@@ -35,18 +36,24 @@ const keyView = (key: ApiKeyRecord) => ({
  * Signing in and out of the dashboard (`/api/session`, public), the projects a credential sees
  * (`/api/projects`, read) and key management (`/api/keys`, admin). docs/security.md and docs/api.md.
  */
-export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): void {
-  const { credentials, sessions } = options
-  const visibleProjects = (principal: Principal) =>
-    principal.projects === ALL_PROJECTS ? credentials.projects() : [...principal.projects]
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  options: AuthOptions & { store: Pick<Store, 'projects'> },
+): void {
+  const { credentials, sessions, store } = options
+  /** A credential's projects; for every project, those a key or user names and those with events. */
+  const visibleProjects = async (principal: Principal) => {
+    if (principal.projects !== ALL_PROJECTS) return [...principal.projects]
+    return [...new Set([...credentials.projects(), ...(await store.projects())])].sort()
+  }
 
-  const sessionView = (principal: Principal | null): SessionAnswer => ({
+  const sessionView = async (principal: Principal | null): Promise<SessionAnswer> => ({
     auth: credentials.required ? 'required' : 'open',
     principal: principal && {
       kind: principal.kind,
       id: principal.id,
       role: principal.role,
-      projects: visibleProjects(principal),
+      projects: await visibleProjects(principal),
       default_project: defaultProject(principal),
     },
   })
@@ -93,7 +100,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthOptions): 
 
   app.get('/api/projects', async (request) => {
     const principal = request.principal as Principal
-    return { projects: visibleProjects(principal), current: request.project } satisfies ProjectsAnswer
+    return { projects: await visibleProjects(principal), current: request.project } satisfies ProjectsAnswer
   })
 
   app.get('/api/keys', async (request) => {

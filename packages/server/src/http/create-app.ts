@@ -167,7 +167,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = { credentials, sessions: new Sessions() }
   await registerAuthentication(app, auth)
   await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits })
-  registerAuthRoutes(app, auth)
+  registerAuthRoutes(app, { ...auth, store })
 
   app.setNotFoundHandler((request, reply) =>
     reply
