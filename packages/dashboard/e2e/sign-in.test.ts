@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openStore, startServer } from '@spendlens/server'
+import { generateDemoEvents, openStore, startServer } from '@spendlens/server'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newApiKey } from '../../server/src/auth/api-keys'
@@ -66,13 +66,17 @@ async function createKeyWithCli(store: string, role: string): Promise<string> {
 
 /**
  * A read key of project `solo` and the user alice of projects `alpha` and `beta`, written into the
- * store the way Credentials does. Not through the CLI: it refuses projects other than `default`
- * until events are kept apart per project (credentials.ts, onlyDefaultProject), while the sign-in
- * and the project header these tests drive already handle them. Use the CLI once it accepts them.
+ * store the way Credentials does (`users create` reads its password from a terminal), and a day of
+ * events in each of alpha and beta, so that each project's dashboard has figures of its own.
  */
 async function writeProjectCredentials(location: string): Promise<string> {
   const store = await openStore(location)
   try {
+    for (const project of ['alpha', 'beta'])
+      await store.append(
+        generateDemoEvents({ days: 1, dailyRequests: project === 'alpha' ? 200 : 300 }),
+        project,
+      )
     const solo = newApiKey('solo', 'read', 'e2e solo')
     await store.writeRecords(KEYS_TABLE, [solo.record])
     await store.writeRecords(USERS_TABLE, [
