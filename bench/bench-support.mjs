@@ -121,3 +121,9 @@ export function table(headers, rows) {
   const line = (cells) => cells.map((cell, column) => String(cell).padStart(widths[column])).join('  ')
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n')
 }
+
+/** A numeric `--name value` option of the command line, or `fallback`. */
+export function argument(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`)
+  return index === -1 ? fallback : Number(process.argv[index + 1])
+}

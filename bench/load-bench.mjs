@@ -47,6 +47,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { gzipSync } from 'node:zlib'
 import { generateDemoEvents } from '../packages/server/dist/demo/demo-data.js'
 import {
+  argument,
   cpuTimes,
   createKeyWithCli,
   fillTemplate,
@@ -59,10 +60,6 @@ import {
   templateParts,
 } from './bench-support.mjs'
 
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
 const SECONDS = argument('seconds', 30)
 const WARMUP = argument('warmup', 3)
 const CLIENTS = argument('clients', 50)

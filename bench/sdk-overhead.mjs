@@ -12,15 +12,14 @@
 // Wrapped and unwrapped calls are interleaved (alternating which goes first) after a warm-up, so
 // drift (JIT, GC, CPU frequency) hits both alike. The wrapped client's tracker has a sink that
 // discards events: the sink's own cost is measured in 3 and 4. Figures only; nothing is asserted.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import OpenAI from 'openai'
 import { createTracker, httpSink } from '../packages/sdk/dist/index.js'
 import { buildCostEvent, emptyUsage, recorderOf } from '../packages/sdk/dist/internal.js'
+import { startSpendlensServer } from './bench-support.mjs'
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -177,32 +176,6 @@ function clients(options) {
 
 // ------------------------------------------------------------------ the real server
 
-async function startSpendlensServer(folder) {
-  const cli = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url))
-  const child = spawn(
-    process.execPath,
-    [cli, 'serve', '--store', join(folder, 'bench.duckdb'), '--port', '0', '--no-demo'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const url = await new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-      const match = /Ingest:\s+POST (http:\/\/\S+?)\/v1\/events/.exec(output)
-      if (match) resolve(match[1])
-    })
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before it listened`)))
-  })
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.on('exit', resolve)
-        child.kill('SIGTERM')
-      }),
-  }
-}
-
 async function storedEvents(url) {
   const response = await fetch(`${url}/api/meta`)
   return (await response.json()).events
@@ -334,7 +307,7 @@ for usage, i.e. the wrapper's own cost on a stream.`,
 // HTTP sink → real server.
 {
   const folder = mkdtempSync(join(tmpdir(), 'spendlens-bench-'))
-  const server = await startSpendlensServer(folder)
+  const server = await startSpendlensServer(join(folder, 'bench.duckdb'))
   let counter = 0
   const makeEvents = (count) =>
     Array.from({ length: count }, () => ({

@@ -32,6 +32,7 @@ import { Credentials } from '../packages/server/dist/auth/credentials.js'
 import { generateDemoEvents } from '../packages/server/dist/demo/demo-data.js'
 import { openStore } from '../packages/server/dist/store/open-store.js'
 import {
+  argument,
   cpuTimes,
   fillTemplate,
   integer,
@@ -42,10 +43,6 @@ import {
   templateParts,
 } from './bench-support.mjs'
 
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
 const EVENTS = argument('events', 10_000_000)
 const BATCH = argument('batch', 5000)
 const IN_FLIGHT = argument('in-flight', 8)
