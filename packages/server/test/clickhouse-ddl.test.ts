@@ -21,8 +21,10 @@ import { TEN_EVENTS } from './store-contract.js'
 
 const TABLES = [
   'events',
+  'invoice_lines',
   'latency_hourly',
   'rollup_hourly',
+  'spendlens_invoice_sync',
   'spendlens_keys',
   'spendlens_meta',
   'spendlens_schema',

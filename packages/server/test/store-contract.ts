@@ -9,6 +9,7 @@ import { InvalidCursorError } from '../src/query/event-log.js'
 import { TooManyRowsError } from '../src/query/run-query.js'
 import type { CompiledQuery } from '../src/query/sql-builder.js'
 import { QueryTimeoutError } from '../src/query/time-limit.js'
+import { type InvoiceLine, type InvoiceRange, invoiceLine } from '../src/schema/invoice-table.js'
 import { batchFormat } from '../src/store/batch-format.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
@@ -1261,6 +1262,72 @@ export function runStoreContract(options: StoreContractOptions): void {
         await reopen()
         expect(await rows({ metrics: ['requests', 'cost_usd'] })).toEqual([
           { requests: 10, cost_usd: 1.601125458 },
+        ])
+      })
+    })
+
+    describe('invoice lines: a bucket synced again replaces itself, within its project', () => {
+      const DAY = 86_400_000
+      const start = Date.UTC(2026, 10, 1)
+      const line = (day: number, overrides: Partial<InvoiceLine> = {}): InvoiceLine =>
+        invoiceLine({
+          provider: 'openai',
+          source: 'costs',
+          bucket_start: start + day * DAY,
+          bucket_end: start + (day + 1) * DAY,
+          line_item: 'gpt-4o-2024-08-06, input',
+          model: 'gpt-4o-2024-08-06',
+          token_type: 'input',
+          amount_nanos: 1_000_000_001 + day,
+          currency: 'usd',
+          batch: day % 2 === 0,
+          seconds: 1.5,
+          ...overrides,
+        })
+      const range = (from: number, to: number, overrides: Partial<InvoiceRange> = {}): InvoiceRange => ({
+        project: 'default',
+        provider: 'openai',
+        source: 'costs',
+        from: start + from * DAY,
+        to: start + to * DAY,
+        ...overrides,
+      })
+      const stored = (lines: InvoiceLine[], project = 'default') =>
+        lines.map((current) => ({ ...current, project }))
+
+      contractCase('lines round-trip whole, in bucket order, by project and time', async () => {
+        const lines = [
+          line(0),
+          line(1),
+          line(2, { provider_project: 'proj_abc', amount_nanos: null, requests: 7 }),
+        ]
+        await store.replaceInvoiceLines(range(0, 3), lines)
+        await store.replaceInvoiceLines(range(0, 3, { project: 'alpha' }), [line(1)])
+        expect(await store.invoiceLines({ project: 'default' })).toEqual(stored(lines))
+        expect(await store.invoiceLines({ project: 'alpha' })).toEqual(stored([line(1)], 'alpha'))
+        expect(
+          await store.invoiceLines({ project: 'default', from: start + DAY, to: start + 2 * DAY }),
+        ).toEqual(stored([line(1)]))
+        await reopen()
+        expect(await store.invoiceLines({ project: 'default' })).toEqual(stored(lines))
+      })
+
+      contractCase('a range synced again replaces its buckets and leaves the others', async () => {
+        await store.replaceInvoiceLines(range(0, 3), [line(0), line(1), line(2)])
+        await store.replaceInvoiceLines(range(0, 3, { source: 'usage/completions' }), [
+          line(1, { source: 'usage/completions', amount_nanos: null, input_tokens: 10 }),
+        ])
+        // The provider revised day 2 and day 1 went empty: both replaced, day 0 and the usage kept.
+        await store.replaceInvoiceLines(range(1, 3), [line(2, { amount_nanos: 5 })])
+        expect(
+          (await store.invoiceLines({ project: 'default' })).map((current) => [
+            current.source,
+            current.amount_nanos,
+          ]),
+        ).toEqual([
+          ['costs', 1_000_000_001],
+          ['usage/completions', null],
+          ['costs', 5],
         ])
       })
     })

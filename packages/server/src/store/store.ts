@@ -1,10 +1,12 @@
 import type { CostEvent } from 'spendlens'
 import type { EventPage } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
+import type { InvoiceLinesRequest } from '../query/invoice-lines.js'
 import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
 import type { StoreStats } from '../query/store-stats.js'
 import type { QueryOptions } from '../query/time-limit.js'
+import type { InvoiceLine, InvoiceRange, StoredInvoiceLine } from '../schema/invoice-table.js'
 import type { RecordTable } from '../schema/record-table.js'
 import type { EngineName } from '../schema/table.js'
 import type { BatchFormatName, EncodedBatch } from './batch-format.js'
@@ -45,12 +47,10 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
    * that is not a position in the log); held to `options.timeoutMs` as `query` is.
    */
   listEvents(request: EventLogRequest, options?: QueryOptions): Promise<EventPage>
-  /** Events stored, and the first and last call time (ISO), for the meta endpoint. */
-  /** Of one project, or of every project when none is given. */
+  /** Events stored, and the first and last call time (ISO), for the meta endpoint: of one project, or of every project when none is given. */
   stats(project?: string): Promise<StoreStats>
   /** Deletes events that started before `cutoff` (retention); answers how many. */
   deleteBefore(cutoff: Date): Promise<number>
-  /** Every stored event, oldest first, in batches (export, moving stores). */
   /**
    * Every stored event of `project`, or of every project (project by project), oldest first per
    * project, in batches (export, moving stores).
@@ -64,6 +64,13 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   readRecords<R>(table: RecordTable<R>): Promise<R[]>
   /** Writes records whole; one with the key of a stored record replaces it. */
   writeRecords<R>(table: RecordTable<R>, records: readonly R[]): Promise<void>
+  /**
+   * Replaces the invoice lines of `range` (schema/invoice-table.ts) with `lines`, which are that
+   * range's provider and source with buckets starting in it: a bucket synced again replaces itself.
+   */
+  replaceInvoiceLines(range: InvoiceRange, lines: readonly InvoiceLine[]): Promise<void>
+  /** Invoice lines whose bucket starts in the range asked, in bucket order. */
+  invoiceLines(request: InvoiceLinesRequest): Promise<StoredInvoiceLine[]>
   close(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
+import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { readRecords } from '../../query/read-records.js'
@@ -17,6 +18,7 @@ import { StoreUnavailableError } from '../store-unavailable.js'
 import { appendRows } from './append.js'
 import { ClickHouseConnection, clickhouseTime } from './clickhouse-connection.js'
 import { type EventRows, encodeRows } from './encode-rows.js'
+import { replaceInvoiceLines } from './invoice-lines.js'
 import {
   type ClickHouseTarget,
   checkTarget,
@@ -152,6 +154,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         clickhouse_settings: { async_insert: 0 },
       })
     },
+
+    // One replace at a time in this process, so that two deletes never meet two inserts.
+    replaceInvoiceLines: (range, lines) => exclusive(() => replaceInvoiceLines(client, range, lines)),
+    invoiceLines: (request) => readInvoiceLines('clickhouse', connection.execute, request),
 
     async close() {
       await spool?.close()

@@ -9,6 +9,8 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { contributionSql, ROLLUP_TABLES, type RollupTable, rollupTableAt } from '../../query/rollup-tables.js'
 import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
+import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
+import { INVOICE_TABLE } from '../../schema/invoice-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
@@ -156,6 +158,16 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
     [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(target, table as RecordTable<never>)),
   // 4: each event's project (schema/projects.ts); what is there is the default project's.
   (target) => addProject(target, 4),
+  // 5: the providers' own usage and cost reports (invoice/), and where each project's sync stands.
+  // Small tables every collector reads, so on a cluster each node keeps them whole.
+  (target) => [
+    `CREATE TABLE IF NOT EXISTS ${target.database}.${INVOICE_TABLE.name}${onCluster(target)} (
+  ${columnsDdl(INVOICE_TABLE, 'clickhouse', 5, ',\n  ')}
+)
+ENGINE = ${engine(target, 'MergeTree', INVOICE_TABLE.name, 'node')}
+ORDER BY (project, provider, source, bucket_start)`,
+    createRecordTable(target, INVOICE_SYNC_TABLE as RecordTable<never>),
+  ],
 ]
 
 /**

@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
 import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
+import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { readRecords } from '../../query/read-records.js'
@@ -16,6 +17,7 @@ import type { QueryInsight, Store } from '../store.js'
 import { AppendPipeline } from './append-pipeline.js'
 import { type EncodedEvents, encodeEvents } from './encode-columns.js'
 import { EventIdIndex } from './event-id-index.js'
+import { replaceInvoiceLines } from './invoice-lines.js'
 import { migrateDuckDB } from './migrations.js'
 import { ReaderPool } from './reader-pool.js'
 import { writeRecords } from './records.js'
@@ -154,6 +156,12 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     readRecords: (table) => readRecords('duckdb', execute, table),
     writeRecords: (table, records) =>
       database.use(({ pipeline, writer }) => pipeline.exclusive(() => writeRecords(writer, table, records))),
+
+    replaceInvoiceLines: (range, lines) =>
+      database.use(({ pipeline, writer }) =>
+        pipeline.exclusive(() => replaceInvoiceLines(writer, range, lines)),
+      ),
+    invoiceLines: (request) => readInvoiceLines('duckdb', execute, request),
 
     // Folds the busy hours first; on a full disk that fails, and the partial rows stay (still exact).
     close: () => database.close(({ pipeline, hours }) => pipeline.exclusive(() => hours.compactBusy())),

@@ -3,6 +3,8 @@ import { bucketSql } from '../../query/latency-sketch.js'
 import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE } from '../../schema/events-table.js'
+import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
+import { INVOICE_TABLE } from '../../schema/invoice-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
@@ -64,6 +66,9 @@ export const MIGRATIONS: string[] = [
   // 6: each event's project (schema/projects.ts), also a key of the rollups; what is there is the
   // default project's.
   addColumnsAndRollupKeys(6),
+  // 7: the providers' own usage and cost reports (invoice/), and where each project's sync stands.
+  `CREATE TABLE ${INVOICE_TABLE.name} (${columnsDdl(INVOICE_TABLE, 'duckdb', 7)});
+   ${createRecordTable(INVOICE_SYNC_TABLE as RecordTable<never>)}`,
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
