@@ -184,3 +184,116 @@ export interface ProjectsAnswer {
 
 /** The project nobody names: where a server without keys keeps its events. */
 export const DEFAULT_PROJECT = 'default'
+
+/** The providers whose own usage and cost reports spendlens syncs (docs/invoice.md). */
+export type InvoiceProviderName = 'openai' | 'anthropic'
+
+/** Where the sync of one provider's reports stands (GET /api/invoice/sync). */
+export interface InvoiceSyncStatus {
+  provider: InvoiceProviderName
+  /** An admin key is set for it on the server: the background job syncs it. */
+  configured: boolean
+  /** A run is going on now. */
+  running: boolean
+  /** The provider's organization, once a report named it. */
+  organization: string | null
+  /** The buckets synced: from the first to the end of the last complete one (ISO), null before any. */
+  synced_from: string | null
+  synced_until: string | null
+  last_run_at: string | null
+  last_success_at: string | null
+  /** The last run's error in one line; null when it succeeded. */
+  last_error: string | null
+  /** Lines the last successful run stored. */
+  lines: number
+  /** The background job's next run (ISO); null when none is scheduled. */
+  next_run_at: string | null
+}
+
+/** GET /api/invoice/sync. */
+export interface InvoiceSyncAnswer {
+  providers: InvoiceSyncStatus[]
+}
+
+/** How the reconciliation's rows are cut (`by`). */
+export const RECONCILE_BY = ['day', 'model', 'project', 'line_item'] as const
+export type ReconcileBy = (typeof RECONCILE_BY)[number]
+
+/**
+ * The invoice beside the tracked events, and the gap between them in parts that add up to it:
+ * `invoiced_usd = tracked_usd + untracked_usage_usd + price_difference_usd + non_model_usd +
+ * unexplained_usd` (docs/invoice.md "Reconcile").
+ */
+export interface ReconcileFigures {
+  invoiced_usd: number
+  tracked_usd: number
+  /** invoiced − tracked. */
+  gap_usd: number
+  /** tracked ÷ invoiced; null when nothing was invoiced. */
+  coverage: number | null
+  /** Usage the provider saw that no event recorded (its usage report less the tracked tokens), priced. */
+  untracked_usage_usd: number
+  /** The same tokens billed at other money than spendlens priced them: a catalog error, a discount, a tier. */
+  price_difference_usd: number
+  /** Invoice lines no model call explains: fine-tuning training, storage, tool sessions. */
+  non_model_usd: number
+  /** What cannot be split: invoice lines not itemized by model, or a model without a usage report. */
+  unexplained_usd: number
+}
+
+/** The parts of a gap, by name (ReconcileFigures' `*_usd` part fields). */
+export const GAP_PARTS = ['untracked_usage', 'price_difference', 'non_model', 'unexplained'] as const
+export type GapPart = (typeof GAP_PARTS)[number]
+
+/** One row of a reconciliation: its cut's keys, and its figures. */
+export interface ReconcileRow extends ReconcileFigures {
+  /** UTC day (`YYYY-MM-DD`), with `by=day`. */
+  day?: string
+  provider?: InvoiceProviderName
+  /** The catalog's model (snapshots matched to it), with `by=model`; null for lines of no model. */
+  model?: string | null
+  /** The provider's model names folded into `model`. */
+  snapshots?: string[]
+  /** The provider's project or workspace id, with `by=project` (null: none given). */
+  project?: string | null
+  /** The invoice's line item, with `by=line_item`. */
+  line_item?: string | null
+}
+
+/** Invoice days before the first tracked event: the provider's own totals, never mixed into tracked figures. */
+export interface BeforeTracking {
+  /** The first tracked event's UTC day: everything before it is here. */
+  until: string
+  invoiced_usd: number
+  /** By provider, model and provider project. */
+  rows: {
+    provider: InvoiceProviderName
+    model: string | null
+    project: string | null
+    invoiced_usd: number
+  }[]
+  /**
+   * With `estimate=true`: the same money spread over features and customers by their share of cost
+   * in the first tracked weeks. An estimate, always labelled as one.
+   */
+  estimate: {
+    weeks: number
+    by_feature: { feature: string; estimated_usd: number }[]
+    by_customer: { customer_id: string; estimated_usd: number }[]
+  } | null
+}
+
+/** GET /api/invoice/reconcile. */
+export interface ReconcileAnswer {
+  /** The UTC days covered: [from, to). */
+  from: string
+  to: string
+  by: ReconcileBy
+  totals: ReconcileFigures
+  /** The part that explains most of the gap, and the same in words for the page. */
+  dominant: GapPart | null
+  summary: string
+  rows: ReconcileRow[]
+  before_tracking: BeforeTracking | null
+  sync: InvoiceSyncStatus[]
+}
