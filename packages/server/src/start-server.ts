@@ -2,6 +2,11 @@ import { isIP } from 'node:net'
 import { Credentials } from './auth/credentials.js'
 import { loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
+import {
+  type InvoiceSyncJob,
+  type InvoiceSyncJobOptions,
+  startInvoiceSyncJob,
+} from './jobs/invoice-sync-job.js'
 import { type RetentionJob, startRetentionJob } from './jobs/retention-job.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/store.js'
@@ -44,6 +49,11 @@ export interface StartServerOptions {
   allowedHosts?: readonly string[]
   /** How long one query may run (AppOptions.queryTimeoutMs). */
   queryTimeoutMs?: number
+  /**
+   * The providers' reports to sync in the background (those with an admin key), into which
+   * project, how often (jobs/invoice-sync-job.ts). No sync without it.
+   */
+  invoiceSync?: Omit<InvoiceSyncJobOptions, 'store' | 'onSynced' | 'onError'>
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -54,6 +64,8 @@ export interface RunningServer {
   demoLoaded: boolean
   /** The retention job when `retentionDays` is set; `run()` applies it now. */
   retention: RetentionJob | undefined
+  /** The background invoice sync, when admin keys were given. */
+  invoiceSync: InvoiceSyncJob | undefined
   close(): Promise<void>
 }
 
@@ -63,6 +75,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const store = await openStore(location)
   let demoLoaded = false
   let retention: RetentionJob | undefined
+  let invoiceSync: InvoiceSyncJob | undefined
   let credentials: Credentials | undefined
   try {
     credentials = await Credentials.open(store)
@@ -93,6 +106,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
+    if (options.invoiceSync && Object.keys(options.invoiceSync.sources).length > 0) {
+      invoiceSync = startInvoiceSyncJob({
+        ...options.invoiceSync,
+        store,
+        onSynced: (result) =>
+          options.onNotice?.(
+            `Invoice sync (${result.provider}): ${result.lines.toLocaleString('en-US')} lines from ${new Date(result.from).toISOString().slice(0, 10)} to ${new Date(result.to).toISOString().slice(0, 10)}.`,
+          ),
+        onError: (provider, error) =>
+          options.onNotice?.(`Invoice sync (${provider}) failed: ${(error as Error).message}; will retry.`),
+      })
+    }
     const app = await createApp({
       store,
       logger: options.logger,
@@ -102,6 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       queryTimeoutMs: options.queryTimeoutMs,
       credentials,
       rateLimits: options.rateLimits,
+      invoiceSync,
     })
     const address = await app.listen({ port: options.port ?? 4600, host })
     return {
@@ -109,7 +135,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       store,
       demoLoaded,
       retention,
+      invoiceSync,
       async close() {
+        await invoiceSync?.stop()
         await retention?.stop()
         await app.close()
         await credentials?.close()
@@ -117,6 +145,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
     }
   } catch (error) {
+    await invoiceSync?.stop()
     await retention?.stop()
     await credentials?.close()
     await store.close()

@@ -216,7 +216,7 @@ export interface InvoiceSyncAnswer {
 }
 
 /** How the reconciliation's rows are cut (`by`). */
-export const RECONCILE_BY = ['day', 'model', 'project', 'line_item'] as const
+export const RECONCILE_BY = ['day', 'model', 'project'] as const
 export type ReconcileBy = (typeof RECONCILE_BY)[number]
 
 /**
@@ -256,8 +256,18 @@ export interface ReconcileRow extends ReconcileFigures {
   snapshots?: string[]
   /** The provider's project or workspace id, with `by=project` (null: none given). */
   project?: string | null
-  /** The invoice's line item, with `by=line_item`. */
-  line_item?: string | null
+}
+
+/** One line item of the invoice over the range: what the provider billed, as it names it. */
+export interface InvoiceLineItem {
+  provider: InvoiceProviderName
+  /** OpenAI's `line_item`, Anthropic's `description`. */
+  line_item: string | null
+  /** The catalog's model the line prices (null: a line of no model, such as fine-tuning training). */
+  model: string | null
+  /** The provider's project or workspace id. */
+  project: string | null
+  invoiced_usd: number
 }
 
 /** Invoice days before the first tracked event: the provider's own totals, never mixed into tracked figures. */
@@ -294,6 +304,13 @@ export interface ReconcileAnswer {
   dominant: GapPart | null
   summary: string
   rows: ReconcileRow[]
+  /** The invoice's line items over the range, largest first. */
+  line_items: InvoiceLineItem[]
   before_tracking: BeforeTracking | null
+  /**
+   * Tracked cost on days no complete invoice covers yet (the current UTC day, days not synced) or
+   * of providers whose invoice is not synced: left out of every figure above.
+   */
+  tracked_outside_invoice_usd: number
   sync: InvoiceSyncStatus[]
 }

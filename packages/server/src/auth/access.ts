@@ -27,6 +27,7 @@ export const ROUTE_ACCESS: readonly { prefix: string; access: Access }[] = [
   { prefix: '/v1/', access: 'ingest' },
   { prefix: '/api/session', access: 'public' },
   { prefix: '/api/keys', access: 'admin' },
+  { prefix: '/api/invoice/sync/run', access: 'admin' },
   { prefix: '/api/', access: 'read' },
 ]
 

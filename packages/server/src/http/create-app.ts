@@ -10,6 +10,7 @@ import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
 import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
+import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
 import type { Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
@@ -17,6 +18,7 @@ import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
+import { registerInvoiceRoutes } from './invoice-routes.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
 
@@ -54,6 +56,8 @@ export interface AppOptions {
   credentials?: Credentials
   /** Requests per minute per credential (per address on an open server); 0 for no limit. */
   rateLimits?: RateLimits
+  /** The background sync of the providers' reports, whose state the invoice routes show (jobs/invoice-sync-job.ts). */
+  invoiceSync?: InvoiceSyncJob
 }
 
 declare module 'fastify' {
@@ -235,6 +239,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
+  registerInvoiceRoutes(app, store, options.invoiceSync)
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {
