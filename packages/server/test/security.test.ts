@@ -33,6 +33,9 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/keys': 'admin',
   'POST /api/keys': 'admin',
   'DELETE /api/keys/:id': 'admin',
+  'GET /api/invoice/sync': 'read',
+  'POST /api/invoice/sync/run': 'admin',
+  'GET /api/invoice/reconcile': 'read',
   'GET /*': 'public',
 }
 
