@@ -3,6 +3,7 @@
 export { emptyUsage } from './cost-event.js'
 export { priceUsage, roundToNanos } from './pricing/price-usage.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
+export { count, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'
 export {
   convertOpenAIChatUsage,
