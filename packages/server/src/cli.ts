@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { registerAuthCommands } from './auth/auth-commands.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
+import { registerInvoiceCommands } from './invoice/invoice-commands.js'
+import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
@@ -46,6 +48,10 @@ interface ServeOptions {
   open?: boolean
   rateLimitIngest: number
   rateLimitQuery: number
+  syncProject: string
+  syncInterval: number
+  openaiAdminUrl?: string
+  anthropicAdminUrl?: string
 }
 
 const program = new Command()
@@ -70,6 +76,22 @@ program
   .option('--rate-limit-ingest <n>', 'ingest requests a minute per key (0: no limit)', wholeNumber, 6000)
   .option('--rate-limit-query <n>', 'API requests a minute per key or user (0: no limit)', wholeNumber, 1200)
   .option('--no-demo', 'do not load demo data into an empty store')
+  .option(
+    '--sync-project <name>',
+    'with OPENAI_ADMIN_KEY or ANTHROPIC_ADMIN_KEY set: the project their invoices are synced into',
+    'default',
+  )
+  .option(
+    '--sync-interval <minutes>',
+    'minutes between invoice syncs (0: no background sync)',
+    wholeNumber,
+    60,
+  )
+  .option('--openai-admin-url <url>', 'the OpenAI admin API, for a proxy (default https://api.openai.com)')
+  .option(
+    '--anthropic-admin-url <url>',
+    'the Anthropic admin API, for a proxy (default https://api.anthropic.com)',
+  )
   .option('--log', 'log every request (server errors are logged either way)')
   .option(
     '--retention-days <days>',
@@ -108,6 +130,17 @@ program
       queryTimeoutMs: options.queryTimeout * 1000,
       open: options.open ?? false,
       rateLimits: { ingestPerMinute: options.rateLimitIngest, queryPerMinute: options.rateLimitQuery },
+      invoiceSync:
+        options.syncInterval > 0
+          ? {
+              project: checkProjectName(options.syncProject),
+              intervalMs: options.syncInterval * 60_000,
+              sources: configuredReports(process.env, {
+                openai: options.openaiAdminUrl,
+                anthropic: options.anthropicAdminUrl,
+              }),
+            }
+          : undefined,
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)
@@ -189,6 +222,7 @@ program
   )
 
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
 program
   .command('clickhouse-ddl')

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** A bucket in its provider's wire shape (OpenAI `start_time`…, Anthropic `starting_at`…). */
@@ -41,6 +41,8 @@ export interface FakeAdminOptions {
    * the fixtures' 31 days then take several pages.
    */
   maxBucketsPerPage?: number
+  /** Answers every request this much later: a slow provider, for a sync to be stopped half way. */
+  delayMs?: number
 }
 
 /** The shared OpenAI fixtures (real outputs, one organization, 31 days): see their README. */
@@ -150,6 +152,10 @@ async function startFake(
   const faults: { fault: AdminFault; after: number }[] = []
 
   const server = createServer((request, response) => {
+    if (options.delayMs) setTimeout(() => handle(request, response), options.delayMs)
+    else handle(request, response)
+  })
+  function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://fake')
     const recorded: AdminRequest = { path: url.pathname, query: url.searchParams, status: 0 }
     requests.push(recorded)
@@ -179,7 +185,7 @@ async function startFake(
     const problem = invalidQuery(url.searchParams, report, dialect)
     if (problem) return send(400, dialect.error(400, problem))
     send(200, answer(url.searchParams, data.get(name) ?? [], report, dialect, options.maxBucketsPerPage))
-  })
+  }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

@@ -5,7 +5,7 @@ import { centsToNanos } from './decimal-nanos.js'
 import { followPages, type WirePage } from './report-pages.js'
 import type { AdminApiOptions, ReportSource } from './report-source.js'
 
-const ANTHROPIC: AdminApi = {
+export const ANTHROPIC_ADMIN_API: AdminApi = {
   name: 'Anthropic',
   defaultBaseUrl: 'https://api.anthropic.com',
   headers: (key) => ({ 'x-api-key': key, 'anthropic-version': '2023-06-01' }),
@@ -81,7 +81,7 @@ function anthropicReport(
         from,
         to,
         readPage: async (cursor) =>
-          (await getAdminJson(ANTHROPIC, options, path, {
+          (await getAdminJson(ANTHROPIC_ADMIN_API, options, path, {
             starting_at: rfc3339(from),
             ending_at: rfc3339(to),
             bucket_width: '1d',

@@ -5,7 +5,7 @@ import { dollarsToNanos } from './decimal-nanos.js'
 import { followPages, type WirePage } from './report-pages.js'
 import type { AdminApiOptions, ReportPage, ReportSource } from './report-source.js'
 
-const OPENAI: AdminApi = {
+export const OPENAI_ADMIN_API: AdminApi = {
   name: 'OpenAI',
   defaultBaseUrl: 'https://api.openai.com',
   headers: (key) => ({ authorization: `Bearer ${key}` }),
@@ -110,7 +110,7 @@ function openaiReport(
         from,
         to,
         readPage: async (cursor) =>
-          (await getAdminJson(OPENAI, options, path, {
+          (await getAdminJson(OPENAI_ADMIN_API, options, path, {
             start_time: Math.floor(from / 1000),
             end_time: Math.floor(to / 1000),
             bucket_width: '1d',
