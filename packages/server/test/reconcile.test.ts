@@ -129,6 +129,29 @@ describe('reconcile', () => {
     expect(answer.tracked_outside_invoice_usd).toBeCloseTo(0.0045, 12)
   })
 
+  it('cost lines not itemized by kind of token: the catalog weighs the kinds, the parts stay the same', async () => {
+    for (const day of [BEFORE, DAY1, DAY2])
+      await store.replaceInvoiceLines(
+        { project: 'default', provider: 'openai', source: 'costs', from: day, to: day + DAY },
+        [
+          invoiceLine({
+            provider: 'openai',
+            source: 'costs',
+            bucket_start: day,
+            bucket_end: day + DAY,
+            model: SNAPSHOT,
+            line_item: SNAPSHOT,
+            amount_nanos: 4_860_000,
+          }),
+        ],
+      )
+    const answer = await run('day')
+    expect(answer.totals.invoiced_usd).toBeCloseTo(0.00972, 12)
+    expect(answer.totals.untracked_usage_usd).toBeCloseTo(0.00162, 12)
+    expect(answer.totals.price_difference_usd).toBeCloseTo(-0.0009, 12)
+    expect(answer.totals.non_model_usd).toBe(0)
+  })
+
   it('keeps the invoice before the first tracked event apart, and estimates it only when asked', async () => {
     const answer = await run('model')
     expect(answer.before_tracking).toEqual({

@@ -75,6 +75,8 @@ interface Cell {
   project: string | null
   snapshots: Set<string>
   invoicedNanos: number
+  /** The invoiced money by kind of token, while every cost line names a kind this knows (else null). */
+  invoicedByKind: Record<TokenKind, number> | null
   trackedNanos: number
   usage: TokenCounts
   /** Some usage line (of any unit) names this model and day. */
@@ -129,6 +131,7 @@ export async function reconcile(store: Store, request: ReconcileRequest): Promis
         project,
         snapshots: new Set(),
         invoicedNanos: 0,
+        invoicedByKind: { ...NO_KINDS },
         trackedNanos: 0,
         usage: { ...NO_TOKENS },
         tracked: { ...NO_TOKENS },
@@ -156,6 +159,9 @@ export async function reconcile(store: Store, request: ReconcileRequest): Promis
       const kind = costKind(line)
       const target = cell(day, line.provider, kind, line.model, line.provider_project)
       target.invoicedNanos += line.amount_nanos
+      const tokenKind = kindOfCost(line.token_type)
+      if (target.invoicedByKind && tokenKind) target.invoicedByKind[tokenKind] += line.amount_nanos
+      else target.invoicedByKind = null
       if (firstTracked === null || day < firstTracked) continue
       const item = lineItemOf(line, target.model)
       const key = `${item.provider}\u0000${item.line_item}\u0000${item.project}`
@@ -285,6 +291,10 @@ function foldUnknownProjects(cells: Iterable<Cell>): Cell[] {
     for (const cell of group) {
       if (cell === unknown) continue
       unknown.invoicedNanos += cell.invoicedNanos
+      unknown.invoicedByKind =
+        unknown.invoicedByKind && cell.invoicedByKind
+          ? addKinds(unknown.invoicedByKind, cell.invoicedByKind)
+          : null
       unknown.trackedNanos += cell.trackedNanos
       addTokens(unknown.usage, cell.usage)
       addTokens(unknown.tracked, cell.tracked)
@@ -300,6 +310,67 @@ function foldUnknownProjects(cells: Iterable<Cell>): Cell[] {
   return folded
 }
 
+/** The kinds of token a cost line can price, as the rollups count them. */
+type TokenKind = 'uncached_input' | 'cache_read' | 'cache_write' | 'output'
+const NO_KINDS: Record<TokenKind, number> = { uncached_input: 0, cache_read: 0, cache_write: 0, output: 0 }
+
+/** What a cost line's token type prices: OpenAI's line item suffix, Anthropic's `token_type`. */
+function kindOfCost(tokenType: string | null): TokenKind | null {
+  switch (tokenType) {
+    case 'input':
+    case 'uncached_input_tokens':
+      return 'uncached_input'
+    case 'cached input':
+    case 'cache_read_input_tokens':
+      return 'cache_read'
+    case 'cache_creation.ephemeral_5m_input_tokens':
+    case 'cache_creation.ephemeral_1h_input_tokens':
+      return 'cache_write'
+    case 'output':
+    case 'output_tokens':
+      return 'output'
+    default:
+      return null
+  }
+}
+
+function addKinds(into: Record<TokenKind, number>, more: Record<TokenKind, number>) {
+  for (const kind of Object.keys(NO_KINDS) as TokenKind[]) into[kind] += more[kind]
+  return into
+}
+
+/** Token counts by kind (audio stays inside input and output: its lines are not itemized apart here). */
+function byKind(counts: TokenCounts): Record<TokenKind, number> {
+  return {
+    uncached_input: counts.input_tokens - counts.cache_read_tokens - counts.cache_write_tokens,
+    cache_read: counts.cache_read_tokens,
+    cache_write: counts.cache_write_tokens,
+    output: counts.output_tokens,
+  }
+}
+
+/**
+ * The untracked part at the invoice's own rate for each kind of token, when the cost lines are
+ * itemized by kind (OpenAI's "<model>, input" / "cached input" / "output", Anthropic's token
+ * types): exact, whatever the catalog says. Null when a kind has money but no usage, or tracked
+ * tokens the provider did not see (no rate to value them at): then the catalog weighs the kinds.
+ */
+function untrackedAtInvoiceRates(cell: Cell): number | null {
+  const invoiced = cell.invoicedByKind
+  if (!invoiced) return null
+  const usage = byKind(cell.usage)
+  const tracked = byKind(cell.tracked)
+  let untracked = 0
+  for (const kind of Object.keys(NO_KINDS) as TokenKind[]) {
+    if (usage[kind] <= 0) {
+      if (invoiced[kind] !== 0 || tracked[kind] > 0) return null
+      continue
+    }
+    untracked += ((usage[kind] - tracked[kind]) * invoiced[kind]) / usage[kind]
+  }
+  return Math.round(untracked)
+}
+
 /** A cell's gap in parts that add up to it exactly (integer nano-dollars). */
 function split(cell: Cell): Parts {
   const parts: Parts = { ...NO_PARTS, invoiced: cell.invoicedNanos, tracked: cell.trackedNanos }
@@ -307,6 +378,8 @@ function split(cell: Cell): Parts {
   if (cell.kind === 'non_model') return { ...parts, non_model: gap }
   if (cell.kind === 'unitemized' || !cell.hasUsage || cell.invoicedNanos === 0 || cell.otherUnits)
     return { ...parts, unexplained: gap }
+  const exact = untrackedAtInvoiceRates(cell)
+  if (exact !== null) return { ...parts, untracked_usage: exact, price_difference: gap - exact }
   const entry = catalogEntry(
     cell.provider,
     cell.anyName ?? cell.model ?? '',
