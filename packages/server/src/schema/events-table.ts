@@ -146,6 +146,13 @@ export const EVENTS_TABLE: Table<EventColumn> = {
   ],
 }
 
+/** The catalog's column named `name` (the migrations add columns by name). */
+export function eventColumn(name: string): EventColumn {
+  const found = EVENTS_TABLE.columns.find((column) => column.name === name)
+  if (!found) throw new Error(`no events column ${name}`)
+  return found
+}
+
 /** The columns that are CostEvent fields (StoreRow's, in the store's order). */
 export const EVENT_FIELD_COLUMNS: readonly EventColumn[] = EVENTS_TABLE.columns.filter(
   (column) => column.field,
