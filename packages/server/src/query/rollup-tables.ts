@@ -144,7 +144,8 @@ export function rollupTableAt(table: RollupTable, engine: EngineName, version: n
 
 /**
  * The key columns the events table gained at `version` of `engine` that `table` is kept by: the
- * migration that adds them to the events adds them to it too (a table not kept by them is left alone).
+ * migration that adds them to the events adds them to it too (a table without them, such as the
+ * latency histograms for provider_project, is left alone).
  */
 export function rollupKeysAdded(table: RollupTable, engine: EngineName, version: number): RollupDimension[] {
   return ROLLUP_KEY_COLUMNS.filter((column) => column.added?.[engine] === version)

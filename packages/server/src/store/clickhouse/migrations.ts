@@ -202,6 +202,9 @@ ENGINE = ${engine(target, 'MergeTree', INVOICE_TABLE.name, 'node')}
 ORDER BY (project, provider, source, bucket_start)`,
     createRecordTable(target, INVOICE_SYNC_TABLE as RecordTable<never>),
   ],
+  // 6: the provider's own project of each event (OpenAI project, Anthropic workspace), also a key of
+  // the sums rollup, so that spend is set against the invoice per project; what is there has none (NULL).
+  (target) => addColumnsAndRollupKeys(target, 6),
 ]
 
 /**

@@ -66,6 +66,9 @@ export const MIGRATIONS: string[] = [
   // 7: the providers' own usage and cost reports (invoice/), and where each project's sync stands.
   `CREATE TABLE ${INVOICE_TABLE.name} (${columnsDdl(INVOICE_TABLE, 'duckdb', 7)});
    ${createRecordTable(INVOICE_SYNC_TABLE as RecordTable<never>)}`,
+  // 8: the provider's own project of each event (OpenAI project, Anthropic workspace), also a key of
+  // the sums rollup, so that spend is set against the invoice per project; what is there has none (NULL).
+  addColumnsAndRollupKeys(8),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
