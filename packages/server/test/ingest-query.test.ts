@@ -207,6 +207,18 @@ describe('provider_project', () => {
       ]),
     )
     expect(stored).toEqual({ older: null, billed: 'proj_support', unknown: null })
+
+    const byProject = await getJson(harness.url('/api/breakdown?dimension=provider_project'))
+    expect(
+      (byProject.body.rows as { value: unknown; requests: number; cost_usd: number }[]).map(
+        ({ value, requests, cost_usd }) => ({ value, requests, cost_usd }),
+      ),
+    ).toEqual([
+      { value: null, requests: 2, cost_usd: 1.25 },
+      { value: 'proj_support', requests: 1, cost_usd: 0.5 },
+    ])
+    const filtered = await getJson(harness.url('/api/summary?provider_project=proj_support'))
+    expect(filtered.body).toMatchObject({ requests: 1, cost_usd: 0.5 })
   })
 })
 

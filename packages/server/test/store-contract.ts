@@ -569,6 +569,42 @@ export function runStoreContract(options: StoreContractOptions): void {
         }),
       ]
 
+      contractCase('grouped and filtered by provider_project, through the rollup', async () => {
+        await store.append(PROJECT_EVENTS)
+        const query = (json: Record<string, unknown>) =>
+          analyticsQuery({ metrics: ['requests', 'cost_usd'], ...json })
+        const byProject = query({ groupBy: ['provider_project'] })
+        expect(store.plan(byProject).sums).toEqual({ from: 'rollup' })
+        const expected = [
+          { provider_project: 'proj_search', requests: 1, cost_usd: 0.25 },
+          { provider_project: 'proj_support', requests: 2, cost_usd: 3 },
+          { provider_project: null, requests: 1, cost_usd: 0.5 },
+        ]
+        expect(await store.query(byProject)).toEqual(expected)
+        expect(await store.queryEvents(byProject)).toEqual(expected)
+
+        const filtered: [unknown, QueryRow[]][] = [
+          [
+            { dimension: 'provider_project', op: 'eq', values: ['proj_support'] },
+            [{ requests: 2, cost_usd: 3 }],
+          ],
+          // An event without a project is none of them.
+          [
+            { dimension: 'provider_project', op: 'not_in', values: ['proj_support'] },
+            [{ requests: 2, cost_usd: 0.75 }],
+          ],
+          [
+            { dimension: 'provider_project', op: 'in', values: ['proj_search', 'proj_none'] },
+            [{ requests: 1, cost_usd: 0.25 }],
+          ],
+        ]
+        for (const [filter, want] of filtered) {
+          const filteredQuery = query({ filters: [filter] })
+          expect(store.plan(filteredQuery).sums).toEqual({ from: 'rollup' })
+          expect(await store.query(filteredQuery)).toEqual(want)
+        }
+      })
+
       contractCase('provider_project round-trips as sent, null as null', async () => {
         await store.append(PROJECT_EVENTS)
         const page = await store.listEvents({ scope: { filters: [] }, limit: 10 })
