@@ -20,6 +20,11 @@ export interface CostEvent {
   model: string
   requested_model: string | null
   provider_request_id: string | null
+  /**
+   * The provider's own project (OpenAI project, Anthropic workspace) the call was billed to, when
+   * the client knows it: what the provider's invoice groups by. Null when not known.
+   */
+  provider_project: string | null
 
   feature: string | null
   route: string | null

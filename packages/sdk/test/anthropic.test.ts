@@ -60,6 +60,8 @@ describe('messages.create', () => {
       model: 'claude-sonnet-4-20250514',
       requested_model: 'claude-sonnet-4-0',
       provider_request_id: fake.requests[0]?.requestId,
+      // Anthropic's client has no workspace of its own (its API key picks one).
+      provider_project: null,
       feature: 'contract-qa',
       customer_id: 'acme',
       tags: {},
@@ -73,6 +75,16 @@ describe('messages.create', () => {
     })
     expect(event.cost_usd).toBeCloseTo(SONNET_COST, 12)
     expect(event.price_source).toContain('anthropic/claude-sonnet-4')
+  })
+
+  it('records the workspace the wrap options name', async () => {
+    const { tracker, events } = recordingTracker()
+    const wrapped = tracker.wrap(anthropic, {}, { providerProject: 'wrkspc_support' })
+
+    await wrapped.messages.create(messagesBody)
+    await tracker.flush()
+
+    expect(onlyEvent(events).provider_project).toBe('wrkspc_support')
   })
 
   it('returns the same message as the unwrapped client', async () => {

@@ -108,6 +108,7 @@ describe('models.generateContent', () => {
       model: 'gemini-2.5-flash',
       requested_model: 'gemini-2.5-flash',
       provider_request_id: 'mFvUaOOvNrCtz7IP0ZPa6Ao',
+      provider_project: null,
       feature: 'contract-qa',
       tags: { team: 'legal' },
       input_tokens: 12000,

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { tagCall } from '../src/index.js'
 import { type FakeProvider, startFakeProvider } from './fake-provider.js'
 import { collect, onlyEvent, openaiClient, recordingTracker } from './harness.js'
 
@@ -441,5 +442,80 @@ describe('wrap()', () => {
 
     expect(tracker.wrap(notAClient)).toBe(notAClient)
     expect(warnings).toHaveLength(1)
+  })
+})
+
+describe('provider_project', () => {
+  // The project OpenAI bills a call to (its Costs and Usage APIs group by it) is the `OpenAI-Project`
+  // header the client sends: from its `project` option, or from the call's own headers.
+  const sentProject = (index: number) => fake.requests[index]?.headers['openai-project'] ?? null
+
+  it('records the client’s project option, the header it sends', async () => {
+    const { tracker, events } = recordingTracker()
+    const wrapped = tracker.wrap(openai.withOptions({ project: 'proj_client' }))
+
+    await wrapped.chat.completions.create(chatBody)
+    await tracker.flush()
+
+    expect(sentProject(0)).toBe('proj_client')
+    expect(onlyEvent(events).provider_project).toBe('proj_client')
+  })
+
+  it('records an OpenAI-Project header a call passes, over the client’s project', async () => {
+    const { tracker, events } = recordingTracker()
+    const plain = tracker.wrap(openai.withOptions({ project: null }))
+    const withProject = tracker.wrap(openai.withOptions({ project: 'proj_client' }))
+
+    await plain.chat.completions.create(chatBody, { headers: { 'OpenAI-Project': 'proj_call' } })
+    await withProject.responses.create(
+      { model: 'gpt-4.1-mini', input: 'Summarize the ticket.' },
+      { headers: new Headers({ 'openai-project': 'proj_override' }) },
+    )
+    await withProject.embeddings.create(
+      { model: 'text-embedding-3-small', input: 'refund policy' },
+      tagCall({ feature: 'search' }, { headers: [['OpenAI-Project', 'proj_tagged']] }),
+    )
+    await tracker.flush()
+
+    expect([0, 1, 2].map(sentProject)).toEqual(['proj_call', 'proj_override', 'proj_tagged'])
+    expect(events.map((event) => event.provider_project)).toEqual([
+      'proj_call',
+      'proj_override',
+      'proj_tagged',
+    ])
+  })
+
+  it('is null when neither the client nor the call names a project, or the call removes it', async () => {
+    const { tracker, events } = recordingTracker()
+    const plain = tracker.wrap(openai.withOptions({ project: null }))
+    const withProject = tracker.wrap(openai.withOptions({ project: 'proj_client' }))
+
+    await plain.chat.completions.create(chatBody)
+    await withProject.chat.completions.create(chatBody, { headers: { 'OpenAI-Project': null } })
+    await tracker.flush()
+
+    expect([0, 1].map(sentProject)).toEqual([null, null])
+    expect(events.map((event) => event.provider_project)).toEqual([null, null])
+  })
+
+  it('takes the wrap option for a client without one, and keeps it on a withOptions() copy', async () => {
+    const { tracker, events } = recordingTracker()
+    const wrapped = tracker.wrap(openai.withOptions({ project: null }), {}, { providerProject: 'proj_given' })
+
+    await wrapped.chat.completions.create(chatBody)
+    await wrapped.withOptions({ timeout: 30_000 }).chat.completions.create(chatBody)
+    await tracker.flush()
+
+    expect(events.map((event) => event.provider_project)).toEqual(['proj_given', 'proj_given'])
+  })
+
+  it('is null when the client bills another provider, whose invoice has no OpenAI project', async () => {
+    const { tracker, events } = recordingTracker()
+    const wrapped = tracker.wrap(openai.withOptions({ project: 'proj_client' }), {}, { provider: 'groq' })
+
+    await wrapped.chat.completions.create(chatBody, { headers: { 'OpenAI-Project': 'proj_call' } })
+    await tracker.flush()
+
+    expect(onlyEvent(events).provider_project).toBeNull()
   })
 })

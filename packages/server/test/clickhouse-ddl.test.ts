@@ -8,6 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { CostEvent } from 'spendlens'
 import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AnalyticsQuery } from '../src/api/api-types.js'
 import { latencyBucket } from '../src/query/latency-sketch.js'
 import {
   CLICKHOUSE_MIGRATIONS,
@@ -113,27 +114,13 @@ describe('ClickHouse DDL', () => {
 
   it('migration 2 gives stored events their latency bucket and fills the rollups from them', async () => {
     const path = join(folder, 'upgraded')
-    const client = await createChdbClient(path)
     const events = [
       ...TEN_EVENTS,
       // A retry stored twice on one day (FINAL keeps the later): the rollups count it once.
       { ...(TEN_EVENTS[0] as CostEvent), ts: '2026-10-31T23:45:00.000Z', latency_ms: 12_345.5 },
     ]
-    try {
-      // A store at schema version 1, with events written without the store (e.g. by Vector).
-      await client.command({ query: schemaTableStatement({ database: 'default' }) })
-      for (const statement of migrationStatements({ database: 'default' }, 1))
-        await client.command({ query: statement })
-      await client.insert({ table: 'spendlens_schema', values: [{ version: 1 }], format: 'JSONEachRow' })
-      await client.insert({
-        table: 'events',
-        values: events.map((event) => JSON.parse(JSON.stringify(toStoreRow(event)))),
-        format: 'JSONEachRow',
-        clickhouse_settings: { date_time_input_format: 'best_effort' },
-      })
-    } finally {
-      await client.close()
-    }
+    // A store at schema version 1, with events written without the store (e.g. by Vector).
+    await writeStoreAt(path, 1, events)
     const store = await openStore(`chdb://${path}`)
     try {
       const query = {
@@ -166,6 +153,73 @@ describe('ClickHouse DDL', () => {
       for (const row of stored) expect(row.latency_bucket).toBe(latencyBucket(row.latency_ms))
     } finally {
       await reopened.close()
+    }
+  })
+
+  it('migration 6 keeps the events and rollup sums of a version 5 store, with no provider project', async () => {
+    const path = join(folder, 'v5')
+    await writeStoreAt(path, 5, TEN_EVENTS)
+    const store = await openStore(`chdb://${path}`)
+    const query = (groupBy: AnalyticsQuery['groupBy']): AnalyticsQuery => ({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy,
+      metrics: ['requests', 'cost_usd', 'input_tokens', 'p50_latency_ms'],
+    })
+    const byFeature = query(['feature', 'customer_id'])
+    const byProject = query(['provider_project'])
+    try {
+      const exported: CostEvent[] = []
+      for await (const batch of store.exportEvents()) exported.push(...batch)
+      expect(exported).toEqual(TEN_EVENTS)
+      for (const grouped of [byFeature, byProject])
+        expect(store.plan(grouped).sums).toEqual({ from: 'rollup' })
+      expect(await store.query(byFeature)).toEqual(await store.queryEvents(byFeature))
+      expect(await store.query(byProject)).toEqual([
+        {
+          provider_project: null,
+          requests: 10,
+          cost_usd: 1.601125458,
+          input_tokens: 25760,
+          p50_latency_ms: 400,
+        },
+      ])
+
+      // A newer version of an upgraded event takes its contribution from the cell without a project.
+      const newer = {
+        ...(TEN_EVENTS[0] as CostEvent),
+        ts: '2026-10-31T23:45:00.000Z',
+        provider_project: 'proj_support',
+      }
+      expect((await store.append([newer])).statuses).toEqual(['replaced'])
+      const expected = await store.queryEvents(byProject)
+      expect(expected.map((row) => [row.provider_project, row.requests])).toEqual([
+        ['proj_support', 1],
+        [null, 9],
+      ])
+      expect(await store.query(byProject)).toEqual(expected)
+      expect(await store.query(byFeature)).toEqual(await store.queryEvents(byFeature))
+    } finally {
+      await store.close()
+    }
+    // The sums table's cells are kept by the new key: SummingMergeTree folds only equal keys.
+    const client = await createChdbClient(path)
+    try {
+      const result = await client.query({
+        query:
+          "SELECT name, sorting_key FROM system.tables WHERE database = 'default' AND name IN ('rollup_hourly', 'latency_hourly') ORDER BY name",
+        format: 'JSONEachRow',
+      })
+      const keys = Object.fromEntries(
+        (await result.json<{ name: string; sorting_key: string }>()).map((row) => [
+          row.name,
+          row.sorting_key,
+        ]),
+      )
+      expect(keys.rollup_hourly).toMatch(/, project, provider_project$/)
+      expect(keys.latency_hourly).toMatch(/, bucket, project$/)
+    } finally {
+      await client.close()
     }
   })
 
@@ -249,3 +303,33 @@ describe('ClickHouse DDL', () => {
     expect(stdout).toBe(clickhouseDdl({ database: 'analytics', cluster: 'prod' }))
   })
 })
+
+/**
+ * A store as schema version `version` left it, holding `events`: written into the events table of
+ * version 1 without the store (as Vector would), carried by the later migrations, and counted into
+ * the rollups by version 2, which builds them from the events there are.
+ */
+async function writeStoreAt(path: string, version: number, events: readonly CostEvent[]) {
+  const client = await createChdbClient(path)
+  try {
+    await client.command({ query: schemaTableStatement({ database: 'default' }) })
+    for (let current = 1; current <= version; current++) {
+      for (const statement of migrationStatements({ database: 'default' }, current))
+        await client.command({ query: statement })
+      await client.insert({
+        table: 'spendlens_schema',
+        values: [{ version: current }],
+        format: 'JSONEachRow',
+      })
+      if (current === 1)
+        await client.insert({
+          table: 'events',
+          values: events.map((event) => JSON.parse(JSON.stringify(toStoreRow(event)))),
+          format: 'JSONEachRow',
+          clickhouse_settings: { date_time_input_format: 'best_effort' },
+        })
+    }
+  } finally {
+    await client.close()
+  }
+}

@@ -1,12 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
+import type { CostEvent } from 'spendlens'
+import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AnalyticsQuery } from '../src/api/api-types.js'
 import { hashEventId } from '../src/schema/event-id-hash.js'
+import { EVENTS_TABLE } from '../src/schema/events-table.js'
+import { COLUMN_TYPES, columnsAt } from '../src/schema/table.js'
 import { MIGRATIONS, openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
-import { costEvent } from './store-contract.js'
+import { costEvent, TEN_EVENTS } from './store-contract.js'
 
 let folder: string
 beforeEach(async () => {
@@ -105,7 +109,94 @@ describe('DuckDB schema migrations', () => {
       await reopened.close()
     }
   })
+
+  it('upgrades a store of schema version 7 keeping its events and rollup sums, with no provider project', async () => {
+    const path = join(folder, 'v7.duckdb')
+    await writeStoreAt(path, 7, TEN_EVENTS)
+
+    const store = await openDuckDBStore(path)
+    const query = (groupBy: AnalyticsQuery['groupBy']): AnalyticsQuery => ({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy,
+      metrics: ['requests', 'cost_usd', 'input_tokens', 'p50_latency_ms'],
+    })
+    const byFeature = query(['feature', 'customer_id'])
+    const byProject = query(['provider_project'])
+    try {
+      const exported: CostEvent[] = []
+      for await (const batch of store.exportEvents()) exported.push(...batch)
+      expect(exported).toEqual(TEN_EVENTS)
+      for (const grouped of [byFeature, byProject])
+        expect(store.plan(grouped).sums).toEqual({ from: 'rollup' })
+      // The rollups the old version built: the same sums as the events, every event without a project.
+      expect(await store.query(byFeature)).toEqual(await store.queryEvents(byFeature))
+      expect(await store.query(byProject)).toEqual([
+        {
+          provider_project: null,
+          requests: 10,
+          cost_usd: 1.601125458,
+          input_tokens: 25760,
+          p50_latency_ms: 400,
+        },
+      ])
+
+      // A newer version of an upgraded event takes its contribution from the cell without a project.
+      const newer = {
+        ...(TEN_EVENTS[0] as CostEvent),
+        ts: '2026-10-31T23:45:00.000Z',
+        provider_project: 'proj_support',
+      }
+      expect((await store.append([newer])).statuses).toEqual(['replaced'])
+      const expected = await store.queryEvents(byProject)
+      expect(expected.map((row) => [row.provider_project, row.requests])).toEqual([
+        ['proj_support', 1],
+        [null, 9],
+      ])
+      expect(await store.query(byProject)).toEqual(expected)
+      expect(await store.query(byFeature)).toEqual(await store.queryEvents(byFeature))
+    } finally {
+      await store.close()
+    }
+  })
 })
+
+/**
+ * A store as schema version `version` (4 or later) left it, holding `events`: written into the
+ * events table of version 3 (every CostEvent field it had then), carried by the later migrations,
+ * and counted into the rollups by version 4, which builds them from the events there are.
+ */
+async function writeStoreAt(path: string, version: number, events: readonly CostEvent[]) {
+  const columns = columnsAt(EVENTS_TABLE, 'duckdb', 3)
+  const rows = join(folder, 'v3-events.jsonl')
+  await writeFile(
+    rows,
+    events
+      .map((event) => {
+        const row = toStoreRow(event) as unknown as Record<string, unknown>
+        return JSON.stringify(
+          Object.fromEntries(
+            columns.map(({ name }) => [name, name === 'tags' ? JSON.stringify(row.tags) : row[name]]),
+          ),
+        )
+      })
+      .join('\n'),
+  )
+  const types = columns.map((column) => `${column.name}: '${COLUMN_TYPES[column.type].duckdb}'`)
+  const instance = await DuckDBInstance.create(path)
+  const connection = await instance.connect()
+  await connection.run('CREATE TABLE spendlens_schema (version INTEGER NOT NULL)')
+  for (let current = 1; current <= version; current++) {
+    await connection.run(MIGRATIONS[current - 1] as string)
+    await connection.run('INSERT INTO spendlens_schema VALUES ($current)', { current })
+    if (current === 3)
+      await connection.run(
+        `INSERT INTO events BY NAME SELECT * FROM read_json('${rows}', format = 'newline_delimited', columns = {${types.join(', ')}})`,
+      )
+  }
+  connection.closeSync()
+  instance.closeSync()
+}
 
 /** A store as schema version 1 left it, holding one event: 'old', acme, $0.0000015, 2026-11-01T00:00Z. */
 async function writeV1Store(path: string) {

@@ -71,6 +71,7 @@ function batch(start: number, count: number): Record<string, unknown>[] {
       cost_usd: index % 3 === 0 ? undefined : 0.0000017 * index,
       model: index % 11 === 0 ? 'no-such-model' : 'gpt-4o-mini',
       service_tier: index % 4 === 0 ? 'flex' : undefined,
+      provider_project: index % 6 === 0 ? `proj_${index % 4}` : index % 6 === 1 ? null : undefined,
     })
   })
 }

@@ -191,6 +191,37 @@ describe('a batch with invalid events', () => {
   })
 })
 
+describe('provider_project', () => {
+  it('is null for an event without it (an older SDK) and stored as sent otherwise', async () => {
+    const older = event({ event_id: 'older', cost_usd: 0.25 })
+    const withProject = event({ event_id: 'billed', provider_project: 'proj_support', cost_usd: 0.5 })
+    const explicitNull = event({ event_id: 'unknown', provider_project: null, cost_usd: 1 })
+    const ingest = await postEvents(harness.url('/v1/events'), [older, withProject, explicitNull])
+    expect(ingest.body).toMatchObject({ accepted: 3, rejected: 0 })
+
+    const log = await getJson(harness.url('/api/events?limit=10'))
+    const stored = Object.fromEntries(
+      (log.body.events as { event_id: string; provider_project: unknown }[]).map((logged) => [
+        logged.event_id,
+        logged.provider_project,
+      ]),
+    )
+    expect(stored).toEqual({ older: null, billed: 'proj_support', unknown: null })
+
+    const byProject = await getJson(harness.url('/api/breakdown?dimension=provider_project'))
+    expect(
+      (byProject.body.rows as { value: unknown; requests: number; cost_usd: number }[]).map(
+        ({ value, requests, cost_usd }) => ({ value, requests, cost_usd }),
+      ),
+    ).toEqual([
+      { value: null, requests: 2, cost_usd: 1.25 },
+      { value: 'proj_support', requests: 1, cost_usd: 0.5 },
+    ])
+    const filtered = await getJson(harness.url('/api/summary?provider_project=proj_support'))
+    expect(filtered.body).toMatchObject({ requests: 1, cost_usd: 0.5 })
+  })
+})
+
 describe('a repeated event_id', () => {
   it('is counted once within a batch, across batches and after a restart', async () => {
     const first = await postEvents(harness.url('/v1/events'), [

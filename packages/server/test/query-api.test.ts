@@ -445,6 +445,7 @@ describe('GET /api/events', () => {
       model: 'claude-sonnet-4-5-20250929',
       requested_model: 'claude-sonnet-4-5',
       provider_request_id: 'req_011',
+      provider_project: 'wrkspc_support',
       feature: 'support-bot',
       route: '/api/chat',
       customer_id: 'acme',

@@ -34,9 +34,13 @@ const NOW = new Date('2026-11-20T15:00:00.000Z')
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** About 14,000 demo events, with the variety the demo lacks: no service tier, flex, no latency. */
+/**
+ * About 14,000 demo events, with the variety the demo lacks: no service tier, flex, no latency,
+ * provider projects (and events without one).
+ */
 function events(): CostEvent[] {
-  return generateDemoEvents({ now: NOW, days: 12, dailyRequests: 1200, seed: 11 }).map((event, index) => {
+  return generateDemoEvents({ now: NOW, days: 12, dailyRequests: 1200, seed: 11 }).map((demo, index) => {
+    const event = { ...demo, provider_project: index % 5 === 0 ? null : `proj_${index % 3}` }
     if (index % 13 === 0) return { ...event, service_tier: null }
     if (index % 17 === 0) return { ...event, service_tier: 'flex' }
     if (index % 19 === 0) return { ...event, latency_ms: null }
@@ -53,6 +57,7 @@ function redeliveries(first: CostEvent[]): CostEvent[] {
         ...event,
         ts: new Date(Date.parse(event.ts) + 90 * 60_000).toISOString(),
         feature: 'retried',
+        provider_project: 'proj_moved',
         cost_usd: event.cost_usd === null ? 0.01 : event.cost_usd * 2,
         latency_ms: (event.latency_ms ?? 100) * 3,
         status: 'ok',
@@ -109,6 +114,10 @@ function rollupQueries(): [string, AnalyticsQuery][] {
     ],
     ['customer not_in', { dimension: 'customer_id', op: 'not_in', values: ['globex', 'initech'] }],
     ['tier not_in keeps null tiers', { dimension: 'service_tier', op: 'not_in', values: ['flex'] }],
+    [
+      'provider project not_in keeps events without one',
+      { dimension: 'provider_project', op: 'not_in', values: ['proj_1'] },
+    ],
     ['status eq error', { dimension: 'status', op: 'eq', values: ['error'] }],
   ]
   for (const [name, filter] of filters) {

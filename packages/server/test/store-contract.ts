@@ -42,6 +42,7 @@ export function costEvent(overrides: Partial<CostEvent> & Pick<CostEvent, 'event
     model: 'gpt-4o-mini',
     requested_model: null,
     provider_request_id: null,
+    provider_project: null,
     feature: null,
     route: null,
     customer_id: null,
@@ -552,6 +553,65 @@ export function runStoreContract(options: StoreContractOptions): void {
           { 'tags.plan': 'pro', requests: 1 },
           { 'tags.plan': 'unattributed', requests: 1 },
         ])
+      })
+    })
+
+    describe('provider project: what the provider’s invoice groups by, null when not known', () => {
+      const PROJECT_EVENTS = [
+        event('p1', '2026-11-03T10:00:00.000Z', { provider_project: 'proj_support' }),
+        event('p2', '2026-11-03T10:20:00.000Z', { provider_project: 'proj_support', cost_usd: 2 }),
+        event('p3', '2026-11-03T11:00:00.000Z', { provider_project: 'proj_search', cost_usd: 0.25 }),
+        event('p4', '2026-11-03T11:30:00.000Z', {
+          provider: 'anthropic',
+          model: 'claude-haiku-4-5',
+          provider_project: null,
+          cost_usd: 0.5,
+        }),
+      ]
+
+      contractCase('grouped and filtered by provider_project, through the rollup', async () => {
+        await store.append(PROJECT_EVENTS)
+        const query = (json: Record<string, unknown>) =>
+          analyticsQuery({ metrics: ['requests', 'cost_usd'], ...json })
+        const byProject = query({ groupBy: ['provider_project'] })
+        expect(store.plan(byProject).sums).toEqual({ from: 'rollup' })
+        const expected = [
+          { provider_project: 'proj_search', requests: 1, cost_usd: 0.25 },
+          { provider_project: 'proj_support', requests: 2, cost_usd: 3 },
+          { provider_project: null, requests: 1, cost_usd: 0.5 },
+        ]
+        expect(await store.query(byProject)).toEqual(expected)
+        expect(await store.queryEvents(byProject)).toEqual(expected)
+
+        const filtered: [unknown, QueryRow[]][] = [
+          [
+            { dimension: 'provider_project', op: 'eq', values: ['proj_support'] },
+            [{ requests: 2, cost_usd: 3 }],
+          ],
+          // An event without a project is none of them.
+          [
+            { dimension: 'provider_project', op: 'not_in', values: ['proj_support'] },
+            [{ requests: 2, cost_usd: 0.75 }],
+          ],
+          [
+            { dimension: 'provider_project', op: 'in', values: ['proj_search', 'proj_none'] },
+            [{ requests: 1, cost_usd: 0.25 }],
+          ],
+        ]
+        for (const [filter, want] of filtered) {
+          const filteredQuery = query({ filters: [filter] })
+          expect(store.plan(filteredQuery).sums).toEqual({ from: 'rollup' })
+          expect(await store.query(filteredQuery)).toEqual(want)
+        }
+      })
+
+      contractCase('provider_project round-trips as sent, null as null', async () => {
+        await store.append(PROJECT_EVENTS)
+        const page = await store.listEvents({ scope: { filters: [] }, limit: 10 })
+        expect(page.events).toEqual([...PROJECT_EVENTS].reverse())
+        const exported: CostEvent[] = []
+        for await (const batch of store.exportEvents()) exported.push(...batch)
+        expect(exported).toEqual(PROJECT_EVENTS)
       })
     })
 

@@ -18,6 +18,7 @@ export const FILTER_DIMENSIONS: readonly BaseDimension[] = [
   'operation',
   'status',
   'service_tier',
+  'provider_project',
 ]
 
 export interface DashboardFilter {

@@ -36,6 +36,7 @@ export const BREAKDOWNS = [
   { key: 'operation', label: 'Operation', dimension: 'operation' },
   { key: 'status', label: 'Status', dimension: 'status' },
   { key: 'service_tier', label: 'Service tier', dimension: 'service_tier' },
+  { key: 'provider_project', label: 'Provider project', dimension: 'provider_project' },
 ] as const satisfies readonly { key: string; label: string; dimension: Dimension }[]
 
 /** A breakdown key, or `tags.<key>` for a free-form tag. */

@@ -18,6 +18,8 @@ export interface CallRecord {
   requested_model: string | null
   model: string | null
   provider_request_id: string | null
+  /** The provider's project the call was billed to, when the client knows it (null when not said). */
+  provider_project?: string | null
   tags: Tags
   usage: Usage
   service_tier: string | null
@@ -77,6 +79,7 @@ export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage):
     model,
     requested_model: record.requested_model,
     provider_request_id: record.provider_request_id,
+    provider_project: record.provider_project ?? null,
     feature: attribution.feature ?? null,
     route: attribution.route ?? null,
     customer_id: attribution.customer_id ?? null,

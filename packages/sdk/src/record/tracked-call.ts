@@ -37,6 +37,8 @@ export class TrackedCall implements CallRecord {
   readonly operation: string
   model: string | null = null
   provider_request_id: string | null = null
+  /** Set by wrap() when the call starts: the client's project, or the call's own header. */
+  provider_project: string | null = null
   usage: Usage = emptyUsage()
   service_tier: string | null = null
   batch = false

@@ -1,4 +1,5 @@
 import { ANTHROPIC_METHODS } from '../providers/anthropic/anthropic-methods.js'
+import { field } from '../providers/count.js'
 import { GOOGLE_METHODS } from '../providers/google/google-methods.js'
 import { OPENAI_METHODS, providerFromBaseURL } from '../providers/openai/openai-methods.js'
 import type { MethodSpec } from '../record/tracked-call.js'
@@ -10,7 +11,24 @@ export interface ClientShape {
   methods: Record<string, MethodSpec>
   /** Other objects whose helpers call the tracked methods through `this` (Gemini's `chats`). */
   helperPaths?: string[]
+  /** Where the client has a notion of the provider's project its calls are billed to. */
+  project?: BillingProject
 }
+
+/**
+ * The provider's project a client bills to (OpenAI's `project` option, which the client sends as
+ * the `OpenAI-Project` header), and the request header a call can name another one with.
+ */
+export interface BillingProject {
+  /** The provider that defines the project: another one behind the same client ignores the header. */
+  provider: string
+  /** The client's own, or null when it has none. */
+  fromClient: string | null
+  /** Lower case, as requestHeader looks it up. */
+  header: string
+}
+
+const nonEmpty = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null)
 
 function hasMethod(object: unknown, ...path: string[]): boolean {
   let current = object as Record<string, unknown> | undefined
@@ -25,7 +43,16 @@ function hasMethod(object: unknown, ...path: string[]): boolean {
 const CLIENT_KINDS: ((client: object) => ClientShape | undefined)[] = [
   (client) =>
     hasMethod(client, 'chat', 'completions', 'create')
-      ? { provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL), methods: OPENAI_METHODS }
+      ? {
+          provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL),
+          methods: OPENAI_METHODS,
+          // `project` (openai v4–v6): the option, or $OPENAI_PROJECT_ID, sent as `OpenAI-Project`.
+          project: {
+            provider: 'openai',
+            fromClient: nonEmpty(field(client, 'project')),
+            header: 'openai-project',
+          },
+        }
       : undefined,
   (client) =>
     hasMethod(client, 'messages', 'create')

@@ -6,6 +6,7 @@ import { startCall } from '../record/start-call.js'
 import type { MethodSpec, TrackedCall } from '../record/tracked-call.js'
 import { detectClient } from './client-kinds.js'
 import { observeResult } from './observe-result.js'
+import { requestHeader } from './request-header.js'
 
 export interface WrapOptions {
   /**
@@ -13,6 +14,12 @@ export interface WrapOptions {
    * at a gateway or a self-hosted endpoint, say. Default: from the client (and its `baseURL`).
    */
   provider?: string
+  /**
+   * The provider's own project or workspace this client's calls are billed to (`provider_project`),
+   * for a client that cannot tell it: an Anthropic workspace (set by the API key), say. Default:
+   * from the client (OpenAI's `project` option). An `OpenAI-Project` header on a call still wins.
+   */
+  providerProject?: string
 }
 
 interface Wrapped {
@@ -60,6 +67,10 @@ export function wrapClient<T extends object>(
     return client
   }
   const provider = options.provider ?? shape.provider
+  // The project header means something only to the provider that defines it (not to Groq behind
+  // an OpenAI client).
+  const billing = shape.project?.provider === provider ? shape.project : undefined
+  const clientProject = options.providerProject ?? billing?.fromClient ?? null
   const prefixes = new Set<string>(shape.helperPaths)
   for (const path of Object.keys(shape.methods)) {
     const parts = path.split('.')
@@ -125,6 +136,8 @@ export function wrapClient<T extends object>(
           split.tags,
           (split.options as { idempotencyKey?: unknown } | undefined)?.idempotencyKey,
         )
+        const callProject = billing && requestHeader(split.options, billing.header)
+        call.provider_project = callProject === undefined ? clientProject : callProject
         spec.readRequest?.(body, call)
         const preparedBody = spec.prepareBody ? spec.prepareBody(body, call) : body
         if (preparedBody !== body || split.tags) {

@@ -21,6 +21,7 @@ export const DIMENSIONS = [
   'prompt_id',
   'status',
   'service_tier',
+  'provider_project',
 ] as const
 export type BaseDimension = (typeof DIMENSIONS)[number]
 /** A whitelisted column, or `tags.<key>` for a free-form tag. */

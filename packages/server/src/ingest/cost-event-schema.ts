@@ -93,6 +93,8 @@ export const costEventSchema = z.object({
   model: text(300),
   requested_model: optionalText(300),
   provider_request_id: optionalText(300),
+  // Labels the call like attribution does (and is cleaned like it); absent in older SDKs' events.
+  provider_project: optionalLabel(500),
   ...attribution,
   tags: z
     .record(text(200), label(2000))

@@ -128,6 +128,7 @@ const FIELD_VALUES: Record<string, unknown[]> = {
   model: textValues(300),
   requested_model: textValues(300),
   provider_request_id: textValues(300),
+  provider_project: textValues(500),
   feature: textValues(500),
   route: textValues(500),
   customer_id: textValues(500),
@@ -324,6 +325,7 @@ describe('NUL and lone surrogates', () => {
         ...base,
         route: '/a\u0000b',
         customer_id: 'acme\ud800',
+        provider_project: 'proj\u0000',
         tags: { plan: '\udc00pro', emoji: '\ud83d\ude00' },
         error_type: 'Err\u0000',
         sdk: 'js\ud800',
@@ -335,6 +337,7 @@ describe('NUL and lone surrogates', () => {
       data: {
         route: '/a\ufffdb',
         customer_id: 'acme\ufffd',
+        provider_project: 'proj\ufffd',
         tags: { plan: '\ufffdpro', emoji: '\ud83d\ude00' },
         error_type: 'Err\ufffd',
         sdk: 'js\ufffd',

@@ -189,6 +189,7 @@ export function fastParse(
       model: text(input.model, 300),
       requested_model: optionalText(input.requested_model, 300),
       provider_request_id: optionalText(input.provider_request_id, 300),
+      provider_project: optionalText(input.provider_project, 500),
       [FEATURE]: optionalText(input[FEATURE], 500),
       [ROUTE]: optionalText(input[ROUTE], 500),
       [CUSTOMER]: optionalText(input[CUSTOMER], 500),

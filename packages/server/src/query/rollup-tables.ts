@@ -142,11 +142,15 @@ export function rollupTableAt(table: RollupTable, engine: EngineName, version: n
   return { ...table, dimensions: table.dimensions.filter((dimension) => !later.has(dimension)) }
 }
 
-/** The rollup key columns the events table gained at `version` of `engine`: each rollup table gets them too. */
-export function rollupKeysAdded(engine: EngineName, version: number): string[] {
-  return ROLLUP_KEY_COLUMNS.filter((column) => column.added?.[engine] === version).map(
-    (column) => column.name,
-  )
+/**
+ * The key columns the events table gained at `version` of `engine` that `table` is kept by: the
+ * migration that adds them to the events adds them to it too (a table without them, such as the
+ * latency histograms for provider_project, is left alone).
+ */
+export function rollupKeysAdded(table: RollupTable, engine: EngineName, version: number): RollupDimension[] {
+  return ROLLUP_KEY_COLUMNS.filter((column) => column.added?.[engine] === version)
+    .map((column) => column.name as RollupDimension)
+    .filter((name) => table.dimensions.includes(name))
 }
 export const ROLLUP_TABLE = SUMS_TABLE.name
 

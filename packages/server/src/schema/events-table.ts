@@ -71,6 +71,13 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     text('model', 'low', false, (event) => event.model, { rollup: 'key' }),
     text('requested_model', 'low', true, (event) => event.requested_model),
     text('provider_request_id', 'unique', true, (event) => event.provider_request_id),
+    // The provider's own project (OpenAI project, Anthropic workspace), what its invoice groups by:
+    // a rollup key, so reconciliation per project reads the rollups. NULL when the sender did not
+    // know it, not `unattributed`: no product attribution is missing, and it round-trips as sent.
+    text('provider_project', 'low', true, (event) => event.provider_project, {
+      rollup: 'key',
+      added: { duckdb: 8, clickhouse: 6 },
+    }),
     text('feature', 'low', false, (event) => event.feature ?? UNATTRIBUTED, { rollup: 'key' }),
     text('route', 'low', false, (event) => event.route ?? UNATTRIBUTED, { rollup: 'key' }),
     text('customer_id', 'low', false, (event) => event.customer_id ?? UNATTRIBUTED, { rollup: 'key' }),
@@ -144,6 +151,13 @@ export const EVENTS_TABLE: Table<EventColumn> = {
       }),
     ),
   ],
+}
+
+/** The catalog's column named `name` (the migrations add columns by name). */
+export function eventColumn(name: string): EventColumn {
+  const found = EVENTS_TABLE.columns.find((column) => column.name === name)
+  if (!found) throw new Error(`no events column ${name}`)
+  return found
 }
 
 /** The columns that are CostEvent fields (StoreRow's, in the store's order). */

@@ -7,8 +7,14 @@
  */
 
 import type { ClickHouseClient } from '@clickhouse/client'
-import { contributionSql, ROLLUP_TABLES, type RollupTable, rollupTableAt } from '../../query/rollup-tables.js'
-import { EVENTS_TABLE, NULLABLE_COLUMNS } from '../../schema/events-table.js'
+import {
+  contributionSql,
+  ROLLUP_TABLES,
+  type RollupTable,
+  rollupKeysAdded,
+  rollupTableAt,
+} from '../../query/rollup-tables.js'
+import { EVENTS_TABLE, eventColumn, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
 import { INVOICE_TABLE } from '../../schema/invoice-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
@@ -62,8 +68,35 @@ function engine(target: ClickHouseTarget, family: string, table: string, per: 's
   return `Replicated${family}('${path}', '{replica}'${args ? `, ${args}` : ''})`
 }
 
-/** The events table's sorting key as created (migration 4 adds the project at its end). */
-const EVENTS_SORTING_KEY = ['toDate(ts)', 'event_id']
+/**
+ * The events table's sorting key: its columns as created, then those later versions added at its
+ * end (the project at 4: the same event_id in two projects is two events, and ReplacingMergeTree
+ * folds only equal keys). Each with the version that put it there.
+ */
+const EVENTS_SORTING_KEY: readonly [version: number, column: string][] = [
+  [1, 'toDate(ts)'],
+  [1, 'event_id'],
+  [4, 'project'],
+]
+
+const eventsSortingKey = (version: number) =>
+  EVENTS_SORTING_KEY.filter(([added]) => added <= version).map(([, column]) => column)
+
+/** The version that created the rollup tables: later key columns join their sorting keys at the end. */
+const ROLLUPS_CREATED = 2
+
+/**
+ * A rollup table's sorting key at `version` (the whole key of a cell, which SummingMergeTree folds
+ * by): the hour, its dimensions and computed keys as created, then each key column a later version
+ * added, in the order added.
+ */
+function rollupSortingKey(table: RollupTable, version: number): string[] {
+  const created = rollupTableAt(table, 'clickhouse', ROLLUPS_CREATED)
+  const key = ['hour', ...created.dimensions, ...created.computed.map(([column]) => column)]
+  for (let later = ROLLUPS_CREATED + 1; later <= version; later++)
+    key.push(...rollupKeysAdded(table, 'clickhouse', later))
+  return key
+}
 
 /** The events table's columns at `version` (schema/events-table.ts), with the index the append uses. */
 function eventsColumnsDdl(version: number): string {
@@ -105,7 +138,7 @@ export const CLICKHOUSE_MIGRATIONS: ((target: ClickHouseTarget) => string[])[] =
 )
 ENGINE = ${engine(target, 'ReplacingMergeTree', local, 'shard', 'ts')}
 PARTITION BY toYYYYMM(ts)
-ORDER BY (${EVENTS_SORTING_KEY.join(', ')})`,
+ORDER BY (${eventsSortingKey(1).join(', ')})`,
     ]
     if (target.cluster) {
       statements.push(
@@ -128,9 +161,10 @@ ORDER BY key`,
   (target) => {
     const db = target.database
     const statements = addColumns(target, 2)
-    for (const table of ROLLUP_TABLES.map((current) => rollupTableAt(current, 'clickhouse', 2))) {
+    for (const current of ROLLUP_TABLES) {
+      const table = rollupTableAt(current, 'clickhouse', ROLLUPS_CREATED)
       const rollupLocal = localRollupTable(target, table)
-      const key = ['hour', ...table.dimensions, ...table.computed.map(([column]) => column)]
+      const key = rollupSortingKey(current, ROLLUPS_CREATED)
       statements.push(
         `CREATE TABLE IF NOT EXISTS ${db}.${rollupLocal}${onCluster(target)} (
   ${rollupColumns(table).join(',\n  ')}
@@ -157,7 +191,7 @@ ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
   (target) =>
     [KEYS_TABLE, USERS_TABLE].map((table) => createRecordTable(target, table as RecordTable<never>)),
   // 4: each event's project (schema/projects.ts); what is there is the default project's.
-  (target) => addProject(target, 4),
+  (target) => addColumnsAndRollupKeys(target, 4),
   // 5: the providers' own usage and cost reports (invoice/), and where each project's sync stands.
   // Small tables every collector reads, so on a cluster each node keeps them whole.
   (target) => [
@@ -168,32 +202,37 @@ ENGINE = ${engine(target, 'MergeTree', INVOICE_TABLE.name, 'node')}
 ORDER BY (project, provider, source, bucket_start)`,
     createRecordTable(target, INVOICE_SYNC_TABLE as RecordTable<never>),
   ],
+  // 6: the provider's own project of each event (OpenAI project, Anthropic workspace), also a key of
+  // the sums rollup, so that spend is set against the invoice per project; what is there has none (NULL).
+  (target) => addColumnsAndRollupKeys(target, 6),
 ]
 
 /**
- * The project column, on the events and every rollup table, at the end of each one's sorting key:
- * the same event_id in two projects is two events (ReplacingMergeTree folds only equal keys), and a
- * rollup cell is one project's. ClickHouse lets a sorting key grow only by a column added in the
- * same ALTER; a Distributed table gets the column alone.
+ * The events columns added at `version`, on every events table, and the rollup keys among them on
+ * the rollup tables kept by them. A key column joins the end of its table's sorting key (the
+ * events' when EVENTS_SORTING_KEY says so; a rollup cell is one combination of its keys), and
+ * ClickHouse lets a sorting key grow only by a column added in the same ALTER; a Distributed table
+ * gets the columns alone.
  */
-function addProject(target: ClickHouseTarget, version: number): string[] {
+function addColumnsAndRollupKeys(target: ClickHouseTarget, version: number): string[] {
   const db = target.database
-  const project = columnsAdded(EVENTS_TABLE, 'clickhouse', version).find(
-    (column) => column.name === 'project',
-  )
-  if (!project) throw new Error(`the project column is not added at ClickHouse version ${version}`)
-  const add = `ADD COLUMN IF NOT EXISTS ${columnDdl('clickhouse', project)}`
+  const add = (names: readonly string[]) =>
+    names.map((name) => `ADD COLUMN IF NOT EXISTS ${columnDdl('clickhouse', eventColumn(name))}`).join(', ')
+  const columns = columnsAdded(EVENTS_TABLE, 'clickhouse', version).map((column) => column.name)
+  const eventsKey = EVENTS_SORTING_KEY.some(([added]) => added === version)
+    ? `, MODIFY ORDER BY (${eventsSortingKey(version).join(', ')})`
+    : ''
   const statements = [
-    `ALTER TABLE ${db}.${localEventsTable(target)}${onCluster(target)} ${add}, MODIFY ORDER BY (${[...EVENTS_SORTING_KEY, 'project'].join(', ')})`,
+    `ALTER TABLE ${db}.${localEventsTable(target)}${onCluster(target)} ${add(columns)}${eventsKey}`,
   ]
-  if (target.cluster) statements.push(`ALTER TABLE ${db}.events${onCluster(target)} ${add}`)
-  for (const current of ROLLUP_TABLES) {
-    const before = rollupTableAt(current, 'clickhouse', version - 1)
-    const key = ['hour', ...before.dimensions, ...before.computed.map(([column]) => column), 'project']
+  if (target.cluster) statements.push(`ALTER TABLE ${db}.events${onCluster(target)} ${add(columns)}`)
+  for (const table of ROLLUP_TABLES) {
+    const keys = rollupKeysAdded(table, 'clickhouse', version)
+    if (keys.length === 0) continue
     statements.push(
-      `ALTER TABLE ${db}.${localRollupTable(target, current)}${onCluster(target)} ${add}, MODIFY ORDER BY (${key.join(', ')})`,
+      `ALTER TABLE ${db}.${localRollupTable(target, table)}${onCluster(target)} ${add(keys)}, MODIFY ORDER BY (${rollupSortingKey(table, version).join(', ')})`,
     )
-    if (target.cluster) statements.push(`ALTER TABLE ${db}.${current.name}${onCluster(target)} ${add}`)
+    if (target.cluster) statements.push(`ALTER TABLE ${db}.${table.name}${onCluster(target)} ${add(keys)}`)
   }
   return statements
 }

@@ -2,13 +2,13 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
 import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
-import { EVENTS_TABLE } from '../../schema/events-table.js'
+import { EVENTS_TABLE, eventColumn } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
 import { INVOICE_TABLE } from '../../schema/invoice-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
-import { type Column, columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
+import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
 import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
@@ -25,18 +25,15 @@ function addColumns(version: number): string {
 const createRecordTable = (table: RecordTable<never>) =>
   `CREATE TABLE ${table.name} (${columnsDdl(table, 'duckdb')}, PRIMARY KEY (${table.key}));`
 
-/** The events columns added at `version`, and the rollup keys among them on every rollup table. */
+/** The events columns added at `version`, and the rollup keys among them on the rollup tables kept by them. */
 function addColumnsAndRollupKeys(version: number): string {
-  const keys = rollupKeysAdded('duckdb', version).flatMap((name) =>
-    ROLLUP_TABLES.map(
-      (table) => `ALTER TABLE ${table.name} ADD COLUMN ${columnDdl('duckdb', eventColumn(name))};`,
+  const keys = ROLLUP_TABLES.flatMap((table) =>
+    rollupKeysAdded(table, 'duckdb', version).map(
+      (name) => `ALTER TABLE ${table.name} ADD COLUMN ${columnDdl('duckdb', eventColumn(name))};`,
     ),
   )
   return [addColumns(version), ...keys].join(' ')
 }
-
-const eventColumn = (name: string) =>
-  EVENTS_TABLE.columns.find((column) => column.name === name) as Column<never>
 
 const columnNames = (version: number) =>
   columnsAt(EVENTS_TABLE, 'duckdb', version)
@@ -69,6 +66,9 @@ export const MIGRATIONS: string[] = [
   // 7: the providers' own usage and cost reports (invoice/), and where each project's sync stands.
   `CREATE TABLE ${INVOICE_TABLE.name} (${columnsDdl(INVOICE_TABLE, 'duckdb', 7)});
    ${createRecordTable(INVOICE_SYNC_TABLE as RecordTable<never>)}`,
+  // 8: the provider's own project of each event (OpenAI project, Anthropic workspace), also a key of
+  // the sums rollup, so that spend is set against the invoice per project; what is there has none (NULL).
+  addColumnsAndRollupKeys(8),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
