@@ -8,6 +8,7 @@ import {
   convertOpenAIResponsesUsage,
 } from 'spendlens/internal'
 import type { Store } from '../store/store.js'
+import { seededRandom } from './seeded-random.js'
 
 /**
  * A fictional multi-tenant product ("Quill", an AI writing and support suite) over N days. Every
@@ -104,18 +105,6 @@ const CUSTOMER_NAMES = [
   'strickland-propane', 'bubba-gump', 'chotchkies', 'benthic', 'zorg', 'genco', 'omni-consumer', 'ingen', 'sirius-cybernetics',
   'buy-n-large', 'mooby', 'kwik-e-mart', 'planet-express', 'mom-corp', 'praxis',
 ]
-
-/** mulberry32: a small seeded generator, so the same seed gives the same demo. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function pickWeighted<T>(
   random: () => number,
