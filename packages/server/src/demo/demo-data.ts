@@ -7,7 +7,10 @@ import {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from 'spendlens/internal'
+import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
+import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
+import { DEMO_INVOICE_SOURCES, generateDemoInvoice } from './demo-invoice.js'
 import { seededRandom } from './seeded-random.js'
 
 /**
@@ -20,6 +23,9 @@ import { seededRandom } from './seeded-random.js'
  * - `email-classifier`, a trivial task, runs on claude-opus-4-1 (the most expensive model);
  * - that classifier is a cron job firing three times a night (02:00, 02:10, 02:20 UTC);
  * - `contract-drafting` uses a private model with no public price: its cost is unknown, not zero.
+ *
+ * Beside the events, loadDemo stores the providers' invoice for the same traffic, with a gap of its
+ * own to explain (demo-invoice.ts).
  */
 
 type Shape = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages'
@@ -287,14 +293,30 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
 export const DEMO_META_KEY = 'demo_loaded_at'
 
 /**
- * Generates the demo and stores it, marking the store as holding demo data. Straight into the
- * store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound for
- * `spendlens demo --days 90`.
+ * Generates the demo and stores it, marking the store as holding demo data: the events, and the
+ * invoice the providers would show for them (demo-invoice.ts) in the same (default) project, each of
+ * its reports replaced over the events' days. Straight into the store, as history: ingest's window
+ * (30 days back, ingest/event-window.ts) is no bound for `spendlens demo --days 90`.
  */
-export async function loadDemo(store: Store, options: DemoOptions = {}): Promise<{ events: number }> {
+export async function loadDemo(
+  store: Store,
+  options: DemoOptions = {},
+): Promise<{ events: number; invoiceLines: number }> {
   const events = generateDemoEvents(options)
   for (let start = 0; start < events.length; start += 20_000)
     await store.append(events.slice(start, start + 20_000))
+  const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
+  if (lines.length > 0) {
+    for (const provider of INVOICE_PROVIDERS) {
+      for (const source of DEMO_INVOICE_SOURCES[provider]) {
+        const range = { project: DEFAULT_PROJECT, provider, source, from: truth.from, to: truth.to }
+        await store.replaceInvoiceLines(
+          range,
+          lines.filter((line) => line.provider === provider && line.source === source),
+        )
+      }
+    }
+  }
   await store.setMeta(DEMO_META_KEY, new Date().toISOString())
-  return { events: events.length }
+  return { events: events.length, invoiceLines: lines.length }
 }
