@@ -73,7 +73,7 @@ export function invoiceDaysOption(spec: InvoiceDaysSpec, theme: ChartTheme): Cha
         data: [...spec.tracked],
         connectNulls: false,
         showSymbol: spec.axis.length <= 40,
-        symbolSize: 6,
+        symbolSize: 7,
         lineStyle: { width: 2.5, color: trackedColor },
         itemStyle: { color: trackedColor },
       },
