@@ -35,7 +35,7 @@ const estimateColumn = <Row extends { estimated_usd: number }>(): Column<Row> =>
  * attribute, kept out of every figure above. On request, the same money spread over features and
  * customers by their share of the first tracked weeks: always labelled an estimate.
  */
-export function BeforeTrackingPanel({ before, estimating }: { before: BeforeTracking; estimating: boolean }) {
+export function BeforeTrackingPanel({ before }: { before: BeforeTracking }) {
   const { view, update } = useDashboard()
   return (
     <Panel
@@ -67,8 +67,9 @@ export function BeforeTrackingPanel({ before, estimating }: { before: BeforeTrac
         before.estimate ? (
           <EstimateTables estimate={before.estimate} />
         ) : (
-          <p className="muted" aria-busy={estimating}>
-            {estimating ? 'Estimating…' : 'No tracked weeks to estimate from.'}
+          // Asked with estimate=true, the answer always carries one: until it arrives, say so.
+          <p className="muted" aria-busy="true">
+            Estimating…
           </p>
         )
       ) : null}

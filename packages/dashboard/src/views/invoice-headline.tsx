@@ -7,7 +7,7 @@ import { GAP_PART_TEXT, gapPartUsd } from '../lib/gap-parts'
  * How much of the invoice the tracked events explain: the server's summary in words, then the
  * figures as cards, and the tracked cost left out of them (days or providers no invoice covers).
  */
-export function InvoiceHeadline({ answer, loading }: { answer: ReconcileAnswer; loading: boolean }) {
+export function InvoiceHeadline({ answer }: { answer: ReconcileAnswer }) {
   const { totals, dominant } = answer
   const exact = (value: number) => `$${value} (unrounded)`
   return (
@@ -21,7 +21,7 @@ export function InvoiceHeadline({ answer, loading }: { answer: ReconcileAnswer; 
           testId="invoice-invoiced"
           value={totals.invoiced_usd}
           format={formatUsd}
-          loading={loading}
+          loading={false}
           title={exact(totals.invoiced_usd)}
           note="what the providers billed"
         />
@@ -30,7 +30,7 @@ export function InvoiceHeadline({ answer, loading }: { answer: ReconcileAnswer; 
           testId="invoice-tracked"
           value={totals.tracked_usd}
           format={formatUsd}
-          loading={loading}
+          loading={false}
           title={exact(totals.tracked_usd)}
           note="your events' cost on the same days"
         />
@@ -39,7 +39,7 @@ export function InvoiceHeadline({ answer, loading }: { answer: ReconcileAnswer; 
           testId="invoice-coverage"
           value={totals.coverage}
           format={(value) => (typeof value === 'number' ? formatCoverage(value) : 'nothing invoiced')}
-          loading={loading}
+          loading={false}
           note="tracked ÷ invoiced"
         />
         <StatCard
@@ -47,7 +47,7 @@ export function InvoiceHeadline({ answer, loading }: { answer: ReconcileAnswer; 
           testId="invoice-gap"
           value={totals.gap_usd}
           format={formatUsd}
-          loading={loading}
+          loading={false}
           title={exact(totals.gap_usd)}
           note={
             dominant ? (

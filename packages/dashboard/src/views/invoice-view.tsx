@@ -24,13 +24,11 @@ export function InvoiceView() {
       {(answer) =>
         hasInvoice(answer) ? (
           <>
-            <InvoiceHeadline answer={answer} loading={daily.loading} />
+            <InvoiceHeadline answer={answer} />
             <div className="grid">
               <InvoiceDayPanels days={days} answer={answer} stale={daily.stale} />
               <InvoiceTablePanel days={days} answer={answer} />
-              {answer.before_tracking ? (
-                <BeforeTrackingPanel before={answer.before_tracking} estimating={daily.stale} />
-              ) : null}
+              {answer.before_tracking ? <BeforeTrackingPanel before={answer.before_tracking} /> : null}
               <InvoiceSyncPanel />
             </div>
           </>
