@@ -5,11 +5,12 @@ import { AccountControls } from './components/account-controls'
 import { EmptyState } from './components/empty-state'
 import { ErrorBanner } from './components/error-banner'
 import { FilterBar } from './components/filter-bar'
+import { InvoicePeriodControls } from './components/invoice-period-controls'
 import { Logo } from './components/logo'
 import { ProjectPicker } from './components/project-picker'
 import { TimeControls } from './components/time-controls'
 import { type Dashboard, DashboardContext } from './hooks/dashboard-context'
-import { useViewState, viewHref } from './hooks/use-view-state'
+import { isPlainClick, useViewState, viewHref } from './hooks/use-view-state'
 import { getJson } from './lib/api-client'
 import { describeComparison, describeSpan } from './lib/describe-range'
 import { buildScope } from './lib/scope'
@@ -19,6 +20,7 @@ import { browserTimeZone } from './lib/zoned-time'
 import { BreakdownsView } from './views/breakdowns-view'
 import { CustomerView } from './views/customer-view'
 import { CustomersView } from './views/customers-view'
+import { InvoiceView } from './views/invoice-view'
 import { LatencyView } from './views/latency-view'
 import { ModelsView } from './views/models-view'
 import { OverviewView } from './views/overview-view'
@@ -37,6 +39,7 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   prompts: PromptsView,
   latency: LatencyView,
   requests: RequestsView,
+  invoice: InvoiceView,
 }
 
 /** In live mode, comparisons and month-to-date move with the clock, a minute at a time. */
@@ -96,8 +99,8 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
     [view, setView],
   )
   const dashboard: Dashboard = useMemo(
-    () => ({ project, view, setView, update, scope, meta: meta.data, refetchInterval }),
-    [project, view, setView, update, scope, meta.data, refetchInterval],
+    () => ({ project, view, setView, update, scope, meta: meta.data, refetchInterval, principal }),
+    [project, view, setView, update, scope, meta.data, refetchInterval, principal],
   )
 
   const fetching = useIsFetching()
@@ -110,7 +113,8 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
     void client.invalidateQueries()
   }
 
-  const storeIsEmpty = meta.data !== undefined && meta.data.events === 0
+  // The invoice stands without events (before tracking began, every figure is the provider's).
+  const storeIsEmpty = meta.data !== undefined && meta.data.events === 0 && view.view !== 'invoice'
   const Current = VIEW_COMPONENTS[view.view]
   const comparison = describeComparison(scope.previous)
 
@@ -177,7 +181,7 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
                 aria-current={current ? 'page' : undefined}
                 data-testid={`nav-${entry.key}`}
                 onClick={(event: MouseEvent) => {
-                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return
+                  if (!isPlainClick(event)) return
                   event.preventDefault()
                   setView(next)
                 }}
@@ -205,18 +209,24 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
         ) : null}
 
         <div className="controls">
-          <TimeControls />
-          <FilterBar />
-          <p className="range-caption">
-            <span data-testid="range-caption">
-              {scope.span ? describeSpan(scope.span, timeZone) : view.preset === 'all' ? 'All time' : '—'}
-            </span>
-            <span className="muted">
-              {' '}
-              · {timeZone} · per {scope.bucket}
-              {comparison ? ` · changes ${comparison}` : ''}
-            </span>
-          </p>
+          {view.view === 'invoice' ? (
+            <InvoicePeriodControls />
+          ) : (
+            <>
+              <TimeControls />
+              <FilterBar />
+              <p className="range-caption">
+                <span data-testid="range-caption">
+                  {scope.span ? describeSpan(scope.span, timeZone) : view.preset === 'all' ? 'All time' : '—'}
+                </span>
+                <span className="muted">
+                  {' '}
+                  · {timeZone} · per {scope.bucket}
+                  {comparison ? ` · changes ${comparison}` : ''}
+                </span>
+              </p>
+            </>
+          )}
         </div>
 
         <ErrorBanner />

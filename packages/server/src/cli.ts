@@ -162,8 +162,10 @@ program
   .action(async (options: { store: string; days: number }) => {
     const store = await openStore(options.store)
     try {
-      const { events } = await loadDemo(store, { days: options.days })
-      console.log(`Loaded ${events.toLocaleString('en-US')} demo events into ${store.location}.`)
+      const { events, invoiceLines } = await loadDemo(store, { days: options.days })
+      console.log(
+        `Loaded ${events.toLocaleString('en-US')} demo events and ${invoiceLines.toLocaleString('en-US')} lines of their simulated provider invoice into ${store.location}.`,
+      )
     } finally {
       await store.close()
     }

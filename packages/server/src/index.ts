@@ -1,5 +1,11 @@
 export * from './api/api-types.js'
 export { type DemoOptions, generateDemoEvents, loadDemo } from './demo/demo-data.js'
+export {
+  type DemoInvoiceOptions,
+  type DemoInvoiceTruth,
+  generateDemoInvoice,
+  type PlantedPart,
+} from './demo/demo-invoice.js'
 export { type AppOptions, createApp } from './http/create-app.js'
 export { type BatchItem, type IngestResult, ingestEvents } from './ingest/ingest-events.js'
 export * from './query/analytics-query.js'

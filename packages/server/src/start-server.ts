@@ -100,10 +100,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const started = performance.now()
       // Demo history never reaches past the retention period.
       const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
-      const { events } = await loadDemo(store, { days })
+      const { events, invoiceLines } = await loadDemo(store, { days })
       demoLoaded = true
       options.onNotice?.(
-        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
+        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) and its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
     if (options.invoiceSync && Object.keys(options.invoiceSync.sources).length > 0) {

@@ -28,6 +28,8 @@ export interface TimeSeriesSpec {
   axisFormat: (value: number) => string
   /** Add a "Total" line to the tooltip (stacked money or counts). */
   total?: (values: readonly (number | null)[]) => string
+  /** What that line is called (default "Total"). */
+  totalLabel?: string
   /** Shade the latency colour bands (green < 1.5 s, amber ≤ 3 s, red above). */
   latencyBands?: boolean
   /** Values are shares (0–1): the axis ends at 100%. */
@@ -73,7 +75,8 @@ export function timeSeriesOption(spec: TimeSeriesSpec, theme: ChartTheme): Chart
           const color = entry.color ?? seriesColor(palette, position, entry.name)
           lines.push(`${colorDot(color)}${escapeHtml(entry.name)}: <strong>${spec.format(value)}</strong>`)
         })
-        if (spec.total) lines.push(`Total: <strong>${spec.total(values)}</strong>`)
+        if (spec.total)
+          lines.push(`${escapeHtml(spec.totalLabel ?? 'Total')}: <strong>${spec.total(values)}</strong>`)
         return lines.join('<br/>')
       },
     },

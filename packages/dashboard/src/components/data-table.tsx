@@ -1,4 +1,5 @@
 import { type ReactNode, useMemo, useState } from 'react'
+import { isPlainClick } from '../hooks/use-view-state'
 import { csvFileName, downloadCsv, toCsv } from '../lib/csv'
 
 export type CellValue = string | number | boolean | null | undefined
@@ -28,6 +29,11 @@ export interface DataTableProps<Row> {
   testId: string
   /** Makes the first cell a button: a drill-down or a page. */
   onRowClick?: (row: Row) => void
+  /**
+   * With `onRowClick`: makes the first cell a link to another view instead (`viewHref`), so it can
+   * be opened in a new tab; a plain click still calls `onRowClick`.
+   */
+  rowHref?: (row: Row) => string
   /** Accessible name of that button, e.g. "Filter by feature chat". */
   rowActionLabel?: (row: Row) => string
   /** Rows that cannot be clicked ("Others"). */
@@ -105,7 +111,21 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
         const clickable = !isFooter && onRowClick && (props.isRowClickable?.(row) ?? true)
         return (
           <th key={column.key} scope="row" className={className || undefined} data-value={dataValue}>
-            {clickable ? (
+            {clickable && props.rowHref ? (
+              <a
+                className="link-button"
+                href={props.rowHref(row)}
+                onClick={(event) => {
+                  if (!isPlainClick(event)) return
+                  event.preventDefault()
+                  onRowClick(row)
+                }}
+                aria-label={props.rowActionLabel?.(row)}
+                title={props.rowActionLabel?.(row)}
+              >
+                {text}
+              </a>
+            ) : clickable ? (
               <button
                 type="button"
                 className="link-button"

@@ -1,4 +1,4 @@
-import type { Meta } from '@spendlens/server/api-types'
+import type { Meta, SessionPrincipal } from '@spendlens/server/api-types'
 import { createContext, useContext } from 'react'
 import type { Scope } from '../lib/scope'
 import type { ViewState } from '../lib/view-state'
@@ -16,6 +16,8 @@ export interface Dashboard {
   meta: Meta | undefined
   /** Refetch interval in ms while live mode is on. */
   refetchInterval: number | false
+  /** Who the dashboard acts as: what it may do (an admin starts an invoice sync). */
+  principal: SessionPrincipal
 }
 
 export const DashboardContext = createContext<Dashboard | undefined>(undefined)

@@ -1,5 +1,10 @@
 import type { EventPage, QueryRequest, QueryRow } from '@spendlens/server/api-types'
-import { type PlaceholderDataFunction, type QueryKey, useQuery } from '@tanstack/react-query'
+import {
+  type PlaceholderDataFunction,
+  type QueryKey,
+  type UseQueryResult,
+  useQuery,
+} from '@tanstack/react-query'
 import { getJson, postQuery } from '../lib/api-client'
 import { useDashboard } from './dashboard-context'
 
@@ -27,6 +32,17 @@ export function keepWithinProject<T>(project: string): PlaceholderDataFunction<T
   return (previous, previousQuery) => (previousQuery?.queryKey[1] === project ? previous : undefined)
 }
 
+/** A query's state as panels read it; `stale` when the placeholder (an older answer) is shown and should be dimmed. */
+export function toQueryState<T>(query: UseQueryResult<T>, dimPlaceholder: boolean): QueryState<T> {
+  return {
+    data: query.data,
+    error: query.error,
+    loading: query.data === undefined && (query.isLoading || query.isFetching),
+    stale: query.isPlaceholderData && dimPlaceholder,
+    refetch: () => void query.refetch(),
+  }
+}
+
 /**
  * One POST /api/query, cached by its project and body. A changed body keeps showing the previous
  * rows until the new ones arrive; live mode refetches every few seconds, and an answer equal to the
@@ -43,13 +59,7 @@ export function useAnalyticsQuery(request: QueryRequest | undefined): QueryState
     placeholderData: keepWithinProject<QueryRow[]>(project),
     refetchInterval,
   })
-  return {
-    data: query.data,
-    error: query.error,
-    loading: query.data === undefined && (query.isLoading || query.isFetching),
-    stale: query.isPlaceholderData && refetchInterval === false,
-    refetch: () => void query.refetch(),
-  }
+  return toQueryState(query, refetchInterval === false)
 }
 
 /** One page of GET /api/events. */
@@ -61,11 +71,5 @@ export function useEventPage(url: string, live: boolean): QueryState<EventPage> 
     placeholderData: keepWithinProject<EventPage>(project),
     refetchInterval: live ? refetchInterval : false,
   })
-  return {
-    data: query.data,
-    error: query.error,
-    loading: query.data === undefined && (query.isLoading || query.isFetching),
-    stale: query.isPlaceholderData,
-    refetch: () => void query.refetch(),
-  }
+  return toQueryState(query, true)
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { type MouseEvent, useCallback, useEffect, useState } from 'react'
 import { readViewState, type ViewState, writeViewState } from '../lib/view-state'
 
 /** Changes the view: a history entry, or with `replace` a correction of the current one. */
@@ -48,4 +48,12 @@ function withZone(view: ViewState, timeZone: string): ViewState {
 /** A link to another view of the same scope, for `<a href>`: middle-click opens it in a new tab. */
 export function viewHref(view: ViewState): string {
   return writeViewState(window.location.search, view)
+}
+
+/**
+ * Whether a click on a link to another view should switch the view in the page: not when it asks
+ * for a new tab or window (a modifier key, the middle button), which the browser does from `href`.
+ */
+export function isPlainClick(event: MouseEvent): boolean {
+  return !(event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0)
 }

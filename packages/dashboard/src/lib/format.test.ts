@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   formatChange,
   formatCompact,
+  formatCoverage,
   formatDayLabel,
   formatInteger,
   formatLatency,
@@ -144,6 +145,18 @@ describe('formatUsdPrecise', () => {
     expect(formatUsdPrecise(1234.5)).toBe('$1,234.50000000')
     expect(formatUsdPrecise(0)).toBe('$0.00000000')
     expect(formatUsdPrecise(null)).toBe('—')
+  })
+})
+
+describe('formatCoverage', () => {
+  it('keeps a tenth of a percent, as the reconciliation says it, above 100% too', () => {
+    expect(formatCoverage(0.97104)).toBe('97.1%')
+    expect(formatCoverage(1)).toBe('100.0%')
+    expect(formatCoverage(1.1236)).toBe('112.4%')
+  })
+
+  it('has no figure when nothing was invoiced', () => {
+    expect(formatCoverage(null)).toBe('—')
   })
 })
 

@@ -153,6 +153,16 @@ export function formatPercent(rate: number | null | undefined): string {
   return `${Math.round(percent)}%`
 }
 
+/**
+ * How much of an invoice the tracked cost explains (tracked ÷ invoiced), always to a tenth of a
+ * percent as the reconciliation's summary says it: "97.1%", "100.0%", "112.4%". null: nothing was
+ * invoiced.
+ */
+export function formatCoverage(coverage: number | null | undefined): string {
+  if (!isNumber(coverage)) return PLACEHOLDER
+  return `${(coverage * 100).toFixed(1)}%`
+}
+
 /** A relative change (0.12 = +12%) with its sign: "+12%", "−3.4%", "0%". */
 export function formatChange(change: number): string {
   if (!Number.isFinite(change)) return PLACEHOLDER

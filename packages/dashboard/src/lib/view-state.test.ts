@@ -33,6 +33,24 @@ describe('readViewState', () => {
       errorsBy: 'route',
       mix: 'cost',
       split: '2026-11-10',
+      period: 'mtd',
+      invoiceTable: 'model',
+      estimate: false,
+    })
+  })
+
+  it('reads the Invoice view: its UTC-day period, its table and the estimate', () => {
+    expect(
+      readViewState('?view=invoice&period=2026-11-01..2026-11-15&table=line_item&estimate=1'),
+    ).toMatchObject({
+      view: 'invoice',
+      period: { first: '2026-11-01', last: '2026-11-15' },
+      invoiceTable: 'line_item',
+      estimate: true,
+    })
+    expect(readViewState('?view=invoice&period=soon&table=planets')).toMatchObject({
+      period: 'mtd',
+      invoiceTable: 'model',
     })
   })
 
@@ -79,6 +97,14 @@ describe('writeViewState', () => {
       live: true,
     }
     expect(readViewState(writeViewState('', view))).toEqual(view)
+    const invoice: ViewState = {
+      ...DEFAULT_VIEW,
+      view: 'invoice',
+      period: { first: '2026-10-01', last: '2026-10-31' },
+      invoiceTable: 'project',
+      estimate: true,
+    }
+    expect(readViewState(writeViewState('', invoice))).toEqual(invoice)
   })
 
   it('always writes the view and range, the rest only when not default', () => {

@@ -6,6 +6,12 @@
 import { type Dimension, isDimension } from '@spendlens/server/api-types'
 import { BUCKET_CHOICES, type BucketChoice } from './buckets'
 import { type DashboardFilter, readFilters, writeFilters } from './filters'
+import {
+  DEFAULT_INVOICE_PERIOD,
+  type InvoicePeriod,
+  readInvoicePeriod,
+  writeInvoicePeriod,
+} from './invoice-period'
 import { PRESETS, type Preset } from './time-range'
 import { isValidTimeZone, parseDateLabel } from './zoned-time'
 
@@ -17,6 +23,7 @@ export const VIEWS = [
   { key: 'prompts', label: 'Prompt templates' },
   { key: 'latency', label: 'Latency & errors' },
   { key: 'requests', label: 'Requests' },
+  { key: 'invoice', label: 'Invoice' },
 ] as const
 
 /** The views in the navigation, plus a customer's own page. */
@@ -44,6 +51,15 @@ export type BreakdownKey = (typeof BREAKDOWNS)[number]['key'] | `tags.${string}`
 
 export type MixMetric = 'requests' | 'cost'
 
+/** The Invoice view's table: the reconciliation by model, the invoice's line items, or by provider project. */
+export const INVOICE_TABLES = [
+  { key: 'model', label: 'By model' },
+  { key: 'line_item', label: 'By line item' },
+  { key: 'project', label: 'By project' },
+] as const
+
+export type InvoiceTable = (typeof INVOICE_TABLES)[number]['key']
+
 export interface ViewState {
   /** The project the figures are of; undefined: the credential's default one. */
   project?: string
@@ -69,6 +85,11 @@ export interface ViewState {
   mix: MixMetric
   /** Models view: the day a migration is compared before and after ("YYYY-MM-DD"). */
   split?: string
+  /** Invoice view: its range, in UTC days. */
+  period: InvoicePeriod
+  invoiceTable: InvoiceTable
+  /** Invoice view: spread the invoice before tracking over features and customers (an estimate). */
+  estimate: boolean
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -81,6 +102,9 @@ export const DEFAULT_VIEW: ViewState = {
   live: false,
   errorsBy: 'feature',
   mix: 'requests',
+  period: DEFAULT_INVOICE_PERIOD,
+  invoiceTable: 'model',
+  estimate: false,
 }
 
 const PARAM = {
@@ -98,6 +122,9 @@ const PARAM = {
   errorsBy: 'errors',
   mix: 'mix',
   split: 'split',
+  period: 'period',
+  invoiceTable: 'table',
+  estimate: 'estimate',
 } as const
 
 export function isBreakdownKey(value: string | null): value is BreakdownKey {
@@ -165,6 +192,13 @@ export function readViewState(search: string): ViewState {
     errorsBy: isBreakdownKey(errorsBy) ? errorsBy : DEFAULT_VIEW.errorsBy,
     mix: pick(get('mix'), ['requests', 'cost'], DEFAULT_VIEW.mix),
     ...(dateParam('split') ? { split: dateParam('split') } : {}),
+    period: readInvoicePeriod(get('period')),
+    invoiceTable: pick(
+      get('invoiceTable'),
+      INVOICE_TABLES.map((entry) => entry.key),
+      DEFAULT_VIEW.invoiceTable,
+    ),
+    estimate: get('estimate') === '1',
   }
 }
 
@@ -184,13 +218,15 @@ export function writeViewState(search: string, view: ViewState): string {
     params.set(PARAM.last, view.last)
   }
   if (view.timeZone) params.set(PARAM.timeZone, view.timeZone)
-  const optional = ['breakdown', 'stack', 'bucket', 'errorsBy', 'mix'] as const
+  const optional = ['breakdown', 'stack', 'bucket', 'errorsBy', 'mix', 'invoiceTable'] as const
   for (const name of optional) {
     if (view[name] !== DEFAULT_VIEW[name]) params.set(PARAM[name], view[name])
   }
   if (view.live) params.set(PARAM.live, '1')
   if (view.view === 'customer' && view.customer) params.set(PARAM.customer, view.customer)
   if (view.split) params.set(PARAM.split, view.split)
+  if (view.period !== DEFAULT_VIEW.period) params.set(PARAM.period, writeInvoicePeriod(view.period))
+  if (view.estimate) params.set(PARAM.estimate, '1')
   writeFilters(params, view.filters)
   return `?${params.toString()}`
 }

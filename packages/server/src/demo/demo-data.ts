@@ -7,7 +7,11 @@ import {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from 'spendlens/internal'
+import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
+import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
+import { DEMO_INVOICE_SOURCES, generateDemoInvoice } from './demo-invoice.js'
+import { seededRandom } from './seeded-random.js'
 
 /**
  * A fictional multi-tenant product ("Quill", an AI writing and support suite) over N days. Every
@@ -19,6 +23,9 @@ import type { Store } from '../store/store.js'
  * - `email-classifier`, a trivial task, runs on claude-opus-4-1 (the most expensive model);
  * - that classifier is a cron job firing three times a night (02:00, 02:10, 02:20 UTC);
  * - `contract-drafting` uses a private model with no public price: its cost is unknown, not zero.
+ *
+ * Beside the events, loadDemo stores the providers' invoice for the same traffic, with a gap of its
+ * own to explain (demo-invoice.ts).
  */
 
 type Shape = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages'
@@ -104,18 +111,6 @@ const CUSTOMER_NAMES = [
   'strickland-propane', 'bubba-gump', 'chotchkies', 'benthic', 'zorg', 'genco', 'omni-consumer', 'ingen', 'sirius-cybernetics',
   'buy-n-large', 'mooby', 'kwik-e-mart', 'planet-express', 'mom-corp', 'praxis',
 ]
-
-/** mulberry32: a small seeded generator, so the same seed gives the same demo. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function pickWeighted<T>(
   random: () => number,
@@ -298,14 +293,30 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
 export const DEMO_META_KEY = 'demo_loaded_at'
 
 /**
- * Generates the demo and stores it, marking the store as holding demo data. Straight into the
- * store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound for
- * `spendlens demo --days 90`.
+ * Generates the demo and stores it, marking the store as holding demo data: the events, and the
+ * invoice the providers would show for them (demo-invoice.ts) in the same (default) project, each of
+ * its reports replaced over the events' days. Straight into the store, as history: ingest's window
+ * (30 days back, ingest/event-window.ts) is no bound for `spendlens demo --days 90`.
  */
-export async function loadDemo(store: Store, options: DemoOptions = {}): Promise<{ events: number }> {
+export async function loadDemo(
+  store: Store,
+  options: DemoOptions = {},
+): Promise<{ events: number; invoiceLines: number }> {
   const events = generateDemoEvents(options)
   for (let start = 0; start < events.length; start += 20_000)
     await store.append(events.slice(start, start + 20_000))
+  const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
+  if (lines.length > 0) {
+    for (const provider of INVOICE_PROVIDERS) {
+      for (const source of DEMO_INVOICE_SOURCES[provider]) {
+        const range = { project: DEFAULT_PROJECT, provider, source, from: truth.from, to: truth.to }
+        await store.replaceInvoiceLines(
+          range,
+          lines.filter((line) => line.provider === provider && line.source === source),
+        )
+      }
+    }
+  }
   await store.setMeta(DEMO_META_KEY, new Date().toISOString())
-  return { events: events.length }
+  return { events: events.length, invoiceLines: lines.length }
 }
