@@ -5,7 +5,9 @@ import type { CostEvent } from 'spendlens'
 import { emptyUsage, NANOS_PER_USD, priceUsage } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateDemoEvents, loadDemo } from '../src/demo/demo-data.js'
-import { generateDemoInvoice } from '../src/demo/demo-invoice.js'
+import { DEMO_PROVIDER_PROJECTS, generateDemoInvoice } from '../src/demo/demo-invoice.js'
+import { reconcile } from '../src/invoice/reconcile.js'
+import { syncStatuses } from '../src/invoice/sync-status.js'
 import { INVOICE_LINE_FIELDS, type InvoiceLine } from '../src/schema/invoice-table.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 
@@ -353,6 +355,39 @@ describe('loadDemo', () => {
     expect(new Set(expected.map((line) => `${line.provider} ${line.source}`)).size).toBe(5)
     expect(canonical(stored[0] ?? [])).toEqual(canonical(expected))
     expect(canonical(stored[1] ?? [])).toEqual(canonical(stored[0] ?? []))
+  })
+
+  it('reconciled, the loaded demo shows exactly its planted parts, by project where events know it', async () => {
+    const options = { now, days: 30 }
+    const store = await openDuckDBStore(join(folder, 'reconciled.duckdb'))
+    try {
+      await loadDemo(store, options)
+      const answer = await reconcile(store, {
+        project: 'default',
+        from: truth.from,
+        to: truth.to,
+        by: 'project',
+        sync: await syncStatuses(store, 'default'),
+      })
+      for (const field of Object.keys(truth.figures) as (keyof typeof truth.figures)[]) {
+        if (field === 'coverage')
+          expect(answer.totals.coverage).toBeCloseTo(truth.figures.coverage as number, 12)
+        else expect(nanosOf(answer.totals[field]), field).toBe(nanosOf(truth.figures[field]))
+      }
+      expect(answer.dominant).toBe('non_model')
+      expect(answer.tracked_outside_invoice_usd).toBe(0)
+      // OpenAI events carry their project, so its rows are by project; Anthropic's workspaces are not
+      // known to events, so its money is one row of no project.
+      const projects = answer.rows.map((row) => `${row.provider}:${row.project}`).sort()
+      expect(projects).toEqual(
+        [...Object.values(DEMO_PROVIDER_PROJECTS.openai.byFeature), DEMO_PROVIDER_PROJECTS.openai.default]
+          .map((project) => `openai:${project}`)
+          .concat('anthropic:null')
+          .sort(),
+      )
+    } finally {
+      await store.close()
+    }
   })
 })
 

@@ -10,7 +10,7 @@ import {
 import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
-import { DEMO_INVOICE_SOURCES, generateDemoInvoice } from './demo-invoice.js'
+import { DEMO_INVOICE_SOURCES, demoProviderProject, generateDemoInvoice } from './demo-invoice.js'
 import { seededRandom } from './seeded-random.js'
 
 /**
@@ -225,6 +225,8 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
       requested_model: profile.requested_model,
       model: failed ? null : profile.reported_model,
       provider_request_id: `req_demo_${sequence.toString(36)}`,
+      // The OpenAI client knows its project (the `project` option); Anthropic's has no such notion.
+      provider_project: profile.provider === 'openai' ? demoProviderProject('openai', profile.feature) : null,
       tags: {
         feature: profile.feature,
         route: profile.route,

@@ -166,7 +166,7 @@ function reconcileText(answer: ReconcileAnswer): string {
     'non-model',
     'unexplained',
   ]
-  const table = new Table({ head, style: { head: [], border: [] } })
+  const table = new Table({ head, style: { head: [], border: [], compact: true } })
   const figures = (row: ReconcileAnswer['totals']) => [
     money(row.invoiced_usd),
     money(row.tracked_usd),
