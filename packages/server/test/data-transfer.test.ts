@@ -13,6 +13,8 @@ import { importEvents } from '../src/data-transfer/import-events.js'
 import { createProgressLine } from '../src/data-transfer/progress-line.js'
 import { runExport, runImport } from '../src/data-transfer/transfer-command.js'
 import { generateDemoEvents } from '../src/demo/demo-data.js'
+import { INVOICE_SYNC_TABLE } from '../src/schema/invoice-sync-table.js'
+import { invoiceLine } from '../src/schema/invoice-table.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { openStore as openStoreAt } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
@@ -580,5 +582,115 @@ describe('projects in export and import', () => {
     const team = await openStore('team.duckdb')
     expect((await team.stats('team')).events).toBe(3)
     expect((await team.stats()).events).toBe(3)
+  })
+})
+
+describe('the invoice travels with the events', () => {
+  const DAY = 86_400_000
+  const start = Date.UTC(2026, 10, 1)
+  const lines = (count: number, source: string) =>
+    Array.from({ length: count }, (_, day) =>
+      invoiceLine({
+        provider: 'openai',
+        source,
+        bucket_start: start + day * DAY,
+        bucket_end: start + (day + 1) * DAY,
+        model: 'gpt-4o-2024-08-06',
+        line_item: source === 'costs' ? 'gpt-4o-2024-08-06, input' : null,
+        amount_nanos: source === 'costs' ? 123_456_789 + day : null,
+        input_tokens: source === 'costs' ? null : 1000 + day,
+        batch: day % 2 === 0,
+      }),
+    )
+  const common = {
+    print: () => undefined,
+    progress: { update() {}, stop() {} },
+  }
+  const fill = async (location: string) => {
+    const store = await openStoreAt(location)
+    await store.append(unusualEvents())
+    for (const [project, source, count] of [
+      ['default', 'costs', 3],
+      ['default', 'usage/completions', 2],
+      ['shop', 'costs', 4],
+    ] as const)
+      await store.replaceInvoiceLines(
+        { project, provider: 'openai', source, from: start, to: start + 10 * DAY },
+        lines(count, source),
+      )
+    await store.writeRecords(INVOICE_SYNC_TABLE, [
+      {
+        id: 'shop/openai',
+        project: 'shop',
+        provider: 'openai',
+        organization: 'org-x',
+        syncedFrom: start,
+        syncedUntil: start + 4 * DAY,
+        lastRunAt: 1,
+        lastSuccessAt: 1,
+        lastError: '',
+        lines: 4,
+      },
+    ])
+    const held = await store.invoiceLines({})
+    await store.close()
+    return held
+  }
+
+  it('store → store (DuckDB → ClickHouse), twice: every line and the sync state once', async () => {
+    const held = await fill(join(folder, 'source.duckdb'))
+    expect(held).toHaveLength(9)
+    for (let run = 0; run < 2; run++)
+      await runExport({
+        ...common,
+        store: join(folder, 'source.duckdb'),
+        other: `chdb://${join(folder, 'chdb')}`,
+      })
+    const copy = await openStore(`chdb://${join(folder, 'chdb')}`)
+    expect(await copy.invoiceLines({})).toEqual(held)
+    expect((await copy.readRecords(INVOICE_SYNC_TABLE)).map((state) => state.id)).toEqual(['shop/openai'])
+  })
+
+  it('a file export writes the invoice beside the events, and importing the file reads it back, into --project', async () => {
+    const held = await fill(join(folder, 'source.duckdb'))
+    const printed: string[] = []
+    await runExport({
+      ...common,
+      print: (line) => printed.push(line),
+      store: join(folder, 'source.duckdb'),
+      other: join(folder, 'all.parquet'),
+    })
+    expect(printed.at(-1)).toBe(`Exported 9 invoice lines to ${join(folder, 'all.invoice.jsonl')}.`)
+    await runImport({
+      ...common,
+      store: join(folder, 'copy.duckdb'),
+      other: join(folder, 'all.parquet'),
+      backfill: true,
+      project: 'team',
+    })
+    const copy = await openStore('copy.duckdb')
+    expect(await copy.invoiceLines({ project: 'team' })).toEqual(
+      held
+        .map((line) => ({ ...line, project: 'team' }))
+        .sort((a, b) => a.bucket_start - b.bucket_start || a.source.localeCompare(b.source)),
+    )
+  })
+
+  it('an invoice file with a bad line is refused whole, naming the line', async () => {
+    await fill(join(folder, 'source.duckdb'))
+    await runExport({ ...common, store: join(folder, 'source.duckdb'), other: join(folder, 'all.jsonl') })
+    const path = join(folder, 'all.invoice.jsonl')
+    const text = (await readFile(path, 'utf8')).split('\n')
+    text[2] = (text[2] as string).replace(/"amount_nanos":(\d+|null)/, '"amount_nanos":"lots"')
+    expect(text[2]).toContain('"lots"')
+    await writeFile(path, text.join('\n'))
+    await expect(
+      runImport({
+        ...common,
+        store: join(folder, 'copy.duckdb'),
+        other: join(folder, 'all.jsonl'),
+        backfill: true,
+      }),
+    ).rejects.toThrow(/all\.invoice\.jsonl line 3: amount_nanos: /)
   })
 })

@@ -6,6 +6,13 @@ import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { exportToFile } from './export-to-file.js'
 import { type ImportSource, type ImportSummary, importEvents } from './import-events.js'
+import {
+  copyInvoice,
+  hasInvoiceFile,
+  invoiceFileOf,
+  readInvoiceFile,
+  writeInvoiceFile,
+} from './invoice-transfer.js'
 import { createProgressLine, type ProgressLine } from './progress-line.js'
 import { parseTransferLocation } from './transfer-location.js'
 
@@ -85,6 +92,8 @@ async function copyIntoStore(
   sourceName: string,
   options: TransferCommandOptions,
   backfill: boolean,
+  /** Carries the invoice along (invoice-transfer.ts) once the events are in; answers how many lines. */
+  invoice: (target: Store) => Promise<number>,
 ) {
   const started = performance.now()
   const target = await (options.openStore ?? openStore)(targetLocation)
@@ -103,8 +112,10 @@ async function copyIntoStore(
         ),
     })
     progress.stop()
+    const lines = await invoice(target)
     options.print(`Imported from ${sourceName} into ${target.location} in ${seconds(started)}:`)
     printImportSummary(summary, options.print)
+    if (lines > 0) options.print(`  and ${count(lines)} invoice lines (docs/invoice.md)`)
     return summary
   } finally {
     progress.stop()
@@ -128,6 +139,7 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
         store.location,
         options,
         true,
+        (target) => copyInvoice(store, target, options.project),
       )
       return
     }
@@ -140,9 +152,11 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
       })
       progress.stop()
       const { size } = await stat(to.path)
+      const lines = await writeInvoiceFile(store, invoiceFileOf(to.path), options.project)
       options.print(
         `Exported ${count(written)} events from ${store.location} to ${to.path} (${to.kind === 'jsonl' ? 'JSON Lines' : 'Parquet'}, ${(size / 1_048_576).toFixed(1)} MB) in ${seconds(started)}.`,
       )
+      if (lines > 0) options.print(`Exported ${count(lines)} invoice lines to ${invoiceFileOf(to.path)}.`)
     } finally {
       progress.stop()
     }
@@ -156,7 +170,15 @@ export async function runImport(options: TransferCommandOptions): Promise<Import
   const from = parseTransferLocation(options.other)
   if (from.kind !== 'store') {
     if (!existsSync(from.path)) throw new Error(`no such file: ${from.path}`)
-    return copyIntoStore(options.store, from, from.path, options, options.backfill ?? false)
+    return copyIntoStore(
+      options.store,
+      from,
+      from.path,
+      options,
+      options.backfill ?? false,
+      async (target) =>
+        hasInvoiceFile(from.path) ? readInvoiceFile(target, invoiceFileOf(from.path), options.project) : 0,
+    )
   }
   if (sameLocation(options.store, from.location))
     throw new Error('--from names the store being imported into')
@@ -168,6 +190,7 @@ export async function runImport(options: TransferCommandOptions): Promise<Import
       source.location,
       options,
       options.backfill ?? false,
+      (target) => copyInvoice(source, target, undefined, options.project),
     )
   } finally {
     await source.close()
