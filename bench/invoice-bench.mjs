@@ -209,7 +209,7 @@ async function benchSync() {
 
 async function fillStore(store, templates, now) {
   const started = performance.now()
-  const shift = now - Math.max(...templates.map((event) => Date.parse(event.ts)))
+  const shift = now - templates.reduce((latest, event) => Math.max(latest, Date.parse(event.ts)), 0)
   for (let start = 0; start < EVENTS; start += BATCH) {
     const batch = []
     for (let k = start; k < Math.min(EVENTS, start + BATCH); k++) {
