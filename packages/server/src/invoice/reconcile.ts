@@ -150,7 +150,8 @@ export async function reconcile(store: Store, request: ReconcileRequest): Promis
     return found
   }
 
-  const firstTracked = await firstTrackedDay(store, request.project)
+  const tracked = await trackedRows(store, request)
+  const firstTracked = await firstTrackedDay(store, request.project, lines, tracked)
   const lineItems = new Map<string, InvoiceLineItem & { nanos: number }>()
   for (const line of lines) {
     const day = dayOf(line.bucket_start)
@@ -179,7 +180,7 @@ export async function reconcile(store: Store, request: ReconcileRequest): Promis
   }
 
   let outsideNanos = 0
-  for (const row of await trackedRows(store, request)) {
+  for (const row of tracked) {
     const day = Date.parse(String(row.bucket_start))
     const provider = String(row.provider)
     const nanos = Math.round(Number(row.cost_usd ?? 0) * 1e9)
@@ -511,7 +512,22 @@ async function trackedRows(store: Store, request: ReconcileRequest) {
   return rows
 }
 
-async function firstTrackedDay(store: Store, project: string): Promise<number | null> {
+/**
+ * The first UTC day with a tracked event, as far as the range needs it: when the range's tracked rows
+ * start no later than its invoice, no day of it is before tracking, and the events' own first day
+ * (a scan of every event of the project: 50 ms at ten million) is not needed.
+ */
+async function firstTrackedDay(
+  store: Store,
+  project: string,
+  lines: StoredInvoiceLine[],
+  tracked: Record<string, unknown>[],
+): Promise<number | null> {
+  let firstLine = Number.POSITIVE_INFINITY
+  for (const line of lines) firstLine = Math.min(firstLine, dayOf(line.bucket_start))
+  let firstRow = Number.POSITIVE_INFINITY
+  for (const row of tracked) firstRow = Math.min(firstRow, Date.parse(String(row.bucket_start)))
+  if (firstRow <= firstLine) return Number.isFinite(firstRow) ? firstRow : null
   const stats = await store.stats(project)
   return stats.first_ts === null ? null : dayOf(Date.parse(stats.first_ts))
 }
