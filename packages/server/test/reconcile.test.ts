@@ -178,4 +178,29 @@ describe('reconcile', () => {
       [`${SNAPSHOT}, input`, 0.00324],
     ])
   })
+
+  it("reads the tracked side in parts when one answer would pass the query model's row cap", async () => {
+    // 30 days × 350 models: 10,500 day × model rows, past the 10,000 of one answer.
+    const start = Date.UTC(2026, 9, 1)
+    const events = Array.from({ length: 30 * 350 }, (_, index) =>
+      costEvent({
+        event_id: `many-${index}`,
+        ts: new Date(start + Math.floor(index / 350) * DAY + 1000).toISOString(),
+        model: `model-${index % 350}`,
+        input_tokens: 10,
+        output_tokens: 1,
+        cost_usd: 0.000001,
+      }),
+    )
+    await store.append(events)
+    const answer = await reconcile(store, {
+      project: 'default',
+      from: start,
+      to: start + 30 * DAY,
+      by: 'day',
+      sync: await syncStatuses(store, 'default'),
+    })
+    // No invoice covers those days: every event's cost is outside it, each counted once.
+    expect(answer.tracked_outside_invoice_usd).toBeCloseTo(0.0105, 12)
+  })
 })

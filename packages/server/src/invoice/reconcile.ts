@@ -1,7 +1,6 @@
 import {
   type AnalyticsQuery,
   type BeforeTracking,
-  DIMENSIONS,
   GAP_PARTS,
   type GapPart,
   type InvoiceLineItem,
@@ -11,6 +10,7 @@ import {
   type ReconcileFigures,
   type ReconcileRow,
 } from '../api/api-types.js'
+import { TooManyRowsError } from '../query/run-query.js'
 import type { InvoiceProvider, StoredInvoiceLine } from '../schema/invoice-table.js'
 import type { Store } from '../store/store.js'
 import {
@@ -50,8 +50,6 @@ const DAY_MS = 86_400_000
 const TOKEN_SOURCES = new Set(['usage/completions', 'usage/embeddings', 'usage_report/messages'])
 /** Weeks of tracked traffic whose mix spreads the invoice before tracking, in the estimate. */
 const ESTIMATE_WEEKS = 2
-/** The query model's row cap is 10,000: the tracked side is read a month at a time. */
-const TRACKED_CHUNK_DAYS = 31
 
 export interface ReconcileRequest {
   project: string
@@ -485,31 +483,42 @@ function summarize(parts: Parts, dominant: GapPart | null, request: ReconcileReq
 }
 
 /** Tracked cost and tokens per UTC day, provider, model (and provider project), from the rollups. */
-async function trackedRows(store: Store, request: ReconcileRequest) {
-  const byProject = (DIMENSIONS as readonly string[]).includes('provider_project')
-  const rows: Record<string, unknown>[] = []
-  for (let from = request.from; from < request.to; from += TRACKED_CHUNK_DAYS * DAY_MS) {
-    const query: AnalyticsQuery = {
-      project: request.project,
-      from: new Date(from),
-      to: new Date(Math.min(request.to, from + TRACKED_CHUNK_DAYS * DAY_MS)),
-      timeZone: 'UTC',
-      bucket: 'day',
-      filters: [],
-      groupBy: byProject ? ['provider', 'model', 'provider_project' as never] : ['provider', 'model'],
-      metrics: [
-        'cost_usd',
-        'input_tokens',
-        'cache_read_tokens',
-        'cache_write_tokens',
-        'output_tokens',
-        'input_audio_tokens',
-        'output_audio_tokens',
-      ],
-    }
-    rows.push(...((await store.query(query)) as Record<string, unknown>[]))
+async function trackedRows(
+  store: Store,
+  request: ReconcileRequest,
+  from = request.from,
+  to = request.to,
+): Promise<Record<string, unknown>[]> {
+  const query: AnalyticsQuery = {
+    project: request.project,
+    from: new Date(from),
+    to: new Date(to),
+    timeZone: 'UTC',
+    bucket: 'day',
+    filters: [],
+    groupBy: ['provider', 'model', 'provider_project'],
+    metrics: [
+      'cost_usd',
+      'input_tokens',
+      'cache_read_tokens',
+      'cache_write_tokens',
+      'output_tokens',
+      'input_audio_tokens',
+      'output_audio_tokens',
+    ],
   }
-  return rows
+  try {
+    return (await store.query(query)) as Record<string, unknown>[]
+  } catch (error) {
+    // Past the query model's row cap: each half of the days on its own.
+    const days = (to - from) / DAY_MS
+    if (!(error instanceof TooManyRowsError) || days < 2) throw error
+    const middle = from + Math.floor(days / 2) * DAY_MS
+    return [
+      ...(await trackedRows(store, request, from, middle)),
+      ...(await trackedRows(store, request, middle, to)),
+    ]
+  }
 }
 
 /**
