@@ -24,7 +24,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateDemoEvents } from '../packages/server/dist/demo/demo-data.js'
 import { openaiReports } from '../packages/server/dist/invoice/openai-reports.js'
-import { reconcile } from '../packages/server/dist/invoice/reconcile.js'
+import { reconcile, trackedQuery } from '../packages/server/dist/invoice/reconcile.js'
 import { syncInvoice } from '../packages/server/dist/invoice/sync-invoice.js'
 import { syncStatuses } from '../packages/server/dist/invoice/sync-status.js'
 import { invoiceLine } from '../packages/server/dist/schema/invoice-table.js'
@@ -304,25 +304,7 @@ async function benchReconcile(engine) {
     const rows = []
     for (const days of [30, 90]) {
       const from = now - days * DAY_MS
-      const baseline = () =>
-        store.query({
-          project: 'default',
-          from: new Date(from),
-          to: new Date(now),
-          timeZone: 'UTC',
-          bucket: 'day',
-          filters: [],
-          groupBy: ['provider', 'model', 'provider_project'],
-          metrics: [
-            'cost_usd',
-            'input_tokens',
-            'cache_read_tokens',
-            'cache_write_tokens',
-            'output_tokens',
-            'input_audio_tokens',
-            'output_audio_tokens',
-          ],
-        })
+      const baseline = () => store.query(trackedQuery('default', from, now))
       const samples = { baseline: [], day: [], model: [], project: [] }
       for (let run = 0; run < RUNS + 1; run++) {
         const round = {}

@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { InvoiceSyncAnswer, ReconcileAnswer } from '../src/api/api-types.js'
 import { openaiReports } from '../src/invoice/openai-reports.js'
 import { type RunningServer, startServer } from '../src/start-server.js'
 import { openStore } from '../src/store/open-store.js'
+import { runCli } from './cli-process.js'
 import { type FakeAdminApi, startFakeOpenAIAdmin } from './fake-admin-api.js'
 
 /**
@@ -16,7 +15,6 @@ import { type FakeAdminApi, startFakeOpenAIAdmin } from './fake-admin-api.js'
  * key (against the fake admin API), the sync status, a sync started by an admin, and the
  * reconciliation as JSON and CSV, on the real server and the real CLI.
  */
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 const FROM = '2025-01-11'
 const TO = '2025-02-10'
 
@@ -84,14 +82,14 @@ describe('the invoice over HTTP and on the command line', () => {
 
   it('reconcile answers JSON and CSV for the synced days, and refuses what it cannot read', async () => {
     const location = join(folder, 'spendlens.duckdb')
-    const sync = await cli(
+    const sync = await runCli(
       ['sync', 'openai', '--store', location, '--base-url', fake.url, '--since', FROM, '--until', TO],
       { ...process.env, OPENAI_ADMIN_KEY: fake.key },
     )
     expect(sync.status, sync.stderr).toBe(0)
 
     // The terminal: the contract's JSON (totals with invoiced_usd, tracked_usd and coverage).
-    const printedRun = await cli([
+    const printedRun = await runCli([
       'reconcile',
       '--store',
       location,
@@ -107,7 +105,7 @@ describe('the invoice over HTTP and on the command line', () => {
     // No events: every invoiced day is before tracking, never mixed into the figures.
     expect(printed.totals).toMatchObject({ invoiced_usd: 0, tracked_usd: 0, coverage: null })
     expect(printed.before_tracking?.invoiced_usd).toBeCloseTo(284.939439369, 9)
-    const table = await cli(['reconcile', '--store', location, '--since', FROM, '--until', TO])
+    const table = await runCli(['reconcile', '--store', location, '--since', FROM, '--until', TO])
     expect(table.stdout).toContain('Before tracking (until 2025-02-11), not attributed: $284.94 invoiced.')
 
     server = await startServer({ store: location, port: 0, demo: false })
@@ -144,7 +142,7 @@ describe('the invoice over HTTP and on the command line', () => {
 
   it('the sync state and lines of a project stay in it', async () => {
     const location = join(folder, 'spendlens.duckdb')
-    const sync = await cli(
+    const sync = await runCli(
       [
         'sync',
         'openai',
@@ -171,22 +169,6 @@ describe('the invoice over HTTP and on the command line', () => {
     }
   })
 })
-
-/** The CLI in a process of its own, without blocking this one (the fake admin API answers from here). */
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
-  })
-}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs

@@ -7,6 +7,7 @@ import { emptyUsage, priceUsage } from 'spendlens/internal'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ScriptedProvider, startScriptedProvider } from '../../sdk/test/scripted-provider.js'
 import type { ReconcileAnswer } from '../src/api/api-types.js'
+import { seededRandom } from '../src/demo/seeded-random.js'
 import { openaiReports } from '../src/invoice/openai-reports.js'
 import { syncInvoice } from '../src/invoice/sync-invoice.js'
 import { type RunningServer, startServer } from '../src/start-server.js'
@@ -35,17 +36,6 @@ interface Call {
   cached: number
   output: number
   tracked: boolean
-}
-
-/** A small seeded generator (mulberry32): the same calls every run. */
-function random(seed: number) {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const catalog = (model: string, tokens: Partial<ReturnType<typeof emptyUsage>>, day: number) =>
@@ -146,7 +136,7 @@ async function simulate(
     // Calls of one UTC day: wait out the last minute of a day rather than straddle two.
     if (Date.now() % DAY > DAY - 60_000)
       await new Promise((resolve) => setTimeout(resolve, DAY - (Date.now() % DAY) + 100))
-    const next = random(7)
+    const next = seededRandom(7)
     const calls: Call[] = []
     for (let index = 0; index < CALLS; index++) {
       const model = MODELS[Math.floor(next() * MODELS.length)] as string

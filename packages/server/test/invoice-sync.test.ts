@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { anthropicReports } from '../src/invoice/anthropic-reports.js'
 import { openaiReports } from '../src/invoice/openai-reports.js'
@@ -12,6 +11,7 @@ import type { StoredInvoiceLine } from '../src/schema/invoice-table.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
 import { anthropicReportData } from './anthropic-report-data.js'
+import { CLI, exited } from './cli-process.js'
 import {
   type FakeAdminApi,
   readOpenAIFixture,
@@ -24,7 +24,6 @@ import {
  * stores on disk (DuckDB, and ClickHouse through chDB), and the CLI in a process of its own that is
  * killed half way. The fixtures are real OpenAI outputs: 31 days, totals in totals.json.
  */
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 const DAY = 86_400_000
 const FIXTURE_FROM = Date.UTC(2025, 0, 11)
 const FIXTURE_TO = Date.UTC(2025, 1, 11)
@@ -337,11 +336,4 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000) {
     if (Date.now() > deadline) throw new Error('timed out waiting')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode)
-    child.on('exit', (code) => resolve(code))
-  })
 }

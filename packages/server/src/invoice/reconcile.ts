@@ -483,14 +483,13 @@ function summarize(parts: Parts, dominant: GapPart | null, request: ReconcileReq
 }
 
 /** Tracked cost and tokens per UTC day, provider, model (and provider project), from the rollups. */
-async function trackedRows(
-  store: Store,
-  request: ReconcileRequest,
-  from = request.from,
-  to = request.to,
-): Promise<Record<string, unknown>[]> {
-  const query: AnalyticsQuery = {
-    project: request.project,
+/**
+ * The one query of the tracked side: cost and tokens per UTC day, provider, model and provider
+ * project, within `project`, answered by the hourly rollups.
+ */
+export function trackedQuery(project: string, from: number, to: number): AnalyticsQuery {
+  return {
+    project,
     from: new Date(from),
     to: new Date(to),
     timeZone: 'UTC',
@@ -507,6 +506,15 @@ async function trackedRows(
       'output_audio_tokens',
     ],
   }
+}
+
+async function trackedRows(
+  store: Store,
+  request: ReconcileRequest,
+  from = request.from,
+  to = request.to,
+): Promise<Record<string, unknown>[]> {
+  const query = trackedQuery(request.project, from, to)
   try {
     return (await store.query(query)) as Record<string, unknown>[]
   } catch (error) {
