@@ -1,7 +1,7 @@
 import type { ReconcileAnswer } from '@spendlens/server/api-types'
-import { StatCard, StatGrid } from '../components/stat-card'
-import { formatCoverage, formatUsd } from '../lib/format'
-import { GAP_PART_TEXT, gapPartUsd } from '../lib/gap-parts'
+import { StatCard, StatGrid } from '../../components/stat-card'
+import { formatCoverage, formatUsd } from '../../lib/format'
+import { GAP_PART_TEXT, gapPartUsd } from '../../lib/gap-parts'
 
 /**
  * How much of the invoice the tracked events explain: the server's summary in words, then the

@@ -1,8 +1,8 @@
 import type { BeforeTracking } from '@spendlens/server/api-types'
-import { type Column, DataTable } from '../components/data-table'
-import { Panel } from '../components/panel'
-import { useDashboard } from '../hooks/dashboard-context'
-import { formatDayLabel, formatUsd } from '../lib/format'
+import { type Column, DataTable } from '../../components/data-table'
+import { Panel } from '../../components/panel'
+import { useDashboard } from '../../hooks/dashboard-context'
+import { formatDayLabel, formatUsd } from '../../lib/format'
 import { keyColumn } from './invoice-columns'
 
 type BeforeRow = BeforeTracking['rows'][number]

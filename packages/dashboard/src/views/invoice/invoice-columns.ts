@@ -2,9 +2,9 @@
 // coverage and the parts of the gap) read the same in every cut, and the invoice's line items.
 
 import type { InvoiceLineItem, ReconcileFigures } from '@spendlens/server/api-types'
-import type { Column } from '../components/data-table'
-import { formatCoverage, formatShare, formatUsd } from '../lib/format'
-import { GAP_PART_LIST, gapPartUsd } from '../lib/gap-parts'
+import type { Column } from '../../components/data-table'
+import { formatCoverage, formatShare, formatUsd } from '../../lib/format'
+import { GAP_PART_LIST, gapPartUsd } from '../../lib/gap-parts'
 
 const usd = (value: unknown) => formatUsd(typeof value === 'number' ? value : null)
 const exact = (value: number) => `$${value}`

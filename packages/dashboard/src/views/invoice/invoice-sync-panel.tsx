@@ -1,9 +1,9 @@
 import type { InvoiceProviderName, InvoiceSyncStatus } from '@spendlens/server/api-types'
-import { Panel, QueryBody } from '../components/panel'
-import { useDashboard } from '../hooks/dashboard-context'
-import { useInvoiceSync, useRunSync } from '../hooks/use-invoice'
-import { formatDayLabel, formatInteger, formatTimestamp } from '../lib/format'
-import { addDays } from '../lib/zoned-time'
+import { Panel, QueryBody } from '../../components/panel'
+import { useDashboard } from '../../hooks/dashboard-context'
+import { useInvoiceSync, useRunSync } from '../../hooks/use-invoice'
+import { formatDayLabel, formatInteger, formatTimestamp } from '../../lib/format'
+import { addDays } from '../../lib/zoned-time'
 
 const PROVIDERS: Record<InvoiceProviderName, { name: string; keyVariable: string }> = {
   openai: { name: 'OpenAI', keyVariable: 'OPENAI_ADMIN_KEY' },

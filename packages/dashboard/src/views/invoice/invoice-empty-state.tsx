@@ -1,5 +1,5 @@
 import { DEFAULT_PROJECT } from '@spendlens/server/api-types'
-import { useDashboard } from '../hooks/dashboard-context'
+import { useDashboard } from '../../hooks/dashboard-context'
 
 /** Shown instead of empty charts when no invoice was ever synced: how to sync one. */
 export function InvoiceEmptyState() {
