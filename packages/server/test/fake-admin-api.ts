@@ -46,7 +46,7 @@ export interface FakeAdminOptions {
 }
 
 /** The shared OpenAI fixtures (real outputs, one organization, 31 days): see their README. */
-export const OPENAI_FIXTURES = new URL('../../../../shared/fixtures/openai-admin/', import.meta.url)
+export const OPENAI_FIXTURES = new URL('./fixtures/openai-admin/', import.meta.url)
 
 export function readOpenAIFixture<T = WireBucket[]>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, OPENAI_FIXTURES), 'utf8')) as T

@@ -315,3 +315,45 @@ export interface ReconcileAnswer {
   tracked_outside_invoice_usd: number
   sync: InvoiceSyncStatus[]
 }
+
+/** What an anomaly detector looks for (docs/anomalies.md). */
+export const ANOMALY_KINDS = [
+  'spend_spike',
+  'customer_hour',
+  'request_outlier',
+  'off_hours',
+  'duplicated_job',
+  'prompt_drift',
+  'error_storm',
+  'new_model',
+  'unpriced_model',
+] as const
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
+
+/** Where an anomaly moves: by itself back to `resolved` once the traffic is normal again. */
+export const ANOMALY_STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const
+export type AnomalyState = (typeof ANOMALY_STATES)[number]
+
+export type AnomalySeverity = 'low' | 'medium' | 'high'
+
+/** One anomaly, as the API, the CLI's JSON and the alerts carry it. */
+export interface Anomaly {
+  /** Stable: the same kind, scope and start is the same anomaly, never raised twice. */
+  id: string
+  kind: AnomalyKind
+  /** What it is about: a dimension and its value (`{ dimension: 'feature', value: 'search' }`), or everything. */
+  scope: { dimension: string; value: string } | null
+  /** The first and the last hour it was seen in (ISO; `end` is exclusive). */
+  start: string
+  end: string
+  /** The measure that was off (`cost_usd`, `requests`, `avg_input_tokens`, `error_rate`…), as observed and as expected. */
+  measure: string
+  observed: number
+  expected: number
+  /** Dollars above what was expected over the anomaly's hours. */
+  money_at_stake_usd: number
+  severity: AnomalySeverity
+  state: AnomalyState
+  /** One sentence a person reads in an alert or on the dashboard. */
+  summary: string
+}
