@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { registerAnomalyCommands } from './anomalies/anomaly-commands.js'
 import { registerAuthCommands } from './auth/auth-commands.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
@@ -225,6 +226,7 @@ program
 
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
 program
   .command('clickhouse-ddl')

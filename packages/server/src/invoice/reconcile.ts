@@ -10,7 +10,7 @@ import {
   type ReconcileFigures,
   type ReconcileRow,
 } from '../api/api-types.js'
-import { TooManyRowsError } from '../query/run-query.js'
+import { queryInParts } from '../query/query-in-parts.js'
 import type { InvoiceProvider, StoredInvoiceLine } from '../schema/invoice-table.js'
 import type { Store } from '../store/store.js'
 import {
@@ -508,25 +508,13 @@ export function trackedQuery(project: string, from: number, to: number): Analyti
   }
 }
 
-async function trackedRows(
-  store: Store,
-  request: ReconcileRequest,
-  from = request.from,
-  to = request.to,
-): Promise<Record<string, unknown>[]> {
-  const query = trackedQuery(request.project, from, to)
-  try {
-    return (await store.query(query)) as Record<string, unknown>[]
-  } catch (error) {
-    // Past the query model's row cap: each half of the days on its own.
-    const days = (to - from) / DAY_MS
-    if (!(error instanceof TooManyRowsError) || days < 2) throw error
-    const middle = from + Math.floor(days / 2) * DAY_MS
-    return [
-      ...(await trackedRows(store, request, from, middle)),
-      ...(await trackedRows(store, request, middle, to)),
-    ]
+/** The tracked side, in one query unless it passes the query model's row cap. */
+async function trackedRows(store: Store, request: ReconcileRequest): Promise<Record<string, unknown>[]> {
+  const query = trackedQuery(request.project, request.from, request.to) as AnalyticsQuery & {
+    from: Date
+    to: Date
   }
+  return (await queryInParts(store, query, DAY_MS)) as Record<string, unknown>[]
 }
 
 /**
