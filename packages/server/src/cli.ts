@@ -51,6 +51,7 @@ interface ServeOptions {
   rateLimitQuery: number
   syncProject: string
   syncInterval: number
+  anomalyInterval: number
   openaiAdminUrl?: string
   anthropicAdminUrl?: string
 }
@@ -88,6 +89,7 @@ program
     wholeNumber,
     60,
   )
+  .option('--anomaly-interval <minutes>', 'minutes between anomaly detection runs (0: none)', wholeNumber, 5)
   .option('--openai-admin-url <url>', 'the OpenAI admin API, for a proxy (default https://api.openai.com)')
   .option(
     '--anthropic-admin-url <url>',
@@ -142,6 +144,7 @@ program
               }),
             }
           : undefined,
+      anomalies: options.anomalyInterval > 0 ? { intervalMs: options.anomalyInterval * 60_000 } : undefined,
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)

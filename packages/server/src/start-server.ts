@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { Credentials } from './auth/credentials.js'
 import { loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
+import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
 import {
   type InvoiceSyncJob,
   type InvoiceSyncJobOptions,
@@ -54,6 +55,11 @@ export interface StartServerOptions {
    * project, how often (jobs/invoice-sync-job.ts). No sync without it.
    */
   invoiceSync?: Omit<InvoiceSyncJobOptions, 'store' | 'onSynced' | 'onError'>
+  /**
+   * Run the anomaly detectors every `intervalMs` (jobs/anomaly-job.ts). Off unless given:
+   * `spendlens serve` turns it on.
+   */
+  anomalies?: { intervalMs?: number }
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -76,6 +82,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let demoLoaded = false
   let retention: RetentionJob | undefined
   let invoiceSync: InvoiceSyncJob | undefined
+  let anomalyJob: AnomalyJob | undefined
   let credentials: Credentials | undefined
   try {
     credentials = await Credentials.open(store)
@@ -118,6 +125,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           options.onNotice?.(`Invoice sync (${provider}) failed: ${(error as Error).message}; will retry.`),
       })
     }
+    if (options.anomalies)
+      anomalyJob = startAnomalyJob({
+        store,
+        intervalMs: options.anomalies.intervalMs,
+        onError: (error) =>
+          options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
+      })
     const app = await createApp({
       store,
       logger: options.logger,
@@ -137,6 +151,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       retention,
       invoiceSync,
       async close() {
+        await anomalyJob?.stop()
         await invoiceSync?.stop()
         await retention?.stop()
         await app.close()
@@ -145,6 +160,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
     }
   } catch (error) {
+    await anomalyJob?.stop()
     await invoiceSync?.stop()
     await retention?.stop()
     await credentials?.close()

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { detectAnomalies } from '../src/anomalies/detect-anomalies.js'
+import type { Anomaly } from '../src/api/api-types.js'
 import { ANOMALIES_TABLE, type AnomalyRecord, toAnomaly } from '../src/schema/anomalies-table.js'
+import { startServer } from '../src/start-server.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
 import { anomalyScenario, type Planted } from './anomaly-scenario.js'
 import { CLI, runCli } from './cli-process.js'
+import { costEvent } from './store-contract.js'
 
 /**
  * The detectors on a scenario: four weeks of seasonal, noisy, normal traffic, then a week with one
@@ -142,6 +145,85 @@ describe('spendlens anomalies (the backtest on the command line)', () => {
       expect(table.stdout).toMatch(/spend_spike +│ feature=chat/)
       expect(CLI).toBeTruthy()
     } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
+describe('anomalies on a running server', () => {
+  it('the job finds a spike in the hour going on; the API lists it and a person acknowledges it', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'spendlens-anomalies-server-'))
+    const now = Date.now()
+    const current = Math.floor(now / HOUR_MS) * HOUR_MS
+    // Four weeks and more of normal traffic up to now (and a little past: the planted week runs on).
+    const history = anomalyScenario({ end: now + 8 * 24 * HOUR_MS, seed: 5 })
+    const events = history.events.filter((event) => Date.parse(event.ts) < current)
+    const spike = Array.from({ length: 300 }, (_, index) =>
+      costEvent({
+        event_id: `spike-${index}`,
+        ts: new Date(current + (index % 60) * 1000).toISOString(),
+        feature: 'chat',
+        route: '/api/chat',
+        customer_id: 'customer-1',
+        model: 'gpt-4o-mini',
+        environment: 'production',
+        cost_usd: 0.5,
+      }),
+    )
+    const store = await openStore(join(folder, 'events.duckdb'))
+    for (let start = 0; start < events.length; start += 5000)
+      await store.append(events.slice(start, start + 5000))
+    await store.append(spike)
+    await store.close()
+    const server = await startServer({
+      store: join(folder, 'events.duckdb'),
+      port: 0,
+      demo: false,
+      anomalies: { intervalMs: 3_600_000 },
+    })
+    try {
+      const list = async () =>
+        ((await (await fetch(new URL('api/anomalies', server.url))).json()) as { anomalies: Anomaly[] })
+          .anomalies
+      let anomalies: Anomaly[] = []
+      for (
+        let attempt = 0;
+        attempt < 100 && !anomalies.some((anomaly) => anomaly.kind === 'spend_spike');
+        attempt++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        anomalies = await list()
+      }
+      const found = anomalies.find(
+        (anomaly) => anomaly.kind === 'spend_spike' && anomaly.scope?.dimension === 'feature',
+      )
+      expect(found).toMatchObject({
+        scope: { dimension: 'feature', value: 'chat' },
+        start: new Date(current).toISOString(),
+        state: 'open',
+      })
+      expect(found?.money_at_stake_usd).toBeGreaterThan(100)
+      // Open first, by money at stake.
+      const money = anomalies
+        .filter((anomaly) => anomaly.state === 'open')
+        .map((anomaly) => anomaly.money_at_stake_usd)
+      expect(money).toEqual([...money].sort((a, b) => b - a))
+
+      const post = (id: string, body: unknown) =>
+        fetch(new URL(`api/anomaly-state/${id}`, server.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      const acknowledged = await post(found?.id as string, { state: 'acknowledged' })
+      expect(acknowledged.status).toBe(200)
+      expect(((await list()).find((anomaly) => anomaly.id === found?.id) as Anomaly).state).toBe(
+        'acknowledged',
+      )
+      expect((await post(found?.id as string, { state: 'resolved' })).status).toBe(400)
+      expect((await post('nope', { state: 'muted' })).status).toBe(404)
+    } finally {
+      await server.close()
       await rm(folder, { recursive: true, force: true })
     }
   }, 120_000)

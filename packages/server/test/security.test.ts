@@ -36,6 +36,8 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/invoice/sync': 'read',
   'POST /api/invoice/sync/run': 'admin',
   'GET /api/invoice/reconcile': 'read',
+  'GET /api/anomalies': 'read',
+  'POST /api/anomaly-state/:id': 'admin',
   'GET /*': 'public',
 }
 

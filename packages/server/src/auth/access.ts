@@ -28,6 +28,7 @@ export const ROUTE_ACCESS: readonly { prefix: string; access: Access }[] = [
   { prefix: '/api/session', access: 'public' },
   { prefix: '/api/keys', access: 'admin' },
   { prefix: '/api/invoice/sync/run', access: 'admin' },
+  { prefix: '/api/anomaly-state/', access: 'admin' },
   { prefix: '/api/', access: 'read' },
 ]
 
