@@ -69,8 +69,8 @@ export async function getAdminJson(
   }
 }
 
-/** `base`, doubling each attempt, plus up to a tenth so that many clients do not retry in step. */
-function backoffMs(base: number, attempt: number): number {
+/** `base`, doubling each attempt, plus up to a tenth so that many clients do not retry in step. Also used by alerts/. */
+export function backoffMs(base: number, attempt: number): number {
   return Math.round(base * 2 ** (attempt - 1) * (1 + Math.random() / 10))
 }
 
@@ -111,8 +111,8 @@ function providerMessage(text: string): string {
   return text.slice(0, 200)
 }
 
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date (RFC 9110). */
-function retryAfterMs(header: string | null): number {
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date (RFC 9110). Also used by alerts/. */
+export function retryAfterMs(header: string | null): number {
   if (header === null || header.trim() === '') return DEFAULT_RETRY_AFTER_MS
   const seconds = Number(header)
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)

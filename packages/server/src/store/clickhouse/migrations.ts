@@ -14,6 +14,7 @@ import {
   rollupKeysAdded,
   rollupTableAt,
 } from '../../query/rollup-tables.js'
+import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
 import { EVENTS_TABLE, eventColumn, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
@@ -206,8 +207,11 @@ ORDER BY (project, provider, source, bucket_start)`,
   // 6: the provider's own project of each event (OpenAI project, Anthropic workspace), also a key of
   // the sums rollup, so that spend is set against the invoice per project; what is there has none (NULL).
   (target) => addColumnsAndRollupKeys(target, 6),
-  // 7: anomalies (anomalies/).
-  (target) => [createRecordTable(target, ANOMALIES_TABLE as RecordTable<never>)],
+  // 7: anomalies (anomalies/) and the log of alert messages sent to channels (alerts/).
+  (target) =>
+    [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE].map((table) =>
+      createRecordTable(target, table as RecordTable<never>),
+    ),
 ]
 
 /**

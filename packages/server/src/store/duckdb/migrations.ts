@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
 import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
+import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE, eventColumn } from '../../schema/events-table.js'
@@ -70,8 +71,10 @@ export const MIGRATIONS: string[] = [
   // 8: the provider's own project of each event (OpenAI project, Anthropic workspace), also a key of
   // the sums rollup, so that spend is set against the invoice per project; what is there has none (NULL).
   addColumnsAndRollupKeys(8),
-  // 9: anomalies (anomalies/).
-  createRecordTable(ANOMALIES_TABLE as RecordTable<never>),
+  // 9: anomalies (anomalies/) and the log of alert messages sent to channels (alerts/).
+  [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE]
+    .map((table) => createRecordTable(table as RecordTable<never>))
+    .join(' '),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */

@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { ALERT_CHANNEL_SCHEMA } from './channel-config.js'
+import { ALERT_RULE_SCHEMA } from './route.js'
+
+/**
+ * The alerts section of a configuration (file or API): channels, the rules that route anomalies to
+ * them, and where the dashboard is, for the links in messages. Checked whole: a rule naming a
+ * channel that does not exist is refused when the configuration is read, not discovered when the
+ * first anomaly finds nowhere to go.
+ */
+export const ALERTS_CONFIG_SCHEMA = z
+  .object({
+    channels: z.array(ALERT_CHANNEL_SCHEMA),
+    rules: z.array(ALERT_RULE_SCHEMA),
+    /** The dashboard's address as people open it (`https://spend.example.com`), for links in messages. */
+    dashboardUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** How long anomalies for one channel are gathered into one message (alerts/alert-queue.ts). */
+    windowMs: z.int().min(0).max(3_600_000).optional(),
+  })
+  .superRefine((config, context) => {
+    const ids = new Set<string>()
+    config.channels.forEach((channel, index) => {
+      if (ids.has(channel.id))
+        context.addIssue({
+          code: 'custom',
+          path: ['channels', index, 'id'],
+          message: `channel ${channel.id} twice`,
+        })
+      ids.add(channel.id)
+    })
+    config.rules.forEach((rule, index) => {
+      rule.channels.forEach((channel, position) => {
+        if (!ids.has(channel))
+          context.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'channels', position],
+            message: `no channel ${channel}`,
+          })
+      })
+    })
+  })
+
+export type AlertsConfig = z.output<typeof ALERTS_CONFIG_SCHEMA>

@@ -1,0 +1,103 @@
+import type { Anomaly } from '../api/api-types.js'
+import {
+  type AlertMessage,
+  formatUsd,
+  headline,
+  listed,
+  messageTitle,
+  observedVsExpected,
+  type RenderOptions,
+  totalAtStake,
+} from './alert-message.js'
+import { dashboardLink } from './dashboard-link.js'
+
+/** A Slack incoming-webhook payload: Block Kit blocks, and `text` for notifications and old clients. */
+export interface SlackPayload {
+  text: string
+  blocks: Record<string, unknown>[]
+}
+
+/** Slack cuts a header at 150 characters and a section's text at 3000. */
+const HEADER_LIMIT = 150
+const SECTION_LIMIT = 3000
+
+/**
+ * The message as Slack blocks: a header with the kind and scope (or the count of a group), the
+ * money at stake, observed against expected, the detector's one sentence, and a button into the
+ * dashboard with the anomaly's scope and days applied. A group lists the top anomalies by money,
+ * each with its own link, then "and K more".
+ */
+export function slackMessage(message: AlertMessage, options: RenderOptions = {}): SlackPayload {
+  const title = messageTitle(message)
+  const resolved = message.type === 'anomaly.resolved'
+  const [first] = message.anomalies
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(title, HEADER_LIMIT), emoji: false } },
+  ]
+  if (message.anomalies.length === 1 && first) {
+    blocks.push(
+      {
+        type: 'section',
+        fields: [
+          mrkdwn(`*Money at stake*\n${formatUsd(first.money_at_stake_usd)}`),
+          mrkdwn(`*Severity*\n${first.severity}`),
+          mrkdwn(`*Observed*\n${escapeSlack(observedVsExpected(first))}`),
+          mrkdwn(`*When*\n${escapeSlack(`${first.start} – ${first.end}`)}`),
+        ],
+      },
+      { type: 'section', text: mrkdwn(cut(escapeSlack(first.summary), SECTION_LIMIT)) },
+    )
+    const link = options.dashboardUrl
+      ? dashboardLink(options.dashboardUrl, first, options.project)
+      : undefined
+    if (link)
+      blocks.push({
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Open in dashboard' },
+            url: link,
+            ...(resolved ? {} : { style: 'primary' }),
+          },
+        ],
+      })
+  } else {
+    const { shown, more } = listed(message, options)
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*${formatUsd(totalAtStake(message))}* at stake${options.project ? ` in ${escapeSlack(options.project)}` : ''}`,
+      ),
+    })
+    for (const anomaly of shown) blocks.push({ type: 'section', text: mrkdwn(line(anomaly, options)) })
+    if (more > 0) blocks.push({ type: 'context', elements: [mrkdwn(`and ${more} more`)] })
+  }
+  // `text` is read as mrkdwn (the header is plain text, where markup is literal).
+  const text = first && message.anomalies.length === 1 ? `${title}: ${first.summary}` : title
+  return { text: cut(escapeSlack(text), SECTION_LIMIT), blocks }
+}
+
+/** One anomaly in a group: its headline (linked), money, and sentence. */
+function line(anomaly: Anomaly, options: RenderOptions): string {
+  const name = escapeSlack(headline(anomaly))
+  const link = options.dashboardUrl
+    ? dashboardLink(options.dashboardUrl, anomaly, options.project)
+    : undefined
+  const title = link ? `<${link}|${name}>` : `*${name}*`
+  return cut(
+    `${title} · ${formatUsd(anomaly.money_at_stake_usd)} at stake\n${escapeSlack(anomaly.summary)}`,
+    SECTION_LIMIT,
+  )
+}
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text })
+
+/** Slack reads `&`, `<` and `>` as markup (links, mentions): a scope value such as `<!channel>` must not ping anyone. */
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`
+}
