@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { readAlertsConfig } from './alerts/alerts-config.js'
 import { registerAnomalyCommands } from './anomalies/anomaly-commands.js'
 import { registerAuthCommands } from './auth/auth-commands.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
@@ -52,6 +53,7 @@ interface ServeOptions {
   syncProject: string
   syncInterval: number
   anomalyInterval: number
+  alerts?: string
   openaiAdminUrl?: string
   anthropicAdminUrl?: string
 }
@@ -89,6 +91,7 @@ program
     wholeNumber,
     60,
   )
+  .option('--alerts <file>', 'a JSON file of alert channels and rules (docs/alerts.md)')
   .option('--anomaly-interval <minutes>', 'minutes between anomaly detection runs (0: none)', wholeNumber, 5)
   .option('--openai-admin-url <url>', 'the OpenAI admin API, for a proxy (default https://api.openai.com)')
   .option(
@@ -144,6 +147,7 @@ program
               }),
             }
           : undefined,
+      alerts: options.alerts === undefined ? undefined : await readAlertsConfig(options.alerts),
       anomalies: options.anomalyInterval > 0 ? { intervalMs: options.anomalyInterval * 60_000 } : undefined,
       onNotice: (message) => console.log(message),
     })

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net'
+import { type AlertQueue, createAlertQueue } from './alerts/alert-queue.js'
+import type { AlertsConfig } from './alerts/alerts-config.js'
 import { Credentials } from './auth/credentials.js'
 import { loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
@@ -9,6 +11,7 @@ import {
   startInvoiceSyncJob,
 } from './jobs/invoice-sync-job.js'
 import { type RetentionJob, startRetentionJob } from './jobs/retention-job.js'
+import { toAnomaly } from './schema/anomalies-table.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/store.js'
 
@@ -60,6 +63,8 @@ export interface StartServerOptions {
    * `spendlens serve` turns it on.
    */
   anomalies?: { intervalMs?: number }
+  /** Where anomalies are sent (alerts/alerts-config.ts; `spendlens serve --alerts <file>`). */
+  alerts?: AlertsConfig
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -83,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let retention: RetentionJob | undefined
   let invoiceSync: InvoiceSyncJob | undefined
   let anomalyJob: AnomalyJob | undefined
+  let alertQueue: AlertQueue | undefined
   let credentials: Credentials | undefined
   try {
     credentials = await Credentials.open(store)
@@ -125,10 +131,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           options.onNotice?.(`Invoice sync (${provider}) failed: ${(error as Error).message}; will retry.`),
       })
     }
+    if (options.alerts) {
+      const config = options.alerts
+      alertQueue = createAlertQueue({
+        routing: config,
+        windowMs: config.windowMs,
+        dashboardUrl: config.dashboardUrl,
+        store,
+        onReport: (report) => {
+          for (const delivery of report.deliveries)
+            if (delivery.status === 'failed')
+              options.onNotice?.(
+                `Alert to ${delivery.channel} failed after ${delivery.attempts} tries: ${delivery.lastError}`,
+              )
+        },
+      })
+    }
     if (options.anomalies)
       anomalyJob = startAnomalyJob({
         store,
         intervalMs: options.anomalies.intervalMs,
+        onChanged: (_project, anomalies) => alertQueue?.notify(anomalies.map(toAnomaly)),
         onError: (error) =>
           options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
       })
@@ -152,6 +175,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       invoiceSync,
       async close() {
         await anomalyJob?.stop()
+        await alertQueue?.close()
         await invoiceSync?.stop()
         await retention?.stop()
         await app.close()
@@ -161,6 +185,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   } catch (error) {
     await anomalyJob?.stop()
+    await alertQueue?.close()
     await invoiceSync?.stop()
     await retention?.stop()
     await credentials?.close()

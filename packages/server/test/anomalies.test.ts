@@ -2,12 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ALERTS_CONFIG_SCHEMA } from '../src/alerts/alerts-config.js'
+import { verifyWebhookSignature } from '../src/alerts/webhook-signature.js'
 import { detectAnomalies } from '../src/anomalies/detect-anomalies.js'
 import type { Anomaly } from '../src/api/api-types.js'
 import { ANOMALIES_TABLE, type AnomalyRecord, toAnomaly } from '../src/schema/anomalies-table.js'
 import { startServer } from '../src/start-server.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
+import { startReceiver } from './alerts-fixtures.js'
 import { anomalyScenario, type Planted } from './anomaly-scenario.js'
 import { CLI, runCli } from './cli-process.js'
 import { costEvent } from './store-contract.js'
@@ -175,11 +178,19 @@ describe('anomalies on a running server', () => {
       await store.append(events.slice(start, start + 5000))
     await store.append(spike)
     await store.close()
+    // Alerts: spikes of $100 or more go to a signed webhook (a real receiver on this machine).
+    const receiver = await startReceiver()
+    const secret = 'a-secret-of-the-receiver'
     const server = await startServer({
       store: join(folder, 'events.duckdb'),
       port: 0,
       demo: false,
       anomalies: { intervalMs: 3_600_000 },
+      alerts: ALERTS_CONFIG_SCHEMA.parse({
+        channels: [{ id: 'on-call', kind: 'webhook', url: receiver.url, secret }],
+        rules: [{ channels: ['on-call'], kinds: ['spend_spike'], minMoneyUsd: 100 }],
+        windowMs: 0,
+      }),
     })
     try {
       const list = async () =>
@@ -222,8 +233,28 @@ describe('anomalies on a running server', () => {
       )
       expect((await post(found?.id as string, { state: 'resolved' })).status).toBe(400)
       expect((await post('nope', { state: 'muted' })).status).toBe(404)
+
+      // The spike reached the webhook, signed, and nothing under $100 did.
+      for (let attempt = 0; attempt < 100 && receiver.received.length === 0; attempt++)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      const [message] = receiver.received
+      const body = JSON.parse(message?.body ?? '{}') as { type: string; anomalies: Anomaly[] }
+      expect(body.anomalies.map((anomaly) => anomaly.id)).toContain(found?.id)
+      expect(
+        body.anomalies.every(
+          (anomaly) => anomaly.kind === 'spend_spike' && anomaly.money_at_stake_usd >= 100,
+        ),
+      ).toBe(true)
+      expect(
+        verifyWebhookSignature(secret, {
+          body: message?.body ?? '',
+          timestamp: String(message?.headers['x-spendlens-timestamp']),
+          signature: String(message?.headers['x-spendlens-signature']),
+        }),
+      ).toBe(true)
     } finally {
       await server.close()
+      await receiver.close()
       await rm(folder, { recursive: true, force: true })
     }
   }, 120_000)

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { ALERT_CHANNEL_SCHEMA } from './channel-config.js'
 import { ALERT_RULE_SCHEMA } from './route.js'
@@ -41,3 +42,19 @@ export const ALERTS_CONFIG_SCHEMA = z
   })
 
 export type AlertsConfig = z.output<typeof ALERTS_CONFIG_SCHEMA>
+
+/** Reads and checks an alerts file (`spendlens serve --alerts <file>`): every problem named, with its path. */
+export async function readAlertsConfig(path: string): Promise<AlertsConfig> {
+  let raw: unknown
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`)
+  }
+  const parsed = ALERTS_CONFIG_SCHEMA.safeParse(raw)
+  if (!parsed.success)
+    throw new Error(
+      `${path}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    )
+  return parsed.data
+}
