@@ -36,7 +36,7 @@ export async function readHourlySeries(
 ): Promise<DimensionSeries> {
   const hours = Math.round((to - from) / HOUR_MS)
   const rows = await queryInParts(
-    store,
+    (query) => store.query(query),
     {
       project,
       from: new Date(from),

@@ -514,7 +514,7 @@ async function trackedRows(store: Store, request: ReconcileRequest): Promise<Rec
     from: Date
     to: Date
   }
-  return (await queryInParts(store, query, DAY_MS)) as Record<string, unknown>[]
+  return (await queryInParts((current) => store.query(current), query, DAY_MS)) as Record<string, unknown>[]
 }
 
 /**
