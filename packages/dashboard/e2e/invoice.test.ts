@@ -437,15 +437,19 @@ describe('a store without invoice, its OpenAI sync configured', () => {
     const status = (await (await fetch(new URL('api/invoice/sync', bare.url))).json()) as InvoiceSyncAnswer
     expect(status.providers.find((entry) => entry.provider === 'openai')?.last_error).toBe(REFUSED)
     await expect(error.textContent()).resolves.toBe(REFUSED)
-    const look = await error.evaluate((element) => {
-      const style = getComputedStyle(element)
-      return {
-        color: style.color,
-        whiteSpace: style.whiteSpace,
-        lines: element.clientHeight / Number.parseFloat(style.lineHeight),
-      }
-    })
-    expect(look.color).toBe('rgb(185, 28, 28)')
+    // The panel re-renders as the sync status is polled: read the style once the line is settled
+    // on the page (a node being replaced has no computed style for a moment).
+    const lookOf = () =>
+      error.evaluate((element) => {
+        const style = getComputedStyle(element)
+        return {
+          color: style.color,
+          whiteSpace: style.whiteSpace,
+          lines: element.clientHeight / Number.parseFloat(style.lineHeight),
+        }
+      })
+    await expect.poll(async () => (await lookOf()).color, { timeout: 10_000 }).toBe('rgb(185, 28, 28)')
+    const look = await lookOf()
     expect(look.whiteSpace).toBe('nowrap')
     expect(look.lines).toBeLessThan(1.5)
   })
