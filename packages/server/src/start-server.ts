@@ -88,7 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let retention: RetentionJob | undefined
   let invoiceSync: InvoiceSyncJob | undefined
   let anomalyJob: AnomalyJob | undefined
-  let alertQueue: AlertQueue | undefined
+  const alertQueues = new Map<string, AlertQueue>()
   let credentials: Credentials | undefined
   try {
     credentials = await Credentials.open(store)
@@ -131,27 +131,35 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           options.onNotice?.(`Invoice sync (${provider}) failed: ${(error as Error).message}; will retry.`),
       })
     }
-    if (options.alerts) {
-      const config = options.alerts
-      alertQueue = createAlertQueue({
-        routing: config,
-        windowMs: config.windowMs,
-        dashboardUrl: config.dashboardUrl,
-        store,
-        onReport: (report) => {
-          for (const delivery of report.deliveries)
-            if (delivery.status === 'failed')
-              options.onNotice?.(
-                `Alert to ${delivery.channel} failed after ${delivery.attempts} tries: ${delivery.lastError}`,
-              )
-        },
-      })
+    // One alert queue per project (created when its first anomaly comes), so that each project's
+    // messages link into its own dashboard and its delivery log is its own.
+    const alertsConfig = options.alerts
+    const queueFor = (project: string) => {
+      let queue = alertQueues.get(project)
+      if (!queue && alertsConfig) {
+        queue = createAlertQueue({
+          routing: alertsConfig,
+          windowMs: alertsConfig.windowMs,
+          dashboardUrl: alertsConfig.dashboardUrl,
+          project,
+          store,
+          onReport: (report) => {
+            for (const delivery of report.deliveries)
+              if (delivery.status === 'failed')
+                options.onNotice?.(
+                  `Alert to ${delivery.channel} (project ${project}) failed after ${delivery.attempts} tries: ${delivery.lastError}`,
+                )
+          },
+        })
+        alertQueues.set(project, queue)
+      }
+      return queue
     }
     if (options.anomalies)
       anomalyJob = startAnomalyJob({
         store,
         intervalMs: options.anomalies.intervalMs,
-        onChanged: (_project, anomalies) => alertQueue?.notify(anomalies.map(toAnomaly)),
+        onChanged: (project, anomalies) => queueFor(project)?.notify(anomalies.map(toAnomaly)),
         onError: (error) =>
           options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
       })
@@ -175,7 +183,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       invoiceSync,
       async close() {
         await anomalyJob?.stop()
-        await alertQueue?.close()
+        for (const queue of alertQueues.values()) await queue.close()
         await invoiceSync?.stop()
         await retention?.stop()
         await app.close()
@@ -185,7 +193,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   } catch (error) {
     await anomalyJob?.stop()
-    await alertQueue?.close()
+    for (const queue of alertQueues.values()) await queue.close()
     await invoiceSync?.stop()
     await retention?.stop()
     await credentials?.close()

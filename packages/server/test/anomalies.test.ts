@@ -252,6 +252,25 @@ describe('anomalies on a running server', () => {
           signature: String(message?.headers['x-spendlens-signature']),
         }),
       ).toBe(true)
+      // The delivery log, in the API.
+      await expect
+        .poll(
+          async () =>
+            (
+              (await (await fetch(new URL('api/alerts/deliveries', server.url))).json()) as {
+                deliveries: { channel: string; status: string; anomaly_ids: string[]; attempts: number }[]
+              }
+            ).deliveries,
+          { timeout: 10_000 },
+        )
+        .toEqual([
+          expect.objectContaining({
+            channel: 'on-call',
+            status: 'delivered',
+            attempts: 1,
+            anomaly_ids: expect.arrayContaining([found?.id]),
+          }),
+        ])
     } finally {
       await server.close()
       await receiver.close()

@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/invoice/sync/run': 'admin',
   'GET /api/invoice/reconcile': 'read',
   'GET /api/anomalies': 'read',
+  'GET /api/alerts/deliveries': 'read',
   'POST /api/anomaly-state/:id': 'admin',
   'GET /*': 'public',
 }

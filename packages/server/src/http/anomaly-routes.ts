@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { ANOMALY_STATES } from '../api/api-types.js'
+import { ALERT_DELIVERIES_TABLE } from '../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE, toAnomaly } from '../schema/anomalies-table.js'
 import type { Store } from '../store/store.js'
 import { HttpError } from './http-error.js'
@@ -35,6 +36,36 @@ export function registerAnomalyRoutes(app: FastifyInstance, store: Store) {
       .sort((a, b) => open(a.state) - open(b.state) || b.moneyAtStakeNanos - a.moneyAtStakeNanos)
       .slice(0, params.limit)
     return { anomalies: anomalies.map(toAnomaly) }
+  })
+
+  /** The alert messages sent for this project's anomalies, newest first (docs/alerts.md "Delivery log"). */
+  app.get('/api/alerts/deliveries', async (request) => {
+    const { limit } = parseOrThrow(
+      z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        project: z.string().optional(),
+      }),
+      request.query,
+    )
+    const deliveries = (await store.readRecords(ALERT_DELIVERIES_TABLE))
+      .filter((delivery) => delivery.project === request.project)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, limit)
+    return {
+      deliveries: deliveries.map((delivery) => ({
+        id: delivery.id,
+        channel: delivery.channel,
+        type: delivery.type,
+        anomaly_ids: delivery.anomalyIds,
+        status: delivery.status,
+        attempts: delivery.attempts,
+        last_error: delivery.lastError || null,
+        created_at: new Date(delivery.createdAt).toISOString(),
+        last_attempt_at:
+          delivery.lastAttemptAt === null ? null : new Date(delivery.lastAttemptAt).toISOString(),
+        delivered_at: delivery.deliveredAt === null ? null : new Date(delivery.deliveredAt).toISOString(),
+      })),
+    }
   })
 
   app.post('/api/anomaly-state/:id', async (request) => {
