@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { useDashboard } from '../hooks/dashboard-context'
 import { describeSpan } from '../lib/describe-range'
 import { INVOICE_PRESETS, type InvoicePreset, invoiceDays } from '../lib/invoice-period'
 import { addDays, dateLabel, startOfDateLabel } from '../lib/zoned-time'
+import { CustomRangeForm } from './custom-range-form'
 import { Segmented } from './segmented'
 
 const OPTIONS: readonly { key: InvoicePreset | 'custom'; label: string }[] = [
@@ -33,11 +34,7 @@ export function InvoicePeriodControls() {
     setCustomOpen(false)
     update({ period: key })
   }
-  const apply = (event: FormEvent) => {
-    event.preventDefault()
-    if (!first || !last) return
-    update({ period: first <= last ? { first, last } : { first: last, last: first } })
-  }
+  const apply = (from: string, to: string) => update({ period: { first: from, last: to } })
 
   return (
     <>
@@ -50,31 +47,16 @@ export function InvoicePeriodControls() {
           testIdPrefix="invoice-period-"
         />
         {customOpen ? (
-          <form className="custom-range" onSubmit={apply} data-testid="invoice-custom-range">
-            <label className="field-inline">
-              <span>From (UTC)</span>
-              <input
-                type="date"
-                value={first}
-                max={today}
-                onChange={(event) => setFirst(event.target.value)}
-                required
-              />
-            </label>
-            <label className="field-inline">
-              <span>To (UTC)</span>
-              <input
-                type="date"
-                value={last}
-                max={today}
-                onChange={(event) => setLast(event.target.value)}
-                required
-              />
-            </label>
-            <button type="submit" className="button button-small">
-              Apply
-            </button>
-          </form>
+          <CustomRangeForm
+            first={first}
+            last={last}
+            max={today}
+            onFirst={setFirst}
+            onLast={setLast}
+            onApply={apply}
+            testId="invoice-custom-range"
+            labelSuffix=" (UTC)"
+          />
         ) : null}
       </div>
       <p className="range-caption">

@@ -1,9 +1,10 @@
 import type { Bucket } from '@spendlens/server/api-types'
-import { type FormEvent, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useDashboard } from '../hooks/dashboard-context'
 import { BUCKET_CHOICES, type BucketChoice, bucketFits } from '../lib/buckets'
 import { PRESETS, type Preset } from '../lib/time-range'
 import { addDays, browserTimeZone, dateLabel, knownTimeZones } from '../lib/zoned-time'
+import { CustomRangeForm } from './custom-range-form'
 
 const BUCKET_LABELS: Record<BucketChoice, string> = {
   auto: 'Auto',
@@ -40,12 +41,8 @@ export function TimeControls() {
     setView({ ...view, preset, first: undefined, last: undefined })
   }
 
-  const applyCustom = (event: FormEvent) => {
-    event.preventDefault()
-    if (!first || !last) return
-    const [from, to] = first <= last ? [first, last] : [last, first]
+  const applyCustom = (from: string, to: string) =>
     setView({ ...view, preset: 'custom', first: from, last: to })
-  }
 
   return (
     <div className="time-controls">
@@ -72,31 +69,15 @@ export function TimeControls() {
         </button>
       </fieldset>
       {customOpen ? (
-        <form className="custom-range" onSubmit={applyCustom} data-testid="custom-range">
-          <label className="field-inline">
-            <span>From</span>
-            <input
-              type="date"
-              value={first}
-              max={today}
-              onChange={(event) => setFirst(event.target.value)}
-              required
-            />
-          </label>
-          <label className="field-inline">
-            <span>To</span>
-            <input
-              type="date"
-              value={last}
-              max={today}
-              onChange={(event) => setLast(event.target.value)}
-              required
-            />
-          </label>
-          <button type="submit" className="button button-small">
-            Apply
-          </button>
-        </form>
+        <CustomRangeForm
+          first={first}
+          last={last}
+          max={today}
+          onFirst={setFirst}
+          onLast={setLast}
+          onApply={applyCustom}
+          testId="custom-range"
+        />
       ) : null}
       <label className="field-inline">
         <span>Time zone</span>

@@ -1,17 +1,12 @@
 import Table from 'cli-table3'
-import { type Command, InvalidArgumentError, Option } from 'commander'
+import { type Command, Option } from 'commander'
+import { utcDay } from '../cli-arguments.js'
 import { createProgressLine } from '../data-transfer/progress-line.js'
 import { type AnomalyRecord, toAnomaly } from '../schema/anomalies-table.js'
 import { checkProjectName, DEFAULT_PROJECT } from '../schema/projects.js'
 import { openStore } from '../store/open-store.js'
 import { detectAnomalies } from './detect-anomalies.js'
 import { HOUR_MS } from './hourly-series.js'
-
-function day(value: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw new InvalidArgumentError('expected a day as YYYY-MM-DD')
-  return Date.parse(`${value}T00:00:00Z`)
-}
 
 const money = (nanos: number) => `$${(nanos / 1e9).toFixed(2)}`
 const hour = (ms: number) => new Date(ms).toISOString().slice(0, 13).replace('T', ' ')
@@ -24,8 +19,8 @@ export function registerAnomalyCommands(program: Command, store: { default: stri
   program
     .command('anomalies')
     .description('replay the anomaly detectors over history (a backtest): what they would have found')
-    .requiredOption('--since <day>', 'first UTC day replayed (YYYY-MM-DD)', day)
-    .option('--until <day>', 'last UTC day replayed, included (default: up to now)', day)
+    .requiredOption('--since <day>', 'first UTC day replayed (YYYY-MM-DD)', utcDay)
+    .option('--until <day>', 'last UTC day replayed, included (default: up to now)', utcDay)
     .option('--store <location>', store.help, store.default)
     .option('--project <name>', 'the spendlens project', DEFAULT_PROJECT)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))

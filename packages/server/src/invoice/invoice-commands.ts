@@ -1,6 +1,7 @@
 import Table from 'cli-table3'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { RECONCILE_BY, type ReconcileAnswer, type ReconcileBy, type ReconcileRow } from '../api/api-types.js'
+import { utcDay } from '../cli-arguments.js'
 import { createProgressLine } from '../data-transfer/progress-line.js'
 import { reconcileCsv, reconcileRange } from '../http/invoice-routes.js'
 import { INVOICE_PROVIDERS, type InvoiceProvider, isInvoiceProvider } from '../schema/invoice-table.js'
@@ -13,13 +14,6 @@ import { syncInvoice } from './sync-invoice.js'
 import { syncStatuses } from './sync-status.js'
 
 const DAY_MS = 86_400_000
-
-/** A UTC day, `YYYY-MM-DD`, as epoch ms. */
-function day(value: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw new InvalidArgumentError('expected a day as YYYY-MM-DD')
-  return Date.parse(`${value}T00:00:00Z`)
-}
 
 function wholeDays(value: string): number {
   const days = Number(value)
@@ -63,8 +57,12 @@ export function registerInvoiceCommands(program: Command, store: { default: stri
     )
     .option('--store <location>', store.help, store.default)
     .option('--project <name>', 'the spendlens project the organization belongs to', DEFAULT_PROJECT)
-    .option('--since <day>', 'first UTC day (default: where the last sync ended, less the revised days)', day)
-    .option('--until <day>', 'last UTC day, included (default: today)', day)
+    .option(
+      '--since <day>',
+      'first UTC day (default: where the last sync ended, less the revised days)',
+      utcDay,
+    )
+    .option('--until <day>', 'last UTC day, included (default: today)', utcDay)
     .option('--base-url <url>', 'the admin API (default: the provider’s; a proxy or a test server)')
     .addOption(
       new Option('--revise-days <n>', 'trailing days fetched again because the provider still revises them')
@@ -118,8 +116,8 @@ export function registerInvoiceCommands(program: Command, store: { default: stri
     .description('how much of the providers’ invoice the tracked events explain, and why the rest is missing')
     .option('--store <location>', store.help, store.default)
     .option('--project <name>', 'the spendlens project', DEFAULT_PROJECT)
-    .option('--since <day>', 'first UTC day (default: the first of this month)', day)
-    .option('--until <day>', 'last UTC day, included (default: today)', day)
+    .option('--since <day>', 'first UTC day (default: the first of this month)', utcDay)
+    .option('--until <day>', 'last UTC day, included (default: today)', utcDay)
     .addOption(
       new Option('--by <cut>', 'rows by').choices(RECONCILE_BY as unknown as string[]).default('day'),
     )
