@@ -6,12 +6,12 @@ import { ALERTS_CONFIG_SCHEMA } from '../src/alerts/alerts-config.js'
 import { verifyWebhookSignature } from '../src/alerts/webhook-signature.js'
 import { detectAnomalies } from '../src/anomalies/detect-anomalies.js'
 import type { Anomaly } from '../src/api/api-types.js'
+import { anomalyScenario, type Planted } from '../src/demo/anomaly-scenario.js'
 import { ANOMALIES_TABLE, type AnomalyRecord, toAnomaly } from '../src/schema/anomalies-table.js'
 import { startServer } from '../src/start-server.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
 import { startReceiver } from './alerts-fixtures.js'
-import { anomalyScenario, type Planted } from './anomaly-scenario.js'
 import { runCli } from './cli-process.js'
 import { costEvent } from './store-contract.js'
 
@@ -23,6 +23,13 @@ import { costEvent } from './store-contract.js'
  */
 const HOUR_MS = 3_600_000
 const scenario = anomalyScenario()
+
+/**
+ * False alarms are counted as incidents: one odd hour of one value seen by two detectors (a
+ * customer's spike and its own hour) is one alarm, as the alerts group it into one message.
+ */
+const incidents = (anomalies: AnomalyRecord[]) =>
+  new Set(anomalies.map((anomaly) => `${anomaly.scopeValue}\u0000${anomaly.start}`)).size
 
 /** A finding explains a planted anomaly when it starts within an hour of it (the same event seen by another dimension counts). */
 const near = (anomaly: AnomalyRecord, planted: Planted) => Math.abs(anomaly.start - planted.hour) <= HOUR_MS
@@ -53,9 +60,9 @@ for (const engine of ['duckdb', 'clickhouse'] as const) {
       await rm(folder, { recursive: true, force: true })
     })
 
-    it.each(scenario.planted.map((planted) => [planted.kind, planted] as const))(
-      'finds the planted %s from its first hour, in its scope',
-      (_kind, planted) => {
+    it.each(scenario.planted.map((planted) => [planted.kind, planted.dimension, planted] as const))(
+      'finds the planted %s on %s from its first hour, in its scope',
+      (_kind, _dimension, planted) => {
         // Found in the hour it starts (the same scope may have had another anomaly that week).
         const match = found.find(
           (anomaly) =>
@@ -74,7 +81,7 @@ for (const engine of ['duckdb', 'clickhouse'] as const) {
       const unexplained = found.filter(
         (anomaly) => !scenario.planted.some((planted) => near(anomaly, planted)),
       )
-      expect(unexplained.map(toAnomaly)).toHaveLength(Math.min(unexplained.length, 1))
+      expect(incidents(unexplained), JSON.stringify(unexplained.map(toAnomaly))).toBeLessThanOrEqual(1)
     })
 
     it('raises nothing in a week of normal traffic alone', async () => {
@@ -86,7 +93,7 @@ for (const engine of ['duckdb', 'clickhouse'] as const) {
         existing: [],
         now: () => scenario.plantedWeekEnd,
       })
-      expect(quiet.map(toAnomaly).length).toBeLessThanOrEqual(1)
+      expect(incidents(quiet), JSON.stringify(quiet.map(toAnomaly))).toBeLessThanOrEqual(1)
     })
 
     it('resolves what ended, and never raises the same anomaly twice when run again', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AnalyticsQuery, METRICS, type QueryRow } from '../src/api/api-types.js'
+import { costEvent } from '../src/demo/cost-event.js'
 import { analyticsQuerySchema, QUERY_CAPS } from '../src/query/analytics-query.js'
 import { InvalidCursorError } from '../src/query/event-log.js'
 import { TooManyRowsError } from '../src/query/run-query.js'
@@ -12,6 +13,8 @@ import { QueryTimeoutError } from '../src/query/time-limit.js'
 import { type InvoiceLine, type InvoiceRange, invoiceLine } from '../src/schema/invoice-table.js'
 import { batchFormat } from '../src/store/batch-format.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
+
+export { costEvent }
 
 /**
  * The one behaviour every Store must have, run against each engine by a small test file
@@ -29,54 +32,6 @@ export interface StoreContractOptions {
   slowQuery(): CompiledQuery
   /** Cases this engine cannot pass, each with the reason: `{ 'case name': 'why' }`. */
   skip?: Record<string, string>
-}
-
-/** A complete event: every field set, so a round trip through the store can be compared whole. */
-export function costEvent(overrides: Partial<CostEvent> & Pick<CostEvent, 'event_id' | 'ts'>): CostEvent {
-  return {
-    schema_version: 1,
-    latency_ms: null,
-    ttft_ms: null,
-    provider: 'openai',
-    operation: 'chat',
-    model: 'gpt-4o-mini',
-    requested_model: null,
-    provider_request_id: null,
-    provider_project: null,
-    feature: null,
-    route: null,
-    customer_id: null,
-    user_id: null,
-    session_id: null,
-    environment: null,
-    prompt_id: null,
-    tags: {},
-    input_tokens: null,
-    cache_read_tokens: null,
-    cache_write_tokens: null,
-    cache_write_1h_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    input_audio_tokens: null,
-    output_audio_tokens: null,
-    input_image_tokens: null,
-    input_characters: null,
-    images: null,
-    audio_seconds: null,
-    web_search_requests: null,
-    service_tier: null,
-    batch: false,
-    cost_usd: null,
-    cost_partial: false,
-    pricing_status: 'priced',
-    price_source: null,
-    status: 'ok',
-    error_type: null,
-    http_status: 200,
-    streamed: false,
-    sdk: 'spendlens-js/0.1.0',
-    ...overrides,
-  }
 }
 
 /**
@@ -1485,6 +1440,69 @@ export function runStoreContract(options: StoreContractOptions): void {
           expect(analyticsQuerySchema.safeParse(json).success).toBe(false)
         })
       }
+    })
+
+    describe('the heaviest request of each hour and template (request outliers)', () => {
+      contractCase(
+        'one row per UTC hour, feature and template: its largest request, its id and cost',
+        async () => {
+          const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 9, minute)).toISOString()
+          await store.append([
+            event('small', at(1), { prompt_id: 'p1', input_tokens: 100, output_tokens: 10, cost_usd: 0.001 }),
+            event('large', at(2), {
+              prompt_id: 'p1',
+              input_tokens: 5000,
+              output_tokens: 500,
+              cost_usd: 0.123456789,
+            }),
+            event('unpriced', at(3), {
+              prompt_id: 'p2',
+              input_tokens: 900,
+              cost_usd: null,
+              pricing_status: 'unpriced',
+            }),
+            event('no-template', at(4), { input_tokens: 7, output_tokens: null }),
+            event('next-hour', at(61), { prompt_id: 'p1', input_tokens: 1, output_tokens: 1 }),
+          ])
+          await store.append(
+            [event('elsewhere', at(6), { prompt_id: 'p1', input_tokens: 99_999, output_tokens: 0 })],
+            'alpha',
+          )
+          const hour = Date.UTC(2026, 10, 2, 9)
+          const rows = await store.heaviestRequests({ project: 'default', from: hour, to: hour + 3_600_000 })
+          expect(rows.sort((a, b) => String(a.prompt_id).localeCompare(String(b.prompt_id)))).toEqual(
+            [
+              {
+                hour,
+                feature: 'alpha',
+                prompt_id: 'unattributed',
+                requests: 1,
+                tokens: 7,
+                event_id: 'no-template',
+                cost_nanos: 1_000_000_000,
+              },
+              {
+                hour,
+                feature: 'alpha',
+                prompt_id: 'p1',
+                requests: 2,
+                tokens: 5500,
+                event_id: 'large',
+                cost_nanos: 123_456_789,
+              },
+              {
+                hour,
+                feature: 'alpha',
+                prompt_id: 'p2',
+                requests: 1,
+                tokens: 900,
+                event_id: 'unpriced',
+                cost_nanos: null,
+              },
+            ].sort((a, b) => String(a.prompt_id).localeCompare(String(b.prompt_id))),
+          )
+        },
+      )
     })
 
     it('skips only cases that exist', () => {

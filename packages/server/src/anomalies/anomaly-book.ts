@@ -36,12 +36,19 @@ export class AnomalyBook {
         this.live.set(scopeKey(anomaly.kind, anomaly.scopeDimension, anomaly.scopeValue), anomaly)
   }
 
-  /** The candidates of the hour starting at `hourMs`. */
-  observe(candidates: readonly Candidate[], hourMs: number): void {
+  /**
+   * Candidates, each of the hour its index says in a series starting at `seriesStart` (epoch ms).
+   * Most are of the hour being evaluated; a detector that needs a few hours to be sure (prompt
+   * drift) also names the earlier hours the anomaly began in.
+   */
+  observe(candidates: readonly Candidate[], seriesStart: number): void {
     for (const candidate of candidates) {
+      const hourMs = seriesStart + candidate.hour * HOUR_MS
       const key = scopeKey(candidate.kind, candidate.dimension, candidate.value)
       const excess = nanos(Math.max(0, candidate.excessUsd))
       const going = this.live.get(key)
+      // An hour the anomaly already counts, before its last one: already in its money at stake.
+      if (going && hourMs >= going.start && hourMs < going.end - HOUR_MS) continue
       // Going on: seen in its last hour again (not over then), or within the quiet hours that would
       // have resolved it.
       if (going && hourMs >= going.end - HOUR_MS && hourMs < going.end + RESOLVE_AFTER_HOURS * HOUR_MS) {

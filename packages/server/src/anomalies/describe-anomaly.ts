@@ -3,6 +3,7 @@ import type { AnomalyRecord } from '../schema/anomalies-table.js'
 const dollars = (usd: number) =>
   `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
 const hour = (ms: number) => `${new Date(ms).toISOString().slice(0, 13).replace('T', ' ')}:00 UTC`
+const count = (value: number) => Math.round(value).toLocaleString('en-US')
 const times = (observed: number, expected: number) =>
   expected > 0 ? `${(observed / expected).toFixed(1)}×` : 'far above'
 
@@ -17,6 +18,14 @@ export function describeAnomaly(anomaly: AnomalyRecord): string {
       return `${scope} spent ${dollars(anomaly.observed)} in its peak hour, ${times(anomaly.observed, anomaly.expected)} the ${dollars(anomaly.expected)} usual for that hour of the week, ${since}: ${stake} above normal.`
     case 'customer_hour':
       return `${scope} spent ${dollars(anomaly.observed)} in an hour, ${times(anomaly.observed, anomaly.expected)} its own average hour of ${dollars(anomaly.expected)}, ${since}: ${stake} above normal.`
+    case 'request_outlier':
+      return `one request of ${scope} used ${count(anomaly.observed)} tokens, ${times(anomaly.observed, anomaly.expected)} its average of ${count(anomaly.expected)}, ${since}: ${stake} above its average request.`
+    case 'duplicated_job':
+      return `${scope}, a scheduled job, made ${count(anomaly.observed)} calls in a day where it usually makes ${count(anomaly.expected)} (${times(anomaly.observed, anomaly.expected)}: running more often than its schedule), ${since}: ${stake} above its usual day.`
+    case 'prompt_drift':
+      return anomaly.measure === 'avg_input_tokens'
+        ? `${scope}'s requests grew to ${count(anomaly.observed)} input tokens on average, ${times(anomaly.observed, anomaly.expected)} the ${count(anomaly.expected)} of the week before, and stayed there ${since}: ${stake} above its former cost per request.`
+        : `${scope}'s cost per request stepped up to ${dollars(anomaly.observed)}, ${times(anomaly.observed, anomaly.expected)} the ${dollars(anomaly.expected)} of the week before, and stayed there ${since}: ${stake} above its former cost.`
     case 'off_hours':
       return `${scope} made ${anomaly.observed} calls in an hour when it is normally silent, ${since}: ${stake} spent.`
     case 'error_storm':

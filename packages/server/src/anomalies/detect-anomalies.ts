@@ -2,19 +2,37 @@ import type { BaseDimension } from '../api/api-types.js'
 import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.js'
 import type { Store } from '../store/store.js'
 import { AnomalyBook } from './anomaly-book.js'
-import { DEFAULT_THRESHOLDS, type Detector, HOURS_PER_WEEK, type Thresholds } from './detector.js'
+import {
+  type Candidate,
+  DEFAULT_THRESHOLDS,
+  type Detector,
+  HOURS_PER_WEEK,
+  type Thresholds,
+} from './detector.js'
 import { HOUR_MS, readHourlySeries } from './hourly-series.js'
 import { newModel, unpricedModel } from './model-detectors.js'
+import { requestOutliers } from './request-outliers.js'
 import { customerHour, spendSpike } from './spend-detectors.js'
+import { duplicatedJob, promptDrift } from './template-detectors.js'
 import { errorStorm, offHours } from './traffic-detectors.js'
 
-/** Which detectors watch which dimension (all from the hourly rollups). */
-export const DETECTION_PLAN: readonly [BaseDimension, readonly Detector[]][] = [
-  ['feature', [spendSpike, offHours, errorStorm]],
-  ['customer_id', [spendSpike, customerHour]],
-  ['model', [spendSpike, newModel, unpricedModel]],
-  ['route', [spendSpike, offHours]],
-  ['environment', [spendSpike]],
+/**
+ * Which detectors watch which dimension, and how far back each reads (hours; by default the
+ * baseline weeks). All read the hourly rollups but user_id, which they do not keep: its week is
+ * read from the events.
+ */
+export const DETECTION_PLAN: readonly {
+  dimension: BaseDimension
+  detectors: readonly Detector[]
+  lookbackHours?: number
+}[] = [
+  { dimension: 'feature', detectors: [spendSpike, offHours, errorStorm] },
+  { dimension: 'customer_id', detectors: [spendSpike, customerHour] },
+  { dimension: 'user_id', detectors: [customerHour], lookbackHours: 8 * 24 },
+  { dimension: 'model', detectors: [spendSpike, newModel, unpricedModel] },
+  { dimension: 'route', detectors: [spendSpike, offHours] },
+  { dimension: 'environment', detectors: [spendSpike] },
+  { dimension: 'prompt_id', detectors: [duplicatedJob, promptDrift] },
 ]
 
 export interface DetectionRequest {
@@ -45,13 +63,21 @@ export async function detectAnomalies(request: DetectionRequest): Promise<Anomal
   const to = Math.ceil(request.to / HOUR_MS) * HOUR_MS
   const lookback =
     Math.max(thresholds.baselineWeeks * HOURS_PER_WEEK, 28 * 24, thresholds.historyDays * 24) + 24
-  const seriesStart = from - lookback * HOUR_MS
   const plan = await Promise.all(
-    DETECTION_PLAN.map(async ([dimension, detectors]) => ({
-      series: await readHourlySeries(request.store, request.project, dimension, seriesStart, to),
+    DETECTION_PLAN.map(async ({ dimension, detectors, lookbackHours }) => ({
+      series: await readHourlySeries(
+        request.store,
+        request.project,
+        dimension,
+        from - Math.min(lookback, lookbackHours ?? lookback) * HOUR_MS,
+        to,
+      ),
       detectors,
     })),
   )
+  const outliers = new Map<number, Candidate[]>()
+  for (const candidate of await requestOutliers(request.store, request.project, from, to, thresholds))
+    outliers.set(candidate.hour, [...(outliers.get(candidate.hour) ?? []), candidate])
   const existing =
     request.existing ??
     (await request.store.readRecords(ANOMALIES_TABLE)).filter(
@@ -61,9 +87,11 @@ export async function detectAnomalies(request: DetectionRequest): Promise<Anomal
   const hours = (to - from) / HOUR_MS
   for (let step = 0; step < hours; step++) {
     const hourMs = from + step * HOUR_MS
-    const index = lookback + step
-    for (const { series, detectors } of plan)
-      for (const detector of detectors) book.observe(detector(series, index, thresholds), hourMs)
+    for (const { series, detectors } of plan) {
+      const index = (hourMs - series.start) / HOUR_MS
+      for (const detector of detectors) book.observe(detector(series, index, thresholds), series.start)
+    }
+    book.observe(outliers.get(step) ?? [], from)
     // The hour not over yet resolves nothing: its traffic is still coming.
     if (hourMs + HOUR_MS <= (request.now ?? Date.now)()) book.settle(hourMs)
     request.onProgress?.(step + 1, hours)

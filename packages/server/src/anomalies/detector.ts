@@ -38,6 +38,28 @@ export interface Thresholds {
   errorMinCount: number
   /** …and at least this many times the value's error rate of the past week. */
   errorRatio: number
+  /** Request outlier: a request with at least this many times the average tokens of its feature and template… */
+  outlierRatio: number
+  /** …costing at least this many dollars more than their average request… */
+  outlierMinUsd: number
+  /** …where the average is of at least this many requests (the past week's). */
+  outlierMinRequests: number
+  /** Duplicated job: a scheduled template's calls over the last 24 hours at least this many times its usual day… */
+  jobRatio: number
+  /** …and at least this many dollars above it. */
+  jobMinUsd: number
+  /** A template is scheduled when it ran in at most this share of the past week's hours… */
+  jobMaxActiveShare: number
+  /** …and on at least this many of its days. */
+  jobMinDays: number
+  /** Prompt drift: a template's average input tokens (or cost) per request at least this many times its past week's… */
+  driftRatio: number
+  /** …in this many consecutive hours of traffic (the step stays up)… */
+  driftHours: number
+  /** …each with at least this many requests (hours with fewer neither confirm nor end a drift)… */
+  driftMinRequests: number
+  /** …and at least this many dollars above the past week's cost per request, over those hours. */
+  driftMinUsd: number
   /** A value needs this many days of history before it is compared with it. */
   historyDays: number
 }
@@ -52,6 +74,17 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   errorRate: 0.25,
   errorMinCount: 20,
   errorRatio: 3,
+  outlierRatio: 10,
+  outlierMinUsd: 0.5,
+  outlierMinRequests: 20,
+  jobRatio: 2,
+  jobMinUsd: 1,
+  jobMaxActiveShare: 0.25,
+  jobMinDays: 3,
+  driftRatio: 1.5,
+  driftHours: 2,
+  driftMinRequests: 5,
+  driftMinUsd: 0.5,
   historyDays: 7,
 }
 
@@ -77,6 +110,17 @@ export function median(values: number[]): number {
   return sorted.length % 2
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+/** Values that are no one (events without the id): customer, user and template detectors skip them. */
+export const isNobody = (value: string) => value === 'null' || value === 'unattributed'
+
+/** The sum of `values` over the hours [from, to), clipped to the series. */
+export function sumOver(values: Float64Array, from: number, to: number): number {
+  let total = 0
+  for (let index = Math.max(0, from); index < Math.min(to, values.length); index++)
+    total += values[index] as number
+  return total
 }
 
 /** Whether a value has been seen long enough before `hour` to be compared with its own past. */

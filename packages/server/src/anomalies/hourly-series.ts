@@ -4,10 +4,11 @@ import type { Store } from '../store/store.js'
 
 export const HOUR_MS = 3_600_000
 
-/** One value's hours: cost in dollars, requests, failed requests, calls of unknown price. */
+/** One value's hours: cost in dollars, requests, input tokens, failed requests, calls of unknown price. */
 export interface HourlyValues {
   cost: Float64Array
   requests: Float64Array
+  inputTokens: Float64Array
   errors: Float64Array
   unpriced: Float64Array
   /** The first hour (index) with any request: a value seen only lately has no history to compare with. */
@@ -24,7 +25,7 @@ export interface DimensionSeries {
 
 /**
  * A dimension's hourly figures over [from, to) from the hourly rollups (the query model picks
- * them), in as many queries as the row cap needs (query-in-parts.ts). Both engines answer the
+ * them; a dimension they do not keep, such as user_id, is read from the events), in as many queries as the row cap needs (query-in-parts.ts). Both engines answer the
  * same query, so the detectors run unchanged on either.
  */
 export async function readHourlySeries(
@@ -45,7 +46,7 @@ export async function readHourlySeries(
       bucket: 'hour',
       filters: [],
       groupBy: [dimension],
-      metrics: ['cost_usd', 'requests', 'error_rate', 'unpriced_count'],
+      metrics: ['cost_usd', 'requests', 'input_tokens', 'error_rate', 'unpriced_count'],
     },
     HOUR_MS,
   )
@@ -57,6 +58,7 @@ export async function readHourlySeries(
       series = {
         cost: new Float64Array(hours),
         requests: new Float64Array(hours),
+        inputTokens: new Float64Array(hours),
         errors: new Float64Array(hours),
         unpriced: new Float64Array(hours),
         firstSeen: hours,
@@ -68,6 +70,7 @@ export async function readHourlySeries(
     const requests = Number(row.requests ?? 0)
     series.cost[index] = Number(row.cost_usd ?? 0)
     series.requests[index] = requests
+    series.inputTokens[index] = Number(row.input_tokens ?? 0)
     series.errors[index] = Math.round(Number(row.error_rate ?? 0) * requests)
     series.unpriced[index] = Number(row.unpriced_count ?? 0)
     if (requests > 0) series.firstSeen = Math.min(series.firstSeen, index)

@@ -1,5 +1,5 @@
 import type { Candidate, Detector } from './detector.js'
-import { hasHistory, median, sameHourOfWeek } from './detector.js'
+import { hasHistory, isNobody, median, sameHourOfWeek } from './detector.js'
 
 /**
  * Spend spike: an hour's cost at `spikeRatio`× or more the cost expected for that hour, and
@@ -30,7 +30,7 @@ export const spendSpike: Detector = (series, hour, thresholds) => {
 }
 
 /**
- * Customer or user hour: a customer's cost in an hour at `customerRatio`× or more its own average
+ * Customer or user hour: a customer's (or user's) cost in an hour at `customerRatio`× or more its own average
  * hour of traffic over the past week (the hours it had any), and `customerMinUsd` above it. A
  * customer who spends the same every hour never trips it; one test user running a loop does.
  */
@@ -39,7 +39,8 @@ export const customerHour: Detector = (series, hour, thresholds) => {
   const weekStart = Math.max(0, hour - 168)
   for (const [value, values] of series.values) {
     const observed = values.cost[hour] as number
-    if (observed < thresholds.customerMinUsd || !hasHistory(values, hour, thresholds)) continue
+    if (observed < thresholds.customerMinUsd || isNobody(value) || !hasHistory(values, hour, thresholds))
+      continue
     let total = 0
     let active = 0
     for (let index = weekStart; index < hour; index++) {

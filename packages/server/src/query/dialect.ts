@@ -52,6 +52,8 @@ export interface Dialect {
   timeFromMs(ms: string): string
   /** The UTC hour an event falls in, whatever the session's time zone (arithmetic: no zone lookups). */
   utcHour: string
+  /** `value` on the row where `by` is largest (one such row when several tie). */
+  argMax(value: string, by: string): string
   /** Every column of a relation but `column`. */
   allBut(column: string): string
   /** A record table (schema/record-table.ts) as reads see it: the latest write of each key. */
@@ -106,6 +108,7 @@ const duckdb: Dialect = {
   nullWhenEmpty: (aggregate) => aggregate,
   timeFromMs: (ms) => `make_timestamptz(${ms} * 1000)`,
   utcHour: 'make_timestamptz(CAST(floor(epoch_ms(ts) / 3600000) AS BIGINT) * 3600000000)',
+  argMax: (value, by) => `arg_max(${value}, ${by})`,
   allBut: (column) => `* EXCLUDE (${column})`,
   latest: (table) => table,
 }
@@ -152,6 +155,7 @@ const clickhouse: Dialect = {
   nullWhenEmpty: (aggregate) => `if(count() = 0, NULL, ${aggregate})`,
   timeFromMs: (ms) => `fromUnixTimestamp64Milli(${ms}, 'UTC')`,
   utcHour: "fromUnixTimestamp64Milli(toInt64(floor(toUnixTimestamp64Milli(ts) / 3600000)) * 3600000, 'UTC')",
+  argMax: (value, by) => `argMax(${value}, ${by})`,
   allBut: (column) => `* EXCEPT (${column})`,
   latest: (table) => `${table} FINAL`,
 }

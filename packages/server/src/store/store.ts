@@ -1,6 +1,7 @@
 import type { CostEvent } from 'spendlens'
 import type { EventPage } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
+import type { HeaviestRequest, HeaviestRequestsRequest } from '../query/heaviest-requests.js'
 import type { InvoiceLinesRequest } from '../query/invoice-lines.js'
 import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
@@ -71,6 +72,8 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   replaceInvoiceLines(range: InvoiceRange, lines: readonly InvoiceLine[]): Promise<void>
   /** Invoice lines whose bucket starts in the range asked, in bucket order. */
   invoiceLines(request: InvoiceLinesRequest): Promise<StoredInvoiceLine[]>
+  /** The largest request of each UTC hour, feature and prompt template (query/heaviest-requests.ts). */
+  heaviestRequests(request: HeaviestRequestsRequest): Promise<HeaviestRequest[]>
   close(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
+import { readHeaviestRequests } from '../../query/heaviest-requests.js'
 import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
@@ -158,6 +159,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     // One replace at a time in this process, so that two deletes never meet two inserts.
     replaceInvoiceLines: (range, lines) => exclusive(() => replaceInvoiceLines(client, range, lines)),
     invoiceLines: (request) => readInvoiceLines('clickhouse', connection.execute, request),
+    heaviestRequests: (request) => readHeaviestRequests('clickhouse', connection.execute, request),
 
     async close() {
       await spool?.close()

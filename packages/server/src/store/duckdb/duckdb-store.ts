@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
 import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
+import { readHeaviestRequests } from '../../query/heaviest-requests.js'
 import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
@@ -162,6 +163,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
         pipeline.exclusive(() => replaceInvoiceLines(writer, range, lines)),
       ),
     invoiceLines: (request) => readInvoiceLines('duckdb', execute, request),
+    heaviestRequests: (request) => readHeaviestRequests('duckdb', execute, request),
 
     // Folds the busy hours first; on a full disk that fails, and the partial rows stay (still exact).
     close: () => database.close(({ pipeline, hours }) => pipeline.exclusive(() => hours.compactBusy())),

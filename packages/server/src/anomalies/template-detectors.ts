@@ -1,0 +1,164 @@
+import type { Candidate, Detector, Thresholds } from './detector.js'
+import { HOURS_PER_WEEK, hasHistory, isNobody, median, sumOver } from './detector.js'
+import type { HourlyValues } from './hourly-series.js'
+
+/**
+ * Detectors of prompt templates (`prompt_id`): the unit a scheduled job and a deploy change. Both
+ * compare a template with its own past week, from the hourly rollups.
+ */
+
+const DAY = 24
+/** How far back a drift looks for its hours with traffic: past a weekend, for a weekday template. */
+const DRIFT_WINDOW = 3 * DAY
+
+/**
+ * Duplicated job: a template that runs on a schedule (in at most `jobMaxActiveShare` of the past
+ * week's hours, on at least `jobMinDays` of its days) making `jobRatio`× or more its usual day's
+ * calls over the last 24 hours, while it is running, with calls of the usual shape (cost per call
+ * within a factor of two of its usual). The usual day is the median of the 24-hour totals ending at
+ * the same hour on each of the 7 days before, so a job that runs once a night at 02:00 and now runs
+ * at 02:00, 03:00 and 04:00 is found at 03:00, and one firing three times within 02:00 at 02:00. The
+ * money at stake is what the runs cost beyond the usual day, hour by hour as they come.
+ */
+export const duplicatedJob: Detector = (series, hour, thresholds) => {
+  const found: Candidate[] = []
+  for (const [value, values] of series.values) {
+    if (isNobody(value) || (values.requests[hour] as number) === 0) continue
+    if (!hasHistory(values, hour, thresholds) || !scheduled(values, hour, thresholds)) continue
+    const calls = sumOver(values.requests, hour - DAY + 1, hour + 1)
+    const cost = sumOver(values.cost, hour - DAY + 1, hour + 1)
+    const usualCalls = median(pastDays(values.requests, hour))
+    const usualCost = median(pastDays(values.cost, hour))
+    if (usualCalls <= 0 || calls < thresholds.jobRatio * usualCalls) continue
+    if (cost - usualCost < thresholds.jobMinUsd) continue
+    // The same job repeating, not a different one: its calls cost what they usually do.
+    const costPerCall = (values.cost[hour] as number) / (values.requests[hour] as number)
+    const usualCostPerCall = usualCost / usualCalls
+    if (costPerCall > 2 * usualCostPerCall || costPerCall < usualCostPerCall / 2) continue
+    found.push({
+      kind: 'duplicated_job',
+      dimension: series.dimension,
+      value,
+      hour,
+      measure: 'requests_per_day',
+      observed: calls,
+      expected: usualCalls,
+      excessUsd: Math.max(0, Math.min(values.cost[hour] as number, cost - usualCost)),
+    })
+  }
+  return found
+}
+
+/** Whether a template ran in few hours of the past week, on several of its days: a schedule. */
+function scheduled(values: HourlyValues, hour: number, thresholds: Thresholds): boolean {
+  let activeHours = 0
+  const activeDays = new Set<number>()
+  for (let index = Math.max(0, hour - HOURS_PER_WEEK); index < hour; index++) {
+    if ((values.requests[index] as number) === 0) continue
+    activeHours++
+    activeDays.add(Math.floor((hour - index - 1) / DAY))
+  }
+  return (
+    activeHours <= thresholds.jobMaxActiveShare * HOURS_PER_WEEK && activeDays.size >= thresholds.jobMinDays
+  )
+}
+
+/** The 24-hour totals ending at the same hour on each of the 7 days before. */
+function pastDays(values: Float64Array, hour: number): number[] {
+  const totals: number[] = []
+  for (let day = 1; day <= 7; day++) {
+    const end = hour - day * DAY + 1
+    if (end - DAY >= 0) totals.push(sumOver(values, end - DAY, end))
+  }
+  return totals
+}
+
+/**
+ * Prompt drift: a template's average input tokens per request (prompt bloat after a deploy), or
+ * its cost per request, stepping up to `driftRatio`× or more its average over the week before the
+ * step, and staying up: the last `driftHours` hours with traffic (at least `driftMinRequests`
+ * calls; hours with fewer neither confirm nor end it) within three days are all up, `driftMinUsd` above
+ * the week's cost per request in all. Found in the step's second hour of traffic, it starts at the
+ * first; it goes on while the template's hours stay up (quiet hours in between keep it going) and
+ * resolves once they are back, or once the new size has become the template's usual week.
+ */
+export const promptDrift: Detector = (series, hour, thresholds) => {
+  const found: Candidate[] = []
+  for (const [value, values] of series.values) {
+    if (isNobody(value) || !hasHistory(values, hour, thresholds)) continue
+    const now = driftAt(values, hour, thresholds)
+    if (!now) continue
+    // Newly confirmed: the step's earlier hours are the anomaly's too (the book skips hours it has).
+    const hours = driftAt(values, hour - 1, thresholds) ? [hour] : now.hours
+    const measure = now.measure === 'avg_input_tokens' ? values.inputTokens : values.cost
+    for (const index of hours) {
+      const requests = values.requests[index] as number
+      found.push({
+        kind: 'prompt_drift',
+        dimension: series.dimension,
+        value,
+        hour: index,
+        measure: now.measure,
+        observed: requests > 0 ? (measure[index] as number) / requests : now.observed,
+        expected: now.expected,
+        excessUsd: Math.max(0, (values.cost[index] as number) - now.costPerRequest * requests),
+      })
+    }
+  }
+  return found
+}
+
+interface Drift {
+  measure: 'avg_input_tokens' | 'cost_per_request'
+  /** The step's hours with traffic, oldest first. */
+  hours: number[]
+  observed: number
+  expected: number
+  /** The week's cost per request before the step. */
+  costPerRequest: number
+}
+
+/** Whether a template is drifted at `hour`: its last hours with traffic all up against the week before them. */
+function driftAt(values: HourlyValues, hour: number, thresholds: Thresholds): Drift | undefined {
+  const hours: number[] = []
+  for (
+    let index = hour;
+    index > hour - DRIFT_WINDOW && index >= 0 && hours.length < thresholds.driftHours;
+    index--
+  )
+    if ((values.requests[index] as number) >= thresholds.driftMinRequests) hours.unshift(index)
+  if (hours.length < thresholds.driftHours) return undefined
+  const first = hours[0] as number
+  const weekRequests = sumOver(values.requests, first - HOURS_PER_WEEK, first)
+  if (weekRequests < thresholds.driftMinRequests * thresholds.driftHours) return undefined
+  const weekTokens = sumOver(values.inputTokens, first - HOURS_PER_WEEK, first) / weekRequests
+  const weekCost = sumOver(values.cost, first - HOURS_PER_WEEK, first) / weekRequests
+  const stepRequests = hours.reduce((sum, index) => sum + (values.requests[index] as number), 0)
+  const stepCost = hours.reduce((sum, index) => sum + (values.cost[index] as number), 0)
+  if (stepCost - weekCost * stepRequests < thresholds.driftMinUsd) return undefined
+  const up = (measure: Float64Array, usual: number) =>
+    usual > 0 &&
+    hours.every(
+      (index) =>
+        (measure[index] as number) / (values.requests[index] as number) >= thresholds.driftRatio * usual,
+    )
+  const stepAverage = (measure: Float64Array) =>
+    hours.reduce((sum, index) => sum + (measure[index] as number), 0) / stepRequests
+  if (up(values.inputTokens, weekTokens))
+    return {
+      measure: 'avg_input_tokens',
+      hours,
+      observed: stepAverage(values.inputTokens),
+      expected: weekTokens,
+      costPerRequest: weekCost,
+    }
+  if (up(values.cost, weekCost))
+    return {
+      measure: 'cost_per_request',
+      hours,
+      observed: stepAverage(values.cost),
+      expected: weekCost,
+      costPerRequest: weekCost,
+    }
+  return undefined
+}
