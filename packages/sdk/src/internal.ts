@@ -1,7 +1,7 @@
 /** For spendlens' own server, demo generator, tests and benchmarks; not a stable API. */
 
 export { emptyUsage } from './cost-event.js'
-export { priceUsage, roundToNanos } from './pricing/price-usage.js'
+export { findPricedModel, type PricedModel, priceUsage, roundToNanos } from './pricing/price-usage.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
 export { count, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'

@@ -1,8 +1,10 @@
 import {
   type Usage as CatalogUsage,
+  type ConditionalPrice,
   calcPrice,
   type MatchLogic,
   type ModelInfo,
+  type ModelPrice,
   type Provider,
 } from '@pydantic/genai-prices'
 import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
@@ -21,6 +23,13 @@ export interface PriceInput {
   http_status?: number | null
   /** The operation is free by the provider's terms (OpenAI moderations): a known $0. */
   free?: boolean
+  /**
+   * How many calls `usage` adds up to (default 1): the price of that many calls of the average
+   * usage. A long-context tier is chosen by each call's input, so summed usage priced as one call
+   * would pass a tier's threshold its calls never passed; the caller keeps the calls of one sum on
+   * one side of every threshold (the what-if does: server/src/what-if/).
+   */
+  requests?: number
 }
 
 export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_source'>
@@ -151,6 +160,26 @@ function customProviders(models: CustomModelPrice[]): Map<string, CustomTable> {
   return byProvider
 }
 
+/** Custom tables of a pricer, in the order they are tried: custom prices, the catalog (undefined), the supplement. */
+type PriceTables = readonly (readonly [Map<string, CustomTable> | undefined, string])[]
+
+/** The model `provider`'s `model` is priced as, from the first table that knows it, with its price at `ts`. */
+function lookUp(tables: PriceTables, provider: string, model: string, ts: Date, usage: CatalogUsage) {
+  for (const [table, prefix] of tables) {
+    const entry = table?.get(provider)
+    if (table && !entry) continue
+    const result = calcPrice(
+      usage,
+      model,
+      entry ? { provider: entry.provider, timestamp: ts } : { providerId: provider, timestamp: ts },
+    )
+    if (!result) continue
+    const name = entry ? entry.labels.get(result.model.id) : `${result.provider.id}/${result.model.id}`
+    return { result, source: `${prefix}${name}` }
+  }
+  return undefined
+}
+
 /**
  * Discounts the catalog does not model. OpenAI flex and every provider's Batch API are billed at
  * half the standard rate. A priority tier the catalog has no price for is priced at the standard
@@ -207,27 +236,11 @@ export function createPricer(config: PricingConfig = {}): Pricer {
     }
   })
 
-  function lookUp(input: PriceInput, usage: CatalogUsage) {
-    for (const [table, prefix] of [
-      [custom, 'custom:'],
-      [undefined, 'genai-prices:'],
-      [supplement, 'spendlens-supplement:'],
-    ] as const) {
-      const entry = table?.get(input.provider)
-      if (table && !entry) continue
-      const result = calcPrice(
-        usage,
-        input.model,
-        entry
-          ? { provider: entry.provider, timestamp: input.ts }
-          : { providerId: input.provider, timestamp: input.ts },
-      )
-      if (!result) continue
-      const name = entry ? entry.labels.get(result.model.id) : `${result.provider.id}/${result.model.id}`
-      return { result, source: `${prefix}${name}` }
-    }
-    return undefined
-  }
+  const tables: PriceTables = [
+    [custom, 'custom:'],
+    [undefined, 'genai-prices:'],
+    [supplement, 'spendlens-supplement:'],
+  ]
 
   return (input) => {
     if (input.free) return { cost_usd: 0, pricing_status: 'priced', price_source: `free:${input.provider}` }
@@ -238,10 +251,12 @@ export function createPricer(config: PricingConfig = {}): Pricer {
       // catalog would answer $0, which is a guess, not a price. Unknown stays unknown.
       return UNPRICED
     }
-    const usage = catalogUsage(input.usage)
+    const requests = input.requests ?? 1
+    if (!(requests >= 1)) return UNPRICED
+    const usage = catalogUsage(requests === 1 ? input.usage : perCall(input.usage, requests))
     let found: ReturnType<typeof lookUp>
     try {
-      found = lookUp(input, usage)
+      found = lookUp(tables, input.provider, input.model, input.ts, usage)
     } catch {
       return UNPRICED
     }
@@ -267,14 +282,73 @@ export function createPricer(config: PricingConfig = {}): Pricer {
       source += `+${discount.label ?? `discount${Math.round((1 - discount.factor) * 100)}%`}`
     }
     return {
-      cost_usd: roundToNanos(found.result.total_price * factor),
+      cost_usd: roundToNanos(found.result.total_price * factor * requests),
       pricing_status: tier.estimated ? 'estimated' : 'priced',
       price_source: source,
     }
   }
 }
 
+/** One call's share of usage that adds up over `requests` calls (counts become averages). */
+function perCall(usage: Usage, requests: number): Usage {
+  const average = { ...usage }
+  for (const key of USAGE_FIELDS) {
+    const value = usage[key]
+    if (value !== null) average[key] = value / requests
+  }
+  return average
+}
+
 const defaultPricer = createPricer()
+
+const DEFAULT_TABLES: PriceTables = [
+  [undefined, 'genai-prices:'],
+  [customProviders(SUPPLEMENT), 'spendlens-supplement:'],
+]
+
+/** A model as the default pricer finds it: the catalog's entry, or spendlens' supplement's. */
+export interface PricedModel {
+  /** Where its prices come from, as `price_source` names it: `genai-prices:openai/gpt-4o-mini`. */
+  source: string
+  /** The catalog's provider and model ids (a dated snapshot falls under its model). */
+  provider: string
+  id: string
+  name: string | null
+  /** Input and output tokens a call may hold, where the catalog says. */
+  contextWindow: number | null
+  /**
+   * Every price the model has had or has, each with the constraint that selects it (a start date,
+   * a time of day): the catalog's keys (`input_mtok`, `cache_read_mtok`, …), each a number per unit
+   * or a tiered price chosen by a call's input tokens.
+   */
+  prices: readonly ConditionalPrice[]
+}
+
+/**
+ * The model the default pricer (priceUsage) prices `provider`'s `model` as, looked up where it looks
+ * (the catalog, then the supplement), or undefined when it knows no such model.
+ */
+export function findPricedModel(provider: string, model: string, ts = new Date()): PricedModel | undefined {
+  let found: ReturnType<typeof lookUp>
+  try {
+    found = lookUp(DEFAULT_TABLES, provider, model, ts, { input_tokens: 1 })
+  } catch {
+    return undefined
+  }
+  if (!found) return undefined
+  const info = found.result.model
+  const prices: ConditionalPrice[] = Array.isArray(info.prices)
+    ? info.prices
+    : [{ prices: info.prices as ModelPrice }]
+  return {
+    source: found.source,
+    provider: found.result.provider.id,
+    id: info.id,
+    name: info.name ?? null,
+    contextWindow: info.context_window ?? null,
+    prices,
+  }
+}
 
 /** Prices a call with the catalog and no custom prices (what the server does for unpriced events). */
 export function priceUsage(input: PriceInput): Price {
