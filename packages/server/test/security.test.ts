@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/anomalies': 'read',
   'GET /api/alerts/deliveries': 'read',
   'POST /api/anomaly-state/:id': 'admin',
+  'POST /api/what-if': 'read',
   'GET /*': 'public',
 }
 
@@ -49,6 +50,7 @@ const body = (route: string): unknown =>
     'POST /api/query': { metrics: ['requests'] },
     'POST /api/session': { key: keys.read },
     'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },
+    'POST /api/what-if': { target: { provider: 'openai', model: 'gpt-4o-mini' } },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

@@ -357,3 +357,62 @@ export interface Anomaly {
   /** One sentence a person reads in an alert or on the dashboard. */
   summary: string
 }
+
+/** The tiers a what-if prices at: each call's own (`as_recorded`), or every call at one. */
+export const WHAT_IF_TIERS = ['as_recorded', 'standard', 'batch', 'flex'] as const
+export type WhatIfTier = (typeof WHAT_IF_TIERS)[number]
+
+/** The model (and tier) a what-if prices the same calls at (docs/decisions.md "What if"). */
+export interface WhatIfTarget {
+  provider: string
+  model: string
+  /** Default `as_recorded`: each call at the tier it ran on. */
+  tier?: WhatIfTier
+  /** What if this share (0–1) of each call's input were read from the cache, at least as recorded. */
+  cache_read_share?: number
+}
+
+/** The body of POST /api/what-if: the query model's range and filters, and the target. */
+export interface WhatIfRequest {
+  from?: string | number
+  to?: string | number
+  filters?: Filter[]
+  target: WhatIfTarget
+}
+
+/** Money of one part of a what-if: what the calls cost as recorded, and at the target. */
+export interface WhatIfFigures {
+  requests: number
+  current_usd: number
+  target_usd: number
+  /** target − current: negative saves money, positive adds. */
+  difference_usd: number
+  /** difference ÷ current; null when the current cost is 0. */
+  difference_ratio: number | null
+}
+
+/** Calls left out of a what-if, for one reason. */
+export interface WhatIfExclusion {
+  reason: string
+  requests: number
+  /** Their recorded cost; null when it is unknown (the reason itself). */
+  current_usd: number | null
+}
+
+/** POST /api/what-if. */
+export interface WhatIfAnswer extends WhatIfFigures {
+  from: string | null
+  to: string | null
+  target: Required<Pick<WhatIfTarget, 'provider' | 'model' | 'tier'>> & {
+    cache_read_share: number | null
+    /** The catalog entry it is priced as: `genai-prices:openai/gpt-4o-mini`. */
+    priced_as: string
+    name: string | null
+  }
+  by_feature: (WhatIfFigures & { feature: string; models: string[] })[]
+  by_model: (WhatIfFigures & { provider: string; model: string })[]
+  /** What the figures assume, in sentences; the tokenizer's first where the model families differ. */
+  caveats: string[]
+  /** Calls not compared (their cost unknown, or units the target has no price for). */
+  unpriced: { requests: number; current_usd: number; reasons: WhatIfExclusion[] }
+}

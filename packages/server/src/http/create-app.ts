@@ -22,6 +22,7 @@ import { errorBody, HttpError } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
+import { registerWhatIfRoutes } from './what-if-routes.js'
 
 export type { RateLimits }
 
@@ -242,6 +243,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerInvoiceRoutes(app, store, options.invoiceSync)
   registerAnomalyRoutes(app, store)
+  registerWhatIfRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {

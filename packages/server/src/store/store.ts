@@ -7,6 +7,7 @@ import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
 import type { StoreStats } from '../query/store-stats.js'
 import type { QueryOptions } from '../query/time-limit.js'
+import type { TokenSumRow, TokenSumsRequest } from '../query/token-sums.js'
 import type { InvoiceLine, InvoiceRange, StoredInvoiceLine } from '../schema/invoice-table.js'
 import type { RecordTable } from '../schema/record-table.js'
 import type { EngineName } from '../schema/table.js'
@@ -74,6 +75,11 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   invoiceLines(request: InvoiceLinesRequest): Promise<StoredInvoiceLine[]>
   /** The largest request of each UTC hour, feature and prompt template (query/heaviest-requests.ts). */
   heaviestRequests(request: HeaviestRequestsRequest): Promise<HeaviestRequest[]>
+  /**
+   * Every usage count of the events in scope summed by feature, model, tier and what a price depends
+   * on (query/token-sums.ts: the what-if), held to `options.timeoutMs` as `query` is.
+   */
+  tokenSums(request: TokenSumsRequest, options?: QueryOptions): Promise<TokenSumRow[]>
   close(): Promise<void>
 }
 

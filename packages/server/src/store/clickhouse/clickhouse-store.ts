@@ -11,6 +11,7 @@ import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import { TimeLimit } from '../../query/time-limit.js'
+import { readTokenSums } from '../../query/token-sums.js'
 import { columnsAt } from '../../schema/table.js'
 import type { EncodedBatch } from '../batch-format.js'
 import { createMutex } from '../mutex.js'
@@ -160,6 +161,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     replaceInvoiceLines: (range, lines) => exclusive(() => replaceInvoiceLines(client, range, lines)),
     invoiceLines: (request) => readInvoiceLines('clickhouse', connection.execute, request),
     heaviestRequests: (request) => readHeaviestRequests('clickhouse', connection.execute, request),
+    tokenSums: (request, options) =>
+      readTokenSums('clickhouse', connection.executor(TimeLimit.of(options)), request),
 
     async close() {
       await spool?.close()

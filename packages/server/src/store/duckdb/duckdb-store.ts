@@ -13,6 +13,7 @@ import { RollupSpan } from '../../query/rollup-span.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import { TimeLimit } from '../../query/time-limit.js'
+import { readTokenSums } from '../../query/token-sums.js'
 import type { EncodedBatch } from '../batch-format.js'
 import type { QueryInsight, Store } from '../store.js'
 import { AppendPipeline } from './append-pipeline.js'
@@ -164,6 +165,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       ),
     invoiceLines: (request) => readInvoiceLines('duckdb', execute, request),
     heaviestRequests: (request) => readHeaviestRequests('duckdb', execute, request),
+    tokenSums: (request, options) => readTokenSums('duckdb', executor(TimeLimit.of(options)), request),
 
     // Folds the busy hours first; on a full disk that fails, and the partial rows stay (still exact).
     close: () => database.close(({ pipeline, hours }) => pipeline.exclusive(() => hours.compactBusy())),
