@@ -40,6 +40,10 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/alerts/deliveries': 'read',
   'POST /api/anomaly-state/:id': 'admin',
   'POST /api/what-if': 'read',
+  'POST /v1/outcomes': 'ingest',
+  'GET /api/revenue': 'admin',
+  'PUT /api/revenue': 'admin',
+  'GET /api/unit-economics': 'read',
   'GET /*': 'public',
 }
 
@@ -51,6 +55,8 @@ const body = (route: string): unknown =>
     'POST /api/session': { key: keys.read },
     'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },
     'POST /api/what-if': { target: { provider: 'openai', model: 'gpt-4o-mini' } },
+    'POST /v1/outcomes': [{ id: 'security-1', outcome: 'signup', ts: new Date().toISOString() }],
+    'PUT /api/revenue': { revenue: [{ customer_id: 'acme', monthly_revenue_usd: 50 }] },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

@@ -237,6 +237,18 @@ describe.each([
     expect(answer.difference_usd).toBe(-0.030575)
   })
 
+  it('prices a cache share: that share of the input at the cached rate, at least what was recorded', async () => {
+    const only = [{ dimension: 'feature' as const, op: 'in' as const, values: ['chat'] }]
+    const answer = await whatIf(
+      store,
+      question({ provider: 'openai', model: 'gpt-4o-mini', cache_read_share: 0.5 }, { filters: only }),
+    )
+
+    // chat's calls on gpt-4o: 3,000 input, 400 of them cached, 700 output; half cached is 1,500:
+    // 1,500 × 0.15 + 1,500 × 0.075 + 700 × 0.60 = 225 + 112.5 + 420 → $0.0007575
+    expect(answer.target_usd).toBe(0.0007575)
+  })
+
   it('prices each call at the long-context rate its own input reaches, not its sum’s', async () => {
     const only = [{ dimension: 'feature' as const, op: 'in' as const, values: ['research'] }]
     const answer = await whatIf(

@@ -416,3 +416,101 @@ export interface WhatIfAnswer extends WhatIfFigures {
   /** Calls not compared (their cost unknown, or units the target has no price for). */
   unpriced: { requests: number; current_usd: number; reasons: WhatIfExclusion[] }
 }
+
+/**
+ * A business outcome as POST /v1/outcomes takes it (docs/decisions.md "Unit economics"): a
+ * conversion, a resolved ticket, a signed contract, with the money it brought when known.
+ */
+export interface OutcomeInput {
+  /** Idempotency key: an id is stored once per project; a repeat is a duplicate and changes nothing. */
+  id: string
+  /** What happened: `ticket_resolved`, `conversion`… */
+  outcome: string
+  /** When it happened: ISO 8601 with an offset, or epoch milliseconds. */
+  ts: string | number
+  customer_id?: string | null
+  /** The feature whose calls led to it: its cost per outcome is that feature's cost over the outcomes. */
+  feature?: string | null
+  /** What it was worth, in dollars, when known. */
+  value_usd?: number | null
+}
+
+/** One outcome's fate in a POST /v1/outcomes batch, in the order sent. */
+export interface OutcomeResult {
+  index: number
+  id: string | null
+  status: 'accepted' | 'duplicate' | 'rejected'
+  errors?: string[]
+}
+
+/** POST /v1/outcomes: 200 when at least one outcome was accepted or a duplicate, 400 when all were rejected. */
+export interface OutcomesAnswer {
+  accepted: number
+  duplicates: number
+  rejected: number
+  results: OutcomeResult[]
+}
+
+/** One customer's revenue as PUT /api/revenue and the CSV import take it. */
+export interface RevenueEntry {
+  customer_id: string
+  /** Dollars a month. */
+  monthly_revenue_usd: number
+  plan?: string | null
+  /** `YYYY-MM`: this month only. Without it the amount stands for every month that has none of its own. */
+  month?: string | null
+}
+
+/** GET /api/revenue and the answer of PUT /api/revenue: the project's revenue, by customer and month. */
+export interface RevenueAnswer {
+  revenue: (Required<RevenueEntry> & { updated_at: string })[]
+}
+
+/** Outcomes of one kind and their cost: the feature's cost (or every feature's) over how many there were. */
+export interface CostPerOutcomeRow {
+  /** null: outcomes that name no feature, set against the cost of every feature in scope. */
+  feature: string | null
+  outcome: string
+  outcomes: number
+  /** Sum of the values sent with them; null when none had one. */
+  value_usd: number | null
+  cost_usd: number | null
+  cost_per_outcome_usd: number | null
+}
+
+/** One customer's margin over the period: revenue less LLM cost. */
+export interface CustomerMargin {
+  customer_id: string
+  plan: string | null
+  /** Revenue prorated over the period; null when none is on file. */
+  revenue_usd: number | null
+  /** LLM cost in the period (null: no known cost). */
+  cost_usd: number | null
+  margin_usd: number | null
+  /** cost ÷ revenue; null without revenue. */
+  cost_share: number | null
+  /** The cost passes `max_cost_share` of the revenue (or there is cost and the revenue is 0). */
+  over_share: boolean
+  outcomes: number
+}
+
+/** GET /api/unit-economics. */
+export interface UnitEconomicsAnswer {
+  from: string | null
+  to: string | null
+  /** The share of revenue past which a customer's LLM cost is flagged. */
+  max_cost_share: number
+  totals: {
+    revenue_usd: number
+    /** Cost of the customers with revenue on file. */
+    cost_usd: number
+    margin_usd: number
+    outcomes: number
+  }
+  cost_per_outcome: CostPerOutcomeRow[]
+  /** Customers over the share first (by cost share), then by cost; at most `limit`. */
+  customers: CustomerMargin[]
+  /** How many customers are over the share (all of them are at the top of `customers`). */
+  over_share: number
+  notes: string[]
+}

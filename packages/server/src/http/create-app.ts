@@ -17,6 +17,7 @@ import { SERVER_VERSION } from '../version.js'
 import { registerAnomalyRoutes } from './anomaly-routes.js'
 import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
+import { registerEconomicsRoutes } from './economics-routes.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
@@ -244,6 +245,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerInvoiceRoutes(app, store, options.invoiceSync)
   registerAnomalyRoutes(app, store)
   registerWhatIfRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
+  registerEconomicsRoutes(app, store, {
+    maxEventAgeDays: options.maxEventAgeDays,
+    queryTimeoutMs: options.queryTimeoutMs,
+  })
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {
