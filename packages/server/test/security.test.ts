@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/alerts/deliveries': 'read',
   'POST /api/anomaly-state/:id': 'admin',
   'POST /api/what-if': 'read',
+  'GET /api/model-migrations': 'read',
   'POST /v1/outcomes': 'ingest',
   'GET /api/revenue': 'admin',
   'PUT /api/revenue': 'admin',

@@ -514,3 +514,48 @@ export interface UnitEconomicsAnswer {
   over_share: number
   notes: string[]
 }
+
+/** A feature's calls on one side of a model migration. */
+export interface MigrationSide {
+  /** The side's days: [from, to). */
+  from: string
+  to: string
+  /** The feature's main model on that side, and its share of the feature's calls near the change. */
+  provider: string
+  model: string
+  share: number
+  requests: number
+  cost_usd: number | null
+  cost_per_request: number | null
+  input_tokens_per_request: number | null
+  output_tokens_per_request: number | null
+  avg_latency_ms: number | null
+  p95_latency_ms: number | null
+  error_rate: number | null
+}
+
+/** A feature whose main model changed and stayed changed (docs/decisions.md "Model migrations"). */
+export interface ModelMigration {
+  feature: string
+  /** The first day (in `tz`) of the new model, `YYYY-MM-DD`, and the instant it starts. */
+  day: string
+  at: string
+  before: MigrationSide
+  after: MigrationSide
+  /** after ÷ before − 1 of each figure; null where either side has none. */
+  change: {
+    cost_per_request: number | null
+    tokens_per_request: number | null
+    p95_latency_ms: number | null
+    /** after − before, in points of rate. */
+    error_rate: number | null
+  }
+}
+
+/** GET /api/model-migrations: the most recent first. */
+export interface ModelMigrationsAnswer {
+  from: string | null
+  to: string | null
+  tz: string
+  migrations: ModelMigration[]
+}

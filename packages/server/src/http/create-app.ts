@@ -21,9 +21,9 @@ import { registerEconomicsRoutes } from './economics-routes.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
+import { registerModelRoutes } from './model-routes.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
-import { registerWhatIfRoutes } from './what-if-routes.js'
 
 export type { RateLimits }
 
@@ -244,7 +244,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerInvoiceRoutes(app, store, options.invoiceSync)
   registerAnomalyRoutes(app, store)
-  registerWhatIfRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
+  registerModelRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerEconomicsRoutes(app, store, {
     maxEventAgeDays: options.maxEventAgeDays,
     queryTimeoutMs: options.queryTimeoutMs,

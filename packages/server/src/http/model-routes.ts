@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { WHAT_IF_TIERS } from '../api/api-types.js'
+import { modelMigrations } from '../model-migrations/model-migrations.js'
 import { filtersSchema, instantSchema } from '../query/analytics-query.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../query/time-limit.js'
 import type { Store } from '../store/store.js'
 import { WhatIfTargetError, whatIf } from '../what-if/what-if.js'
 import { HttpError } from './http-error.js'
-import { parseOrThrow } from './query-params.js'
+import { parseOrThrow, parseScope } from './query-params.js'
 import { asHttpError } from './query-routes.js'
 
 const targetSchema = z.strictObject({
@@ -34,13 +35,16 @@ const whatIfBody = z
     path: ['from'],
   })
 
-export interface WhatIfRouteOptions {
+export interface ModelRouteOptions {
   /** How long the sums may take (query/time-limit.ts), as every read. */
   queryTimeoutMs?: number
 }
 
-/** The same calls priced at another model or tier (what-if/what-if.ts; docs/decisions.md "What if"). */
-export function registerWhatIfRoutes(app: FastifyInstance, store: Store, options: WhatIfRouteOptions = {}) {
+/**
+ * Model decisions (docs/decisions.md): the same calls priced at another model or tier
+ * (what-if/what-if.ts), and the model changes the stored history shows (model-migrations/).
+ */
+export function registerModelRoutes(app: FastifyInstance, store: Store, options: ModelRouteOptions = {}) {
   const timeLimit = { timeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS }
   app.post('/api/what-if', async (request) => {
     const body = parseOrThrow(whatIfBody, request.body ?? {})
@@ -48,6 +52,19 @@ export function registerWhatIfRoutes(app: FastifyInstance, store: Store, options
       return await whatIf(store, { ...body, project: request.project }, timeLimit)
     } catch (error) {
       if (error instanceof WhatIfTargetError) throw new HttpError(400, error.code, error.message)
+      throw asHttpError(error, request)
+    }
+  })
+
+  app.get('/api/model-migrations', async (request) => {
+    const { from, to, timeZone, filters } = parseScope(request.query as Record<string, unknown>)
+    try {
+      return await modelMigrations(
+        store,
+        { project: request.project, from, to, timeZone, filters },
+        timeLimit,
+      )
+    } catch (error) {
       throw asHttpError(error, request)
     }
   })
