@@ -10,7 +10,9 @@ import {
 import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
+import { loadDemoEconomics } from './demo-economics.js'
 import { DEMO_INVOICE_SOURCES, demoProviderProject, generateDemoInvoice } from './demo-invoice.js'
+import { plantModelMigration } from './demo-migration.js'
 import { seededRandom } from './seeded-random.js'
 
 /**
@@ -304,7 +306,7 @@ export async function loadDemo(
   store: Store,
   options: DemoOptions = {},
 ): Promise<{ events: number; invoiceLines: number }> {
-  const events = generateDemoEvents(options)
+  const events = plantModelMigration(generateDemoEvents(options))
   for (let start = 0; start < events.length; start += 20_000)
     await store.append(events.slice(start, start + 20_000))
   const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
@@ -319,6 +321,7 @@ export async function loadDemo(
       }
     }
   }
+  await loadDemoEconomics(store, events, options.seed)
   await store.setMeta(DEMO_META_KEY, new Date().toISOString())
   return { events: events.length, invoiceLines: lines.length }
 }
