@@ -122,7 +122,7 @@ export async function unitEconomics(
   )
   if (costPerOutcome.some((row) => row.feature !== null && row.cost_usd === null))
     notes.push(
-      'Some outcomes name a feature without any priced call in scope: their cost per outcome is unknown.',
+      'Some outcomes name a feature whose calls in scope have no known cost (none, or only calls of unpriced models): their cost per outcome is unknown.',
     )
   if (
     question.filters.some((filter) => !(OUTCOME_DIMENSIONS as readonly string[]).includes(filter.dimension))
