@@ -7,6 +7,7 @@ import { SMTPServer } from 'smtp-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAlertQueue } from '../src/alerts/alert-queue.js'
 import { ALERTS_CONFIG_SCHEMA } from '../src/alerts/alerts-config.js'
+import { createProjectAlerts } from '../src/alerts/project-alerts.js'
 import { REDACTED } from '../src/alerts/redact-secrets.js'
 import { verifyWebhookSignature } from '../src/alerts/webhook-signature.js'
 import type { Anomaly } from '../src/api/api-types.js'
@@ -557,6 +558,29 @@ describe('applied at once, per project', () => {
         [['second'], 'delivered', 1],
       ]),
     )
+  })
+})
+
+describe('servers sharing a store', () => {
+  it('a change made through another server is read again and routes this one’s anomalies', async () => {
+    const store = await openStore(storePath)
+    stops.push(() => store.close())
+    const hook = await receiver()
+    const here = await createProjectAlerts({ store, refreshMs: 0 })
+    const there = await createProjectAlerts({ store, refreshMs: 0 })
+    stops.push(
+      () => here.close(),
+      () => there.close(),
+    )
+    await there.set('shop', ALERTS_CONFIG_SCHEMA.parse(webhookConfig(hook.url)), 'user ana')
+    expect(here.configOf('shop').source).toBe('none')
+    await here.reload()
+    expect(here.configOf('shop')).toMatchObject({ source: 'api', changedBy: 'user ana' })
+    here.notify('shop', [anomaly({ id: 'seen-here' })])
+    await expect.poll(() => hook.received.length).toBe(1)
+    await there.clear('shop', 'user ana')
+    await here.reload()
+    expect(here.configOf('shop').source).toBe('none')
   })
 })
 
