@@ -1,12 +1,13 @@
-import type { AlertDeliveriesAnswer, Anomaly } from '@spendlens/server/api-types'
+import type { AlertDeliveriesAnswer, Anomaly, Filter } from '@spendlens/server/api-types'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMemo } from 'react'
 import {
   fetchAlertDeliveries,
   fetchAnomalies,
   type SettableAnomalyState,
   setAnomalyState,
 } from '../lib/anomalies-api'
-import { anomaliesSince } from '../lib/anomaly-list'
+import { anomaliesSince, isRelevantToFilters, overlapsRange } from '../lib/anomaly-list'
 import { useDashboard } from './dashboard-context'
 import { keepWithinProject, type QueryState, toQueryState } from './use-analytics-query'
 
@@ -37,6 +38,33 @@ export function useAnomalies(): QueryState<Anomaly[]> {
     meta: { optional: true },
   })
   return toQueryState(query, refetchInterval === false)
+}
+
+export interface AnomalyMarkers {
+  /** The anomalies of the range about the traffic the filters keep; muted ones left out. */
+  anomalies: Anomaly[]
+  error: Error | null
+}
+
+/**
+ * The anomalies a chart of the current view marks: those overlapping its range and relevant to its
+ * filters and `extraFilters` (a customer's page). None while they load or when they fail.
+ */
+export function useAnomalyMarkers(extraFilters: readonly Filter[] = []): AnomalyMarkers {
+  const { scope } = useDashboard()
+  const { data, error } = useAnomalies()
+  const extraKey = JSON.stringify(extraFilters)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the extra filters' content
+  const anomalies = useMemo(() => {
+    const filters = [...scope.filters, ...extraFilters]
+    return (data ?? []).filter(
+      (anomaly) =>
+        anomaly.state !== 'muted' &&
+        overlapsRange(anomaly, scope.range) &&
+        isRelevantToFilters(anomaly, filters),
+    )
+  }, [data, scope.filters, scope.range, extraKey])
+  return { anomalies, error }
 }
 
 /** The alert messages sent about the project's anomalies (GET /api/alerts/deliveries). */
