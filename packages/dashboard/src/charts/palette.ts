@@ -26,7 +26,7 @@ export interface ChartPalette {
   /** Heat map from none to most. */
   heat: readonly [string, string, string]
   projection: string
-  /** The shade over the buckets an anomaly covers. */
+  /** The shade over the buckets an anomaly covers (the key under the chart is styles.css's --anomaly-fill). */
   anomalyFill: string
 }
 
@@ -69,7 +69,7 @@ export const DARK_PALETTE: ChartPalette = {
   badFill: 'rgba(248, 113, 113, 0.10)',
   heat: ['#1e293b', '#4f46e5', '#c7d2fe'],
   projection: '#64748b',
-  anomalyFill: 'rgba(248, 113, 113, 0.18)',
+  anomalyFill: 'rgba(248, 113, 113, 0.3)',
 }
 
 /** The colour of the n-th named series; "Others" and "unattributed" get the muted one. */
