@@ -1,5 +1,6 @@
 import type { CostEvent } from 'spendlens'
 import { describe, expect, it } from 'vitest'
+import type { Anomaly } from '../src/api/api-types.js'
 import { generateDemo } from '../src/demo/demo-data.js'
 import { getJson, startTestServer } from './server-helpers.js'
 
@@ -126,7 +127,7 @@ describe('demo data', () => {
     expect(short.events.some((event) => event.feature === 'contract-drafting')).toBe(true)
   })
 
-  it('is loaded into an empty store at start and labelled as demo data', async () => {
+  it('is loaded into an empty store at start, labelled as demo data, with its anomalies', async () => {
     const harness = await startTestServer({ demo: true })
     try {
       const meta = await getJson(harness.url('/api/meta'))
@@ -134,10 +135,15 @@ describe('demo data', () => {
       expect(meta.body.events).toBeGreaterThan(30_000)
       const summary = await getJson(harness.url('/api/summary'))
       expect(summary.body.cost_usd).toBeGreaterThan(0)
+      // The stories are found at once, not at the anomaly job's first run (demo-stories.test.ts).
+      const listed = (await getJson(harness.url('/api/anomalies'))).body.anomalies as Anomaly[]
+      const kinds = new Set(listed.map((anomaly) => anomaly.kind))
+      for (const kind of ['spend_spike', 'customer_hour', 'prompt_drift', 'duplicated_job', 'unpriced_model'])
+        expect(kinds, kind).toContain(kind)
     } finally {
       await harness.stop()
     }
-  })
+  }, 120_000)
 })
 
 function minuteBefore(minute: string): string {

@@ -7,6 +7,8 @@ import {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from 'spendlens/internal'
+import { detectAnomalies } from '../anomalies/detect-anomalies.js'
+import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.js'
 import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
@@ -42,7 +44,7 @@ import { seededRandom } from './seeded-random.js'
  * runs from the start).
  *
  * Beside the events, loadDemo stores the providers' invoice for the same traffic, with a gap of its
- * own to explain (demo-invoice.ts).
+ * own to explain (demo-invoice.ts), and what the detectors find in them.
  */
 
 type Shape = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages'
@@ -468,16 +470,37 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
 export const DEMO_META_KEY = 'demo_loaded_at'
 
 /**
- * Generates the demo and stores it, marking the store as holding demo data: the events, and the
- * invoice the providers would show for them (demo-invoice.ts) in the same (default) project, each of
- * its reports replaced over the events' days. Straight into the store, as history: ingest's window
- * (30 days back, ingest/event-window.ts) is no bound for `spendlens demo --days 90`.
+ * Whether an anomaly is one the demo's backtest found (loadDemo, before the store's DEMO_META_KEY
+ * time): the running job may extend or resolve it, but nobody's on-call hears about a demo.
+ */
+export function foundByDemo(
+  anomaly: Pick<AnomalyRecord, 'project' | 'detectedAt'>,
+  demoLoadedAt: string | null,
+): boolean {
+  return (
+    demoLoadedAt !== null &&
+    anomaly.project === DEFAULT_PROJECT &&
+    anomaly.detectedAt <= Date.parse(demoLoadedAt)
+  )
+}
+
+/**
+ * Generates the demo and stores it, marking the store as holding demo data: the events, the invoice
+ * the providers would show for them (demo-invoice.ts) in the same (default) project, each of its
+ * reports replaced over the events' days, and what the anomaly detectors find in them. Straight
+ * into the store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound
+ * for `spendlens demo --days 90`.
+ *
+ * The detectors are replayed over the demo's hours as a backtest (as `spendlens anomalies` does) and
+ * what they find is stored, so that the stories show at once: the running server's job only looks
+ * at the last hours. Found in the past, they are never alerted (start-server.ts).
  */
 export async function loadDemo(
   store: Store,
   options: DemoOptions = {},
-): Promise<{ events: number; invoiceLines: number }> {
-  const events = generateDemoEvents(options)
+): Promise<{ events: number; invoiceLines: number; anomalies: number }> {
+  const end = (options.now ?? new Date()).getTime()
+  const { from, events } = generateDemo({ ...options, now: new Date(end) })
   for (let start = 0; start < events.length; start += 20_000)
     await store.append(events.slice(start, start + 20_000))
   const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
@@ -492,6 +515,15 @@ export async function loadDemo(
       }
     }
   }
+  const anomalies = await detectAnomalies({
+    store,
+    project: DEFAULT_PROJECT,
+    from,
+    to: end,
+    existing: [],
+    now: () => end,
+  })
+  if (anomalies.length > 0) await store.writeRecords(ANOMALIES_TABLE, anomalies)
   await store.setMeta(DEMO_META_KEY, new Date().toISOString())
-  return { events: events.length, invoiceLines: lines.length }
+  return { events: events.length, invoiceLines: lines.length, anomalies: anomalies.length }
 }
