@@ -1,5 +1,9 @@
-import type { Anomaly, AnomalyKind } from '../api/api-types.js'
-import type { AlertMessageType } from '../schema/alert-deliveries-table.js'
+import {
+  type AlertMessageType,
+  ANOMALY_KIND_LABELS,
+  type Anomaly,
+  type AnomalyKind,
+} from '../api/api-types.js'
 
 export type { AlertMessageType }
 
@@ -26,20 +30,8 @@ export interface RenderOptions {
 
 export const DEFAULT_MAX_LISTED = 10
 
-const KIND_LABELS: Record<AnomalyKind, string> = {
-  spend_spike: 'Spend spike',
-  customer_hour: 'Customer spend spike',
-  request_outlier: 'Outsized request',
-  off_hours: 'Off-hours traffic',
-  duplicated_job: 'Duplicated job',
-  prompt_drift: 'Prompt drift',
-  error_storm: 'Error storm',
-  new_model: 'New model',
-  unpriced_model: 'Unpriced model',
-}
-
 export function kindLabel(kind: AnomalyKind): string {
-  return KIND_LABELS[kind] ?? kind
+  return ANOMALY_KIND_LABELS[kind] ?? kind
 }
 
 /** `feature search`, `customer_id acme`, or `all traffic`. */

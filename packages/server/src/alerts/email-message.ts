@@ -1,4 +1,5 @@
 import type { Anomaly } from '../api/api-types.js'
+import { dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
   formatUsd,
@@ -10,7 +11,6 @@ import {
   testMessageText,
   totalAtStake,
 } from './alert-message.js'
-import { dashboardLink } from './dashboard-link.js'
 
 export interface EmailContent {
   subject: string
