@@ -45,7 +45,16 @@ const FOUND_AS: Record<DemoStoryName, { kind: string; scope: string; alsoAs: str
     // The 03:40 run alone in a night hour is many times the product's usual 03:00.
     alsoAs: ['spend_spike environment=production'],
   },
-  'prompt-bloat': { kind: 'prompt_drift', scope: 'prompt_id=support-agent-v7', alsoAs: [] },
+  'prompt-bloat': {
+    kind: 'prompt_drift',
+    scope: 'prompt_id=support-agent-v7',
+    // The agent's calls cost 1.8× what they did: a busy, noisy hour may pass 3× its usual.
+    alsoAs: [
+      'spend_spike feature=support-agent',
+      'spend_spike route=/api/support/reply',
+      'spend_spike model=claude-sonnet-4-20250514',
+    ],
+  },
   'private-model': {
     kind: 'unpriced_model',
     scope: 'model=quill-legal-ft-v2',

@@ -245,7 +245,6 @@ const BLOAT_FACTOR = 2.2
 /** Emails the classifier job takes from the queue each run. */
 const CLASSIFIER_BATCH = 90
 const INTERNAL_CUSTOMER = 'quill-internal'
-const SYNTHETIC_CHECKS = Object.keys(LOAD_TEST_CALLS)
 const TEST_USER = 'qa-loadtest'
 
 /** Some hours of one day (its index in the demo). */
@@ -430,9 +429,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
         for (let index = 0; index < extra; index++)
           emit(FEATURES[0] as FeatureProfile, hourStart + Math.floor(random() * HOUR_MS), 'globex', dayIndex)
       }
-      // The QA team's synthetic check, every hour: one call to one feature in turn, as the test user.
-      const checked = SYNTHETIC_CHECKS[(dayIndex + hour) % SYNTHETIC_CHECKS.length] as string
-      emit(profileOf(checked), hourStart + 17 * 60_000, INTERNAL_CUSTOMER, dayIndex, TEST_USER)
+      // The QA team's synthetic check, every hour: one question to the support agent, as the test user.
+      emit(profileOf('support-agent'), hourStart + 17 * 60_000, INTERNAL_CUSTOMER, dayIndex, TEST_USER)
       // The nightly classifier job: once at 02:00; from its deploy on, also at 02:50 and 03:40.
       if (hour === 2) {
         const runs = dayIndex >= (schedule.triplicatedFromDay ?? days) ? [0, 50, 100] : [0]
