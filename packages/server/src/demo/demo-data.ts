@@ -229,7 +229,7 @@ const STORY_HISTORY_DAYS = 8
 /** The code-review agent's loop: calls per review the product would otherwise make, in its hours. */
 const LOOP_CALLS_PER_REVIEW = 34
 /**
- * The load test's calls per hour, per feature: about $0.50 an hour on each paid one, so that the
+ * The load test's calls per hour, per feature: at most about $0.50 an hour on any one, so that the
  * test stands out as the test user's and its customer's, and no one feature's.
  */
 const LOAD_TEST_CALLS: Record<string, number> = {
@@ -295,6 +295,7 @@ function scheduleStories(firstDay: number, days: number): StorySchedule {
   }
 }
 
+/** The demo's events (generateDemo, without its stories' bookkeeping). */
 export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
   return generateDemo(options).events
 }
