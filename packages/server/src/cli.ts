@@ -167,15 +167,17 @@ program
 
 program
   .command('demo')
-  .description('fill the store with 30 days of demo data from a fictional multi-tenant product')
+  .description(
+    'fill the store with 30 days of demo data from a fictional multi-tenant product, and the anomalies found in it',
+  )
   .option('--store <location>', STORE_HELP, DEFAULT_STORE)
   .option('--days <number>', 'days of history', (value) => Number.parseInt(value, 10), 30)
   .action(async (options: { store: string; days: number }) => {
     const store = await openStore(options.store)
     try {
-      const { events, invoiceLines } = await loadDemo(store, { days: options.days })
+      const { events, invoiceLines, anomalies } = await loadDemo(store, { days: options.days })
       console.log(
-        `Loaded ${events.toLocaleString('en-US')} demo events and ${invoiceLines.toLocaleString('en-US')} lines of their simulated provider invoice into ${store.location}.`,
+        `Loaded ${events.toLocaleString('en-US')} demo events, ${invoiceLines.toLocaleString('en-US')} lines of their simulated provider invoice and the ${anomalies} anomalies found in them into ${store.location}.`,
       )
     } finally {
       await store.close()

@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import type { AlertsConfig } from './alerts/alerts-config.js'
 import { createProjectAlerts, type ProjectAlerts } from './alerts/project-alerts.js'
 import { Credentials } from './auth/credentials.js'
-import { loadDemo } from './demo/demo-data.js'
+import { DEMO_META_KEY, foundByDemo, loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
 import {
@@ -118,12 +118,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const started = performance.now()
       // Demo history never reaches past the retention period.
       const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
-      const { events, invoiceLines } = await loadDemo(store, { days })
+      const { events, invoiceLines, anomalies } = await loadDemo(store, { days })
       demoLoaded = true
       options.onNotice?.(
-        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) and its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
+        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
+    const demoLoadedAt = await store.getMeta(DEMO_META_KEY)
     if (options.invoiceSync && Object.keys(options.invoiceSync.sources).length > 0) {
       invoiceSync = startInvoiceSyncJob({
         ...options.invoiceSync,
@@ -152,7 +153,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       anomalyJob = startAnomalyJob({
         store,
         intervalMs: options.anomalies.intervalMs,
-        onChanged: (project, anomalies) => projectAlerts.notify(project, anomalies.map(toAnomaly)),
+        onChanged: (project, anomalies) =>
+          projectAlerts.notify(
+            project,
+            anomalies.filter((anomaly) => !foundByDemo(anomaly, demoLoadedAt)).map(toAnomaly),
+          ),
         onError: (error) =>
           options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
       })
