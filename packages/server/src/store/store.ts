@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import type { EventPage } from '../api/api-types.js'
+import type { EventPage, LoggedEvent } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
 import type { HeaviestRequest, HeaviestRequestsRequest } from '../query/heaviest-requests.js'
 import type { InvoiceLinesRequest } from '../query/invoice-lines.js'
@@ -56,7 +56,7 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
    * Every stored event of `project`, or of every project (project by project), oldest first per
    * project, in batches (export, moving stores).
    */
-  exportEvents(batchSize?: number, project?: string): AsyncIterable<CostEvent[]>
+  exportEvents(batchSize?: number, project?: string): AsyncIterable<LoggedEvent[]>
   /** The projects that have events. */
   projects(): Promise<string[]>
   getMeta(key: string): Promise<string | null>

@@ -212,6 +212,9 @@ ORDER BY (project, provider, source, bucket_start)`,
     [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE].map((table) =>
       createRecordTable(target, table as RecordTable<never>),
     ),
+  // 8: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then. Not in the sorting key: a repriced version folds with the old.
+  (target) => addColumns(target, 8),
 ]
 
 /**

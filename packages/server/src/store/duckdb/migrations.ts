@@ -75,6 +75,9 @@ export const MIGRATIONS: string[] = [
   [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE]
     .map((table) => createRecordTable(table as RecordTable<never>))
     .join(' '),
+  // 10: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then.
+  addColumns(10),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
