@@ -5,6 +5,7 @@ export {
   type ConditionalPrice,
   catalogProviders,
   catalogVersion,
+  type MatchLogic,
   type ModelInfo,
   type ModelPrice,
   type Provider,

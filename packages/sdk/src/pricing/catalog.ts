@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { type Provider, waitForUpdate } from '@pydantic/genai-prices'
 
-export type { ConditionalPrice, ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices'
+export type { ConditionalPrice, MatchLogic, ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices'
 
 /** Every provider of the price catalog in use, with its models (for listing; never on a call's path). */
 export async function catalogProviders(): Promise<Provider[]> {

@@ -269,6 +269,30 @@ describe('isListPriceSource', () => {
   })
 })
 
+describe('PriceBook.knows: a recorded price this book could have given', () => {
+  const book = createPriceBook({
+    models: [{ provider: 'openai', model: 'ft:acme', prices: { input_mtok: 1 }, label: 'acme' }],
+    discounts: [{ provider: 'anthropic', factor: 0.85, label: 'enterprise' }],
+  })
+
+  it('knows list prices, its own custom prices and discounts, with tier notes', () => {
+    for (const source of [
+      'genai-prices:openai/gpt-4o-mini+flex50%',
+      'custom:acme',
+      'custom:acme+batch50%',
+      'genai-prices:anthropic/claude-haiku-4-5+enterprise',
+      'genai-prices:anthropic/claude-haiku-4-5+batch50%+enterprise',
+    ])
+      expect(book.knows(source), source).toBe(true)
+  })
+
+  it("does not know another config's custom prices and discounts", () => {
+    for (const source of ['custom:globex', 'genai-prices:anthropic/claude-haiku-4-5+discount15%', 'whatever'])
+      expect(book.knows(source), source).toBe(false)
+    expect(createPriceBook().knows('custom:acme')).toBe(false)
+  })
+})
+
 describe('the catalog', () => {
   it('lists its providers and says its version', async () => {
     const providers = await catalogProviders()

@@ -270,6 +270,12 @@ export interface PriceBook {
   discount(provider: string, model: string): PriceDiscount | undefined
   /** Every custom entry (the config's, then the supplement's), with where each is recorded from. */
   customEntries(): { origin: 'custom' | 'supplement'; entry: CustomModelPrice; label: string }[]
+  /**
+   * Whether a recorded `price_source` names rules this book has: a list price (isListPriceSource),
+   * or one of its custom prices or discounts, by label. A price this book cannot have given (a
+   * custom price or discount of another config) answers false.
+   */
+  knows(source: string): boolean
 }
 
 /**
@@ -350,6 +356,9 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
   }
   const discountOf = (provider: string, model: string) =>
     discounts.find((rule) => rule.provider === provider && matches(rule.model, model))
+  const discountNote = (discount: PriceDiscount) =>
+    `+${discount.label ?? `discount${Math.round((1 - discount.factor) * 100)}%`}`
+  const customLabels = new Set([...custom.values()].flatMap((table) => [...table.labels.values()]))
 
   const price: Pricer = (input) => {
     if (input.free) return { cost_usd: 0, pricing_status: 'priced', price_source: `free:${input.provider}` }
@@ -384,7 +393,7 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     const discount = discountOf(input.provider, input.model)
     if (discount) {
       factor *= discount.factor
-      source += `+${discount.label ?? `discount${Math.round((1 - discount.factor) * 100)}%`}`
+      source += discountNote(discount)
     }
     return {
       cost_usd: roundToNanos(found.result.total_price * factor),
@@ -413,6 +422,16 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       }
     },
     discount: discountOf,
+    knows(source) {
+      let rest = source
+      const discount = discounts.map(discountNote).find((note) => rest.endsWith(note))
+      if (discount) rest = rest.slice(0, -discount.length)
+      if (isListPriceSource(rest)) return true
+      if (!rest.startsWith(SOURCE_PREFIX.custom)) return false
+      const tier = Object.values(TIER_NOTES).find((note) => rest.endsWith(note))
+      if (tier) rest = rest.slice(0, -tier.length)
+      return customLabels.has(rest.slice(SOURCE_PREFIX.custom.length))
+    },
     customEntries: () => [
       ...[custom, supplement].flatMap((tables, index) =>
         [...tables.values()].flatMap((table) =>
