@@ -358,6 +358,60 @@ describe('importing a JSON Lines file', () => {
     pricing_status: 'client',
   })
 
+  it('keeps the price first recorded of a repriced line, and rejects a line whose recorded price is not one', async () => {
+    const file = join(folder, 'repriced.jsonl')
+    const line = (eventId: string, recorded: Record<string, unknown>) =>
+      JSON.stringify({
+        event_id: eventId,
+        ts: '2026-11-20T10:00:00Z',
+        provider: 'openai',
+        operation: 'chat',
+        model: 'gpt-4o-mini',
+        input_tokens: 1000,
+        output_tokens: 100,
+        cost_usd: 0.01,
+        pricing_status: 'priced',
+        price_source: 'custom:acme',
+        ...recorded,
+      })
+    await writeFile(
+      file,
+      [
+        line('kept', {
+          recorded_cost_usd: 0.0002,
+          recorded_pricing_status: 'priced',
+          recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+        }),
+        line('bad-status', { recorded_cost_usd: 0.0002, recorded_pricing_status: 'cheap' }),
+        line('bad-cost', {
+          recorded_cost_usd: -1,
+          recorded_pricing_status: 'priced',
+          recorded_price_source: null,
+        }),
+        line('never-repriced', {
+          recorded_cost_usd: null,
+          recorded_pricing_status: null,
+          recorded_price_source: null,
+        }),
+      ].join('\n'),
+    )
+    const store = await openStore('events.duckdb')
+    const summary = await importEvents(store, { kind: 'jsonl', path: file }, { backfill: true })
+    expect(summary).toMatchObject({ read: 4, inserted: 2, rejected: 2 })
+    expect(summary.rejections).toEqual([
+      expect.stringMatching(/^line 2: recorded_pricing_status: /),
+      expect.stringMatching(/^line 3: recorded_cost_usd: /),
+    ])
+    const events = new Map((await allEvents(store)).map((event) => [event.event_id, event]))
+    expect(events.get('kept')).toMatchObject({
+      cost_usd: 0.01,
+      recorded_cost_usd: 0.0002,
+      recorded_pricing_status: 'priced',
+      recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+    })
+    expect(events.get('never-repriced')).not.toHaveProperty('recorded_pricing_status')
+  })
+
   it('rejects a malformed line with its line number and imports every other line', async () => {
     const file = join(folder, 'mixed.ndjson')
     await writeFile(

@@ -13,7 +13,7 @@ import { costEvent } from './store-contract.js'
  */
 
 /** Priced as ingest prices an event that arrives without a cost: the catalog at its own ts. */
-const priced = (event: CostEvent): CostEvent => ({ ...event, ...priceUsage(priceInputOf(event)) })
+export const priced = (event: CostEvent): CostEvent => ({ ...event, ...priceUsage(priceInputOf(event)) })
 
 export const EVENTS: CostEvent[] = [
   // (6,000 × 0.15 + 4,000 × 0.075 + 1,000 × 0.60) / 1M = $0.0018

@@ -9,8 +9,8 @@ import { repriceEvents } from '../src/reprice/reprice-events.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { openStore } from '../src/store/open-store.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
-import { book, EVENTS } from './reprice-fixtures.js'
-import { analyticsQuery } from './store-contract.js'
+import { book, EVENTS, priced } from './reprice-fixtures.js'
+import { analyticsQuery, costEvent } from './store-contract.js'
 
 /** `spendlens reprice` on both engines, against arithmetic done by hand (reprice-fixtures.ts). */
 
@@ -215,6 +215,34 @@ describe.each(ENGINES)('reprice on %s', (_engine, open) => {
     // Every project when none is given.
     expect((await repriceEvents(store, { book: book() })).examined).toBe(16)
     expect(await total('default')).toEqual([{ cost_usd: 0.5332 }])
+  })
+
+  it('reprices while events keep arriving: the rollups stay the sum of the events', async () => {
+    await store.append(EVENTS)
+    // 40 more calls like g2 on 2026-11-02, in batches of 2, while the reprice runs in batches of 2.
+    const arrivals = Array.from({ length: 20 }, (_, batch) =>
+      [0, 1].map((index) =>
+        priced(
+          costEvent({
+            event_id: `late-${batch}-${index}`,
+            ts: new Date(Date.parse('2026-11-02T13:00:00.000Z') + (batch * 2 + index) * 60_000).toISOString(),
+            input_tokens: 20_000,
+            output_tokens: 2_000,
+          }),
+        ),
+      ),
+    )
+    const arriving = (async () => {
+      for (const batch of arrivals) await store.append(batch)
+    })()
+    await Promise.all([repriceEvents(store, { book: book(), batchSize: 2 }), arriving])
+    await byModelAndDay()
+    // What the reprice did not reach (arrived behind it) a second run does: each late call $0.0084.
+    await repriceEvents(store, { book: book() })
+    // 0.5332 + 40 × 0.0084
+    expect(await answer({ metrics: ['requests', 'cost_usd'] })).toEqual([{ requests: 48, cost_usd: 0.8692 }])
+    await store.compactRollup()
+    expect(await answer({ metrics: ['requests', 'cost_usd'] })).toEqual([{ requests: 48, cost_usd: 0.8692 }])
   })
 
   it('changes no event of the demo product when the prices have not changed', async () => {
