@@ -92,7 +92,10 @@ program
     wholeNumber,
     60,
   )
-  .option('--alerts <file>', 'a JSON file of alert channels and rules (docs/alerts.md)')
+  .option(
+    '--alerts <file>',
+    'a JSON file of alert channels and rules, for every project without its own (set through the API; docs/alerts.md)',
+  )
   .option('--anomaly-interval <minutes>', 'minutes between anomaly detection runs (0: none)', wholeNumber, 5)
   .option('--openai-admin-url <url>', 'the OpenAI admin API, for a proxy (default https://api.openai.com)')
   .option(

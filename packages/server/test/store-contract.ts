@@ -10,6 +10,7 @@ import { InvalidCursorError } from '../src/query/event-log.js'
 import { TooManyRowsError } from '../src/query/run-query.js'
 import type { CompiledQuery } from '../src/query/sql-builder.js'
 import { QueryTimeoutError } from '../src/query/time-limit.js'
+import { ALERT_CONFIGS_TABLE } from '../src/schema/alert-configs-table.js'
 import { type InvoiceLine, type InvoiceRange, invoiceLine } from '../src/schema/invoice-table.js'
 import { batchFormat } from '../src/store/batch-format.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
@@ -1420,6 +1421,26 @@ export function runStoreContract(options: StoreContractOptions): void {
         await reopen()
         expect(await store.getMeta('demo_loaded_at')).toBe('second')
         expect(await store.getMeta('other')).toBe("it's")
+      })
+
+      contractCase('records: the latest write of each key wins, kept across reopen', async () => {
+        // The alerts configurations (schema/alert-configs-table.ts) stand for every record table.
+        const config = (project: string, text: string, changedAt: number) => ({
+          project,
+          config: text,
+          changedAt,
+          changedBy: 'key 0123456789ab',
+        })
+        expect(await store.readRecords(ALERT_CONFIGS_TABLE)).toEqual([])
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [config('shop', '{"channels":[]}', 1)])
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [config('books', '{"rules":[]}', 2)])
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [config('shop', '', 3)])
+        const shop = config('shop', '{"a":"it\'s \\n ✓"}', 4)
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [shop])
+        const latest = [config('books', '{"rules":[]}', 2), shop]
+        expect(await store.readRecords(ALERT_CONFIGS_TABLE)).toEqual(latest)
+        await reopen()
+        expect(await store.readRecords(ALERT_CONFIGS_TABLE)).toEqual(latest)
       })
 
       contractCase('events survive close and reopen', async () => {

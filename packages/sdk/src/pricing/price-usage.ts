@@ -432,17 +432,17 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       if (tier) rest = rest.slice(0, -tier.length)
       return customLabels.has(rest.slice(SOURCE_PREFIX.custom.length))
     },
-    customEntries: () => [
-      ...[custom, supplement].flatMap((tables, index) =>
+    customEntries: () =>
+      (
+        [
+          [custom, 'custom'],
+          [supplement, 'supplement'],
+        ] as const
+      ).flatMap(([tables, origin]) =>
         [...tables.values()].flatMap((table) =>
-          [...table.entries].map(([id, entry]) => ({
-            origin: index === 0 ? ('custom' as const) : ('supplement' as const),
-            entry,
-            label: table.labels.get(id) as string,
-          })),
+          [...table.entries].map(([id, entry]) => ({ origin, entry, label: table.labels.get(id) as string })),
         ),
       ),
-    ],
   }
 }
 

@@ -123,17 +123,17 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     // recorded_pricing_status is the mark: set exactly when the event was repriced.
     recorded(
       count('recorded_cost_nanos', (event) => nanos(event.recorded_cost_usd ?? null), {
-        added: { duckdb: 10, clickhouse: 8 },
+        added: { duckdb: 11, clickhouse: 9 },
       }),
     ),
     recorded(
       text('recorded_pricing_status', 'low', true, (event) => event.recorded_pricing_status ?? null, {
-        added: { duckdb: 10, clickhouse: 8 },
+        added: { duckdb: 11, clickhouse: 9 },
       }),
     ),
     recorded(
       text('recorded_price_source', 'low', true, (event) => event.recorded_price_source ?? null, {
-        added: { duckdb: 10, clickhouse: 8 },
+        added: { duckdb: 11, clickhouse: 9 },
       }),
     ),
     text('status', 'low', false, (event) => event.status, { rollup: 'key' }),
