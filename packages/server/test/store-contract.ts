@@ -1083,6 +1083,22 @@ export function runStoreContract(options: StoreContractOptions): void {
         },
       )
 
+      contractCase('an event listed twice in one batch is repriced once', async () => {
+        await store.append(TEN_EVENTS)
+        const to = (cost: number) => ({
+          cost_usd: cost,
+          pricing_status: 'priced' as const,
+          price_source: 'custom:acme',
+        })
+        const result = await store.reprice([
+          { event_id: 'e01', ts: e01.ts, from: priceOf(e01), to: to(0.2) },
+          { event_id: 'e01', ts: e01.ts, from: priceOf(e01), to: to(0.3) },
+        ])
+        expect(result.statuses).toEqual(['repriced', 'changed'])
+        // 1601125458 − 123456 + 200000000
+        await bothWays({ metrics: ['requests', 'cost_usd'] }, [{ requests: 10, cost_usd: 1.801002002 }])
+      })
+
       contractCase('reprices within its project only', async () => {
         await store.append(TEN_EVENTS)
         await store.append(TEN_EVENTS, 'other')

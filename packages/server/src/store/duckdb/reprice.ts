@@ -37,7 +37,11 @@ export async function repriceEvents(
     value === null ? appender.appendNull() : appender.appendBigInt(BigInt(value))
   const varchar = (value: string | null) =>
     value === null ? appender.appendNull() : appender.appendVarchar(value)
+  const listed = new Set<string>()
   changes.forEach((change, position) => {
+    // An event listed twice is changed once, by its first change (the others no longer match).
+    if (listed.has(change.event_id)) return
+    listed.add(change.event_id)
     // The hash of the event's identity in its project, as ingest stored it (encode-columns.ts).
     const hash = hashEventId(eventIdentity(project, change.event_id))
     hashes.add(hash)
