@@ -8,6 +8,7 @@ import { loadDemo } from './demo/demo-data.js'
 import { registerInvoiceCommands } from './invoice/invoice-commands.js'
 import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
+import { registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
 import { clickhouseDdl, openStore } from './store/open-store.js'
@@ -239,6 +240,7 @@ program
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
 program
   .command('clickhouse-ddl')

@@ -1,4 +1,4 @@
-import type { CostEvent, UNATTRIBUTED as STORED_UNATTRIBUTED } from 'spendlens'
+import type { CostEvent, PricingStatus, UNATTRIBUTED as STORED_UNATTRIBUTED } from 'spendlens'
 
 /**
  * The server's HTTP API as it travels (docs/api.md), declared once for the server and the dashboard:
@@ -116,10 +116,21 @@ export type QueryRow = { [dimension: string]: string | number | boolean | null |
 } & Partial<Record<Metric, number | null>>
 
 /**
- * One stored event as GET /api/events answers it: every CostEvent field as the SDK sent it, with a
- * missing attribution value as null (the store's `unattributed` turned back) and cost in dollars.
+ * The price an event was stored with before a reprice changed it (`spendlens reprice`,
+ * docs/reprice.md): its cost, status and source as first recorded. Only a repriced event has it.
  */
-export type LoggedEvent = CostEvent
+export interface RecordedPrice {
+  recorded_cost_usd: number | null
+  recorded_pricing_status: PricingStatus
+  recorded_price_source: string | null
+}
+
+/**
+ * One stored event as GET /api/events answers it: every CostEvent field as the SDK sent it, with a
+ * missing attribution value as null (the store's `unattributed` turned back) and cost in dollars;
+ * and, once a reprice changed its price, the price first recorded (all three fields, or none).
+ */
+export type LoggedEvent = CostEvent & Partial<RecordedPrice>
 
 /** A page of the event log (GET /api/events), newest first. */
 export interface EventPage {

@@ -215,6 +215,9 @@ ORDER BY (project, provider, source, bucket_start)`,
     ),
   // 8: each project's alerts configuration set through the API (alerts/project-alerts.ts).
   (target) => [createRecordTable(target, ALERT_CONFIGS_TABLE as RecordTable<never>)],
+  // 9: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then. Not in the sorting key: a repriced version folds with the old.
+  (target) => addColumns(target, 9),
 ]
 
 /**

@@ -78,6 +78,9 @@ export const MIGRATIONS: string[] = [
     .join(' '),
   // 10: each project's alerts configuration set through the API (alerts/project-alerts.ts).
   createRecordTable(ALERT_CONFIGS_TABLE as RecordTable<never>),
+  // 11: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then.
+  addColumns(11),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
