@@ -1,7 +1,29 @@
 /** For spendlens' own server, demo generator, tests and benchmarks; not a stable API. */
 
 export { emptyUsage } from './cost-event.js'
-export { findPricedModel, type PricedModel, priceUsage, roundToNanos } from './pricing/price-usage.js'
+export {
+  type ConditionalPrice,
+  catalogProviders,
+  catalogVersion,
+  type MatchLogic,
+  type ModelInfo,
+  type ModelPrice,
+  type Provider,
+} from './pricing/catalog.js'
+export {
+  createPriceBook,
+  createPricer,
+  type FoundPrice,
+  isListPriceSource,
+  type Price,
+  type PriceBook,
+  type PriceInput,
+  type Pricer,
+  priceUsage,
+  roundToNanos,
+  type TierAdjustment,
+  tierAdjustment,
+} from './pricing/price-usage.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
 export { count, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'

@@ -26,6 +26,7 @@ const TABLES = [
   'latency_hourly',
   'outcomes',
   'rollup_hourly',
+  'spendlens_alert_configs',
   'spendlens_alert_deliveries',
   'spendlens_anomalies',
   'spendlens_invoice_sync',

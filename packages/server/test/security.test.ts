@@ -38,6 +38,10 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/invoice/reconcile': 'read',
   'GET /api/anomalies': 'read',
   'GET /api/alerts/deliveries': 'read',
+  'GET /api/alerts/config': 'admin',
+  'PUT /api/alerts/config': 'admin',
+  'DELETE /api/alerts/config': 'admin',
+  'POST /api/alerts/test': 'admin',
   'POST /api/anomaly-state/:id': 'admin',
   'POST /api/what-if': 'read',
   'GET /api/model-migrations': 'read',
@@ -58,6 +62,8 @@ const body = (route: string): unknown =>
     'POST /api/what-if': { target: { provider: 'openai', model: 'gpt-4o-mini' } },
     'POST /v1/outcomes': [{ id: 'security-1', outcome: 'signup', ts: new Date().toISOString() }],
     'PUT /api/revenue': { revenue: [{ customer_id: 'acme', monthly_revenue_usd: 50 }] },
+    'PUT /api/alerts/config': { channels: [], rules: [] },
+    'POST /api/alerts/test': { channel: 'on-call' },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

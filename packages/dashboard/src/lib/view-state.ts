@@ -4,6 +4,7 @@
 // parameters the dashboard does not own are kept.
 
 import { type Dimension, isDimension, WHAT_IF_TIERS, type WhatIfTier } from '@spendlens/server/api-types'
+import { ANOMALY_STATE_FILTERS, type AnomalyStateFilter } from './anomaly-list'
 import { BUCKET_CHOICES, type BucketChoice } from './buckets'
 import { type DashboardFilter, readFilters, writeFilters } from './filters'
 import {
@@ -23,6 +24,7 @@ export const VIEWS = [
   { key: 'prompts', label: 'Prompt templates' },
   { key: 'latency', label: 'Latency & errors' },
   { key: 'requests', label: 'Requests' },
+  { key: 'anomalies', label: 'Anomalies' },
   { key: 'invoice', label: 'Invoice' },
 ] as const
 
@@ -90,6 +92,8 @@ export interface ViewState {
   invoiceTable: InvoiceTable
   /** Invoice view: spread the invoice before tracking over features and customers (an estimate). */
   estimate: boolean
+  /** Anomalies view: the state listed. */
+  anomalyState: AnomalyStateFilter
   /** Models and Breakdowns views: the model the What if panel prices the calls at (`openai/gpt-4o-mini`). */
   whatIf?: string
   whatIfTier: WhatIfTier
@@ -110,6 +114,7 @@ export const DEFAULT_VIEW: ViewState = {
   period: DEFAULT_INVOICE_PERIOD,
   invoiceTable: 'model',
   estimate: false,
+  anomalyState: 'all',
   whatIfTier: 'as_recorded',
   maxCostShare: 0.2,
 }
@@ -132,6 +137,7 @@ const PARAM = {
   period: 'period',
   invoiceTable: 'table',
   estimate: 'estimate',
+  anomalyState: 'state',
   whatIf: 'whatif',
   whatIfTier: 'tier',
   maxCostShare: 'share',
@@ -209,6 +215,11 @@ export function readViewState(search: string): ViewState {
       DEFAULT_VIEW.invoiceTable,
     ),
     estimate: get('estimate') === '1',
+    anomalyState: pick(
+      get('anomalyState'),
+      ANOMALY_STATE_FILTERS.map((entry) => entry.key),
+      DEFAULT_VIEW.anomalyState,
+    ),
     ...(/^[a-z0-9_.-]+\/\S+$/i.test(get('whatIf') ?? '') ? { whatIf: get('whatIf') as string } : {}),
     whatIfTier: pick(get('whatIfTier'), WHAT_IF_TIERS, DEFAULT_VIEW.whatIfTier),
     maxCostShare: shareParam(get('maxCostShare')),
@@ -237,7 +248,15 @@ export function writeViewState(search: string, view: ViewState): string {
     params.set(PARAM.last, view.last)
   }
   if (view.timeZone) params.set(PARAM.timeZone, view.timeZone)
-  const optional = ['breakdown', 'stack', 'bucket', 'errorsBy', 'mix', 'invoiceTable'] as const
+  const optional = [
+    'breakdown',
+    'stack',
+    'bucket',
+    'errorsBy',
+    'mix',
+    'invoiceTable',
+    'anomalyState',
+  ] as const
   for (const name of optional) {
     if (view[name] !== DEFAULT_VIEW[name]) params.set(PARAM[name], view[name])
   }

@@ -1,4 +1,5 @@
 import type { Anomaly } from '../api/api-types.js'
+import { dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
   formatUsd,
@@ -7,9 +8,9 @@ import {
   messageTitle,
   observedVsExpected,
   type RenderOptions,
+  testMessageText,
   totalAtStake,
 } from './alert-message.js'
-import { dashboardLink } from './dashboard-link.js'
 
 export interface EmailContent {
   subject: string
@@ -24,13 +25,19 @@ export interface EmailContent {
  */
 export function emailMessage(message: AlertMessage, options: RenderOptions = {}): EmailContent {
   const title = messageTitle(message)
+  const tag = `[spendlens${options.project ? ` ${options.project}` : ''}]`
+  if (message.type === 'alert.test') {
+    const text = testMessageText(options)
+    return {
+      subject: `${tag} ${title}`.replace(/[\r\n]+/g, ' '),
+      text: `${text}\n`,
+      html: `<p>${escapeHtml(text)}</p>`,
+    }
+  }
   const [first] = message.anomalies
   const money =
     message.type === 'anomaly.opened' && first ? `: ${formatUsd(first.money_at_stake_usd)} at stake` : ''
-  const subject = `[spendlens${options.project ? ` ${options.project}` : ''}] ${title}${money}`.replace(
-    /[\r\n]+/g,
-    ' ',
-  )
+  const subject = `${tag} ${title}${money}`.replace(/[\r\n]+/g, ' ')
   const { shown, more } = listed(message, options)
   const items = shown.map((anomaly) => ({ anomaly, link: link(anomaly, options) }))
 

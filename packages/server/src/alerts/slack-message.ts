@@ -1,4 +1,5 @@
 import type { Anomaly } from '../api/api-types.js'
+import { dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
   formatUsd,
@@ -7,9 +8,9 @@ import {
   messageTitle,
   observedVsExpected,
   type RenderOptions,
+  testMessageText,
   totalAtStake,
 } from './alert-message.js'
-import { dashboardLink } from './dashboard-link.js'
 
 /** A Slack incoming-webhook payload: Block Kit blocks, and `text` for notifications and old clients. */
 export interface SlackPayload {
@@ -29,6 +30,16 @@ const SECTION_LIMIT = 3000
  */
 export function slackMessage(message: AlertMessage, options: RenderOptions = {}): SlackPayload {
   const title = messageTitle(message)
+  if (message.type === 'alert.test') {
+    const text = escapeSlack(testMessageText(options))
+    return {
+      text,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: `spendlens: ${title}`, emoji: false } },
+        { type: 'section', text: mrkdwn(text) },
+      ],
+    }
+  }
   const resolved = message.type === 'anomaly.resolved'
   const [first] = message.anomalies
   const blocks: Record<string, unknown>[] = [

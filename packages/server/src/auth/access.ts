@@ -31,6 +31,9 @@ export const ROUTE_ACCESS: readonly { prefix: string; access: Access }[] = [
   { prefix: '/api/anomaly-state/', access: 'admin' },
   // What customers pay is business data beyond spend: read and set by admins only.
   { prefix: '/api/revenue', access: 'admin' },
+  // Channels hold secrets (redacted, but their addresses show), and a test message is sent on demand.
+  { prefix: '/api/alerts/config', access: 'admin' },
+  { prefix: '/api/alerts/test', access: 'admin' },
   { prefix: '/api/', access: 'read' },
 ]
 

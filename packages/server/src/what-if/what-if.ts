@@ -1,5 +1,12 @@
 import type { Usage } from 'spendlens'
-import { findPricedModel, NANOS_PER_USD, type PricedModel, priceUsage } from 'spendlens/internal'
+import {
+  type ConditionalPrice,
+  createPriceBook,
+  type FoundPrice,
+  type ModelPrice,
+  NANOS_PER_USD,
+  priceUsage,
+} from 'spendlens/internal'
 import type {
   Filter,
   WhatIfAnswer,
@@ -59,18 +66,30 @@ const AS_INPUT: readonly { field: keyof Usage; key: string; label: string }[] = 
   { field: 'input_image_tokens', key: 'input_image_mtok', label: 'image input tokens' },
 ]
 
+/**
+ * The prices priceUsage applies (no custom prices: the server's), looked up as it looks them up: the
+ * target is found where the pricer finds it, with every price period of its catalog entry.
+ */
+const PRICE_BOOK = createPriceBook()
+
 const usd = (nanos: number) => nanos / NANOS_PER_USD
 const count = (value: number) => value.toLocaleString('en-US')
 const calls = (value: number) => `${count(value)} ${value === 1 ? 'call' : 'calls'}`
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
 
+/** Every price a catalog entry has had or has, each with the constraint that selects it. */
+function pricePeriods(found: FoundPrice): ConditionalPrice[] {
+  const { prices } = found.model
+  return Array.isArray(prices) ? prices : [{ prices: prices as ModelPrice }]
+}
+
 /** What a target's catalog entry holds over all its prices: keys, long-context thresholds, price changes. */
-function describePrices(model: PricedModel) {
+function describePrices(found: FoundPrice) {
   const keys = new Set<string>()
   const thresholds = new Set<number>()
   const starts = new Set<number>()
   let byTimeOfDay = false
-  for (const conditional of model.prices) {
+  for (const conditional of pricePeriods(found)) {
     const constraint = conditional.constraint
     if (constraint?.type === 'start_date') starts.add(Date.parse(constraint.start_date))
     if (constraint?.type === 'time_of_date') byTimeOfDay = true
@@ -84,7 +103,7 @@ function describePrices(model: PricedModel) {
   return { keys, thresholds: sorted(thresholds), starts: sorted(starts), byTimeOfDay }
 }
 
-function checkTarget(target: WhatIfTarget, model: PricedModel | undefined, keys: Set<string> | undefined) {
+function checkTarget(target: WhatIfTarget, model: FoundPrice | undefined, keys: Set<string> | undefined) {
   const name = `${target.provider}/${target.model}`
   if (!model || !keys)
     throw new WhatIfTargetError(
@@ -159,11 +178,12 @@ export async function whatIf(
 ): Promise<WhatIfAnswer> {
   const { target } = question
   const tier = target.tier ?? 'as_recorded'
-  const model = findPricedModel(target.provider, target.model)
+  const model = PRICE_BOOK.find(target.provider, target.model, new Date())
   const prices = model && describePrices(model)
   checkTarget(target, model, prices?.keys)
   const { keys, thresholds, starts, byTimeOfDay } = prices as ReturnType<typeof describePrices>
-  const priced = model as PricedModel
+  const priced = model as FoundPrice
+  const contextWindow = priced.model.context_window
 
   const rows = await store.tokenSums(
     {
@@ -174,7 +194,7 @@ export async function whatIf(
       inputThresholds: thresholds,
       periodStarts: starts,
       byHalfHour: byTimeOfDay,
-      contextWindow: priced.contextWindow ?? undefined,
+      contextWindow,
     },
     options,
   )
@@ -281,7 +301,7 @@ export async function whatIf(
     )
   if (used.overContext > 0)
     caveats.push(
-      `${calls(used.overContext)} had more input tokens than ${name}'s context window (${count(priced.contextWindow as number)}): it could not have taken them as sent.`,
+      `${calls(used.overContext)} had more input tokens than ${name}'s context window (${count(contextWindow as number)}): it could not have taken them as sent.`,
     )
   if (tier === 'batch')
     caveats.push('Batch: half the standard price, answers within 24 hours; only for calls that can wait.')
@@ -318,7 +338,7 @@ export async function whatIf(
       tier,
       cache_read_share: target.cache_read_share ?? null,
       priced_as: priced.source,
-      name: priced.name,
+      name: priced.model.name ?? null,
     },
     ...figures(total),
     by_feature: [...features.entries()]

@@ -14,6 +14,7 @@ import {
   rollupKeysAdded,
   rollupTableAt,
 } from '../../query/rollup-tables.js'
+import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
 import { EVENTS_TABLE, eventColumn, NULLABLE_COLUMNS } from '../../schema/events-table.js'
@@ -214,12 +215,17 @@ ORDER BY (project, provider, source, bucket_start)`,
     [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE].map((table) =>
       createRecordTable(target, table as RecordTable<never>),
     ),
-  // 8: business outcomes and what each customer pays (economics/). An outcome id is stored once per
+  // 8: each project's alerts configuration set through the API (alerts/project-alerts.ts).
+  (target) => [createRecordTable(target, ALERT_CONFIGS_TABLE as RecordTable<never>)],
+  // 9: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then. Not in the sorting key: a repriced version folds with the old.
+  (target) => addColumns(target, 9),
+  // 10: business outcomes and what each customer pays (economics/). An outcome id is stored once per
   // project: the sorting key is the id, folded by ReplacingMergeTree and read FINAL. Small tables,
   // kept whole on every node of a cluster.
   (target) => [
     `CREATE TABLE IF NOT EXISTS ${target.database}.${OUTCOMES_TABLE.name}${onCluster(target)} (
-  ${columnsDdl(OUTCOMES_TABLE, 'clickhouse', 8, ',\n  ')}
+  ${columnsDdl(OUTCOMES_TABLE, 'clickhouse', 10, ',\n  ')}
 )
 ENGINE = ${engine(target, 'ReplacingMergeTree', OUTCOMES_TABLE.name, 'node')}
 ORDER BY (project, id)`,

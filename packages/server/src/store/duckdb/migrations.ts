@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
 import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
+import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
@@ -77,8 +78,13 @@ export const MIGRATIONS: string[] = [
   [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE]
     .map((table) => createRecordTable(table as RecordTable<never>))
     .join(' '),
-  // 10: business outcomes (an id stored once per project) and what each customer pays (economics/).
-  `CREATE TABLE ${OUTCOMES_TABLE.name} (${columnsDdl(OUTCOMES_TABLE, 'duckdb', 10)}, PRIMARY KEY (project, id));
+  // 10: each project's alerts configuration set through the API (alerts/project-alerts.ts).
+  createRecordTable(ALERT_CONFIGS_TABLE as RecordTable<never>),
+  // 11: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then.
+  addColumns(11),
+  // 12: business outcomes (an id stored once per project) and what each customer pays (economics/).
+  `CREATE TABLE ${OUTCOMES_TABLE.name} (${columnsDdl(OUTCOMES_TABLE, 'duckdb', 12)}, PRIMARY KEY (project, id));
    ${createRecordTable(REVENUE_TABLE as RecordTable<never>)}`,
 ]
 

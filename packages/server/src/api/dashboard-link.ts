@@ -1,0 +1,54 @@
+import type { Anomaly } from './api-types.js'
+
+/**
+ * Where an anomaly is seen in the dashboard, written once for the alerts (a link in a Slack post
+ * or an email) and for the dashboard itself (a row of its Anomalies view opens the same view): the
+ * dashboard keeps its whole view in the query string (packages/dashboard/src/lib/view-state.ts
+ * and filters.ts), `?project=shop&view=overview&range=custom&from=…&to=…&tz=UTC&feature=search`.
+ * Plain code, bundled into the dashboard as `@spendlens/server/dashboard-link`;
+ * test/alerts-dashboard-link.test.ts reads a link back with the dashboard's own parser.
+ */
+
+/** Measures about errors and latency open the Latency & errors view; the rest the Overview. */
+const LATENCY_MEASURES = new Set(['error_rate', 'errors', 'latency_ms', 'p95_latency_ms', 'p99_latency_ms'])
+
+/**
+ * The query string (with its "?") of the dashboard's view of `anomaly`: its scope as a filter, its
+ * days as a custom range in UTC (the hours an anomaly has are UTC hours; `end` is exclusive, so
+ * the range ends on the day of its last hour), and the project when one is given.
+ *
+ * @example dashboardSearch(anomaly, 'shop')
+ * // ?project=shop&view=overview&range=custom&from=2026-12-01&to=2026-12-01&tz=UTC&feature=search
+ */
+export function dashboardSearch(anomaly: Anomaly, project?: string): string {
+  const params = new URLSearchParams()
+  if (project) params.set('project', project)
+  params.set('view', LATENCY_MEASURES.has(anomaly.measure) ? 'latency' : 'overview')
+  params.set('range', 'custom')
+  const first = utcDay(Date.parse(anomaly.start))
+  const last = utcDay(Math.max(Date.parse(anomaly.start), Date.parse(anomaly.end) - 1))
+  if (first && last) {
+    params.set('from', first)
+    params.set('to', last)
+  } else {
+    // Times the detector got wrong: the last week rather than a broken link.
+    params.set('range', '7d')
+  }
+  params.set('tz', 'UTC')
+  if (anomaly.scope) params.append(anomaly.scope.dimension, anomaly.scope.value)
+  return `?${params.toString()}`
+}
+
+/**
+ * A link to the dashboard at `base` showing `anomaly` ({@link dashboardSearch}).
+ *
+ * @example dashboardLink('https://spend.example.com', anomaly, 'shop')
+ * // https://spend.example.com/?project=shop&view=overview&range=custom&from=2026-12-01&to=2026-12-01&tz=UTC&feature=search
+ */
+export function dashboardLink(base: string, anomaly: Anomaly, project?: string): string {
+  return `${base.replace(/\/+$/, '')}/${dashboardSearch(anomaly, project)}`
+}
+
+function utcDay(time: number): string | undefined {
+  return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : undefined
+}
