@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutcomesAnswer, RevenueAnswer, UnitEconomicsAnswer } from '../src/api/api-types.js'
+import { Credentials } from '../src/auth/credentials.js'
+import { createApp } from '../src/http/create-app.js'
+import { openStore } from '../src/store/open-store.js'
 import { runCli } from './cli-process.js'
 import { event, FIXED_DATES, startTestServer } from './server-helpers.js'
 
@@ -125,6 +128,48 @@ describe('POST /v1/outcomes', () => {
         message: 'body must be a JSON array of outcomes, one outcome object, or NDJSON',
       },
     })
+  })
+})
+
+describe('outcomes and revenue by project', () => {
+  it('stores outcomes in the ingest key’s project; the same id in another project is another outcome', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'spendlens-outcome-projects-'))
+    const store = await openStore(join(folder, 'events.duckdb'))
+    const credentials = await Credentials.open(store, { refresh: false })
+    const shop = (await credentials.createKey({ project: 'shop', role: 'ingest' })).key
+    const blog = (await credentials.createKey({ project: 'blog', role: 'ingest' })).key
+    const shopReader = (await credentials.createKey({ project: 'shop', role: 'read' })).key
+    const app = await createApp({ store, credentials, maxEventAgeDays: Number.POSITIVE_INFINITY })
+    try {
+      const post = (key: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/outcomes',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          payload: [{ id: 'same-id', outcome: 'signup', ts, feature: 'chat' }],
+        })
+      expect((await post(shop)).json()).toMatchObject({ accepted: 1 })
+      expect((await post(blog)).json()).toMatchObject({ accepted: 1 })
+      expect((await post(shop)).json()).toMatchObject({ duplicates: 1 })
+      // A read key may not send outcomes, nor read or set what customers pay.
+      expect((await post(shopReader)).statusCode).toBe(403)
+      const revenue = await app.inject({
+        method: 'GET',
+        url: '/api/revenue',
+        headers: { authorization: `Bearer ${shopReader}` },
+      })
+      expect(revenue.statusCode).toBe(403)
+      const economics = await app.inject({
+        method: 'GET',
+        url: '/api/unit-economics?from=2026-11-20&to=2026-11-21',
+        headers: { authorization: `Bearer ${shopReader}` },
+      })
+      expect((economics.json() as UnitEconomicsAnswer).totals.outcomes).toBe(1)
+    } finally {
+      await app.close()
+      await store.close()
+      await rm(folder, { recursive: true, force: true })
+    }
   })
 })
 

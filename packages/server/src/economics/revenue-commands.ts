@@ -30,7 +30,7 @@ async function viaServer(server: string, project: string, method: 'GET' | 'PUT',
   const answer = (await response.json().catch(() => ({}))) as RevenueAnswer & { error?: { message?: string } }
   if (!response.ok)
     throw new Error(
-      `${server} answered ${response.status} to ${method} /api/revenue: ${answer.error?.message ?? response.statusText}${response.status === 401 ? ' (set SPENDLENS_API_KEY to an admin key)' : ''}`,
+      `${server} answered ${response.status} to ${method} /api/revenue: ${answer.error?.message ?? response.statusText}${response.status === 401 || response.status === 403 ? ' (set SPENDLENS_API_KEY to an admin key of the project)' : ''}`,
     )
   return answer
 }
