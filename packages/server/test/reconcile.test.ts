@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AnalyticsQuery } from '../src/api/api-types.js'
 import { reconcile } from '../src/invoice/reconcile.js'
 import { syncStatuses } from '../src/invoice/sync-status.js'
 import { queryInParts } from '../src/query/query-in-parts.js'
@@ -204,17 +205,17 @@ describe('reconcile', () => {
     // No invoice covers those days: every event's cost is outside it, each counted once.
     expect(answer.tracked_outside_invoice_usd).toBeCloseTo(0.0105, 12)
     // The same rows when parts hold at most 1,000 (halved down to 3.75 days of 350 rows).
-    const query = {
+    const query: AnalyticsQuery & { from: Date; to: Date } = {
       project: 'default',
       from: new Date(start),
       to: new Date(start + 30 * DAY),
       timeZone: 'UTC',
-      bucket: 'day' as const,
+      bucket: 'day',
       filters: [],
-      groupBy: ['model' as const],
-      metrics: ['requests' as const, 'cost_usd' as const],
+      groupBy: ['model'],
+      metrics: ['requests', 'cost_usd'],
     }
-    const run = (current: typeof query) => store.query(current)
+    const run = (current: AnalyticsQuery) => store.query(current)
     const inParts = await queryInParts(run, query, DAY, 1000)
     expect(inParts).toHaveLength(10_500)
     expect(new Set(inParts.map((row) => `${row.bucket_start} ${row.model}`)).size).toBe(10_500)
