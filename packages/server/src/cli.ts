@@ -5,6 +5,7 @@ import { registerAnomalyCommands } from './anomalies/anomaly-commands.js'
 import { registerAuthCommands } from './auth/auth-commands.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
+import { registerRevenueCommands } from './economics/revenue-commands.js'
 import { registerInvoiceCommands } from './invoice/invoice-commands.js'
 import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
@@ -240,6 +241,7 @@ program
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerRevenueCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
 program

@@ -24,6 +24,7 @@ const TABLES = [
   'events',
   'invoice_lines',
   'latency_hourly',
+  'outcomes',
   'rollup_hourly',
   'spendlens_alert_configs',
   'spendlens_alert_deliveries',
@@ -31,6 +32,7 @@ const TABLES = [
   'spendlens_invoice_sync',
   'spendlens_keys',
   'spendlens_meta',
+  'spendlens_revenue',
   'spendlens_schema',
   'spendlens_users',
 ]

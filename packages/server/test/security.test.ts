@@ -43,6 +43,12 @@ const EXPECTED: Record<string, Access> = {
   'DELETE /api/alerts/config': 'admin',
   'POST /api/alerts/test': 'admin',
   'POST /api/anomaly-state/:id': 'admin',
+  'POST /api/what-if': 'read',
+  'GET /api/model-migrations': 'read',
+  'POST /v1/outcomes': 'ingest',
+  'GET /api/revenue': 'admin',
+  'PUT /api/revenue': 'admin',
+  'GET /api/unit-economics': 'read',
   'GET /*': 'public',
 }
 
@@ -53,6 +59,9 @@ const body = (route: string): unknown =>
     'POST /api/query': { metrics: ['requests'] },
     'POST /api/session': { key: keys.read },
     'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },
+    'POST /api/what-if': { target: { provider: 'openai', model: 'gpt-4o-mini' } },
+    'POST /v1/outcomes': [{ id: 'security-1', outcome: 'signup', ts: new Date().toISOString() }],
+    'PUT /api/revenue': { revenue: [{ customer_id: 'acme', monthly_revenue_usd: 50 }] },
     'PUT /api/alerts/config': { channels: [], rules: [] },
     'POST /api/alerts/test': { channel: 'on-call' },
   })[route]

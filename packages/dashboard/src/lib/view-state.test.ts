@@ -37,6 +37,8 @@ describe('readViewState', () => {
       invoiceTable: 'model',
       estimate: false,
       anomalyState: 'all',
+      whatIfTier: 'as_recorded',
+      maxCostShare: 0.2,
     })
   })
 
@@ -46,6 +48,21 @@ describe('readViewState', () => {
       anomalyState: 'muted',
     })
     expect(readViewState('?view=anomalies&state=sleeping').anomalyState).toBe('all')
+  })
+
+  it('reads the decisions: the What if target and tier, the share of revenue flagged', () => {
+    expect(readViewState('?view=models&whatif=openai/gpt-4o-mini&tier=batch&share=0.3')).toMatchObject({
+      whatIf: 'openai/gpt-4o-mini',
+      whatIfTier: 'batch',
+      maxCostShare: 0.3,
+    })
+    expect(readViewState('?view=models&whatif=gpt-4o-mini&tier=priority&share=7')).toMatchObject({
+      whatIfTier: 'as_recorded',
+      maxCostShare: 0.2,
+    })
+    expect(readViewState('?whatif=gpt-4o-mini').whatIf).toBeUndefined()
+    const view = readViewState('?view=breakdowns&whatif=anthropic/claude-haiku-4-5&tier=flex&share=0.5')
+    expect(readViewState(writeViewState('', view))).toEqual(view)
   })
 
   it('reads the Invoice view: its UTC-day period, its table and the estimate', () => {

@@ -3,7 +3,7 @@
 // `project=shop` once a project was chosen. Unknown or missing values fall back to the defaults;
 // parameters the dashboard does not own are kept.
 
-import { type Dimension, isDimension } from '@spendlens/server/api-types'
+import { type Dimension, isDimension, WHAT_IF_TIERS, type WhatIfTier } from '@spendlens/server/api-types'
 import { ANOMALY_STATE_FILTERS, type AnomalyStateFilter } from './anomaly-list'
 import { BUCKET_CHOICES, type BucketChoice } from './buckets'
 import { type DashboardFilter, readFilters, writeFilters } from './filters'
@@ -94,6 +94,11 @@ export interface ViewState {
   estimate: boolean
   /** Anomalies view: the state listed. */
   anomalyState: AnomalyStateFilter
+  /** Models and Breakdowns views: the model the What if panel prices the calls at (`openai/gpt-4o-mini`). */
+  whatIf?: string
+  whatIfTier: WhatIfTier
+  /** Customers view: the share of revenue past which a customer's LLM cost is flagged. */
+  maxCostShare: number
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -110,6 +115,8 @@ export const DEFAULT_VIEW: ViewState = {
   invoiceTable: 'model',
   estimate: false,
   anomalyState: 'all',
+  whatIfTier: 'as_recorded',
+  maxCostShare: 0.2,
 }
 
 const PARAM = {
@@ -131,6 +138,9 @@ const PARAM = {
   invoiceTable: 'table',
   estimate: 'estimate',
   anomalyState: 'state',
+  whatIf: 'whatif',
+  whatIfTier: 'tier',
+  maxCostShare: 'share',
 } as const
 
 export function isBreakdownKey(value: string | null): value is BreakdownKey {
@@ -210,7 +220,16 @@ export function readViewState(search: string): ViewState {
       ANOMALY_STATE_FILTERS.map((entry) => entry.key),
       DEFAULT_VIEW.anomalyState,
     ),
+    ...(/^[a-z0-9_.-]+\/\S+$/i.test(get('whatIf') ?? '') ? { whatIf: get('whatIf') as string } : {}),
+    whatIfTier: pick(get('whatIfTier'), WHAT_IF_TIERS, DEFAULT_VIEW.whatIfTier),
+    maxCostShare: shareParam(get('maxCostShare')),
   }
+}
+
+/** A share between 0 and 1 (exclusive of 0), else the default. */
+function shareParam(value: string | null): number {
+  const share = Number(value)
+  return value !== null && share > 0 && share <= 1 ? share : DEFAULT_VIEW.maxCostShare
 }
 
 /**
@@ -246,6 +265,10 @@ export function writeViewState(search: string, view: ViewState): string {
   if (view.split) params.set(PARAM.split, view.split)
   if (view.period !== DEFAULT_VIEW.period) params.set(PARAM.period, writeInvoicePeriod(view.period))
   if (view.estimate) params.set(PARAM.estimate, '1')
+  if (view.whatIf) params.set(PARAM.whatIf, view.whatIf)
+  if (view.whatIfTier !== DEFAULT_VIEW.whatIfTier) params.set(PARAM.whatIfTier, view.whatIfTier)
+  if (view.maxCostShare !== DEFAULT_VIEW.maxCostShare)
+    params.set(PARAM.maxCostShare, String(view.maxCostShare))
   writeFilters(params, view.filters)
   return `?${params.toString()}`
 }

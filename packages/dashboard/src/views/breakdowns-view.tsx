@@ -21,6 +21,7 @@ import { breakdownColumns, costShareLines, rowName, totalRow, unpricedNote } fro
 import { NoEventsHint } from './cost-over-time-panel'
 import { RankedBarsPanel } from './ranked-bars-panel'
 import { useCostBreakdown } from './use-cost-breakdown'
+import { WhatIfPanel } from './what-if-panel'
 
 /** Rows the table lists before "Others". */
 const TABLE_ROWS = 50
@@ -181,6 +182,7 @@ export function BreakdownsView() {
             )}
           </QueryBody>
         </Panel>
+        <WhatIfPanel />
       </div>
     </>
   )

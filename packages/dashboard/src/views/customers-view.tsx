@@ -13,6 +13,7 @@ import { collapseRows } from '../lib/series'
 import { breakdownColumns, costShareLines, rowName, totalRow, unpricedNote } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
 import { RankedBarsPanel } from './ranked-bars-panel'
+import { UnitEconomicsPanels } from './unit-economics-panels'
 import { useCostBreakdown } from './use-cost-breakdown'
 
 const TABLE_ROWS = 50
@@ -20,7 +21,7 @@ const BARS = 15
 /** Customers drawn in the scatter: the top ones by cost. */
 const POINTS = 100
 
-/** Who spends: top customers, requests against cost, and a page per customer. */
+/** Who spends: top customers, requests against cost, margins and cost per outcome, and a page per customer. */
 export function CustomersView() {
   const { scope, view, setView } = useDashboard()
   const theme = useChartTheme()
@@ -127,6 +128,7 @@ export function CustomersView() {
           )}
         </QueryBody>
       </Panel>
+      <UnitEconomicsPanels />
       <Panel title="Customers" wide stale={customers.stale || totals.stale}>
         <QueryBody state={customers} what="customers" isEmpty={() => empty} empty={<NoEventsHint />}>
           {(data) => (

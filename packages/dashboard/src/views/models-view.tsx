@@ -28,6 +28,8 @@ import {
   shareColumn,
 } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
+import { ModelMigrationsPanel } from './model-migrations-panel'
+import { WhatIfPanel } from './what-if-panel'
 
 const COMPARE_METRICS = [
   'requests',
@@ -39,14 +41,19 @@ const COMPARE_METRICS = [
   'error_rate',
 ] as const
 
-/** Which provider and which model, per feature; the model mix over time; a migration's before and after. */
+/**
+ * Which provider and which model, per feature; what the calls would cost at another model; the model
+ * mix over time; the migrations found, and a migration's before and after.
+ */
 export function ModelsView() {
   return (
     <div className="grid">
       <ProvidersPanel />
       <TradeoffPanel />
       <FeatureModelsPanel />
+      <WhatIfPanel />
       <MixPanel />
+      <ModelMigrationsPanel />
       <MigrationPanel />
     </div>
   )

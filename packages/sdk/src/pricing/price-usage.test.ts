@@ -148,6 +148,37 @@ describe('priceUsage', () => {
   })
 })
 
+describe('priceUsage of summed usage', () => {
+  /*
+   * gemini-2.5-pro: $1.25 input and $10 output per 1M tokens, $2.50 and $15 for a call of more than
+   * 200,000 input tokens (the catalog's tier, chosen by the call's input).
+   */
+  const twoCalls = { input_tokens: 300_000, output_tokens: 2_000 }
+
+  it('chooses the long-context tier by each call, not by the sum', () => {
+    // Two calls of 150,000 input and 1,000 output: 300,000 × 1.25/1M + 2,000 × 10/1M = $0.375 + $0.02
+    const price = priceUsage(
+      input({ provider: 'google', model: 'gemini-2.5-pro', usage: twoCalls, requests: 2 }),
+    )
+
+    expect(price.cost_usd).toBe(0.395)
+  })
+
+  it('prices the sum as one call when not told how many calls it holds', () => {
+    // One call of 300,000 input: 300,000 × 2.50/1M + 2,000 × 15/1M = $0.75 + $0.03
+    expect(priceUsage(input({ provider: 'google', model: 'gemini-2.5-pro', usage: twoCalls })).cost_usd).toBe(
+      0.78,
+    )
+  })
+
+  it('gives the sum of the calls priced one by one when no tier applies', () => {
+    const single = priceUsage(input({ usage: cachedChat })).cost_usd as number
+    const tripled = { input_tokens: 3600, cache_read_tokens: 3072, output_tokens: 900 }
+
+    expect(priceUsage(input({ usage: tripled, requests: 3 })).cost_usd).toBe(roundToNanos(single * 3))
+  })
+})
+
 describe('roundToNanos', () => {
   it('rounds dollars to whole nano-dollars', () => {
     expect(roundToNanos(0.1 + 0.2)).toBe(0.3)

@@ -22,6 +22,13 @@ export interface PriceInput {
   http_status?: number | null
   /** The operation is free by the provider's terms (OpenAI moderations): a known $0. */
   free?: boolean
+  /**
+   * How many calls `usage` adds up to (default 1): the price of that many calls of the average
+   * usage. A long-context tier is chosen by each call's input, so summed usage priced as one call
+   * would pass a tier's threshold its calls never passed; the caller keeps the calls of one sum on
+   * one side of every threshold (the what-if does: server/src/what-if/).
+   */
+  requests?: number
 }
 
 export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_source'>
@@ -369,7 +376,9 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       // catalog would answer $0, which is a guess, not a price. Unknown stays unknown.
       return UNPRICED
     }
-    const usage = catalogUsage(input.usage)
+    const requests = input.requests ?? 1
+    if (!(requests >= 1)) return UNPRICED
+    const usage = catalogUsage(requests === 1 ? input.usage : perCall(input.usage, requests))
     let found: ReturnType<typeof lookUp>
     try {
       found = lookUp(input, usage)
@@ -396,7 +405,7 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       source += discountNote(discount)
     }
     return {
-      cost_usd: roundToNanos(found.result.total_price * factor),
+      cost_usd: roundToNanos(found.result.total_price * factor * requests),
       pricing_status: tier.estimated ? 'estimated' : 'priced',
       price_source: source,
     }
@@ -447,6 +456,16 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
 }
 
 const SOURCE_PREFIX = { custom: 'custom:', catalog: 'genai-prices:', supplement: 'spendlens-supplement:' }
+
+/** One call's share of usage that adds up over `requests` calls (counts become averages). */
+function perCall(usage: Usage, requests: number): Usage {
+  const average = { ...usage }
+  for (const key of USAGE_FIELDS) {
+    const value = usage[key]
+    if (value !== null) average[key] = value / requests
+  }
+  return average
+}
 
 const defaultPricer = createPricer()
 

@@ -418,3 +418,205 @@ export interface AlertDeliveryEntry {
 export interface AlertDeliveriesAnswer {
   deliveries: AlertDeliveryEntry[]
 }
+
+/** The tiers a what-if prices at: each call's own (`as_recorded`), or every call at one. */
+export const WHAT_IF_TIERS = ['as_recorded', 'standard', 'batch', 'flex'] as const
+export type WhatIfTier = (typeof WHAT_IF_TIERS)[number]
+
+/** The model (and tier) a what-if prices the same calls at (docs/decisions.md "What if"). */
+export interface WhatIfTarget {
+  provider: string
+  model: string
+  /** Default `as_recorded`: each call at the tier it ran on. */
+  tier?: WhatIfTier
+  /** What if this share (0–1) of each call's input were read from the cache, at least as recorded. */
+  cache_read_share?: number
+}
+
+/** The body of POST /api/what-if: the query model's range and filters, and the target. */
+export interface WhatIfRequest {
+  from?: string | number
+  to?: string | number
+  filters?: Filter[]
+  target: WhatIfTarget
+}
+
+/** Money of one part of a what-if: what the calls cost as recorded, and at the target. */
+export interface WhatIfFigures {
+  requests: number
+  current_usd: number
+  target_usd: number
+  /** target − current: negative saves money, positive adds. */
+  difference_usd: number
+  /** difference ÷ current; null when the current cost is 0. */
+  difference_ratio: number | null
+}
+
+/** Calls left out of a what-if, for one reason. */
+export interface WhatIfExclusion {
+  reason: string
+  requests: number
+  /** Their recorded cost; null when it is unknown (the reason itself). */
+  current_usd: number | null
+}
+
+/** POST /api/what-if. */
+export interface WhatIfAnswer extends WhatIfFigures {
+  from: string | null
+  to: string | null
+  target: Required<Pick<WhatIfTarget, 'provider' | 'model' | 'tier'>> & {
+    cache_read_share: number | null
+    /** The catalog entry it is priced as: `genai-prices:openai/gpt-4o-mini`. */
+    priced_as: string
+    name: string | null
+  }
+  by_feature: (WhatIfFigures & { feature: string; models: string[] })[]
+  by_model: (WhatIfFigures & { provider: string; model: string })[]
+  /** What the figures assume, in sentences; the tokenizer's first where the model families differ. */
+  caveats: string[]
+  /** Calls not compared (their cost unknown, or units the target has no price for). */
+  unpriced: { requests: number; current_usd: number; reasons: WhatIfExclusion[] }
+}
+
+/**
+ * A business outcome as POST /v1/outcomes takes it (docs/decisions.md "Unit economics"): a
+ * conversion, a resolved ticket, a signed contract, with the money it brought when known.
+ */
+export interface OutcomeInput {
+  /** Idempotency key: an id is stored once per project; a repeat is a duplicate and changes nothing. */
+  id: string
+  /** What happened: `ticket_resolved`, `conversion`… */
+  outcome: string
+  /** When it happened: ISO 8601 with an offset, or epoch milliseconds. */
+  ts: string | number
+  customer_id?: string | null
+  /** The feature whose calls led to it: its cost per outcome is that feature's cost over the outcomes. */
+  feature?: string | null
+  /** What it was worth, in dollars, when known. */
+  value_usd?: number | null
+}
+
+/** One outcome's fate in a POST /v1/outcomes batch, in the order sent. */
+export interface OutcomeResult {
+  index: number
+  id: string | null
+  status: 'accepted' | 'duplicate' | 'rejected'
+  errors?: string[]
+}
+
+/** POST /v1/outcomes: 200 when at least one outcome was accepted or a duplicate, 400 when all were rejected. */
+export interface OutcomesAnswer {
+  accepted: number
+  duplicates: number
+  rejected: number
+  results: OutcomeResult[]
+}
+
+/** One customer's revenue as PUT /api/revenue and the CSV import take it. */
+export interface RevenueEntry {
+  customer_id: string
+  /** Dollars a month. */
+  monthly_revenue_usd: number
+  plan?: string | null
+  /** `YYYY-MM`: this month only. Without it the amount stands for every month that has none of its own. */
+  month?: string | null
+}
+
+/** GET /api/revenue and the answer of PUT /api/revenue: the project's revenue, by customer and month. */
+export interface RevenueAnswer {
+  revenue: (Required<RevenueEntry> & { updated_at: string })[]
+}
+
+/** Outcomes of one kind and their cost: the feature's cost (or every feature's) over how many there were. */
+export interface CostPerOutcomeRow {
+  /** null: outcomes that name no feature, set against the cost of every feature in scope. */
+  feature: string | null
+  outcome: string
+  outcomes: number
+  /** Sum of the values sent with them; null when none had one. */
+  value_usd: number | null
+  cost_usd: number | null
+  cost_per_outcome_usd: number | null
+}
+
+/** One customer's margin over the period: revenue less LLM cost. */
+export interface CustomerMargin {
+  customer_id: string
+  plan: string | null
+  /** Revenue prorated over the period; null when none is on file. */
+  revenue_usd: number | null
+  /** LLM cost in the period (null: no known cost). */
+  cost_usd: number | null
+  margin_usd: number | null
+  /** cost ÷ revenue; null without revenue. */
+  cost_share: number | null
+  /** The cost passes `max_cost_share` of the revenue (or there is cost and the revenue is 0). */
+  over_share: boolean
+  outcomes: number
+}
+
+/** GET /api/unit-economics. */
+export interface UnitEconomicsAnswer {
+  from: string | null
+  to: string | null
+  /** The share of revenue past which a customer's LLM cost is flagged. */
+  max_cost_share: number
+  totals: {
+    revenue_usd: number
+    /** Cost of the customers with revenue on file. */
+    cost_usd: number
+    margin_usd: number
+    outcomes: number
+  }
+  cost_per_outcome: CostPerOutcomeRow[]
+  /** Customers over the share first (by cost share), then by cost; at most `limit`. */
+  customers: CustomerMargin[]
+  /** How many customers are over the share (all of them are at the top of `customers`). */
+  over_share: number
+  notes: string[]
+}
+
+/** A feature's calls on one side of a model migration. */
+export interface MigrationSide {
+  /** The side's days: [from, to). */
+  from: string
+  to: string
+  /** The feature's main model on that side, and its share of the feature's calls near the change. */
+  provider: string
+  model: string
+  share: number
+  requests: number
+  cost_usd: number | null
+  cost_per_request: number | null
+  input_tokens_per_request: number | null
+  output_tokens_per_request: number | null
+  avg_latency_ms: number | null
+  p95_latency_ms: number | null
+  error_rate: number | null
+}
+
+/** A feature whose main model changed and stayed changed (docs/decisions.md "Model migrations"). */
+export interface ModelMigration {
+  feature: string
+  /** The first day (in `tz`) of the new model, `YYYY-MM-DD`, and the instant it starts. */
+  day: string
+  at: string
+  before: MigrationSide
+  after: MigrationSide
+  /** after ÷ before − 1 of each figure; null where either side has none. */
+  change: {
+    cost_per_request: number | null
+    tokens_per_request: number | null
+    p95_latency_ms: number | null
+    /** after − before, in points of rate. */
+    error_rate: number | null
+  }
+}
+
+/** GET /api/model-migrations: the most recent first. */
+export interface ModelMigrationsAnswer {
+  from: string | null
+  to: string | null
+  tz: string
+  migrations: ModelMigration[]
+}

@@ -29,6 +29,8 @@ export const ROUTE_ACCESS: readonly { prefix: string; access: Access }[] = [
   { prefix: '/api/keys', access: 'admin' },
   { prefix: '/api/invoice/sync/run', access: 'admin' },
   { prefix: '/api/anomaly-state/', access: 'admin' },
+  // What customers pay is business data beyond spend: read and set by admins only.
+  { prefix: '/api/revenue', access: 'admin' },
   // Channels hold secrets (redacted, but their addresses show), and a test message is sent on demand.
   { prefix: '/api/alerts/config', access: 'admin' },
   { prefix: '/api/alerts/test', access: 'admin' },

@@ -4,6 +4,14 @@ import { resolve } from 'node:path'
 import { DEFAULT_MAX_EVENT_AGE_DAYS } from '../ingest/event-window.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
+import {
+  copyEconomics,
+  describeEconomics,
+  outcomesFileOf,
+  readEconomicsFiles,
+  revenueFileOf,
+  writeEconomicsFiles,
+} from './economics-transfer.js'
 import { exportToFile } from './export-to-file.js'
 import { type ImportSource, type ImportSummary, importEvents } from './import-events.js'
 import {
@@ -94,6 +102,8 @@ async function copyIntoStore(
   backfill: boolean,
   /** Carries the invoice along (invoice-transfer.ts) once the events are in; answers how many lines. */
   invoice: (target: Store) => Promise<number>,
+  /** Carries outcomes and revenue along (economics-transfer.ts); answers the summary's lines. */
+  economics: (target: Store) => Promise<string[]>,
 ) {
   const started = performance.now()
   const target = await (options.openStore ?? openStore)(targetLocation)
@@ -113,9 +123,11 @@ async function copyIntoStore(
     })
     progress.stop()
     const lines = await invoice(target)
+    const carried = await economics(target)
     options.print(`Imported from ${sourceName} into ${target.location} in ${seconds(started)}:`)
     printImportSummary(summary, options.print)
     if (lines > 0) options.print(`  and ${count(lines)} invoice lines (docs/invoice.md)`)
+    for (const line of carried) options.print(`  and ${line}`)
     return summary
   } finally {
     progress.stop()
@@ -140,6 +152,7 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
         options,
         true,
         (target) => copyInvoice(store, target, options.project),
+        async (target) => describeEconomics(await copyEconomics(store, target, options.project), 'copied'),
       )
       return
     }
@@ -153,10 +166,15 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
       progress.stop()
       const { size } = await stat(to.path)
       const lines = await writeInvoiceFile(store, invoiceFileOf(to.path), options.project)
+      const economics = await writeEconomicsFiles(store, to.path, options.project)
       options.print(
         `Exported ${count(written)} events from ${store.location} to ${to.path} (${to.kind === 'jsonl' ? 'JSON Lines' : 'Parquet'}, ${(size / 1_048_576).toFixed(1)} MB) in ${seconds(started)}.`,
       )
       if (lines > 0) options.print(`Exported ${count(lines)} invoice lines to ${invoiceFileOf(to.path)}.`)
+      if (economics.outcomes > 0)
+        options.print(`Exported ${count(economics.outcomes)} outcomes to ${outcomesFileOf(to.path)}.`)
+      if (economics.revenue > 0)
+        options.print(`Exported ${count(economics.revenue)} revenue entries to ${revenueFileOf(to.path)}.`)
     } finally {
       progress.stop()
     }
@@ -178,6 +196,8 @@ export async function runImport(options: TransferCommandOptions): Promise<Import
       options.backfill ?? false,
       async (target) =>
         hasInvoiceFile(from.path) ? readInvoiceFile(target, invoiceFileOf(from.path), options.project) : 0,
+      async (target) =>
+        describeEconomics(await readEconomicsFiles(target, from.path, options.project), 'read'),
     )
   }
   if (sameLocation(options.store, from.location))
@@ -191,6 +211,8 @@ export async function runImport(options: TransferCommandOptions): Promise<Import
       options,
       options.backfill ?? false,
       (target) => copyInvoice(source, target, undefined, options.project),
+      async (target) =>
+        describeEconomics(await copyEconomics(source, target, undefined, options.project), 'copied'),
     )
   } finally {
     await source.close()

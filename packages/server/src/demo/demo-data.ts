@@ -12,7 +12,9 @@ import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.j
 import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
+import { loadDemoEconomics } from './demo-economics.js'
 import { DEMO_INVOICE_SOURCES, demoProviderProject, generateDemoInvoice } from './demo-invoice.js'
+import { plantModelMigration } from './demo-migration.js'
 import { seededRandom } from './seeded-random.js'
 
 /**
@@ -499,7 +501,9 @@ export async function loadDemo(
   options: DemoOptions = {},
 ): Promise<{ events: number; invoiceLines: number; anomalies: number }> {
   const end = (options.now ?? new Date()).getTime()
-  const { from, events } = generateDemo({ ...options, now: new Date(end) })
+  const demo = generateDemo({ ...options, now: new Date(end) })
+  const { from } = demo
+  const events = plantModelMigration(demo.events)
   for (let start = 0; start < events.length; start += 20_000)
     await store.append(events.slice(start, start + 20_000))
   const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
@@ -514,6 +518,7 @@ export async function loadDemo(
       }
     }
   }
+  await loadDemoEconomics(store, events, options.seed)
   const anomalies = await detectAnomalies({
     store,
     project: DEFAULT_PROJECT,

@@ -19,9 +19,11 @@ import { registerAlertConfigRoutes } from './alert-config-routes.js'
 import { registerAnomalyRoutes } from './anomaly-routes.js'
 import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
+import { registerEconomicsRoutes } from './economics-routes.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
+import { registerModelRoutes } from './model-routes.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
 
@@ -249,6 +251,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerInvoiceRoutes(app, store, options.invoiceSync)
   registerAnomalyRoutes(app, store)
+  registerModelRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
+  registerEconomicsRoutes(app, store, {
+    maxEventAgeDays: options.maxEventAgeDays,
+    queryTimeoutMs: options.queryTimeoutMs,
+  })
   const alerts = options.alerts ?? (await createProjectAlerts({ store }))
   if (!options.alerts) app.addHook('onClose', () => alerts.close())
   registerAlertConfigRoutes(app, alerts)

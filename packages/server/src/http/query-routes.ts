@@ -99,7 +99,7 @@ export interface QueryRouteOptions {
  * `query_timeout`, without Retry-After (the same query would run as long again), logged as every
  * 5xx is.
  */
-function asHttpError(error: unknown, request: FastifyRequest): unknown {
+export function asHttpError(error: unknown, request: FastifyRequest): unknown {
   if (error instanceof InvalidCursorError || error instanceof TooManyRowsError)
     return new HttpError(400, 'bad_request', error.message)
   if (error instanceof QueryTimeoutError) {

@@ -54,7 +54,7 @@ const label = (max: number) => z.string().max(max).transform(cleanText)
 const optionalLabel = (max: number) => label(max).nullable().default(null)
 
 /** `ts` as ISO 8601 with an offset (normalized to UTC) or epoch milliseconds. */
-const timestamp = z
+export const timestampSchema = z
   .union([z.iso.datetime({ offset: true }), z.number().int().positive()], {
     error: 'expected an ISO 8601 timestamp with a time zone offset, or epoch milliseconds',
   })
@@ -85,7 +85,7 @@ export const MAX_COST_USD = 1_000_000
 export const costEventSchema = z.object({
   schema_version: z.literal(1).default(1),
   event_id: text(MAX_EVENT_ID_LENGTH),
-  ts: timestamp,
+  ts: timestampSchema,
   latency_ms: duration(MAX_DURATION_MS),
   ttft_ms: duration(MAX_DURATION_MS),
   provider: text(100),

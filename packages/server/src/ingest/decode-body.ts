@@ -79,7 +79,7 @@ export function mayHoldUnsafeText(decoded: Uint8Array): boolean {
  * a sixth of the time parsing takes. The validator copies only the fields it knows into fresh
  * objects, so such keys never reach anything.
  */
-export function batchItems(decoded: Uint8Array, ndjson: boolean): BatchItem[] {
+export function batchItems(decoded: Uint8Array, ndjson: boolean, noun = 'event'): BatchItem[] {
   const text = Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength).toString('utf8')
   let items: BatchItem[]
   if (ndjson) {
@@ -104,7 +104,10 @@ export function batchItems(decoded: Uint8Array, ndjson: boolean): BatchItem[] {
     if (Array.isArray(body)) items = body.map((value) => ({ value }))
     else if (body !== null && typeof body === 'object') items = [{ value: body }]
     else
-      throw new IngestError('bad_request', 'body must be a JSON array of events, one event object, or NDJSON')
+      throw new IngestError(
+        'bad_request',
+        `body must be a JSON array of ${noun}s, one ${noun} object, or NDJSON`,
+      )
   }
   if (items.length === 0) throw new IngestError('bad_request', 'the batch is empty')
   return items

@@ -59,7 +59,10 @@ export const QUERY_CAPS = {
   rows: 10_000,
 } as const
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.int().positive()]).transform(toInstant)
+/** A time in a JSON body: ISO 8601 with an offset, or epoch milliseconds. */
+export const instantSchema = z
+  .union([z.iso.datetime({ offset: true }), z.int().positive()])
+  .transform(toInstant)
 
 const dimension = z
   .string()
@@ -73,42 +76,45 @@ export function countValues(filters: readonly { values: readonly unknown[] }[]):
   return filters.reduce((total, filter) => total + filter.values.length, 0)
 }
 
+/** The filters of a query as JSON, each value a bound parameter, held to the caps. */
+export const filtersSchema = z
+  .array(
+    z
+      .object({
+        dimension,
+        op: z.enum(FILTER_OPS),
+        values: z
+          .array(
+            z.string().max(QUERY_CAPS.valueLength, {
+              error: `a filter value has at most ${QUERY_CAPS.valueLength} characters`,
+            }),
+          )
+          .min(1, { error: 'a filter needs at least one value' })
+          .max(QUERY_CAPS.filterValues, {
+            error: `at most ${QUERY_CAPS.filterValues} filter values in a query`,
+          }),
+      })
+      .refine((filter) => filter.op !== 'eq' || filter.values.length === 1, {
+        message: 'eq takes exactly one value',
+        path: ['values'],
+      }),
+  )
+  .max(QUERY_CAPS.filters, { error: `at most ${QUERY_CAPS.filters} filters in a query` })
+  .default([])
+  .refine((filters) => countValues(filters) <= QUERY_CAPS.filterValues, {
+    error: `at most ${QUERY_CAPS.filterValues} filter values in a query, all filters together`,
+  })
+
 /**
  * AnalyticsQuery as JSON (POST /api/query): times as ISO 8601 or epoch milliseconds. Every
  * problem is reported with its path, e.g. `groupBy.1: must be one of …`.
  */
 export const analyticsQuerySchema = z
   .object({
-    from: instant.optional(),
-    to: instant.optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
     timeZone: timeZoneSchema,
-    filters: z
-      .array(
-        z
-          .object({
-            dimension,
-            op: z.enum(FILTER_OPS),
-            values: z
-              .array(
-                z.string().max(QUERY_CAPS.valueLength, {
-                  error: `a filter value has at most ${QUERY_CAPS.valueLength} characters`,
-                }),
-              )
-              .min(1, { error: 'a filter needs at least one value' })
-              .max(QUERY_CAPS.filterValues, {
-                error: `at most ${QUERY_CAPS.filterValues} filter values in a query`,
-              }),
-          })
-          .refine((filter) => filter.op !== 'eq' || filter.values.length === 1, {
-            message: 'eq takes exactly one value',
-            path: ['values'],
-          }),
-      )
-      .max(QUERY_CAPS.filters, { error: `at most ${QUERY_CAPS.filters} filters in a query` })
-      .default([])
-      .refine((filters) => countValues(filters) <= QUERY_CAPS.filterValues, {
-        error: `at most ${QUERY_CAPS.filterValues} filter values in a query, all filters together`,
-      }),
+    filters: filtersSchema,
     groupBy: z
       .array(dimension)
       .max(QUERY_CAPS.groupBy, { error: `at most ${QUERY_CAPS.groupBy} group-by dimensions` })

@@ -4,11 +4,14 @@ import type { EventPage, LoggedEvent } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
 import type { HeaviestRequest, HeaviestRequestsRequest } from '../query/heaviest-requests.js'
 import type { InvoiceLinesRequest } from '../query/invoice-lines.js'
+import type { OutcomeTotalRow, OutcomeTotalsRequest } from '../query/outcome-totals.js'
 import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
 import type { StoreStats } from '../query/store-stats.js'
 import type { QueryOptions } from '../query/time-limit.js'
+import type { TokenSumRow, TokenSumsRequest } from '../query/token-sums.js'
 import type { InvoiceLine, InvoiceRange, StoredInvoiceLine } from '../schema/invoice-table.js'
+import type { StoredOutcome } from '../schema/outcomes-table.js'
 import type { RecordTable } from '../schema/record-table.js'
 import type { EngineName } from '../schema/table.js'
 import type { BatchFormatName, EncodedBatch } from './batch-format.js'
@@ -105,6 +108,20 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   invoiceLines(request: InvoiceLinesRequest): Promise<StoredInvoiceLine[]>
   /** The largest request of each UTC hour, feature and prompt template (query/heaviest-requests.ts). */
   heaviestRequests(request: HeaviestRequestsRequest): Promise<HeaviestRequest[]>
+  /**
+   * Every usage count of the events in scope summed by feature, model, tier and what a price depends
+   * on (query/token-sums.ts: the what-if), held to `options.timeoutMs` as `query` is.
+   */
+  tokenSums(request: TokenSumsRequest, options?: QueryOptions): Promise<TokenSumRow[]>
+  /**
+   * Stores business outcomes in `project` (their own `project` field is ignored), each id once: a
+   * stored id, or a repeat within the batch, is a `duplicate` and changes nothing (store/outcome-statuses.ts).
+   */
+  appendOutcomes(outcomes: readonly StoredOutcome[], project: string): Promise<AppendStatus[]>
+  /** Outcomes by feature or customer and kind (query/outcome-totals.ts). */
+  outcomeTotals(request: OutcomeTotalsRequest, options?: QueryOptions): Promise<OutcomeTotalRow[]>
+  /** Every outcome of `project` (of every project when not given), in batches (export). */
+  exportOutcomes(batchSize?: number, project?: string): AsyncIterable<StoredOutcome[]>
   close(): Promise<void>
 }
 

@@ -4,6 +4,7 @@ import { exportEventPages, runEventLog, storedProjects } from '../../query/event
 import { readHeaviestRequests } from '../../query/heaviest-requests.js'
 import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
+import { exportOutcomePages, readOutcomeTotals } from '../../query/outcome-totals.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { readRecords } from '../../query/read-records.js'
 import { RollupSpan } from '../../query/rollup-span.js'
@@ -11,6 +12,7 @@ import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import { TimeLimit } from '../../query/time-limit.js'
+import { readTokenSums } from '../../query/token-sums.js'
 import { columnsAt } from '../../schema/table.js'
 import type { EncodedBatch } from '../batch-format.js'
 import { createMutex } from '../mutex.js'
@@ -28,6 +30,7 @@ import {
   migrateClickHouse,
 } from './migrations.js'
 import { OutageSpool, type OutageSpoolOptions } from './outage-spool.js'
+import { appendOutcomes } from './outcomes.js'
 import { repriceRows } from './reprice.js'
 import { deleteBefore } from './retention.js'
 import { isUnreachable } from './unreachable.js'
@@ -164,6 +167,16 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     replaceInvoiceLines: (range, lines) => exclusive(() => replaceInvoiceLines(client, range, lines)),
     invoiceLines: (request) => readInvoiceLines('clickhouse', connection.execute, request),
     heaviestRequests: (request) => readHeaviestRequests('clickhouse', connection.execute, request),
+    tokenSums: (request, options) =>
+      readTokenSums('clickhouse', connection.executor(TimeLimit.of(options)), request),
+
+    // One append at a time in this process, so that each sees the ids the previous one stored.
+    appendOutcomes: (outcomes, project) =>
+      exclusive(() => appendOutcomes(client, connection.execute, project, outcomes)),
+    outcomeTotals: (request, options) =>
+      readOutcomeTotals('clickhouse', connection.executor(TimeLimit.of(options)), request),
+    exportOutcomes: (batchSize = 10_000, project) =>
+      exportOutcomePages('clickhouse', connection.execute, batchSize, project),
 
     async close() {
       await spool?.close()

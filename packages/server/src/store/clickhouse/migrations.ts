@@ -22,7 +22,9 @@ import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
 import { INVOICE_TABLE } from '../../schema/invoice-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
+import { OUTCOMES_TABLE } from '../../schema/outcomes-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
+import { REVENUE_TABLE } from '../../schema/revenue-table.js'
 import { COLUMN_TYPES, columnDdl, columnsAdded, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
@@ -218,6 +220,17 @@ ORDER BY (project, provider, source, bucket_start)`,
   // 9: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
   // null for every event until then. Not in the sorting key: a repriced version folds with the old.
   (target) => addColumns(target, 9),
+  // 10: business outcomes and what each customer pays (economics/). An outcome id is stored once per
+  // project: the sorting key is the id, folded by ReplacingMergeTree and read FINAL. Small tables,
+  // kept whole on every node of a cluster.
+  (target) => [
+    `CREATE TABLE IF NOT EXISTS ${target.database}.${OUTCOMES_TABLE.name}${onCluster(target)} (
+  ${columnsDdl(OUTCOMES_TABLE, 'clickhouse', 10, ',\n  ')}
+)
+ENGINE = ${engine(target, 'ReplacingMergeTree', OUTCOMES_TABLE.name, 'node')}
+ORDER BY (project, id)`,
+    createRecordTable(target, REVENUE_TABLE as RecordTable<never>),
+  ],
 ]
 
 /**

@@ -7,12 +7,14 @@ import { exportEventPages, runEventLog, storedProjects } from '../../query/event
 import { readHeaviestRequests } from '../../query/heaviest-requests.js'
 import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
+import { exportOutcomePages, readOutcomeTotals } from '../../query/outcome-totals.js'
 import { type Capabilities, plannedQueries } from '../../query/query-planner.js'
 import { readRecords } from '../../query/read-records.js'
 import { RollupSpan } from '../../query/rollup-span.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
 import { TimeLimit } from '../../query/time-limit.js'
+import { readTokenSums } from '../../query/token-sums.js'
 import type { EncodedBatch } from '../batch-format.js'
 import type { QueryInsight, Store } from '../store.js'
 import { AppendPipeline } from './append-pipeline.js'
@@ -20,6 +22,7 @@ import { type EncodedEvents, encodeEvents } from './encode-columns.js'
 import { EventIdIndex } from './event-id-index.js'
 import { replaceInvoiceLines } from './invoice-lines.js'
 import { migrateDuckDB } from './migrations.js'
+import { appendOutcomes } from './outcomes.js'
 import { ReaderPool } from './reader-pool.js'
 import { writeRecords } from './records.js'
 import { ReopeningDatabase } from './reopening-database.js'
@@ -169,6 +172,16 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       ),
     invoiceLines: (request) => readInvoiceLines('duckdb', execute, request),
     heaviestRequests: (request) => readHeaviestRequests('duckdb', execute, request),
+    tokenSums: (request, options) => readTokenSums('duckdb', executor(TimeLimit.of(options)), request),
+
+    appendOutcomes: (outcomes, project) =>
+      database.use(({ pipeline, writer }) =>
+        pipeline.exclusive(() => appendOutcomes(writer, execute, project, outcomes)),
+      ),
+    outcomeTotals: (request, options) =>
+      readOutcomeTotals('duckdb', executor(TimeLimit.of(options)), request),
+    exportOutcomes: (batchSize = 10_000, project) =>
+      exportOutcomePages('duckdb', execute, batchSize, project),
 
     // Folds the busy hours first; on a full disk that fails, and the partial rows stay (still exact).
     close: () => database.close(({ pipeline, hours }) => pipeline.exclusive(() => hours.compactBusy())),

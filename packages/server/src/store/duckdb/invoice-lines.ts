@@ -5,7 +5,7 @@ import { type ColumnType, type ColumnValue, columnsAt } from '../../schema/table
 import { inTransaction } from './transactions.js'
 
 /** One value into an appender, by the column's declared type. */
-function append(appender: DuckDBAppender, type: ColumnType, value: ColumnValue) {
+export function appendColumnValue(appender: DuckDBAppender, type: ColumnType, value: ColumnValue) {
   if (value === null || value === undefined) return appender.appendNull()
   switch (type) {
     case 'int64':
@@ -38,7 +38,7 @@ export async function replaceInvoiceLines(
     try {
       for (const line of lines) {
         const row = { ...line, project: range.project }
-        for (const column of columns) append(appender, column.type, column.read(row))
+        for (const column of columns) appendColumnValue(appender, column.type, column.read(row))
         appender.endRow()
       }
     } finally {

@@ -10,7 +10,9 @@ import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
 import { INVOICE_TABLE } from '../../schema/invoice-table.js'
 import { KEYS_TABLE } from '../../schema/keys-table.js'
 import { META_TABLE } from '../../schema/meta-table.js'
+import { OUTCOMES_TABLE } from '../../schema/outcomes-table.js'
 import type { RecordTable } from '../../schema/record-table.js'
+import { REVENUE_TABLE } from '../../schema/revenue-table.js'
 import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
@@ -81,6 +83,9 @@ export const MIGRATIONS: string[] = [
   // 11: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
   // null for every event until then.
   addColumns(11),
+  // 12: business outcomes (an id stored once per project) and what each customer pays (economics/).
+  `CREATE TABLE ${OUTCOMES_TABLE.name} (${columnsDdl(OUTCOMES_TABLE, 'duckdb', 12)}, PRIMARY KEY (project, id));
+   ${createRecordTable(REVENUE_TABLE as RecordTable<never>)}`,
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
