@@ -1,4 +1,12 @@
 export type { SpendlensMiddleware, SpendlensMiddlewareOptions } from './ai-sdk/spendlens-middleware.js'
+export {
+  BUDGET_STATE_AGE_HEADER,
+  type BudgetAction,
+  type BudgetFilter,
+  type BudgetPeriod,
+  type BudgetsAnswer,
+  type WireBudget,
+} from './budgets/budget-wire.js'
 export { tagCall } from './call-options.js'
 export { currentTags, withTags } from './context.js'
 export {
@@ -12,7 +20,13 @@ export {
   USAGE_FIELDS,
   type Usage,
 } from './cost-event.js'
-export { MissingTagsError, SpendlensError } from './errors.js'
+export {
+  BudgetExceededError,
+  BudgetUnavailableError,
+  type ExceededBudget,
+  MissingTagsError,
+  SpendlensError,
+} from './errors.js'
 export type { CustomModelPrice, PriceDiscount, PricingConfig } from './pricing/price-usage.js'
 export { callbackSink } from './sinks/callback-sink.js'
 export type { SpoolOptions } from './sinks/disk-spool.js'

@@ -27,6 +27,7 @@ const TABLES = [
   'rollup_hourly',
   'spendlens_alert_deliveries',
   'spendlens_anomalies',
+  'spendlens_budgets',
   'spendlens_invoice_sync',
   'spendlens_keys',
   'spendlens_meta',

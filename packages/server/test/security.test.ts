@@ -39,6 +39,11 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/anomalies': 'read',
   'GET /api/alerts/deliveries': 'read',
   'POST /api/anomaly-state/:id': 'admin',
+  'GET /api/budgets': 'read',
+  'GET /api/budgets/:id': 'read',
+  'PUT /api/budgets/:id': 'admin',
+  'DELETE /api/budgets/:id': 'admin',
+  'GET /v1/budgets': 'ingest',
   'GET /*': 'public',
 }
 
@@ -49,6 +54,7 @@ const body = (route: string): unknown =>
     'POST /api/query': { metrics: ['requests'] },
     'POST /api/session': { key: keys.read },
     'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },
+    'PUT /api/budgets/:id': { period: 'month', amountUsd: 100 },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

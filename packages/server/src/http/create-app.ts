@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { IngestTotals, Meta } from '../api/api-types.js'
 import { Credentials } from '../auth/credentials.js'
 import { Sessions } from '../auth/sessions.js'
+import { type BudgetService, createBudgetService } from '../budgets/budget-service.js'
 import { DEMO_META_KEY } from '../demo/demo-data.js'
 import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
@@ -17,6 +18,7 @@ import { SERVER_VERSION } from '../version.js'
 import { registerAnomalyRoutes } from './anomaly-routes.js'
 import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
+import { registerBudgetRoutes } from './budget-routes.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
@@ -59,6 +61,8 @@ export interface AppOptions {
   rateLimits?: RateLimits
   /** The background sync of the providers' reports, whose state the invoice routes show (jobs/invoice-sync-job.ts). */
   invoiceSync?: InvoiceSyncJob
+  /** The budgets and their spend (budgets/budget-service.ts); made from the store, without a file, when not given. */
+  budgets?: BudgetService
 }
 
 declare module 'fastify' {
@@ -242,6 +246,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerInvoiceRoutes(app, store, options.invoiceSync)
   registerAnomalyRoutes(app, store)
+  registerBudgetRoutes(app, options.budgets ?? createBudgetService({ store }))
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {

@@ -16,6 +16,7 @@ import {
 } from '../../query/rollup-tables.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
+import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
 import { EVENTS_TABLE, eventColumn, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
 import { INVOICE_TABLE } from '../../schema/invoice-table.js'
@@ -212,6 +213,8 @@ ORDER BY (project, provider, source, bucket_start)`,
     [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE].map((table) =>
       createRecordTable(target, table as RecordTable<never>),
     ),
+  // 8: budgets defined through the API (budgets/).
+  (target) => [createRecordTable(target, BUDGETS_TABLE as RecordTable<never>)],
 ]
 
 /**

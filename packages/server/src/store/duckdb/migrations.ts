@@ -3,6 +3,7 @@ import { bucketSql } from '../../query/latency-sketch.js'
 import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
+import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE, eventColumn } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
@@ -75,6 +76,8 @@ export const MIGRATIONS: string[] = [
   [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE]
     .map((table) => createRecordTable(table as RecordTable<never>))
     .join(' '),
+  // 10: budgets defined through the API (budgets/).
+  createRecordTable(BUDGETS_TABLE as RecordTable<never>),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
