@@ -52,7 +52,7 @@ export class BudgetExceededError extends SpendlensError {
   constructor(readonly budgets: readonly ExceededBudget[]) {
     const first = budgets[0] as ExceededBudget
     super(
-      `spendlens: budget ${JSON.stringify(first.name)} (${describeScope(first.scope)}) is spent: $${first.spentUsd.toFixed(2)} of $${first.limitUsd.toFixed(2)}; it resets at ${first.resetsAt.toISOString()}. The call was not sent.`,
+      `spendlens: budget ${JSON.stringify(first.name)} (${describeScope(first.scope)}) is spent: ${usd(first.spentUsd)} of ${usd(first.limitUsd)}; it resets at ${first.resetsAt.toISOString()}. The call was not sent.`,
     )
     this.name = 'BudgetExceededError'
     this.budgetId = first.id
@@ -81,6 +81,11 @@ export class BudgetUnavailableError extends SpendlensError {
     )
     this.name = 'BudgetUnavailableError'
   }
+}
+
+/** `$12.50`, or three significant digits below a cent (`$0.000283`) so that a small amount is not `$0.00`. */
+export function usd(value: number): string {
+  return `$${value !== 0 && Math.abs(value) < 0.01 ? value.toPrecision(3) : value.toFixed(2)}`
 }
 
 /** `customer_id = acme, feature in (chat, search)`, or `everything`. */

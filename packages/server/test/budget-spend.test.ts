@@ -8,7 +8,7 @@ import { createBudgetService } from '../src/budgets/budget-service.js'
 import { readHourlySpend, readSpend } from '../src/budgets/budget-spend.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { openStore } from '../src/store/open-store.js'
-import type { Store } from '../src/store/store.js'
+import type { QueryInsight, Store } from '../src/store/store.js'
 import { costEvent } from './store-contract.js'
 
 /**
@@ -212,7 +212,7 @@ describe.each(ENGINES)('spend to date on %s', (_engine, open) => {
       both: 4_875_000_001,
     })
     expect(queries).toHaveLength(1)
-    const plan = store.plan({
+    const plan = (store as Store & QueryInsight).plan({
       project: 'default',
       from: new Date(from),
       to: new Date(to),

@@ -46,8 +46,10 @@ export interface BudgetsAnswer {
 }
 
 /**
- * Response header of `GET /v1/budgets` (200 and 304): milliseconds between the server computing the
- * spend and sending the answer (the server shares one computation between close requests). Events
- * the server acknowledged before that moment are in `spent_usd`.
+ * Response header of `GET /v1/budgets` (200 and 304): how many milliseconds before the request
+ * arrived the server began reading the spend it answers with; 0 when it read it for this request
+ * (it shares one reading between requests close together). Whatever the server had acknowledged
+ * before that moment is in `spent_usd`: so are a client's events acknowledged before it sent its
+ * request, less this age.
  */
 export const BUDGET_STATE_AGE_HEADER = 'x-spendlens-state-age-ms'

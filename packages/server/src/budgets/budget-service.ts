@@ -34,8 +34,8 @@ export interface WireState {
   answer: BudgetsAnswer
   /** A strong ETag of the budgets (not of `as_of`): the same definitions, periods and spend, the same tag. */
   etag: string
-  /** When the spend was read (server clock, epoch ms). */
-  computedAt: number
+  /** When the spend began to be read (server clock, epoch ms): what was stored before it is in the answer. */
+  readAt: number
 }
 
 /** One budget's period and spend at one moment. */
@@ -173,6 +173,7 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
 
   async function computeWire(projectName: string, at: number): Promise<WireState> {
     const budgets = await book.list(projectName)
+    const readAt = now()
     const measured = await measure(projectName, budgets, at)
     const wire: WireBudget[] = measured.map(({ budget, window, spentNanos }) => ({
       id: budget.id,
@@ -187,7 +188,7 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
       spent_usd: spentNanos / 1e9,
     }))
     const etag = `"${createHash('sha256').update(JSON.stringify(wire)).digest('base64url').slice(0, 27)}"`
-    return { answer: { as_of: new Date(at).toISOString(), budgets: wire }, etag, computedAt: at }
+    return { answer: { as_of: new Date(at).toISOString(), budgets: wire }, etag, readAt }
   }
 
   return {

@@ -80,8 +80,10 @@ export function registerBudgetRoutes(app: FastifyInstance, budgets: BudgetServic
   })
 
   app.get('/v1/budgets', async (request, reply) => {
+    const arrivedAt = budgets.now()
     const state = await budgets.wireState(request.project)
-    const age = String(Math.max(0, budgets.now() - state.computedAt))
+    // How long before this request arrived its spend was read: 0 when read for it, more when shared.
+    const age = String(Math.max(0, arrivedAt - state.readAt))
     reply.header('etag', state.etag).header('cache-control', 'no-cache').header(BUDGET_STATE_AGE_HEADER, age)
     const asked = request.headers['if-none-match']
     if (asked?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === state.etag))
