@@ -2,9 +2,12 @@ import { isIP } from 'node:net'
 import { type AlertQueue, createAlertQueue } from './alerts/alert-queue.js'
 import type { AlertsConfig } from './alerts/alerts-config.js'
 import { Credentials } from './auth/credentials.js'
+import type { FileBudget } from './budgets/budget-definition.js'
+import { type BudgetService, createBudgetService } from './budgets/budget-service.js'
 import { loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
+import { type BudgetJob, startBudgetJob } from './jobs/budget-job.js'
 import {
   type InvoiceSyncJob,
   type InvoiceSyncJobOptions,
@@ -63,8 +66,15 @@ export interface StartServerOptions {
    * `spendlens serve` turns it on.
    */
   anomalies?: { intervalMs?: number }
-  /** Where anomalies are sent (alerts/alerts-config.ts; `spendlens serve --alerts <file>`). */
+  /** Where anomalies and budget alerts are sent (alerts/alerts-config.ts; `spendlens serve --alerts <file>`). */
   alerts?: AlertsConfig
+  /** Budgets of the budgets file (`spendlens serve --budgets <file>`); those the API defines win. */
+  budgets?: readonly FileBudget[]
+  /**
+   * Check budgets for alerts every `intervalMs` (jobs/budget-job.ts), through `alerts`' channels.
+   * Off unless given: `spendlens serve` turns it on.
+   */
+  budgetAlerts?: { intervalMs?: number }
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -77,6 +87,10 @@ export interface RunningServer {
   retention: RetentionJob | undefined
   /** The background invoice sync, when admin keys were given. */
   invoiceSync: InvoiceSyncJob | undefined
+  /** Every project's budgets and their spend. */
+  budgets: BudgetService
+  /** The budget alerts job when `budgetAlerts` is set; `run()` checks every budget now. */
+  budgetJob: BudgetJob | undefined
   close(): Promise<void>
 }
 
@@ -88,6 +102,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let retention: RetentionJob | undefined
   let invoiceSync: InvoiceSyncJob | undefined
   let anomalyJob: AnomalyJob | undefined
+  let budgetJob: BudgetJob | undefined
   const alertQueues = new Map<string, AlertQueue>()
   let credentials: Credentials | undefined
   try {
@@ -163,6 +178,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         onError: (error) =>
           options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
       })
+    const budgets = createBudgetService({ store, file: options.budgets })
+    if (options.budgetAlerts)
+      budgetJob = startBudgetJob({
+        budgets,
+        store,
+        intervalMs: options.budgetAlerts.intervalMs,
+        routingFor: () => alertsConfig,
+        onReport: (project, report) => {
+          for (const delivery of report.deliveries)
+            if (delivery.status === 'failed')
+              options.onNotice?.(
+                `Budget alert to ${delivery.channel} (project ${project}) failed after ${delivery.attempts} tries: ${delivery.lastError}`,
+              )
+        },
+        onError: (error) =>
+          options.onNotice?.(`Budget alerts failed: ${(error as Error).message}; will retry.`),
+      })
     const app = await createApp({
       store,
       logger: options.logger,
@@ -173,6 +205,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       credentials,
       rateLimits: options.rateLimits,
       invoiceSync,
+      budgets,
     })
     const address = await app.listen({ port: options.port ?? 4600, host })
     return {
@@ -181,7 +214,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       demoLoaded,
       retention,
       invoiceSync,
+      budgets,
+      budgetJob,
       async close() {
+        await budgetJob?.stop()
         await anomalyJob?.stop()
         for (const queue of alertQueues.values()) await queue.close()
         await invoiceSync?.stop()
@@ -192,6 +228,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
     }
   } catch (error) {
+    await budgetJob?.stop()
     await anomalyJob?.stop()
     for (const queue of alertQueues.values()) await queue.close()
     await invoiceSync?.stop()

@@ -1,15 +1,19 @@
-import type { Anomaly } from '../api/api-types.js'
+import type { Anomaly, BudgetAlert } from '../api/api-types.js'
 import {
   type AlertMessage,
+  budgetScope,
+  budgetSpent,
+  budgetTerms,
   formatUsd,
   headline,
+  isBudgetMessage,
   listed,
   messageTitle,
   observedVsExpected,
   type RenderOptions,
   totalAtStake,
 } from './alert-message.js'
-import { dashboardLink } from './dashboard-link.js'
+import { budgetDashboardLink, dashboardLink } from './dashboard-link.js'
 
 export interface EmailContent {
   subject: string
@@ -24,13 +28,11 @@ export interface EmailContent {
  */
 export function emailMessage(message: AlertMessage, options: RenderOptions = {}): EmailContent {
   const title = messageTitle(message)
+  if (isBudgetMessage(message))
+    return budgetEmail(message.budget, subject(title, ` (${budgetSpent(message.budget)})`, options), options)
   const [first] = message.anomalies
   const money =
     message.type === 'anomaly.opened' && first ? `: ${formatUsd(first.money_at_stake_usd)} at stake` : ''
-  const subject = `[spendlens${options.project ? ` ${options.project}` : ''}] ${title}${money}`.replace(
-    /[\r\n]+/g,
-    ' ',
-  )
   const { shown, more } = listed(message, options)
   const items = shown.map((anomaly) => ({ anomaly, link: link(anomaly, options) }))
 
@@ -62,7 +64,33 @@ export function emailMessage(message: AlertMessage, options: RenderOptions = {})
       ? [`<p>and ${more} more (${escapeHtml(formatUsd(totalAtStake(message)))} at stake in all)</p>`]
       : []),
   ].join('\n')
-  return { subject, text, html }
+  return { subject: subject(title, money, options), text, html }
+}
+
+/** `[spendlens shop] <title><tail>`, on one line whatever the names hold. */
+function subject(title: string, tail: string, options: RenderOptions): string {
+  return `[spendlens${options.project ? ` ${options.project}` : ''}] ${title}${tail}`.replace(/[\r\n]+/g, ' ')
+}
+
+/** A budget alert: what is spent of the amount, the scope and terms, the forecast's sentence, a link. */
+function budgetEmail(alert: BudgetAlert, subjectLine: string, options: RenderOptions): EmailContent {
+  const link = options.dashboardUrl
+    ? budgetDashboardLink(options.dashboardUrl, alert, Date.now(), options.project)
+    : undefined
+  const lines = [
+    `Spent: ${budgetSpent(alert)}`,
+    `Scope: ${budgetScope(alert)}`,
+    `Forecast by the reset: ${formatUsd(alert.forecast_usd)}`,
+    `Terms: ${budgetTerms(alert)}`,
+  ]
+  const text = [subjectLine, '', alert.summary, '', ...lines, ...(link ? ['', link] : []), ''].join('\n')
+  const html = [
+    `<h2>${escapeHtml(subjectLine)}</h2>`,
+    `<p>${escapeHtml(alert.summary)}</p>`,
+    `<p>${lines.map(escapeHtml).join('<br>')}</p>`,
+    ...(link ? [`<p><a href="${escapeHtml(link)}">Open in dashboard</a></p>`] : []),
+  ].join('\n')
+  return { subject: subjectLine, text, html }
 }
 
 function link(anomaly: Anomaly, options: RenderOptions): string | undefined {

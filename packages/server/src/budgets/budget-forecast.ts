@@ -144,8 +144,8 @@ export function forecastSummary(
     return `${name} has ${dollars(spentNanos)} of ${dollars(amountNanos)} spent and no earlier spend to forecast from.`
   if (projection.runsOutAt !== null) {
     const days = Math.floor((end - projection.runsOutAt) / 86_400_000)
-    const before =
-      days >= 2 ? `${days} days` : `${Math.max(1, Math.round((end - projection.runsOutAt) / HOUR_MS))} hours`
+    const hours = Math.max(1, Math.round((end - projection.runsOutAt) / HOUR_MS))
+    const before = days >= 2 ? `${days} days` : `${hours} hour${hours === 1 ? '' : 's'}`
     return `At this rate ${name} runs out on ${describeMoment(projection.runsOutAt, timeZone)}, ${before} before it resets.`
   }
   const share = Math.round((projection.endOfPeriodNanos / amountNanos) * 100)

@@ -4,7 +4,12 @@ import { asNumber, asText, recordColumn, recordTable } from './record-table.js'
 export type AlertDeliveryStatus = 'retrying' | 'delivered' | 'failed'
 
 /** What an alert message says (alerts/alert-message.ts): the webhook body's `type`. */
-export type AlertMessageType = 'anomaly.opened' | 'anomaly.resolved' | 'anomaly.group'
+export type AlertMessageType =
+  | 'anomaly.opened'
+  | 'anomaly.resolved'
+  | 'anomaly.group'
+  | 'budget.threshold'
+  | 'budget.forecast'
 
 /**
  * One alert message sent to one channel (alerts/deliver-alerts.ts), written when each attempt ends,
@@ -18,7 +23,11 @@ export interface AlertDelivery {
   /** The channel's id in the alert configuration. */
   channel: string
   type: AlertMessageType
-  /** Every anomaly the message is about, in the order it lists them. */
+  /**
+   * Every anomaly the message is about, in the order it lists them; for a budget message, the
+   * budget alert's id (`budget:<id>:<period start>:threshold:0.8`), by which budgets remember
+   * what they already sent.
+   */
   anomalyIds: string[]
   status: AlertDeliveryStatus
   attempts: number
