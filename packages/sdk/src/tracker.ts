@@ -95,18 +95,22 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
         // The default sink says when the server has a call; other sinks do not, so a call counts
         // locally for a few seconds instead.
         acknowledged: options.sinks === undefined,
+        // Near a limit, the default sink sends at once rather than at its next batch.
+        onNearLimit:
+          options.sinks === undefined ? () => void defaultSink?.flush().catch(() => undefined) : undefined,
         warn,
       })
     : NO_BUDGETS
-  const sinks = options.sinks ?? [
-    httpSink({
-      endpoint,
-      apiKey,
-      spool: options.spool,
-      onWarning: warn,
-      ...(budgets.enabled ? { onDelivered: budgets.delivered } : {}),
-    }),
-  ]
+  const defaultSink: Sink | undefined = options.sinks
+    ? undefined
+    : httpSink({
+        endpoint,
+        apiKey,
+        spool: options.spool,
+        onWarning: warn,
+        ...(budgets.enabled ? { onDelivered: budgets.delivered } : {}),
+      })
+  const sinks = options.sinks ?? [defaultSink as Sink]
   const pricer = createPricer(options.pricing)
   const tagPolicy: TagPolicy = {
     requiredTags: options.requiredTags ?? [],

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ import { createBudgetService } from '../src/budgets/budget-service.js'
 import { createApp } from '../src/http/create-app.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
+import { CLI, exited, runCli } from './cli-process.js'
 import { costEvent } from './store-contract.js'
 
 /**
@@ -256,5 +258,75 @@ describe('GET /v1/budgets, the SDK’s view', () => {
       resets_at: '2027-01-01T00:00:00.000Z',
       spent_usd: 0,
     })
+  })
+})
+
+describe('spendlens serve --budgets <file>', () => {
+  it('refuses to start on a bad file, naming each problem with its path', async () => {
+    const file = join(folder, 'bad-budgets.json')
+    await writeFile(
+      file,
+      JSON.stringify({
+        budgets: [
+          { id: 'a', period: 'year', amountUsd: 1 },
+          {
+            id: 'b',
+            period: 'day',
+            amountUsd: 1,
+            filters: [{ dimension: 'featuer', op: 'eq', values: ['x'] }],
+          },
+        ],
+      }),
+    )
+    const result = await runCli([
+      'serve',
+      '--store',
+      join(folder, 'cli.duckdb'),
+      '--port',
+      '0',
+      '--no-demo',
+      '--budgets',
+      file,
+    ])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain(`spendlens: ${file}: budgets.0.period: `)
+    expect(result.stderr).toContain('budgets.1.filters.0.dimension: must be one of')
+  })
+
+  it('serves the file’s budgets', async () => {
+    const file = join(folder, 'budgets.json')
+    await writeFile(file, JSON.stringify({ budgets: [{ id: 'everything', period: 'week', amountUsd: 70 }] }))
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--store',
+        join(folder, 'cli-good.duckdb'),
+        '--port',
+        '0',
+        '--no-demo',
+        '--budgets',
+        file,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    try {
+      const url = await new Promise<string>((resolve) => {
+        let output = ''
+        child.stdout?.on('data', (chunk) => {
+          output += chunk
+          const match = /Dashboard:\s+(http:\/\/\S+)/.exec(output)
+          if (match) resolve(match[1] as string)
+        })
+      })
+      const list = (await (await fetch(new URL('api/budgets', url))).json()) as BudgetList
+      expect(
+        list.budgets.map((budget) => [budget.id, budget.source, budget.period, budget.amountUsd]),
+      ).toEqual([['everything', 'file', 'week', 70]])
+    } finally {
+      child.kill('SIGTERM')
+      await exited(child)
+    }
   })
 })

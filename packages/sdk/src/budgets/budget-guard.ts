@@ -63,6 +63,14 @@ export interface BudgetOptions {
    * Default true.
    */
   reserveInFlight?: boolean
+  /**
+   * Count what other processes are likely to have spent under a `block` budget since the server's
+   * last answer: the project's rate under it (from the server's answers) less this process's own,
+   * over the time since the server read its spend plus the time a call takes to reach the server
+   * (as this process's own calls take). Near a limit this is most of what the server cannot yet
+   * know. Default true.
+   */
+  estimateOthers?: boolean
   /** The `fetch` to ask the server with (tests, proxies). Default: the global one. */
   fetch?: typeof globalThis.fetch
   /** The clock (tests). Default Date.now. */
@@ -140,6 +148,14 @@ interface Tracked {
   /** Server clock, epoch ms. */
   periodStart: number
   resetsAt: number
+  /** The project's spend rate under this budget, from the server's last answers (nano-dollars a ms). */
+  rateNanosPerMs: number
+  /** The server's clock at its last answer, for the rate. */
+  asOf: number
+  /** Of rateNanosPerMs, the other processes' part: the server's count's growth less this process's calls in it. */
+  othersRateNanosPerMs: number
+  /** Local clock: the latest the server can have read the spend of its last answer. */
+  readAt: number
 }
 
 /** One recorded call's cost, counted locally until the server's answer holds it. */
@@ -161,6 +177,16 @@ const ASSUMED_DELIVERY_MS = 5_000
 /** A hold older than this is a call that never ended (a stream never read): it is let go. */
 const MAX_HOLD_MS = 10 * 60_000
 const ESTIMATE_WEIGHT = 0.2
+/** A running mean: the newest sample weighs RATE_WEIGHT. */
+const smooth = (mean: number, sample: number) => (mean === 0 ? sample : mean + RATE_WEIGHT * (sample - mean))
+/** Other processes' rate is counted once it is more than this share of the whole. */
+const OTHERS_NOISE = 0.1
+/** The time a call takes to reach the server, until this process has measured its own. */
+const ASSUMED_INGEST_LAG_MS = 1_000
+/** Weight of the newest rate in the running rate of a budget's spend. */
+const RATE_WEIGHT = 0.5
+/** The next answer is wanted before the budget's rate could spend this share of what is left. */
+const RATE_SHARE = 0.1
 
 export interface BudgetGuardOptions extends BudgetOptions {
   /** The server's base URL. */
@@ -168,6 +194,11 @@ export interface BudgetGuardOptions extends BudgetOptions {
   apiKey?: string
   /** Whether the tracker's sink reports acknowledgements (`delivered`); else deliveries are assumed. */
   acknowledged: boolean
+  /**
+   * Called (at most every `nearLimitIntervalMs`) while a budget is near its limit: the tracker sends
+   * its events now rather than at the sink's next batch, so other processes learn of them sooner.
+   */
+  onNearLimit?: () => void
   warn(message: string): void
 }
 
@@ -189,6 +220,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   const staleAfterMs = options.staleAfterMs ?? 30_000
   const failClosed = options.failClosed ?? false
   const reserve = options.reserveInFlight ?? true
+  const estimateOthers = options.estimateOthers ?? true
   const onExceeded = options.onExceeded ?? 'throw'
   const headers: Record<string, string> = { accept: 'application/json' }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
@@ -204,10 +236,19 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   const holders: { at: number; holder: WeakRef<object> }[] = []
   /** Server clock minus local clock, from the answers' `as_of`. */
   let offsetMs = 0
+  /**
+   * How long this process's calls take to be stored by the server (from priced to acknowledged): what
+   * another process's calls are assumed to take too. One sink interval until measured.
+   */
+  let ingestLagMs = ASSUMED_INGEST_LAG_MS
   let etag: string | undefined
   let lastSuccessAt: number | null = null
   const startedAt = now()
   let timer: ReturnType<typeof setTimeout> | undefined
+  /** When the timer's fetch is due (local clock). */
+  let timerAt = 0
+  /** When onNearLimit was last called. */
+  let nudgedAt = Number.NEGATIVE_INFINITY
   let inFlight: Promise<void> | undefined
   let stopped = false
   const warned = new Set<string>()
@@ -266,7 +307,23 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     tracked.localNanos = total
   }
 
-  const spentNanos = (tracked: Tracked) => tracked.serverNanos + tracked.localNanos + tracked.reservedNanos
+  /**
+   * What a budget has spent, as far as this process can tell at `at`: the server's count, this
+   * process's spend and holds since, and (estimateOthers) the other processes' likely spend since the
+   * server read its count, including what is still on its way to the server.
+   */
+  function spentNanos(tracked: Tracked, at = now()): number {
+    let total = tracked.serverNanos + tracked.localNanos + tracked.reservedNanos
+    if (estimateOthers && tracked.wire.action === 'block') {
+      const othersPerMs = tracked.othersRateNanosPerMs
+      // Below a tenth of the whole rate, it is measuring noise (one process alone). Over at most one
+      // polling interval: with the server away the estimate does not grow without bound (failing
+      // open means an unreachable server never blocks a call by itself).
+      if (othersPerMs > OTHERS_NOISE * tracked.rateNanosPerMs)
+        total += othersPerMs * (Math.min(intervalMs, Math.max(0, at - tracked.readAt)) + ingestLagMs)
+    }
+    return total
+  }
 
   function exceeded(tracked: Tracked): ExceededBudget {
     return {
@@ -365,18 +422,29 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     }
   }
 
-  function near(): boolean {
+  /**
+   * How soon the next answer is wanted: at `intervalMs`, unless a `block` budget this process
+   * spends under could run out before then. Near its limit (past `nearLimitShare`), or when the
+   * whole project's rate under it (from the server's last answers) would spend a tenth of what is
+   * left within the interval, every `nearLimitIntervalMs`, or in between.
+   */
+  function nextIntervalMs(): number {
+    let next = intervalMs
     for (const tracked of budgets.values()) {
-      if (tracked.wire.action !== 'block' || tracked.localNanos + tracked.reservedNanos === 0) continue
-      const share = spentNanos(tracked) / tracked.limitNanos
-      if (share >= nearShare && share < 1) return true
+      if (tracked.wire.action !== 'block' || tracked.estimateNanos === 0) continue
+      const spent = spentNanos(tracked)
+      if (spent >= tracked.limitNanos) continue
+      if (spent >= nearShare * tracked.limitNanos) return nearIntervalMs
+      if (tracked.rateNanosPerMs > 0)
+        next = Math.min(next, (RATE_SHARE * (tracked.limitNanos - spent)) / tracked.rateNanosPerMs)
     }
-    return false
+    return Math.max(nearIntervalMs, next)
   }
 
   function schedule(delayMs: number) {
     if (stopped) return
     if (timer) clearTimeout(timer)
+    timerAt = now() + delayMs
     timer = setTimeout(() => {
       timer = undefined
       void poll()
@@ -385,6 +453,16 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   }
 
   function apply(answer: BudgetsAnswer | undefined, sentAt: number, receivedAt: number, ageMs: number) {
+    // What the server acknowledged before it computed this answer is in it: no longer counted here,
+    // and, per budget, this process's part of how much the server's count grew.
+    const reference = sentAt - ageMs
+    const counted = new Map<string, number>()
+    for (const [id, entry] of pending) {
+      if (entry.settledAt === null || entry.settledAt > reference) continue
+      pending.delete(id)
+      for (const budgetId of entry.budgetIds)
+        counted.set(budgetId, (counted.get(budgetId) ?? 0) + entry.nanos)
+    }
     if (answer) {
       const asOf = Date.parse(answer.as_of)
       if (Number.isFinite(asOf)) offsetMs = asOf + ageMs - (sentAt + receivedAt) / 2
@@ -404,24 +482,40 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
           estimateNanos: 0,
           periodStart,
           resetsAt: 0,
+          rateNanosPerMs: 0,
+          asOf,
+          othersRateNanosPerMs: 0,
+          readAt: sentAt - ageMs,
         }
-        if (existing && existing.periodStart !== periodStart) tracked.carriedNanos = 0
+        const serverNanos = Math.round(wire.spent_usd * 1e9)
+        if (existing && existing.periodStart !== periodStart) {
+          tracked.carriedNanos = 0
+          tracked.rateNanosPerMs = 0
+          tracked.othersRateNanosPerMs = 0
+        } else if (existing && asOf > existing.asOf) {
+          const elapsed = asOf - existing.asOf
+          const grown = Math.max(0, serverNanos - existing.serverNanos)
+          const others = Math.max(0, grown - (counted.get(wire.id) ?? 0))
+          tracked.rateNanosPerMs = smooth(tracked.rateNanosPerMs, grown / elapsed)
+          tracked.othersRateNanosPerMs = smooth(tracked.othersRateNanosPerMs, others / elapsed)
+        }
+        tracked.asOf = asOf
+        tracked.readAt = sentAt - ageMs
         if (!existing || JSON.stringify(existing.wire.filters) !== JSON.stringify(wire.filters))
           tracked.filters = compileFilters(wire.filters)
         tracked.wire = wire
         tracked.limitNanos = Math.round(wire.limit_usd * 1e9)
-        tracked.serverNanos = Math.round(wire.spent_usd * 1e9)
+        tracked.serverNanos = serverNanos
         tracked.periodStart = periodStart
         tracked.resetsAt = Date.parse(wire.resets_at)
         budgets.set(wire.id, tracked)
       }
       for (const id of [...budgets.keys()]) if (!seen.has(id)) budgets.delete(id)
       rebuildIndex()
+    } else {
+      // 304: the server read the same spend again, later.
+      for (const tracked of budgets.values()) tracked.readAt = reference
     }
-    // What the server acknowledged before it computed this answer is in it.
-    const reference = sentAt - ageMs
-    for (const [id, entry] of pending)
-      if (entry.settledAt !== null && entry.settledAt <= reference) pending.delete(id)
     for (const tracked of budgets.values()) recount(tracked)
     lastSuccessAt = receivedAt
   }
@@ -464,7 +558,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       // Unreachable: the state ages; failClosed decides what that means.
     } finally {
       sweepHolds(now())
-      if (!stopped) schedule(retryAfterMs ?? (near() ? nearIntervalMs : intervalMs))
+      if (!stopped) schedule(retryAfterMs ?? nextIntervalMs())
     }
   }
 
@@ -507,7 +601,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       let parts: [Tracked, number][] | undefined
       covering(facts, (tracked) => {
         roll(tracked, serverNow)
-        if (spentNanos(tracked) >= tracked.limitNanos) {
+        if (spentNanos(tracked, at) >= tracked.limitNanos) {
           over ??= []
           over.push(exceeded(tracked))
         } else if (reserve && tracked.estimateNanos > 0) {
@@ -524,7 +618,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
           parts = undefined
           let still: ExceededBudget[] | undefined
           covering(switched, (tracked) => {
-            if (spentNanos(tracked) >= tracked.limitNanos) {
+            if (spentNanos(tracked, at) >= tracked.limitNanos) {
               if (over?.some((budget) => budget.id === tracked.wire.id)) return
               still ??= []
               still.push(exceeded(tracked))
@@ -583,15 +677,24 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
             tracked.carriedNanos += oldest.nanos
         }
       }
-      // Near a limit, the next answer is wanted sooner.
-      if (timer && near()) schedule(nearIntervalMs)
+      // Near a limit, the next answer is wanted sooner, and the server should have this process's calls sooner.
+      const wanted = nextIntervalMs()
+      if (wanted < intervalMs) {
+        if (timer && timerAt - at > wanted) schedule(wanted)
+        if (at - nudgedAt >= nearIntervalMs) {
+          nudgedAt = at
+          options.onNearLimit?.()
+        }
+      }
     },
 
     delivered(eventIds) {
       const at = now()
       for (const id of eventIds) {
         const entry = pending.get(id)
-        if (entry && entry.settledAt === null) entry.settledAt = at
+        if (!entry || entry.settledAt !== null) continue
+        entry.settledAt = at
+        ingestLagMs += RATE_WEIGHT * (at - entry.recordedAt - ingestLagMs)
       }
     },
 
@@ -627,7 +730,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
         if (tracked.wire.action !== 'block' || !tracked.filters.every(known)) continue
         if (!inScope(tracked.filters, facts)) continue
         roll(tracked, at + offsetMs)
-        if (spentNanos(tracked) < tracked.limitNanos) continue
+        if (spentNanos(tracked, at) < tracked.limitNanos) continue
         over ??= []
         over.push(exceeded(tracked))
       }
