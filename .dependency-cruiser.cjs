@@ -14,12 +14,13 @@ module.exports = {
     {
       name: 'dashboard-only-api-types',
       comment:
-        'The dashboard talks to the server over HTTP; of the server it imports only the API types (@spendlens/server/api-types).',
+        'The dashboard talks to the server over HTTP; of the server it imports only the plain modules of api/: the API types (@spendlens/server/api-types) and the dashboard links alerts also write (@spendlens/server/dashboard-link).',
       severity: 'error',
       from: { path: '^packages/dashboard/src/' },
       to: {
         path: '^(packages/server/|@spendlens/server)',
-        pathNot: '^(@spendlens/server/api-types$|packages/server/(src|dist)/api/api-types\\.)',
+        pathNot:
+          '^(@spendlens/server/(api-types|dashboard-link)$|packages/server/(src|dist)/api/(api-types|dashboard-link)\\.)',
       },
     },
     {

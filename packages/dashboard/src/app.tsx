@@ -17,6 +17,7 @@ import { buildScope } from './lib/scope'
 import type { ProjectsAnswer, SessionAnswer, SessionPrincipal } from './lib/session'
 import { VIEWS, type ViewName, type ViewState } from './lib/view-state'
 import { browserTimeZone } from './lib/zoned-time'
+import { AnomaliesView } from './views/anomalies/anomalies-view'
 import { BreakdownsView } from './views/breakdowns-view'
 import { CustomerView } from './views/customer-view'
 import { CustomersView } from './views/customers-view'
@@ -39,6 +40,7 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   prompts: PromptsView,
   latency: LatencyView,
   requests: RequestsView,
+  anomalies: AnomaliesView,
   invoice: InvoiceView,
 }
 

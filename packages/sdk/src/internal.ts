@@ -2,7 +2,29 @@
 
 export { emptyUsage } from './cost-event.js'
 export { describeScope } from './errors.js'
-export { priceUsage, roundToNanos } from './pricing/price-usage.js'
+export {
+  type ConditionalPrice,
+  catalogProviders,
+  catalogVersion,
+  type MatchLogic,
+  type ModelInfo,
+  type ModelPrice,
+  type Provider,
+} from './pricing/catalog.js'
+export {
+  createPriceBook,
+  createPricer,
+  type FoundPrice,
+  isListPriceSource,
+  type Price,
+  type PriceBook,
+  type PriceInput,
+  type Pricer,
+  priceUsage,
+  roundToNanos,
+  type TierAdjustment,
+  tierAdjustment,
+} from './pricing/price-usage.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
 export { count, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'

@@ -9,6 +9,7 @@ import { loadDemo } from './demo/demo-data.js'
 import { registerInvoiceCommands } from './invoice/invoice-commands.js'
 import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
+import { registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
 import { clickhouseDdl, openStore } from './store/open-store.js'
@@ -94,7 +95,10 @@ program
     wholeNumber,
     60,
   )
-  .option('--alerts <file>', 'a JSON file of alert channels and rules (docs/alerts.md)')
+  .option(
+    '--alerts <file>',
+    'a JSON file of alert channels and rules, for every project without its own (set through the API; docs/alerts.md)',
+  )
   .option('--anomaly-interval <minutes>', 'minutes between anomaly detection runs (0: none)', wholeNumber, 5)
   .option(
     '--budgets <file>',
@@ -179,15 +183,17 @@ program
 
 program
   .command('demo')
-  .description('fill the store with 30 days of demo data from a fictional multi-tenant product')
+  .description(
+    'fill the store with 30 days of demo data from a fictional multi-tenant product, and the anomalies found in it',
+  )
   .option('--store <location>', STORE_HELP, DEFAULT_STORE)
   .option('--days <number>', 'days of history', (value) => Number.parseInt(value, 10), 30)
   .action(async (options: { store: string; days: number }) => {
     const store = await openStore(options.store)
     try {
-      const { events, invoiceLines } = await loadDemo(store, { days: options.days })
+      const { events, invoiceLines, anomalies } = await loadDemo(store, { days: options.days })
       console.log(
-        `Loaded ${events.toLocaleString('en-US')} demo events and ${invoiceLines.toLocaleString('en-US')} lines of their simulated provider invoice into ${store.location}.`,
+        `Loaded ${events.toLocaleString('en-US')} demo events, ${invoiceLines.toLocaleString('en-US')} lines of their simulated provider invoice and the ${anomalies} anomalies found in them into ${store.location}.`,
       )
     } finally {
       await store.close()
@@ -249,6 +255,7 @@ program
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
 program
   .command('clickhouse-ddl')

@@ -1,10 +1,10 @@
 import { isIP } from 'node:net'
-import { type AlertQueue, createAlertQueue } from './alerts/alert-queue.js'
 import type { AlertsConfig } from './alerts/alerts-config.js'
+import { createProjectAlerts, type ProjectAlerts } from './alerts/project-alerts.js'
 import { Credentials } from './auth/credentials.js'
 import type { FileBudget } from './budgets/budget-definition.js'
 import { type BudgetService, createBudgetService } from './budgets/budget-service.js'
-import { loadDemo } from './demo/demo-data.js'
+import { DEMO_META_KEY, foundByDemo, loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
 import { type BudgetJob, startBudgetJob } from './jobs/budget-job.js'
@@ -66,7 +66,11 @@ export interface StartServerOptions {
    * `spendlens serve` turns it on.
    */
   anomalies?: { intervalMs?: number }
-  /** Where anomalies and budget alerts are sent (alerts/alerts-config.ts; `spendlens serve --alerts <file>`). */
+  /**
+   * Where anomalies and budget alerts are sent (alerts/alerts-config.ts; `spendlens serve --alerts
+   * <file>`): every project without a configuration of its own, set through the API
+   * (alerts/project-alerts.ts).
+   */
   alerts?: AlertsConfig
   /** Budgets of the budgets file (`spendlens serve --budgets <file>`); those the API defines win. */
   budgets?: readonly FileBudget[]
@@ -91,6 +95,8 @@ export interface RunningServer {
   budgets: BudgetService
   /** The budget alerts job when `budgetAlerts` is set; `run()` checks every budget now. */
   budgetJob: BudgetJob | undefined
+  /** The anomaly job when `anomalies` is set; `run()` detects now, and hands what changed to the alerts. */
+  anomalies: AnomalyJob | undefined
   close(): Promise<void>
 }
 
@@ -103,7 +109,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let invoiceSync: InvoiceSyncJob | undefined
   let anomalyJob: AnomalyJob | undefined
   let budgetJob: BudgetJob | undefined
-  const alertQueues = new Map<string, AlertQueue>()
+  let alerts: ProjectAlerts | undefined
   let credentials: Credentials | undefined
   try {
     credentials = await Credentials.open(store)
@@ -128,12 +134,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const started = performance.now()
       // Demo history never reaches past the retention period.
       const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
-      const { events, invoiceLines } = await loadDemo(store, { days })
+      const { events, invoiceLines, anomalies } = await loadDemo(store, { days })
       demoLoaded = true
       options.onNotice?.(
-        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product) and its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
+        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
       )
     }
+    const demoLoadedAt = await store.getMeta(DEMO_META_KEY)
     if (options.invoiceSync && Object.keys(options.invoiceSync.sources).length > 0) {
       invoiceSync = startInvoiceSyncJob({
         ...options.invoiceSync,
@@ -146,35 +153,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           options.onNotice?.(`Invoice sync (${provider}) failed: ${(error as Error).message}; will retry.`),
       })
     }
-    // One alert queue per project (created when its first anomaly comes), so that each project's
-    // messages link into its own dashboard and its delivery log is its own.
-    const alertsConfig = options.alerts
-    const queueFor = (project: string) => {
-      let queue = alertQueues.get(project)
-      if (!queue && alertsConfig) {
-        queue = createAlertQueue({
-          routing: alertsConfig,
-          windowMs: alertsConfig.windowMs,
-          dashboardUrl: alertsConfig.dashboardUrl,
-          project,
-          store,
-          onReport: (report) => {
-            for (const delivery of report.deliveries)
-              if (delivery.status === 'failed')
-                options.onNotice?.(
-                  `Alert to ${delivery.channel} (project ${project}) failed after ${delivery.attempts} tries: ${delivery.lastError}`,
-                )
-          },
-        })
-        alertQueues.set(project, queue)
-      }
-      return queue
-    }
+    // Each project's alerts go by its own configuration (set through the API) or the file's, through
+    // a queue of its own, so that its messages link into its own dashboard and its log is its own.
+    const projectAlerts = await createProjectAlerts({
+      store,
+      file: options.alerts,
+      onNotice: options.onNotice,
+    })
+    alerts = projectAlerts
+    if (projectAlerts.configured.length > 0)
+      options.onNotice?.(
+        `Alerts configured through the API for ${projectAlerts.configured.join(', ')}${options.alerts ? '; every other project goes by the --alerts file' : ''}.`,
+      )
     if (options.anomalies)
       anomalyJob = startAnomalyJob({
         store,
         intervalMs: options.anomalies.intervalMs,
-        onChanged: (project, anomalies) => queueFor(project)?.notify(anomalies.map(toAnomaly)),
+        onChanged: (project, anomalies) =>
+          projectAlerts.notify(
+            project,
+            anomalies.filter((anomaly) => !foundByDemo(anomaly, demoLoadedAt)).map(toAnomaly),
+          ),
         onError: (error) =>
           options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
       })
@@ -184,7 +183,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         budgets,
         store,
         intervalMs: options.budgetAlerts.intervalMs,
-        routingFor: () => alertsConfig,
+        // Each project by its own alerts configuration (set through the API), else the --alerts file.
+        routingFor: (project) => projectAlerts.configOf(project).config,
         onReport: (project, report) => {
           for (const delivery of report.deliveries)
             if (delivery.status === 'failed')
@@ -206,6 +206,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       rateLimits: options.rateLimits,
       invoiceSync,
       budgets,
+      alerts: projectAlerts,
     })
     const address = await app.listen({ port: options.port ?? 4600, host })
     return {
@@ -216,10 +217,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       invoiceSync,
       budgets,
       budgetJob,
+      anomalies: anomalyJob,
       async close() {
         await budgetJob?.stop()
         await anomalyJob?.stop()
-        for (const queue of alertQueues.values()) await queue.close()
+        await projectAlerts.close()
         await invoiceSync?.stop()
         await retention?.stop()
         await app.close()
@@ -230,7 +232,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } catch (error) {
     await budgetJob?.stop()
     await anomalyJob?.stop()
-    for (const queue of alertQueues.values()) await queue.close()
+    await alerts?.close()
     await invoiceSync?.stop()
     await retention?.stop()
     await credentials?.close()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dashboardLink } from '../src/alerts/dashboard-link.js'
+import { dashboardLink } from '../src/api/dashboard-link.js'
 import { anomaly } from './alerts-fixtures.js'
 
 /** The dashboard's own parser (packages/dashboard/src/lib/view-state.ts), loaded as the browser runs it. */

@@ -25,6 +25,7 @@ const TABLES = [
   'invoice_lines',
   'latency_hourly',
   'rollup_hourly',
+  'spendlens_alert_configs',
   'spendlens_alert_deliveries',
   'spendlens_anomalies',
   'spendlens_budgets',

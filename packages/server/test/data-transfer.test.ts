@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import type { CostEvent } from 'spendlens'
 import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AnalyticsQuery } from '../src/api/api-types.js'
+import type { AnalyticsQuery, LoggedEvent } from '../src/api/api-types.js'
 import { exportToFile } from '../src/data-transfer/export-to-file.js'
 import { importEvents } from '../src/data-transfer/import-events.js'
 import { createProgressLine } from '../src/data-transfer/progress-line.js'
@@ -87,18 +87,48 @@ function unusualEvents(): CostEvent[] {
   ]
 }
 
-/** A few days of the demo product plus the unusual events, in a fresh store. */
+/** Two events a reprice changed, each with the price first recorded: a cost, and an unknown one. */
+function repricedEvents(): LoggedEvent[] {
+  const [first, second] = unusualEvents()
+  return [
+    {
+      ...(first as CostEvent),
+      event_id: 'repriced',
+      cost_usd: 0.25,
+      pricing_status: 'priced',
+      price_source: 'custom:acme',
+      recorded_cost_usd: 0.123456789,
+      recorded_pricing_status: 'priced',
+      recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+    },
+    {
+      ...(second as CostEvent),
+      event_id: 'priced-later',
+      input_tokens: 100,
+      output_tokens: 10,
+      cost_usd: 0.001,
+      pricing_status: 'priced',
+      price_source: 'custom:in-house',
+      recorded_cost_usd: null,
+      recorded_pricing_status: 'unpriced',
+      recorded_price_source: null,
+    },
+  ]
+}
+
+/** A few days of the demo product plus the unusual events and two repriced ones, in a fresh store. */
 async function filledStore(name: string): Promise<Store> {
   const store = await openStore(name)
   await store.append([
     ...generateDemoEvents({ days: 3, dailyRequests: 300, now: new Date('2026-11-20T12:00:00Z') }),
     ...unusualEvents(),
+    ...repricedEvents(),
   ])
   return store
 }
 
-async function allEvents(store: Store): Promise<CostEvent[]> {
-  const events: CostEvent[] = []
+async function allEvents(store: Store): Promise<LoggedEvent[]> {
+  const events: LoggedEvent[] = []
   for await (const batch of store.exportEvents(700)) events.push(...batch)
   return events
 }
@@ -131,7 +161,13 @@ const QUERIES: AnalyticsQuery[] = [
 /** The two stores hold the same events, field for field, and answer the same queries. */
 async function expectSameContent(source: Store, copy: Store) {
   expect(await copy.stats()).toEqual(await source.stats())
-  expect(await allEvents(copy)).toEqual(await allEvents(source))
+  const events = await allEvents(copy)
+  expect(events).toEqual(await allEvents(source))
+  // The price first recorded travels with a repriced event, and only with one.
+  expect(events.filter((event) => 'recorded_pricing_status' in event)).toEqual(
+    expect.arrayContaining(repricedEvents()),
+  )
+  expect(events.filter((event) => 'recorded_pricing_status' in event)).toHaveLength(2)
   for (const query of QUERIES) expect(await copy.query(query)).toEqual(await source.query(query))
 }
 
@@ -201,10 +237,19 @@ describe('export to a file and import into a new store', () => {
     const types = Object.fromEntries(
       schema.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]),
     )
-    expect(Object.keys(types).sort()).toEqual(Object.keys(toStoreRow(unusualEvents()[0] as CostEvent)).sort())
+    // Every field, and the price first recorded (null here: nothing was repriced).
+    expect(Object.keys(types).sort()).toEqual(
+      [
+        ...Object.keys(toStoreRow(unusualEvents()[0] as CostEvent)),
+        'recorded_cost_nanos',
+        'recorded_pricing_status',
+        'recorded_price_source',
+      ].sort(),
+    )
     expect(types).toMatchObject({
       ts: 'TIMESTAMP WITH TIME ZONE',
       cost_nanos: 'BIGINT',
+      recorded_cost_nanos: 'BIGINT',
       tags: 'MAP(VARCHAR, VARCHAR)',
     })
     const rows = await connection.runAndReadAll(
@@ -311,6 +356,60 @@ describe('importing a JSON Lines file', () => {
   const storeRowLine = JSON.stringify({
     ...toStoreRow({ ...(unusualEvents()[1] as CostEvent), event_id: 'from-stdout-sink', cost_usd: 0.25 }),
     pricing_status: 'client',
+  })
+
+  it('keeps the price first recorded of a repriced line, and rejects a line whose recorded price is not one', async () => {
+    const file = join(folder, 'repriced.jsonl')
+    const line = (eventId: string, recorded: Record<string, unknown>) =>
+      JSON.stringify({
+        event_id: eventId,
+        ts: '2026-11-20T10:00:00Z',
+        provider: 'openai',
+        operation: 'chat',
+        model: 'gpt-4o-mini',
+        input_tokens: 1000,
+        output_tokens: 100,
+        cost_usd: 0.01,
+        pricing_status: 'priced',
+        price_source: 'custom:acme',
+        ...recorded,
+      })
+    await writeFile(
+      file,
+      [
+        line('kept', {
+          recorded_cost_usd: 0.0002,
+          recorded_pricing_status: 'priced',
+          recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+        }),
+        line('bad-status', { recorded_cost_usd: 0.0002, recorded_pricing_status: 'cheap' }),
+        line('bad-cost', {
+          recorded_cost_usd: -1,
+          recorded_pricing_status: 'priced',
+          recorded_price_source: null,
+        }),
+        line('never-repriced', {
+          recorded_cost_usd: null,
+          recorded_pricing_status: null,
+          recorded_price_source: null,
+        }),
+      ].join('\n'),
+    )
+    const store = await openStore('events.duckdb')
+    const summary = await importEvents(store, { kind: 'jsonl', path: file }, { backfill: true })
+    expect(summary).toMatchObject({ read: 4, inserted: 2, rejected: 2 })
+    expect(summary.rejections).toEqual([
+      expect.stringMatching(/^line 2: recorded_pricing_status: /),
+      expect.stringMatching(/^line 3: recorded_cost_usd: /),
+    ])
+    const events = new Map((await allEvents(store)).map((event) => [event.event_id, event]))
+    expect(events.get('kept')).toMatchObject({
+      cost_usd: 0.01,
+      recorded_cost_usd: 0.0002,
+      recorded_pricing_status: 'priced',
+      recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+    })
+    expect(events.get('never-repriced')).not.toHaveProperty('recorded_pricing_status')
   })
 
   it('rejects a malformed line with its line number and imports every other line', async () => {

@@ -1,16 +1,23 @@
+import type { CostEvent } from 'spendlens'
 import { describe, expect, it } from 'vitest'
-import { generateDemoEvents } from '../src/demo/demo-data.js'
+import type { Anomaly } from '../src/api/api-types.js'
+import { generateDemo } from '../src/demo/demo-data.js'
 import { getJson, startTestServer } from './server-helpers.js'
 
+const DAY_MS = 86_400_000
 const now = new Date('2026-11-22T18:00:00.000Z')
-const events = generateDemoEvents({ now })
+const { events, stories } = generateDemo({ now })
+const story = (name: string) => stories.find((found) => found.name === name)
+const costOf = (list: readonly CostEvent[]) => list.reduce((sum, event) => sum + (event.cost_usd ?? 0), 0)
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 describe('demo data', () => {
   it('covers 30 days of a multi-tenant product on OpenAI and Anthropic models', () => {
     const days = new Set(events.map((event) => event.ts.slice(0, 10)))
     expect(days.size).toBe(30)
     expect(new Set(events.map((event) => event.feature)).size).toBeGreaterThanOrEqual(5)
-    expect(new Set(events.map((event) => event.customer_id)).size).toBe(50)
+    // Fifty customers, and the QA team's internal one.
+    expect(new Set(events.map((event) => event.customer_id)).size).toBe(51)
     expect(new Set(events.map((event) => event.provider))).toEqual(new Set(['openai', 'anthropic']))
     expect(events.every((event) => Date.parse(event.ts) <= now.getTime())).toBe(true)
   })
@@ -46,10 +53,81 @@ describe('demo data', () => {
 
     const classifier = events.filter((event) => event.feature === 'email-classifier')
     expect(new Set(classifier.map((event) => event.model))).toEqual(new Set(['claude-opus-4-1-20250805']))
-    expect(new Set(classifier.map((event) => new Date(event.ts).getUTCHours()))).toEqual(new Set([2]))
   })
 
-  it('is loaded into an empty store at start and labelled as demo data', async () => {
+  it('plants its stories in the last days, each after at least a week of normal history', () => {
+    expect(stories.map((found) => found.name).sort()).toEqual(
+      ['duplicated-job', 'feature-loop', 'private-model', 'prompt-bloat', 'test-user'].sort(),
+    )
+    const first = Math.min(...events.map((event) => Date.parse(event.ts)))
+    for (const found of stories) {
+      expect(found.start - first, found.name).toBeGreaterThanOrEqual(7 * DAY_MS)
+      expect(found.start % 3_600_000, found.name).toBe(0)
+      expect(found.planted.every((event) => Date.parse(event.ts) >= found.start)).toBe(true)
+    }
+    for (const name of ['feature-loop', 'test-user', 'prompt-bloat', 'duplicated-job'])
+      expect(now.getTime() - (story(name)?.start ?? 0), name).toBeLessThan(7 * DAY_MS)
+  })
+
+  it('has a feature burning about 60% of a day, and a test user about 40% of another', () => {
+    const shareOfDay = (name: string, ofFeature: boolean) => {
+      const found = story(name)
+      const day = events.filter((event) => event.ts.startsWith(dayOf(found?.start ?? 0)))
+      const feature = found?.planted[0]?.feature
+      const part = ofFeature ? day.filter((event) => event.feature === feature) : (found?.planted ?? [])
+      return costOf(part) / costOf(day)
+    }
+    expect(shareOfDay('feature-loop', true)).toBeGreaterThan(0.5)
+    expect(shareOfDay('feature-loop', true)).toBeLessThan(0.7)
+    expect(shareOfDay('test-user', false)).toBeGreaterThan(0.3)
+    expect(shareOfDay('test-user', false)).toBeLessThan(0.5)
+    const loadTest = story('test-user')?.planted ?? []
+    expect(new Set(loadTest.map((event) => `${event.customer_id}/${event.user_id}`))).toEqual(
+      new Set(['quill-internal/qa-loadtest']),
+    )
+    // The test user has a history of its own before: an hourly synthetic check.
+    const before = events.filter(
+      (event) => event.user_id === 'qa-loadtest' && Date.parse(event.ts) < (story('test-user')?.start ?? 0),
+    )
+    expect(before.length).toBeGreaterThan(7 * 24)
+  })
+
+  it('runs the classifier once a night, and three times a night from its deploy', () => {
+    const deploy = story('duplicated-job')?.start ?? 0
+    const runs = new Map<string, Set<string>>()
+    for (const event of events.filter((item) => item.feature === 'email-classifier')) {
+      const day = event.ts.slice(0, 10)
+      runs.set(day, (runs.get(day) ?? new Set()).add(event.ts.slice(11, 16)))
+    }
+    for (const [day, minutes] of runs) {
+      // 90 calls a run, 1.5 s apart: each run is two minutes of the clock.
+      const starts = [...minutes].filter((minute) => !minutes.has(minuteBefore(minute)))
+      if (day < dayOf(deploy)) expect(starts, day).toEqual(['02:00'])
+      else expect(starts, day).toEqual(['02:00', '02:50', '03:40'])
+    }
+    expect(new Date(deploy).toISOString().slice(11, 16)).toBe('02:00')
+  })
+
+  it('bloats the support prompt from ~9k input tokens to ~20k at a deploy, and it stays so', () => {
+    const deploy = story('prompt-bloat')?.start ?? 0
+    const support = events.filter((event) => event.prompt_id === 'support-agent-v7' && event.status === 'ok')
+    const average = (list: readonly CostEvent[]) =>
+      list.reduce((sum, event) => sum + (event.input_tokens ?? 0), 0) / list.length
+    const before = average(support.filter((event) => Date.parse(event.ts) < deploy))
+    const after = average(support.filter((event) => Date.parse(event.ts) >= deploy))
+    expect(before).toBeGreaterThan(8_000)
+    expect(before).toBeLessThan(11_000)
+    expect(after).toBeGreaterThan(18_000)
+    expect(after).toBeLessThan(24_000)
+  })
+
+  it('leaves its stories out when too short to give them a week of history', () => {
+    const short = generateDemo({ now, days: 5 })
+    expect(short.stories).toEqual([])
+    expect(short.events.some((event) => event.feature === 'contract-drafting')).toBe(true)
+  })
+
+  it('is loaded into an empty store at start, labelled as demo data, with its anomalies', async () => {
     const harness = await startTestServer({ demo: true })
     try {
       const meta = await getJson(harness.url('/api/meta'))
@@ -57,8 +135,19 @@ describe('demo data', () => {
       expect(meta.body.events).toBeGreaterThan(30_000)
       const summary = await getJson(harness.url('/api/summary'))
       expect(summary.body.cost_usd).toBeGreaterThan(0)
+      // The stories are found at once, not at the anomaly job's first run (demo-stories.test.ts).
+      const listed = (await getJson(harness.url('/api/anomalies'))).body.anomalies as Anomaly[]
+      const kinds = new Set(listed.map((anomaly) => anomaly.kind))
+      for (const kind of ['spend_spike', 'customer_hour', 'prompt_drift', 'duplicated_job', 'unpriced_model'])
+        expect(kinds, kind).toContain(kind)
     } finally {
       await harness.stop()
     }
-  })
+  }, 120_000)
 })
+
+function minuteBefore(minute: string): string {
+  const [hours, minutes] = minute.split(':').map(Number) as [number, number]
+  const total = hours * 60 + minutes - 1
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`
+}

@@ -220,7 +220,8 @@ describe('the demo invoice', () => {
     const model = truth.unpriced_model.model
     expect(model).toBe('quill-legal-ft-v2')
     const billed = events.filter((event) => event.model === model && event.status === 'ok')
-    expect(billed.length).toBeGreaterThan(100)
+    // contract-drafting launches 16 days before the end of the demo: about seven calls a day since.
+    expect(billed.length).toBeGreaterThan(50)
     expect(billed.every((event) => event.cost_usd === null)).toBe(true)
     const items = ofModel(model)
     for (const item of items) expect(item.reported).toEqual(reportedCounts(item))

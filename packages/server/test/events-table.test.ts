@@ -135,7 +135,7 @@ describe('the events column catalog', () => {
         .map((row) => [String(row.column_name), shortType(row.column_type)])
       expect(described).toEqual(
         EVENTS_TABLE.columns
-          .filter((column) => column.field)
+          .filter((column) => column.field || column.recorded)
           .map((column) => [column.name, COLUMN_TYPES[column.type].parquet]),
       )
     } finally {

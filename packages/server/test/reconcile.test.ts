@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AnalyticsQuery } from '../src/api/api-types.js'
 import { reconcile } from '../src/invoice/reconcile.js'
 import { syncStatuses } from '../src/invoice/sync-status.js'
+import { queryInParts } from '../src/query/query-in-parts.js'
 import { type InvoiceLine, invoiceLine } from '../src/schema/invoice-table.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import type { Store } from '../src/store/store.js'
@@ -179,8 +181,8 @@ describe('reconcile', () => {
     ])
   })
 
-  it("reads the tracked side in parts when one answer would pass the query model's row cap", async () => {
-    // 30 days × 350 models: 10,500 day × model rows, past the 10,000 of one answer.
+  it("reads the tracked side whole when it is longer than the API's row cap, and in parts when longer than a part", async () => {
+    // 30 days × 350 models: 10,500 day × model rows, past the 10,000 of one API answer.
     const start = Date.UTC(2026, 9, 1)
     const events = Array.from({ length: 30 * 350 }, (_, index) =>
       costEvent({
@@ -202,5 +204,23 @@ describe('reconcile', () => {
     })
     // No invoice covers those days: every event's cost is outside it, each counted once.
     expect(answer.tracked_outside_invoice_usd).toBeCloseTo(0.0105, 12)
+    // The same rows when parts hold at most 1,000 (halved down to 3.75 days of 350 rows).
+    const query: AnalyticsQuery & { from: Date; to: Date } = {
+      project: 'default',
+      from: new Date(start),
+      to: new Date(start + 30 * DAY),
+      timeZone: 'UTC',
+      bucket: 'day',
+      filters: [],
+      groupBy: ['model'],
+      metrics: ['requests', 'cost_usd'],
+    }
+    const run = (current: AnalyticsQuery) => store.query(current)
+    const inParts = await queryInParts(run, query, DAY, 1000)
+    expect(inParts).toHaveLength(10_500)
+    expect(new Set(inParts.map((row) => `${row.bucket_start} ${row.model}`)).size).toBe(10_500)
+    await expect(queryInParts(run, { ...query, to: new Date(start + DAY) }, DAY, 100)).rejects.toThrow(
+      /more than 100 rows/,
+    )
   })
 })

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
+import { createPriceBook } from 'spendlens/internal'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AnalyticsQuery,
@@ -15,6 +16,7 @@ import {
 import { generateDemoEvents } from '../src/demo/demo-data.js'
 import { EXACT_UP_TO } from '../src/query/latency-sketch.js'
 import { ROLLUP_DIMENSIONS } from '../src/query/rollup-tables.js'
+import { repriceEvents } from '../src/reprice/reprice-events.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
 /**
@@ -360,6 +362,26 @@ export function runRollupSuite(options: RollupSuiteOptions): void {
       await store.compactRollup()
       await compareAll(store, 'after compaction')
     }, 180_000)
+
+    it('gives the same rows after a reprice, compacted or not', async () => {
+      // A price correction of two of the demo's models over part of the history, and a discount.
+      const book = createPriceBook({
+        models: [
+          {
+            provider: 'openai',
+            model: { startsWith: 'gpt-4o-mini' },
+            prices: { input_mtok: 0.2, cache_read_mtok: 0.1, output_mtok: 0.8 },
+            from: '2026-11-15',
+          },
+        ],
+        discounts: [{ provider: 'anthropic', factor: 0.9, label: 'negotiated' }],
+      })
+      const report = await repriceEvents(store, { book, batchSize: 2000 })
+      expect(report.lines.length).toBeGreaterThan(10)
+      await compareAll(store, 'after a reprice')
+      await store.compactRollup()
+      await compareAll(store, 'after a reprice, compacted')
+    }, 240_000)
 
     it('gives the same rows after retention deletes part of an hour', async () => {
       const deleted = await store.deleteBefore(new Date(NOW.getTime() - 6 * DAY - 25 * 60_000))

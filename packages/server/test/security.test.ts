@@ -38,6 +38,10 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/invoice/reconcile': 'read',
   'GET /api/anomalies': 'read',
   'GET /api/alerts/deliveries': 'read',
+  'GET /api/alerts/config': 'admin',
+  'PUT /api/alerts/config': 'admin',
+  'DELETE /api/alerts/config': 'admin',
+  'POST /api/alerts/test': 'admin',
   'POST /api/anomaly-state/:id': 'admin',
   'GET /api/budgets': 'read',
   'GET /api/budgets/:id': 'read',
@@ -54,6 +58,8 @@ const body = (route: string): unknown =>
     'POST /api/query': { metrics: ['requests'] },
     'POST /api/session': { key: keys.read },
     'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },
+    'PUT /api/alerts/config': { channels: [], rules: [] },
+    'POST /api/alerts/test': { channel: 'on-call' },
     'PUT /api/budgets/:id': { period: 'month', amountUsd: 100 },
   })[route]
 

@@ -10,6 +10,7 @@ import { InvalidCursorError } from '../src/query/event-log.js'
 import { TooManyRowsError } from '../src/query/run-query.js'
 import type { CompiledQuery } from '../src/query/sql-builder.js'
 import { QueryTimeoutError } from '../src/query/time-limit.js'
+import { ALERT_CONFIGS_TABLE } from '../src/schema/alert-configs-table.js'
 import { type InvoiceLine, type InvoiceRange, invoiceLine } from '../src/schema/invoice-table.js'
 import { batchFormat } from '../src/store/batch-format.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
@@ -951,6 +952,172 @@ export function runStoreContract(options: StoreContractOptions): void {
       })
     })
 
+    describe('reprice: new prices on stored events, the first one kept, the rollups moved by the difference', () => {
+      const gpt = { metrics: ['requests', 'cost_usd', 'unpriced_count'], groupBy: ['model'] }
+      /** The same query through the rollup and through the events: both must give `expected`. */
+      const bothWays = async (json: Record<string, unknown>, expected: unknown) => {
+        const query = analyticsQuery(json)
+        expect(store.plan(query).sums.from).toBe('rollup')
+        expect(await store.query(query)).toEqual(expected)
+        expect(await store.queryEvents(query)).toEqual(expected)
+      }
+      const logged = async (eventId: string) =>
+        (await store.listEvents({ scope: { filters: [] }, limit: 100 })).events.find(
+          (stored) => stored.event_id === eventId,
+        )
+      const e01 = TEN_EVENTS[0] as CostEvent
+      const e06 = TEN_EVENTS[5] as CostEvent
+      const priceOf = (event: CostEvent) => ({
+        cost_usd: event.cost_usd,
+        pricing_status: event.pricing_status,
+        price_source: event.price_source,
+      })
+
+      contractCase(
+        'sets each new price and keeps the one first recorded; totals are the hand sums',
+        async () => {
+          await store.append(TEN_EVENTS)
+          const result = await store.reprice([
+            {
+              event_id: 'e01',
+              ts: e01.ts,
+              from: priceOf(e01),
+              to: { cost_usd: 0.2, pricing_status: 'priced', price_source: 'custom:acme' },
+            },
+            {
+              event_id: 'e06',
+              ts: e06.ts,
+              from: priceOf(e06),
+              to: { cost_usd: 0.05, pricing_status: 'priced', price_source: 'custom:in-house' },
+            },
+          ])
+          expect(result.statuses).toEqual(['repriced', 'repriced'])
+          expect(await logged('e01')).toEqual({
+            ...e01,
+            cost_usd: 0.2,
+            price_source: 'custom:acme',
+            recorded_cost_usd: 0.000123456,
+            recorded_pricing_status: 'priced',
+            recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+          })
+          expect(await logged('e06')).toEqual({
+            ...e06,
+            cost_usd: 0.05,
+            pricing_status: 'priced',
+            price_source: 'custom:in-house',
+            recorded_cost_usd: null,
+            recorded_pricing_status: 'unpriced',
+            recorded_price_source: null,
+          })
+          // 1601125458 − 123456 (e01 before) + 200000000 + 50000000 nano-dollars; nothing unpriced now.
+          await bothWays({ metrics: ['requests', 'cost_usd', 'unpriced_count'] }, [
+            { requests: 10, cost_usd: 1.851002002, unpriced_count: 0 },
+          ])
+          // gpt-4o-mini: e01 + e02 + e05 + e10 = 200000000 + 1000001 + 0 + 100000000.
+          await bothWays(
+            { ...gpt, filters: [{ dimension: 'model', op: 'in', values: ['gpt-4o-mini', 'private-ft'] }] },
+            [
+              { model: 'gpt-4o-mini', requests: 4, cost_usd: 0.301000001, unpriced_count: 0 },
+              { model: 'private-ft', requests: 1, cost_usd: 0.05, unpriced_count: 0 },
+            ],
+          )
+          // By day: e01 was on 2026-10-31, alone.
+          await bothWays(
+            {
+              metrics: ['cost_usd'],
+              bucket: 'day',
+              from: '2026-10-31T00:00:00.000Z',
+              to: '2026-11-01T00:00:00.000Z',
+            },
+            [{ bucket_start: '2026-10-31T00:00:00.000Z', bucket_label: '2026-10-31', cost_usd: 0.2 }],
+          )
+          await store.compactRollup()
+          await bothWays({ metrics: ['requests', 'cost_usd', 'unpriced_count'] }, [
+            { requests: 10, cost_usd: 1.851002002, unpriced_count: 0 },
+          ])
+        },
+      )
+
+      contractCase('a second reprice keeps the price first recorded, across reopen', async () => {
+        await store.append(TEN_EVENTS)
+        const first = { cost_usd: 0.2, pricing_status: 'priced' as const, price_source: 'custom:acme' }
+        await store.reprice([{ event_id: 'e01', ts: e01.ts, from: priceOf(e01), to: first }])
+        await reopen()
+        const second = { cost_usd: 0.3, pricing_status: 'estimated' as const, price_source: 'custom:acme-2' }
+        expect(
+          (await store.reprice([{ event_id: 'e01', ts: e01.ts, from: first, to: second }])).statuses,
+        ).toEqual(['repriced'])
+        expect(await logged('e01')).toMatchObject({
+          ...second,
+          recorded_cost_usd: 0.000123456,
+          recorded_pricing_status: 'priced',
+          recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
+        })
+        // 1601125458 − 123456 + 300000000
+        await bothWays({ metrics: ['requests', 'cost_usd'] }, [{ requests: 10, cost_usd: 1.901002002 }])
+      })
+
+      contractCase(
+        'leaves alone an event that is no longer what was read, and one that is not there',
+        async () => {
+          await store.append(TEN_EVENTS)
+          const to = { cost_usd: 0.2, pricing_status: 'priced' as const, price_source: 'custom:acme' }
+          // e01 replaced by a newer version (a retry) after it was read.
+          const newer = { ...e01, ts: '2026-10-31T23:45:00.000Z', cost_usd: 0.001 }
+          await store.append([newer])
+          const result = await store.reprice([
+            { event_id: 'e01', ts: e01.ts, from: priceOf(e01), to },
+            // e02 read with another price than it has.
+            {
+              event_id: 'e02',
+              ts: (TEN_EVENTS[1] as CostEvent).ts,
+              from: { ...priceOf(TEN_EVENTS[1] as CostEvent), cost_usd: 9 },
+              to,
+            },
+            { event_id: 'nope', ts: e01.ts, from: priceOf(e01), to },
+          ])
+          expect(result.statuses).toEqual(['changed', 'changed', 'changed'])
+          expect(await logged('e01')).toEqual(newer)
+          // 1601125458 − 123456 + 1000000: only the replacement moved anything.
+          await bothWays({ metrics: ['requests', 'cost_usd'] }, [{ requests: 10, cost_usd: 1.602002002 }])
+        },
+      )
+
+      contractCase('an event listed twice in one batch is repriced once', async () => {
+        await store.append(TEN_EVENTS)
+        const to = (cost: number) => ({
+          cost_usd: cost,
+          pricing_status: 'priced' as const,
+          price_source: 'custom:acme',
+        })
+        const result = await store.reprice([
+          { event_id: 'e01', ts: e01.ts, from: priceOf(e01), to: to(0.2) },
+          { event_id: 'e01', ts: e01.ts, from: priceOf(e01), to: to(0.3) },
+        ])
+        expect(result.statuses).toEqual(['repriced', 'changed'])
+        // 1601125458 − 123456 + 200000000
+        await bothWays({ metrics: ['requests', 'cost_usd'] }, [{ requests: 10, cost_usd: 1.801002002 }])
+      })
+
+      contractCase('reprices within its project only', async () => {
+        await store.append(TEN_EVENTS)
+        await store.append(TEN_EVENTS, 'other')
+        const to = { cost_usd: 0.2, pricing_status: 'priced' as const, price_source: 'custom:acme' }
+        expect(
+          (await store.reprice([{ event_id: 'e01', ts: e01.ts, from: priceOf(e01), to }], 'other')).statuses,
+        ).toEqual(['repriced'])
+        // Without a project a query reads every project: the default one's events kept their price.
+        await bothWays({ metrics: ['requests', 'cost_usd'] }, [{ requests: 20, cost_usd: 3.40212746 }])
+        const other = analyticsQuery({ metrics: ['requests', 'cost_usd'] })
+        expect(await store.query({ ...other, project: 'other' })).toEqual([
+          { requests: 10, cost_usd: 1.801002002 },
+        ])
+        expect(await store.queryEvents({ ...other, project: 'other' })).toEqual([
+          { requests: 10, cost_usd: 1.801002002 },
+        ])
+      })
+    })
+
     describe('projects: one project can neither see nor touch another’s events', () => {
       const of = (project: string | undefined, json: Record<string, unknown>) =>
         store.query({ ...analyticsQuery(json), ...(project ? { project } : {}) })
@@ -1270,6 +1437,26 @@ export function runStoreContract(options: StoreContractOptions): void {
         await reopen()
         expect(await store.getMeta('demo_loaded_at')).toBe('second')
         expect(await store.getMeta('other')).toBe("it's")
+      })
+
+      contractCase('records: the latest write of each key wins, kept across reopen', async () => {
+        // The alerts configurations (schema/alert-configs-table.ts) stand for every record table.
+        const config = (project: string, text: string, changedAt: number) => ({
+          project,
+          config: text,
+          changedAt,
+          changedBy: 'key 0123456789ab',
+        })
+        expect(await store.readRecords(ALERT_CONFIGS_TABLE)).toEqual([])
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [config('shop', '{"channels":[]}', 1)])
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [config('books', '{"rules":[]}', 2)])
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [config('shop', '', 3)])
+        const shop = config('shop', '{"a":"it\'s \\n ✓"}', 4)
+        await store.writeRecords(ALERT_CONFIGS_TABLE, [shop])
+        const latest = [config('books', '{"rules":[]}', 2), shop]
+        expect(await store.readRecords(ALERT_CONFIGS_TABLE)).toEqual(latest)
+        await reopen()
+        expect(await store.readRecords(ALERT_CONFIGS_TABLE)).toEqual(latest)
       })
 
       contractCase('events survive close and reopen', async () => {

@@ -26,6 +26,8 @@ export interface ChartPalette {
   /** Heat map from none to most. */
   heat: readonly [string, string, string]
   projection: string
+  /** The shade over the buckets an anomaly covers (the key under the chart is styles.css's --anomaly-fill). */
+  anomalyFill: string
 }
 
 export const LIGHT_PALETTE: ChartPalette = {
@@ -46,6 +48,7 @@ export const LIGHT_PALETTE: ChartPalette = {
   badFill: 'rgba(220, 38, 38, 0.08)',
   heat: ['#f1f5f9', '#a5b4fc', '#3730a3'],
   projection: '#94a3b8',
+  anomalyFill: 'rgba(220, 38, 38, 0.13)',
 }
 
 export const DARK_PALETTE: ChartPalette = {
@@ -66,6 +69,7 @@ export const DARK_PALETTE: ChartPalette = {
   badFill: 'rgba(248, 113, 113, 0.10)',
   heat: ['#1e293b', '#4f46e5', '#c7d2fe'],
   projection: '#64748b',
+  anomalyFill: 'rgba(248, 113, 113, 0.3)',
 }
 
 /** The colour of the n-th named series; "Others" and "unattributed" get the muted one. */

@@ -3,6 +3,7 @@
 import type { ChartOption } from '../components/chart'
 import type { BucketSlot } from '../lib/buckets'
 import { LATENCY_BANDS } from '../lib/format'
+import { type ChartMarker, markersAt } from './anomaly-markers'
 import { legend, optionBase, type ValueFormat, valueAxis } from './chart-parts'
 import type { ChartTheme } from './chart-theme'
 import { seriesColor } from './palette'
@@ -34,7 +35,12 @@ export interface TimeSeriesSpec {
   latencyBands?: boolean
   /** Values are shares (0–1): the axis ends at 100%. */
   shares?: boolean
+  /** Anomalies to shade over the buckets they cover, their sentences in those buckets' tooltips. */
+  markers?: readonly ChartMarker[]
 }
+
+/** The series that carries the anomaly markers: it draws no value of its own. */
+const MARKER_SERIES_ID = 'anomaly-markers'
 
 /** Bars, lines or areas over a time axis, stacked or side by side. */
 export function timeSeriesOption(spec: TimeSeriesSpec, theme: ChartTheme): ChartOption {
@@ -56,9 +62,25 @@ export function timeSeriesOption(spec: TimeSeriesSpec, theme: ChartTheme): Chart
         ],
       }
     : undefined
+  const markers = spec.markers ?? []
+  // A marker spans its buckets: whole bars (see the ticks below), or on lines from its first point
+  // to the next bucket's.
+  const markArea =
+    markers.length > 0
+      ? {
+          silent: true,
+          data: markers.map((marker) => [
+            { xAxis: marker.first, itemStyle: { color: palette.anomalyFill } },
+            { xAxis: spec.kind === 'bar' ? marker.last : Math.min(marker.last + 1, axis.length - 1) },
+          ]),
+        }
+      : undefined
+  // A series of its own carries them, so hiding a series from the legend does not hide them; bars
+  // side by side would make room for it, so there the first series carries them instead.
+  const ownMarkerSeries = markArea !== undefined && (spec.kind !== 'bar' || spec.stacked)
   return {
     ...optionBase(theme),
-    legend: legend(palette, showLegend),
+    legend: { ...legend(palette, showLegend), data: series.map((entry) => entry.name) },
     grid: { left: 8, right: 16, top: showLegend ? 36 : 12, bottom: 8, containLabel: true },
     tooltip: {
       ...tooltipBase(palette, 'axis'),
@@ -77,6 +99,10 @@ export function timeSeriesOption(spec: TimeSeriesSpec, theme: ChartTheme): Chart
         })
         if (spec.total)
           lines.push(`${escapeHtml(spec.totalLabel ?? 'Total')}: <strong>${spec.total(values)}</strong>`)
+        for (const marker of markersAt(markers, index))
+          lines.push(
+            `<div class="tooltip-anomaly" style="max-width:24em;margin-top:4px;white-space:normal">${colorDot(palette.warning)}<strong>${escapeHtml(marker.kind)}</strong>: ${escapeHtml(marker.summary)}</div>`,
+          )
         return lines.join('<br/>')
       },
     },
@@ -86,30 +112,52 @@ export function timeSeriesOption(spec: TimeSeriesSpec, theme: ChartTheme): Chart
       boundaryGap: spec.kind === 'bar',
       axisLabel: { color: palette.mutedText, hideOverlap: true },
       axisLine: { lineStyle: { color: palette.gridLine } },
-      axisTick: { alignWithLabel: true, lineStyle: { color: palette.gridLine } },
+      // ECharts places a bar chart's mark areas on the axis ticks: a tick at every bar's edge (not
+      // centred under its label) lets a marker span whole bars. Hidden: one tick per bucket would be a
+      // comb at 1,500 buckets.
+      axisTick:
+        spec.kind === 'bar'
+          ? { show: false, alignWithLabel: false, interval: 0 }
+          : { alignWithLabel: true, lineStyle: { color: palette.gridLine } },
     },
     yAxis: valueAxis(palette, spec.axisFormat, spec.shares ? { max: 1 } : {}),
-    series: series.map((entry, position) => {
-      const color = entry.color ?? seriesColor(palette, position, entry.name)
-      const common = {
-        id: `series:${entry.name}`,
-        name: entry.name,
-        data: [...entry.values],
-        itemStyle: { color },
-        emphasis: { focus: 'series' },
-        ...(spec.stacked ? { stack: 'total' } : {}),
-        ...(position === 0 && bands ? { markArea: bands } : {}),
-      }
-      if (spec.kind === 'bar') return { ...common, type: 'bar', barMaxWidth: 28 }
-      return {
-        ...common,
-        type: 'line',
-        showSymbol: spec.kind === 'line' && axis.length <= 40,
-        symbolSize: 5,
-        connectNulls: false,
-        lineStyle: { width: 2, color, ...(entry.dashed ? { type: 'dashed' } : {}) },
-        ...(spec.kind === 'area' ? { areaStyle: { opacity: spec.stacked ? 0.85 : 0.15 } } : {}),
-      }
-    }),
+    series: [
+      ...series.map((entry, position) => {
+        const color = entry.color ?? seriesColor(palette, position, entry.name)
+        const common = {
+          id: `series:${entry.name}`,
+          name: entry.name,
+          data: [...entry.values],
+          itemStyle: { color },
+          emphasis: { focus: 'series' },
+          ...(spec.stacked ? { stack: 'total' } : {}),
+          ...(position === 0 && bands ? { markArea: bands } : {}),
+          ...(position === 0 && markArea && !ownMarkerSeries ? { markArea } : {}),
+        }
+        if (spec.kind === 'bar') return { ...common, type: 'bar', barMaxWidth: 28 }
+        return {
+          ...common,
+          type: 'line',
+          showSymbol: spec.kind === 'line' && axis.length <= 40,
+          symbolSize: 5,
+          connectNulls: false,
+          lineStyle: { width: 2, color, ...(entry.dashed ? { type: 'dashed' } : {}) },
+          ...(spec.kind === 'area' ? { areaStyle: { opacity: spec.stacked ? 0.85 : 0.15 } } : {}),
+        }
+      }),
+      ...(ownMarkerSeries
+        ? [
+            {
+              id: MARKER_SERIES_ID,
+              name: 'Anomalies',
+              type: spec.kind === 'bar' ? 'bar' : 'line',
+              data: axis.map(() => null),
+              silent: true,
+              ...(spec.stacked ? { stack: 'total' } : {}),
+              markArea,
+            },
+          ]
+        : []),
+    ],
   }
 }

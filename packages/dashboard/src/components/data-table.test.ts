@@ -69,6 +69,15 @@ describe('DataTable', () => {
     expect(html).toContain('aria-label="Filter by feature chat"')
   })
 
+  it('puts row actions in a last column of their own', () => {
+    const html = render([{ name: 'chat', cost: 1 }], {
+      rowActions: (row: Row) => createElement('button', { type: 'button' }, `Mute ${row.name}`),
+      rowActionsLabel: 'Set state',
+    })
+    expect(html).toContain('<th scope="col" class="row-actions">Set state</th>')
+    expect(html).toContain('<td class="row-actions"><button type="button">Mute chat</button></td>')
+  })
+
   it('offers its CSV download', () => {
     expect(render([])).toContain('data-testid="table-csv"')
   })

@@ -36,6 +36,10 @@ export interface DataTableProps<Row> {
   rowHref?: (row: Row) => string
   /** Accessible name of that button, e.g. "Filter by feature chat". */
   rowActionLabel?: (row: Row) => string
+  /** Controls after a row's cells (acknowledge, mute), in a last column the CSV leaves out. */
+  rowActions?: (row: Row) => ReactNode
+  /** That column's header (default "Actions"). */
+  rowActionsLabel?: string
   /** Rows that cannot be clicked ("Others"). */
   isRowClickable?: (row: Row) => boolean
   /** Rows kept at the bottom whatever the sort ("Others"). */
@@ -65,7 +69,7 @@ function compare(left: CellValue, right: CellValue): number {
  * each cell carries its raw value in `data-value`.
  */
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { columns, rows, rowKey, testId, onRowClick, footer } = props
+  const { columns, rows, rowKey, testId, onRowClick, footer, rowActions } = props
   const [sort, setSort] = useState(props.defaultSort)
 
   const { pinLast } = props
@@ -202,16 +206,27 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                   </th>
                 )
               })}
+              {rowActions ? (
+                <th scope="col" className="row-actions">
+                  {props.rowActionsLabel ?? 'Actions'}
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
             {sorted.map((row) => (
-              <tr key={rowKey(row)}>{cells(row, false)}</tr>
+              <tr key={rowKey(row)}>
+                {cells(row, false)}
+                {rowActions ? <td className="row-actions">{rowActions(row)}</td> : null}
+              </tr>
             ))}
           </tbody>
           {footer ? (
             <tfoot>
-              <tr>{cells(footer, true)}</tr>
+              <tr>
+                {cells(footer, true)}
+                {rowActions ? <td /> : null}
+              </tr>
             </tfoot>
           ) : null}
         </table>

@@ -1,7 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useSyncExternalStore } from 'react'
 
-/** The first error among the queries on screen, and how many failed (as a stable string pair). */
+/**
+ * The first error among the queries on screen, and how many failed (as a stable string pair).
+ * Queries marked `meta: { optional: true }` (anomaly markers) say their own failure where they are
+ * used: the figures of the page do not depend on them.
+ */
 function useFailures(): { message: string | undefined; count: number; retry: () => void } {
   const client = useQueryClient()
   const cache = client.getQueryCache()
@@ -9,7 +13,10 @@ function useFailures(): { message: string | undefined; count: number; retry: () 
   const snapshot = useSyncExternalStore(subscribe, () => {
     const failed = cache
       .getAll()
-      .filter((query) => query.state.status === 'error' && query.getObserversCount() > 0)
+      .filter(
+        (query) =>
+          query.state.status === 'error' && query.getObserversCount() > 0 && query.meta?.optional !== true,
+      )
     const first = failed[0]?.state.error
     return `${failed.length}\u0000${first instanceof Error ? first.message : ''}`
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeComparison, describeSpan } from './describe-range'
+import { describeComparison, describeSpan, describeWindow } from './describe-range'
 import { customRange, presetRange, previousPeriod } from './time-range'
 
 const now = new Date('2026-11-22T14:30:00Z')
@@ -33,6 +33,31 @@ describe('describeComparison', () => {
   it('leaves the cut out of the short form', () => {
     expect(describeComparison(previousPeriod(presetRange('30d', 'UTC', now), 'UTC', now), true)).toBe(
       'vs previous 30 days',
+    )
+  })
+})
+
+describe('describeWindow', () => {
+  const at = (iso: string) => new Date(iso)
+
+  it("says an anomaly's hours in the dashboard's zone, the end exclusive", () => {
+    expect(describeWindow(at('2026-12-01T13:00:00Z'), at('2026-12-01T16:00:00Z'), 'UTC')).toBe(
+      'Dec 1, 13:00 – 16:00',
+    )
+    expect(describeWindow(at('2026-12-01T13:00:00Z'), at('2026-12-01T16:00:00Z'), 'Europe/Paris')).toBe(
+      'Dec 1, 14:00 – 17:00',
+    )
+  })
+
+  it('ends a window at midnight as 24:00 of its day, and names both days across midnight', () => {
+    expect(describeWindow(at('2026-12-01T22:00:00Z'), at('2026-12-02T00:00:00Z'), 'UTC')).toBe(
+      'Dec 1, 22:00 – 24:00',
+    )
+    expect(describeWindow(at('2026-12-01T22:00:00Z'), at('2026-12-02T03:00:00Z'), 'UTC')).toBe(
+      'Dec 1, 22:00 – Dec 2, 03:00',
+    )
+    expect(describeWindow(at('2026-12-01T22:00:00Z'), at('2026-12-02T03:00:00Z'), 'America/New_York')).toBe(
+      'Dec 1, 17:00 – 22:00',
     )
   })
 })

@@ -39,3 +39,33 @@ export function describeComparison(previous: PreviousPeriod | undefined, short =
     return previous.partial ? (short ? 'vs yesterday' : 'vs yesterday, same time') : 'vs the day before'
   return `vs previous ${previous.days} days${previous.partial && !short ? ', same elapsed time' : ''}`
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+const hourFormats = new Map<string, Intl.DateTimeFormat>()
+
+function cachedFormat(
+  cache: Map<string, Intl.DateTimeFormat>,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  let format = cache.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, ...options })
+    cache.set(timeZone, format)
+  }
+  return format
+}
+
+/**
+ * Hours from `start` to `end` (exclusive) in the zone: "Dec 1, 13:00 – 16:00" within a day,
+ * "Dec 1, 22:00 – 24:00" up to its midnight, "Nov 30, 22:00 – Dec 1, 03:00" across days.
+ */
+export function describeWindow(start: Date, end: Date, timeZone: string): string {
+  const day = cachedFormat(dayFormats, timeZone, { month: 'short', day: 'numeric' })
+  const hour = cachedFormat(hourFormats, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  const from = `${day.format(start)}, ${hour.format(start)}`
+  const lastDay = dateLabel(new Date(Math.max(start.getTime(), end.getTime() - 1)), timeZone)
+  if (lastDay !== dateLabel(start, timeZone)) return `${from} – ${day.format(end)}, ${hour.format(end)}`
+  const until = dateLabel(end, timeZone) === lastDay ? hour.format(end) : '24:00'
+  return `${from} – ${until}`
+}

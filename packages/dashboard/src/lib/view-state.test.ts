@@ -36,7 +36,16 @@ describe('readViewState', () => {
       period: 'mtd',
       invoiceTable: 'model',
       estimate: false,
+      anomalyState: 'all',
     })
+  })
+
+  it('reads the Anomalies view and the state it lists', () => {
+    expect(readViewState('?view=anomalies&state=muted')).toMatchObject({
+      view: 'anomalies',
+      anomalyState: 'muted',
+    })
+    expect(readViewState('?view=anomalies&state=sleeping').anomalyState).toBe('all')
   })
 
   it('reads the Invoice view: its UTC-day period, its table and the estimate', () => {
@@ -105,6 +114,9 @@ describe('writeViewState', () => {
       estimate: true,
     }
     expect(readViewState(writeViewState('', invoice))).toEqual(invoice)
+    const anomalies: ViewState = { ...DEFAULT_VIEW, view: 'anomalies', anomalyState: 'resolved' }
+    expect(writeViewState('', anomalies)).toBe('?view=anomalies&range=30d&state=resolved')
+    expect(readViewState(writeViewState('', anomalies))).toEqual(anomalies)
   })
 
   it('always writes the view and range, the rest only when not default', () => {

@@ -4,6 +4,7 @@
 // parameters the dashboard does not own are kept.
 
 import { type Dimension, isDimension } from '@spendlens/server/api-types'
+import { ANOMALY_STATE_FILTERS, type AnomalyStateFilter } from './anomaly-list'
 import { BUCKET_CHOICES, type BucketChoice } from './buckets'
 import { type DashboardFilter, readFilters, writeFilters } from './filters'
 import {
@@ -23,6 +24,7 @@ export const VIEWS = [
   { key: 'prompts', label: 'Prompt templates' },
   { key: 'latency', label: 'Latency & errors' },
   { key: 'requests', label: 'Requests' },
+  { key: 'anomalies', label: 'Anomalies' },
   { key: 'invoice', label: 'Invoice' },
 ] as const
 
@@ -90,6 +92,8 @@ export interface ViewState {
   invoiceTable: InvoiceTable
   /** Invoice view: spread the invoice before tracking over features and customers (an estimate). */
   estimate: boolean
+  /** Anomalies view: the state listed. */
+  anomalyState: AnomalyStateFilter
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -105,6 +109,7 @@ export const DEFAULT_VIEW: ViewState = {
   period: DEFAULT_INVOICE_PERIOD,
   invoiceTable: 'model',
   estimate: false,
+  anomalyState: 'all',
 }
 
 const PARAM = {
@@ -125,6 +130,7 @@ const PARAM = {
   period: 'period',
   invoiceTable: 'table',
   estimate: 'estimate',
+  anomalyState: 'state',
 } as const
 
 export function isBreakdownKey(value: string | null): value is BreakdownKey {
@@ -199,6 +205,11 @@ export function readViewState(search: string): ViewState {
       DEFAULT_VIEW.invoiceTable,
     ),
     estimate: get('estimate') === '1',
+    anomalyState: pick(
+      get('anomalyState'),
+      ANOMALY_STATE_FILTERS.map((entry) => entry.key),
+      DEFAULT_VIEW.anomalyState,
+    ),
   }
 }
 
@@ -218,7 +229,15 @@ export function writeViewState(search: string, view: ViewState): string {
     params.set(PARAM.last, view.last)
   }
   if (view.timeZone) params.set(PARAM.timeZone, view.timeZone)
-  const optional = ['breakdown', 'stack', 'bucket', 'errorsBy', 'mix', 'invoiceTable'] as const
+  const optional = [
+    'breakdown',
+    'stack',
+    'bucket',
+    'errorsBy',
+    'mix',
+    'invoiceTable',
+    'anomalyState',
+  ] as const
   for (const name of optional) {
     if (view[name] !== DEFAULT_VIEW[name]) params.set(PARAM[name], view[name])
   }

@@ -1,16 +1,19 @@
 import type { Filter } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
+import { chartMarkers } from '../charts/anomaly-markers'
 import { timeSeriesOption } from '../charts/time-series'
 import { Chart } from '../components/chart'
 import { HiddenTable } from '../components/hidden-table'
 import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
+import { useAnomalyMarkers } from '../hooks/use-anomalies'
 import { useChartTheme } from '../hooks/use-chart-theme'
 import { useStackedSeries } from '../hooks/use-stacked-series'
 import { drillDown } from '../lib/filters'
 import { formatUsd, formatUsdShort } from '../lib/format'
 import { sumUsd } from '../lib/series'
 import { type BreakdownKey, breakdownDimension, breakdownLabel } from '../lib/view-state'
+import { ChartAnomalies } from './chart-anomalies'
 
 /** The stack switch of cost over time. */
 export const STACK_OPTIONS: { key: BreakdownKey; label: string }[] = [
@@ -34,7 +37,10 @@ export interface CostOverTimePanelProps {
   testId?: string
 }
 
-/** Cost per bucket, stacked by the top values of a dimension and "Others"; a click filters by the value. */
+/**
+ * Cost per bucket, stacked by the top values of a dimension and "Others"; a click filters by the
+ * value. The anomalies of the range about the filtered traffic are shaded over their buckets.
+ */
 export function CostOverTimePanel({
   stack,
   onStackChange,
@@ -47,6 +53,11 @@ export function CostOverTimePanel({
   const dimension = breakdownDimension(stack)
   const label = breakdownLabel(stack).toLowerCase()
   const state = useStackedSeries(dimension, 'cost_usd', TOP, extraFilters)
+  const anomalies = useAnomalyMarkers(extraFilters)
+  const markers = useMemo(
+    () => chartMarkers(anomalies.anomalies, state.axis, scope.span?.to),
+    [anomalies.anomalies, state.axis, scope.span],
+  )
   const option = useMemo(
     () =>
       timeSeriesOption(
@@ -58,10 +69,11 @@ export function CostOverTimePanel({
           format: formatUsd,
           axisFormat: formatUsdShort,
           total: (values) => formatUsd(sumUsd(values)),
+          markers,
         },
         theme,
       ),
-    [state.axis, state.series, theme],
+    [state.axis, state.series, markers, theme],
   )
   const series = state.series ?? []
   const empty = series.length === 0 || series.every((entry) => entry.values.every((value) => !value))
@@ -107,6 +119,12 @@ export function CostOverTimePanel({
                 if (click.seriesName && click.seriesName !== 'Others')
                   update({ filters: drillDown(view.filters, dimension, click.seriesName) })
               }}
+            />
+            <ChartAnomalies
+              markers={markers}
+              total={anomalies.anomalies.length}
+              error={anomalies.error}
+              testId={testId}
             />
             <HiddenTable
               id={`${testId}-table`}

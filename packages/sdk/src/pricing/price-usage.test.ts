@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { emptyUsage, type Usage } from '../cost-event.js'
-import { type PriceInput, priceUsage, roundToNanos } from './price-usage.js'
+import { catalogProviders, catalogVersion } from './catalog.js'
+import {
+  createPriceBook,
+  createPricer,
+  isListPriceSource,
+  type PriceInput,
+  priceUsage,
+  roundToNanos,
+} from './price-usage.js'
 
 const ts = new Date('2026-01-15T12:00:00Z')
 
@@ -145,5 +153,150 @@ describe('roundToNanos', () => {
     expect(roundToNanos(0.1 + 0.2)).toBe(0.3)
     expect(roundToNanos(0.0000000014)).toBe(0.000000001)
     expect(roundToNanos(0.0000000016)).toBe(0.000000002)
+  })
+})
+
+describe('custom prices with a period', () => {
+  // A negotiated gpt-4o-mini rate from 2026-02-01, raised on 2026-03-01: $0.10 / $0.40, then $0.12 / $0.48 per 1M.
+  const pricer = createPricer({
+    models: [
+      {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        prices: { input_mtok: 0.1, output_mtok: 0.4 },
+        from: '2026-02-01',
+        until: '2026-03-01',
+        label: 'acme-2026-02',
+      },
+      {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        prices: { input_mtok: 0.12, output_mtok: 0.48 },
+        from: '2026-03-01',
+        label: 'acme-2026-03',
+      },
+    ],
+  })
+  const plain = { input_tokens: 1_000_000, output_tokens: 1_000_000 }
+  const at = (day: string) => pricer(input({ ts: new Date(day), usage: plain }))
+
+  it('prices a call before the first period from the catalog', () => {
+    // The catalog's $0.15 + $0.60.
+    expect(at('2026-01-31T23:59:59.999Z')).toEqual({
+      cost_usd: 0.75,
+      pricing_status: 'priced',
+      price_source: 'genai-prices:openai/gpt-4o-mini',
+    })
+  })
+
+  it("prices a call in each period at that period's price, from the first millisecond of its day", () => {
+    expect(at('2026-02-01T00:00:00.000Z')).toMatchObject({
+      cost_usd: 0.5,
+      price_source: 'custom:acme-2026-02',
+    })
+    expect(at('2026-02-28T23:59:59.999Z')).toMatchObject({ cost_usd: 0.5 })
+    expect(at('2026-03-01T00:00:00.000Z')).toMatchObject({
+      cost_usd: 0.6,
+      price_source: 'custom:acme-2026-03',
+    })
+    expect(at('2030-01-01T00:00:00.000Z')).toMatchObject({ cost_usd: 0.6 })
+  })
+
+  it('refuses a period that is not one', () => {
+    const model = { provider: 'openai', model: 'x', prices: { input_mtok: 1 } }
+    expect(() => createPricer({ models: [{ ...model, from: '2026-3-1' }] })).toThrow(/from must be a day/)
+    expect(() => createPricer({ models: [{ ...model, from: '2026-02-30' }] })).toThrow(/from must be a day/)
+    expect(() => createPricer({ models: [{ ...model, from: '2026-03-01', until: '2026-03-01' }] })).toThrow(
+      /until must be after from/,
+    )
+  })
+})
+
+describe('PriceBook.find: where a price comes from, by the lookup that prices calls', () => {
+  const book = createPriceBook({
+    models: [{ provider: 'openai', model: 'ft:acme', prices: { input_mtok: 1 }, until: '2026-06-01' }],
+  })
+
+  it('finds a catalog model with its price periods and the prices in force', () => {
+    const found = book.find('openai', 'gpt-4o-mini-2024-07-18', ts)
+    expect(found).toMatchObject({
+      source: 'genai-prices:openai/gpt-4o-mini',
+      origin: 'catalog',
+      prices: { input_mtok: 0.15, cache_read_mtok: 0.075, output_mtok: 0.6 },
+    })
+    expect(found?.model.id).toBe('gpt-4o-mini')
+  })
+
+  it('finds a custom price in its period only, and the supplement', () => {
+    expect(book.find('openai', 'ft:acme', ts)).toMatchObject({
+      source: 'custom:openai/ft:acme',
+      origin: 'custom',
+      prices: { input_mtok: 1 },
+      custom: { until: '2026-06-01' },
+    })
+    expect(book.find('openai', 'ft:acme', new Date('2026-06-01T00:00:00Z'))).toBeUndefined()
+    expect(book.find('openai', 'tts-1', ts)).toMatchObject({
+      source: 'spendlens-supplement:openai/tts-1',
+      origin: 'supplement',
+      prices: { input_mchars: 15 },
+    })
+  })
+
+  it('finds nothing for an unknown model', () => {
+    expect(book.find('openai', 'acme-unreleased-1', ts)).toBeUndefined()
+  })
+})
+
+describe('isListPriceSource', () => {
+  it("tells the catalog's and the supplement's prices from custom prices and discounts", () => {
+    for (const source of [
+      'genai-prices:openai/gpt-4o-mini',
+      'genai-prices:openai/gpt-4o-mini+flex50%',
+      'genai-prices:anthropic/claude-haiku-4-5+batch50%',
+      'genai-prices:openai/gpt-5+priority-at-standard-rate',
+      'spendlens-supplement:openai/tts-1',
+      'free:openai',
+      'not-billed:provider-error',
+    ])
+      expect(isListPriceSource(source), source).toBe(true)
+    for (const source of [
+      'custom:acme',
+      'genai-prices:anthropic/claude-haiku-4-5+enterprise',
+      'genai-prices:openai/gpt-4o-mini+batch50%+discount15%',
+      'a-client-of-its-own',
+    ])
+      expect(isListPriceSource(source), source).toBe(false)
+  })
+})
+
+describe('PriceBook.knows: a recorded price this book could have given', () => {
+  const book = createPriceBook({
+    models: [{ provider: 'openai', model: 'ft:acme', prices: { input_mtok: 1 }, label: 'acme' }],
+    discounts: [{ provider: 'anthropic', factor: 0.85, label: 'enterprise' }],
+  })
+
+  it('knows list prices, its own custom prices and discounts, with tier notes', () => {
+    for (const source of [
+      'genai-prices:openai/gpt-4o-mini+flex50%',
+      'custom:acme',
+      'custom:acme+batch50%',
+      'genai-prices:anthropic/claude-haiku-4-5+enterprise',
+      'genai-prices:anthropic/claude-haiku-4-5+batch50%+enterprise',
+    ])
+      expect(book.knows(source), source).toBe(true)
+  })
+
+  it("does not know another config's custom prices and discounts", () => {
+    for (const source of ['custom:globex', 'genai-prices:anthropic/claude-haiku-4-5+discount15%', 'whatever'])
+      expect(book.knows(source), source).toBe(false)
+    expect(createPriceBook().knows('custom:acme')).toBe(false)
+  })
+})
+
+describe('the catalog', () => {
+  it('lists its providers and says its version', async () => {
+    const providers = await catalogProviders()
+    expect(providers.map((provider) => provider.id)).toEqual(expect.arrayContaining(['openai', 'anthropic']))
+    expect(catalogVersion()).toMatch(/^\d+\.\d+\.\d+/)
   })
 })

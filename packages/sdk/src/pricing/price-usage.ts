@@ -3,6 +3,7 @@ import {
   calcPrice,
   type MatchLogic,
   type ModelInfo,
+  type ModelPrice,
   type Provider,
 } from '@pydantic/genai-prices'
 import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
@@ -25,7 +26,12 @@ export interface PriceInput {
 
 export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_source'>
 
-/** A model to price yourself: one the catalog lacks, or a negotiated rate that replaces its price. */
+/**
+ * A model to price yourself: one the catalog lacks, or a negotiated rate that replaces its price.
+ * With `from` and/or `until` it applies only to calls made in that period (a price change is two
+ * entries, one ending the day the other starts); outside it the call is priced as if the entry
+ * did not exist (the next entry that matches, else the catalog).
+ */
 export interface CustomModelPrice {
   /** Provider id as in events: `openai`, `anthropic`, `google`, `deepseek`, … */
   provider: string
@@ -37,6 +43,10 @@ export interface CustomModelPrice {
    * `input_mchars`, `audio_hours`, `web_searches_kcount`… (`_mtok` is per million tokens).
    */
   prices: Record<string, number>
+  /** The first UTC day (`YYYY-MM-DD`) the price applies to; from the beginning when absent. */
+  from?: string
+  /** The first UTC day (`YYYY-MM-DD`) it no longer applies to; for ever when absent. */
+  until?: string
   /** Recorded in `price_source` as `custom:<label>`; default `<provider>/<model>`. */
   label?: string
 }
@@ -119,49 +129,153 @@ function toMatchLogic(rule: string | { startsWith: string }): MatchLogic {
   return typeof rule === 'string' ? { equals: rule } : { starts_with: rule.startsWith }
 }
 
-/** One catalog-shaped provider per provider id, holding that provider's custom models in order. */
+/**
+ * One provider's custom models as catalog-shaped providers, one per period between the days on
+ * which one of them starts or stops applying: the catalog's engine then matches the model in the
+ * period of the call, among the entries in force, in their order.
+ */
 interface CustomTable {
-  provider: Provider
-  /** Model id (`custom-<n>`) → the label recorded in price_source. */
+  /** Epoch ms at which some entry starts or stops applying, ascending. */
+  bounds: number[]
+  /** The provider of each period: `periods[i]` covers [bounds[i - 1], bounds[i]). */
+  periods: Provider[]
+  /** Model id (`custom-<n>`) → the label recorded in price_source, and its entry. */
   labels: Map<string, string>
+  entries: Map<string, CustomModelPrice>
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+
+/** A `YYYY-MM-DD` day as epoch ms of its start (UTC); throws on anything else. */
+function dayStart(day: string, what: string): number {
+  const ms = Date.parse(`${day}T00:00:00Z`)
+  if (!DAY.test(day) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day)
+    throw new Error(`spendlens: ${what} must be a day as YYYY-MM-DD (got ${JSON.stringify(day)})`)
+  return ms
+}
+
+/** The period [from, until) of a custom price, in epoch ms (infinite ends when not given). */
+function periodOf(custom: CustomModelPrice): [number, number] {
+  const name = `the custom price for ${custom.provider}/${labelModel(custom.model)}`
+  const from = custom.from === undefined ? -Infinity : dayStart(custom.from, `${name}: from`)
+  const until = custom.until === undefined ? Infinity : dayStart(custom.until, `${name}: until`)
+  if (!(from < until)) throw new Error(`spendlens: ${name}: until must be after from`)
+  return [from, until]
+}
+
+const labelModel = (model: CustomModelPrice['model']) =>
+  typeof model === 'string' ? model : `${model.startsWith}*`
+
 function customProviders(models: CustomModelPrice[]): Map<string, CustomTable> {
-  const byProvider = new Map<string, CustomTable>()
+  const byProvider = new Map<string, { models: [ModelInfo, number, number][]; table: CustomTable }>()
   models.forEach((custom, index) => {
     let entry = byProvider.get(custom.provider)
     if (!entry) {
-      entry = {
-        provider: { id: custom.provider, name: custom.provider, api_pattern: '.*', models: [] },
-        labels: new Map(),
-      }
+      entry = { models: [], table: { bounds: [], periods: [], labels: new Map(), entries: new Map() } }
       byProvider.set(custom.provider, entry)
     }
-    const label =
-      custom.label ??
-      `${custom.provider}/${typeof custom.model === 'string' ? custom.model : `${custom.model.startsWith}*`}`
     const model: ModelInfo = {
       id: `custom-${index}`,
       match: toMatchLogic(custom.model),
       prices: custom.prices,
     }
-    entry.provider.models.push(model)
-    entry.labels.set(model.id, label)
+    const [from, until] = periodOf(custom)
+    entry.models.push([model, from, until])
+    entry.table.labels.set(model.id, custom.label ?? `${custom.provider}/${labelModel(custom.model)}`)
+    entry.table.entries.set(model.id, custom)
   })
-  return byProvider
+  const tables = new Map<string, CustomTable>()
+  for (const [id, { models: entries, table }] of byProvider) {
+    table.bounds = [...new Set(entries.flatMap(([, from, until]) => [from, until]))]
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b)
+    for (const start of [-Infinity, ...table.bounds])
+      table.periods.push({
+        id,
+        name: id,
+        api_pattern: '.*',
+        models: entries.filter(([, from, until]) => from <= start && start < until).map(([model]) => model),
+      })
+    tables.set(id, table)
+  }
+  return tables
 }
+
+/** The provider of the period `tsMs` falls in. */
+function periodAt(table: CustomTable, tsMs: number): Provider {
+  let index = 0
+  while (index < table.bounds.length && (table.bounds[index] as number) <= tsMs) index++
+  return table.periods[index] as Provider
+}
+
+/** What a service tier or the Batch API does to a list price, and the note it adds to `price_source`. */
+export interface TierAdjustment {
+  factor: number
+  note: string
+  /** Priced at a rate spendlens could not confirm (`pricing_status: estimated`). */
+  estimated: boolean
+}
+
+const TIER_NOTES = { batch: '+batch50%', flex: '+flex50%', priority: '+priority-at-standard-rate' }
 
 /**
  * Discounts the catalog does not model. OpenAI flex and every provider's Batch API are billed at
  * half the standard rate. A priority tier the catalog has no price for is priced at the standard
  * rate and marked `estimated` (its real price is higher and varies by model).
  */
-function tierAdjustment(provider: string, serviceTier: string | null, batch: boolean) {
-  if (batch) return { factor: 0.5, note: '+batch50%', estimated: false }
+export function tierAdjustment(provider: string, serviceTier: string | null, batch: boolean): TierAdjustment {
+  if (batch) return { factor: 0.5, note: TIER_NOTES.batch, estimated: false }
   if (provider === 'openai' && serviceTier === 'flex')
-    return { factor: 0.5, note: '+flex50%', estimated: false }
-  if (serviceTier === 'priority') return { factor: 1, note: '+priority-at-standard-rate', estimated: true }
+    return { factor: 0.5, note: TIER_NOTES.flex, estimated: false }
+  if (serviceTier === 'priority') return { factor: 1, note: TIER_NOTES.priority, estimated: true }
   return { factor: 1, note: '', estimated: false }
+}
+
+const LIST_PRICE_SOURCE = new RegExp(
+  `^(?:(?:genai-prices|spendlens-supplement):[^+]*(?:${Object.values(TIER_NOTES)
+    .map((note) => note.replace(/[+]/g, '\\+'))
+    .join('|')})?|free:[^+]*|not-billed:provider-error)$`,
+)
+
+/**
+ * Whether a `price_source` names a price any pricer reproduces from the event alone: the catalog
+ * or the supplement (with a tier note at most), a free operation, a refused call. Not a custom
+ * price or a discount (`custom:…`, `+<label>`), which only a pricer with the same config gives.
+ */
+export function isListPriceSource(source: string): boolean {
+  return LIST_PRICE_SOURCE.test(source)
+}
+
+/** Where a model's price comes from at a given time: what {@link PriceBook.find} answers. */
+export interface FoundPrice {
+  /** As recorded in `price_source`, before tier and discount notes: `custom:<label>`, `genai-prices:<provider>/<model>`, `spendlens-supplement:<label>`. */
+  source: string
+  origin: 'custom' | 'catalog' | 'supplement'
+  /** The catalog's provider (a custom or supplement price: a provider of its own entries). */
+  provider: Provider
+  /** The model's entry: the catalog's with every one of its price periods, or the custom one. */
+  model: ModelInfo
+  /** The prices in force at the time asked (`_mtok`: per million tokens). */
+  prices: ModelPrice
+  /** The custom or supplement entry, with its period. */
+  custom?: CustomModelPrice
+}
+
+/** The prices a pricer applies, and the pricer: one config, one lookup for both. */
+export interface PriceBook {
+  price: Pricer
+  /** Where the price of `model` at `ts` comes from, as `price` looks it up; undefined when unknown. */
+  find(provider: string, model: string, ts: Date): FoundPrice | undefined
+  /** The discount that applies to `model`, if any. */
+  discount(provider: string, model: string): PriceDiscount | undefined
+  /** Every custom entry (the config's, then the supplement's), with where each is recorded from. */
+  customEntries(): { origin: 'custom' | 'supplement'; entry: CustomModelPrice; label: string }[]
+  /**
+   * Whether a recorded `price_source` names rules this book has: a list price (isListPriceSource),
+   * or one of its custom prices or discounts, by label. A price this book cannot have given (a
+   * custom price or discount of another config) answers false.
+   */
+  knows(source: string): boolean
 }
 
 /**
@@ -171,6 +285,11 @@ function tierAdjustment(provider: string, serviceTier: string | null, batch: boo
  * Throws at creation (fail fast) when a custom price cannot price a simple call.
  */
 export function createPricer(config: PricingConfig = {}): Pricer {
+  return createPriceBook(config).price
+}
+
+/** The {@link PriceBook} of `config` (see {@link createPricer}, which is its `price`). */
+export function createPriceBook(config: PricingConfig = {}): PriceBook {
   const custom = customProviders(config.models ?? [])
   const supplement = customProviders(SUPPLEMENT)
   const discounts = config.discounts ?? []
@@ -197,9 +316,11 @@ export function createPricer(config: PricingConfig = {}): Pricer {
   })
   ;(config.models ?? []).forEach((model) => {
     const probeModel = typeof model.model === 'string' ? model.model : `${model.model.startsWith}probe`
-    const only = customProviders([model]).get(model.provider) as CustomTable
+    const only = customProviders([{ ...model, from: undefined, until: undefined }]).get(
+      model.provider,
+    ) as CustomTable
     try {
-      calcPrice(probeUsage, probeModel, { provider: only.provider })
+      calcPrice(probeUsage, probeModel, { provider: only.periods[0] as Provider })
     } catch (error) {
       throw new Error(
         `spendlens: the custom price for ${model.provider}/${probeModel} is invalid: ${(error as Error).message}`,
@@ -207,29 +328,39 @@ export function createPricer(config: PricingConfig = {}): Pricer {
     }
   })
 
-  function lookUp(input: PriceInput, usage: CatalogUsage) {
-    for (const [table, prefix] of [
-      [custom, 'custom:'],
-      [undefined, 'genai-prices:'],
-      [supplement, 'spendlens-supplement:'],
+  function lookUp(input: Pick<PriceInput, 'provider' | 'model' | 'ts'>, usage: CatalogUsage) {
+    for (const [table, origin] of [
+      [custom, 'custom'],
+      [undefined, 'catalog'],
+      [supplement, 'supplement'],
     ] as const) {
       const entry = table?.get(input.provider)
       if (table && !entry) continue
+      const provider = entry && periodAt(entry, input.ts.getTime())
+      if (provider?.models.length === 0) continue
       const result = calcPrice(
         usage,
         input.model,
-        entry
-          ? { provider: entry.provider, timestamp: input.ts }
-          : { providerId: input.provider, timestamp: input.ts },
+        provider ? { provider, timestamp: input.ts } : { providerId: input.provider, timestamp: input.ts },
       )
       if (!result) continue
       const name = entry ? entry.labels.get(result.model.id) : `${result.provider.id}/${result.model.id}`
-      return { result, source: `${prefix}${name}` }
+      return {
+        result,
+        origin,
+        entry: entry?.entries.get(result.model.id),
+        source: `${SOURCE_PREFIX[origin]}${name}`,
+      }
     }
     return undefined
   }
+  const discountOf = (provider: string, model: string) =>
+    discounts.find((rule) => rule.provider === provider && matches(rule.model, model))
+  const discountNote = (discount: PriceDiscount) =>
+    `+${discount.label ?? `discount${Math.round((1 - discount.factor) * 100)}%`}`
+  const customLabels = new Set([...custom.values()].flatMap((table) => [...table.labels.values()]))
 
-  return (input) => {
+  const price: Pricer = (input) => {
     if (input.free) return { cost_usd: 0, pricing_status: 'priced', price_source: `free:${input.provider}` }
     if (USAGE_FIELDS.every((key) => (input.usage[key] ?? null) === null)) {
       // The provider answered with an HTTP error: such calls are not billed, so $0 is known.
@@ -259,12 +390,10 @@ export function createPricer(config: PricingConfig = {}): Pricer {
     const tier = tierAdjustment(input.provider, input.service_tier, input.batch)
     let factor = tier.factor
     let source = `${found.source}${tier.note}`
-    const discount = discounts.find(
-      (rule) => rule.provider === input.provider && matches(rule.model, input.model),
-    )
+    const discount = discountOf(input.provider, input.model)
     if (discount) {
       factor *= discount.factor
-      source += `+${discount.label ?? `discount${Math.round((1 - discount.factor) * 100)}%`}`
+      source += discountNote(discount)
     }
     return {
       cost_usd: roundToNanos(found.result.total_price * factor),
@@ -272,7 +401,52 @@ export function createPricer(config: PricingConfig = {}): Pricer {
       price_source: source,
     }
   }
+
+  return {
+    price,
+    find(provider, model, ts) {
+      let found: ReturnType<typeof lookUp>
+      try {
+        found = lookUp({ provider, model, ts }, {})
+      } catch {
+        return undefined
+      }
+      if (!found) return undefined
+      return {
+        source: found.source,
+        origin: found.origin,
+        provider: found.result.provider,
+        model: found.result.model,
+        prices: found.result.model_price,
+        ...(found.entry ? { custom: found.entry } : {}),
+      }
+    },
+    discount: discountOf,
+    knows(source) {
+      let rest = source
+      const discount = discounts.map(discountNote).find((note) => rest.endsWith(note))
+      if (discount) rest = rest.slice(0, -discount.length)
+      if (isListPriceSource(rest)) return true
+      if (!rest.startsWith(SOURCE_PREFIX.custom)) return false
+      const tier = Object.values(TIER_NOTES).find((note) => rest.endsWith(note))
+      if (tier) rest = rest.slice(0, -tier.length)
+      return customLabels.has(rest.slice(SOURCE_PREFIX.custom.length))
+    },
+    customEntries: () =>
+      (
+        [
+          [custom, 'custom'],
+          [supplement, 'supplement'],
+        ] as const
+      ).flatMap(([tables, origin]) =>
+        [...tables.values()].flatMap((table) =>
+          [...table.entries].map(([id, entry]) => ({ origin, entry, label: table.labels.get(id) as string })),
+        ),
+      ),
+  }
 }
+
+const SOURCE_PREFIX = { custom: 'custom:', catalog: 'genai-prices:', supplement: 'spendlens-supplement:' }
 
 const defaultPricer = createPricer()
 

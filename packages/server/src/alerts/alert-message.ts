@@ -1,15 +1,21 @@
 import { describeScope } from 'spendlens/internal'
-import type { Anomaly, AnomalyKind, BudgetAlert } from '../api/api-types.js'
-import type { AlertMessageType } from '../schema/alert-deliveries-table.js'
+import {
+  type AlertMessageType,
+  ANOMALY_KIND_LABELS,
+  type Anomaly,
+  type AnomalyKind,
+  type BudgetAlert,
+} from '../api/api-types.js'
 
 export type { AlertMessageType }
 
 /**
- * One message to one channel about anomalies: one opened, several gathered into a group, or some
- * resolved. Its anomalies are in the order it lists them, most money at stake first.
+ * One message to one channel about anomalies: one opened, several gathered into a group, some
+ * resolved, or an admin's test of the channel (`alert.test`, no anomalies). Its anomalies are in the
+ * order it lists them, most money at stake first.
  */
 export interface AnomalyMessage {
-  type: Extract<AlertMessageType, `anomaly.${string}`>
+  type: Exclude<AlertMessageType, `budget.${string}`>
   anomalies: Anomaly[]
 }
 
@@ -53,20 +59,8 @@ export interface RenderOptions {
 
 export const DEFAULT_MAX_LISTED = 10
 
-const KIND_LABELS: Record<AnomalyKind, string> = {
-  spend_spike: 'Spend spike',
-  customer_hour: 'Customer spend spike',
-  request_outlier: 'Outsized request',
-  off_hours: 'Off-hours traffic',
-  duplicated_job: 'Duplicated job',
-  prompt_drift: 'Prompt drift',
-  error_storm: 'Error storm',
-  new_model: 'New model',
-  unpriced_model: 'Unpriced model',
-}
-
 export function kindLabel(kind: AnomalyKind): string {
-  return KIND_LABELS[kind] ?? kind
+  return ANOMALY_KIND_LABELS[kind] ?? kind
 }
 
 /** `feature search`, `customer_id acme`, or `all traffic`. */
@@ -107,12 +101,18 @@ export function totalAtStake(message: AnomalyMessage): number {
 /** The message's title: a headline, a count, what resolved, or the budget and what happened to it. */
 export function messageTitle(message: AlertMessage): string {
   if (isBudgetMessage(message)) return budgetHeadline(message.budget)
+  if (message.type === 'alert.test') return 'Test message'
   const [first] = message.anomalies
   const count = message.anomalies.length
   if (message.type === 'anomaly.resolved')
     return count === 1 && first ? `Resolved: ${headline(first)}` : `Resolved: ${count} anomalies`
   if (message.type === 'anomaly.opened' && first) return headline(first)
   return `${count} anomalies, ${formatUsd(totalAtStake(message))} at stake`
+}
+
+/** What a test message says, so that whoever reads it knows that nothing is wrong. */
+export function testMessageText(options: RenderOptions): string {
+  return `A test of this channel from spendlens${options.project ? ` (project ${options.project})` : ''}: alerts about anomalies will arrive here. Nothing is wrong; an admin sent this to check the channel.`
 }
 
 /** The anomalies a rendered message lists, and how many it leaves to "and K more". */

@@ -7,10 +7,16 @@ import {
   deliverAlerts,
 } from './deliver-alerts.js'
 
-export interface AlertQueueOptions extends DeliveryOptions {
+/** What a project's alerts configuration decides about its queue (AlertQueue.reconfigure changes it). */
+export interface AlertQueueSettings {
   routing: AlertRouting
   /** How long anomalies are gathered, from the first one, before the messages go out. */
   windowMs?: number
+  /** The dashboard's address, for the links in messages. */
+  dashboardUrl?: string
+}
+
+export interface AlertQueueOptions extends DeliveryOptions, AlertQueueSettings {
   /** Anomalies held waiting at most; more are dropped (and counted) rather than held without bound. */
   maxQueued?: number
   /** Told what each window's delivery did (failures included), for the server's log. */
@@ -26,7 +32,15 @@ export interface AlertQueue {
   notify(anomalies: readonly Anomaly[]): boolean
   /** Sends what is gathered now, without waiting for the window (tests, shutdown). */
   flush(): Promise<DeliveryReport>
-  /** Stops the window and sends what is gathered. */
+  /**
+   * Routes by new channels and rules from now on: what is gathered goes by them when its window
+   * ends (the window's length is the new one, counted from its first anomaly), and so does
+   * everything after. A message already being sent finishes, its retries included, as it began, so
+   * its delivery log record ends delivered or failed like any other. What was announced stays
+   * remembered: a new channel hears of anomalies from now on, not of every one already open.
+   */
+  reconfigure(settings: AlertQueueSettings): void
+  /** Stops the window and sends what is gathered; resolves once every message has ended. */
   close(): Promise<void>
   /** Anomalies dropped because the queue was full. */
   readonly dropped: number
@@ -47,10 +61,11 @@ const REMEMBERED = 10_000
  * log (when there is a store), so that a restart does not announce every open anomaly again.
  */
 export function createAlertQueue(options: AlertQueueOptions): AlertQueue {
-  const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS
+  let current: AlertQueueOptions = options
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED
   let waiting: Anomaly[] = []
   let timer: NodeJS.Timeout | undefined
+  let windowStartedAt = 0
   let sending: Promise<unknown> = Promise.resolve()
   let dropped = 0
   const announced = new Map<string, AnomalyState>()
@@ -91,14 +106,14 @@ export function createAlertQueue(options: AlertQueueOptions): AlertQueue {
     const latest = new Map(waiting.map((anomaly) => [anomaly.id, anomaly]))
     const batch = [...latest.values()].filter(isNews)
     waiting = []
-    const report = await deliverAlerts(batch, options.routing, options)
+    const report = await deliverAlerts(batch, current.routing, current)
     const delivered = new Set(
       report.deliveries.filter((delivery) => delivery.status === 'delivered').flatMap((d) => d.anomalyIds),
     )
     // Only what reached some channel is announced; what reached none is tried again next time it is seen.
     for (const anomaly of batch) if (delivered.has(anomaly.id)) remember(anomaly.id, anomaly.state)
     try {
-      options.onReport?.(report)
+      current.onReport?.(report)
     } catch {}
     return report
   }
@@ -106,6 +121,12 @@ export function createAlertQueue(options: AlertQueueOptions): AlertQueue {
     const next = sending.then(send)
     sending = next.catch(() => undefined)
     return next
+  }
+  /** Sends what is gathered once the window that began at windowStartedAt is over. */
+  const startTimer = () => {
+    const windowMs = current.windowMs ?? DEFAULT_WINDOW_MS
+    timer = setTimeout(() => void enqueueSend(), Math.max(0, windowStartedAt + windowMs - Date.now()))
+    timer.unref()
   }
 
   return {
@@ -115,12 +136,24 @@ export function createAlertQueue(options: AlertQueueOptions): AlertQueue {
       dropped += anomalies.length - taken.length
       waiting.push(...taken)
       if (waiting.length > 0 && !timer) {
-        timer = setTimeout(() => void enqueueSend(), windowMs)
-        timer.unref()
+        windowStartedAt = Date.now()
+        startTimer()
       }
       return taken.length === anomalies.length
     },
     flush: enqueueSend,
+    reconfigure(settings) {
+      current = {
+        ...current,
+        routing: settings.routing,
+        windowMs: settings.windowMs,
+        dashboardUrl: settings.dashboardUrl,
+      }
+      if (timer) {
+        clearTimeout(timer)
+        startTimer()
+      }
+    },
     async close() {
       await enqueueSend()
     },

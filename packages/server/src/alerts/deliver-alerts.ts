@@ -148,6 +148,26 @@ async function deliverRouted(
   return report
 }
 
+/**
+ * Sends `channel` a test message (`alert.test`, about no anomaly) and answers how it went: one try,
+ * no retries, since the admin checking a channel before an incident is waiting for the first
+ * error, not for five. Logged like every message (when there is a store), so the delivery log
+ * shows who was reachable when. Never rejects.
+ */
+export async function deliverTestMessage(
+  channel: AlertChannel,
+  options: DeliveryOptions = {},
+): Promise<ChannelDelivery> {
+  const report: DeliveryReport = { deliveries: [], delivered: 0, failed: 0, logErrors: [] }
+  return deliverMessage(
+    channel.id,
+    channel,
+    { type: 'alert.test', anomalies: [] },
+    { ...options, maxAttempts: 1 },
+    report,
+  )
+}
+
 async function deliverMessage(
   channelId: string,
   channel: AlertChannel | undefined,

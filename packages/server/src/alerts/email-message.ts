@@ -1,4 +1,5 @@
 import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import { budgetDashboardLink, dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
   budgetScope,
@@ -11,9 +12,9 @@ import {
   messageTitle,
   observedVsExpected,
   type RenderOptions,
+  testMessageText,
   totalAtStake,
 } from './alert-message.js'
-import { budgetDashboardLink, dashboardLink } from './dashboard-link.js'
 
 export interface EmailContent {
   subject: string
@@ -30,6 +31,10 @@ export function emailMessage(message: AlertMessage, options: RenderOptions = {})
   const title = messageTitle(message)
   if (isBudgetMessage(message))
     return budgetEmail(message.budget, subject(title, ` (${budgetSpent(message.budget)})`, options), options)
+  if (message.type === 'alert.test') {
+    const text = testMessageText(options)
+    return { subject: subject(title, '', options), text: `${text}\n`, html: `<p>${escapeHtml(text)}</p>` }
+  }
   const [first] = message.anomalies
   const money =
     message.type === 'anomaly.opened' && first ? `: ${formatUsd(first.money_at_stake_usd)} at stake` : ''

@@ -1,4 +1,5 @@
 import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import { budgetDashboardLink, dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
   budgetScope,
@@ -11,9 +12,9 @@ import {
   messageTitle,
   observedVsExpected,
   type RenderOptions,
+  testMessageText,
   totalAtStake,
 } from './alert-message.js'
-import { budgetDashboardLink, dashboardLink } from './dashboard-link.js'
 
 /** A Slack incoming-webhook payload: Block Kit blocks, and `text` for notifications and old clients. */
 export interface SlackPayload {
@@ -34,6 +35,16 @@ const SECTION_LIMIT = 3000
 export function slackMessage(message: AlertMessage, options: RenderOptions = {}): SlackPayload {
   if (isBudgetMessage(message)) return budgetBlocks(message.budget, messageTitle(message), options)
   const title = messageTitle(message)
+  if (message.type === 'alert.test') {
+    const text = escapeSlack(testMessageText(options))
+    return {
+      text,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: `spendlens: ${title}`, emoji: false } },
+        { type: 'section', text: mrkdwn(text) },
+      ],
+    }
+  }
   const resolved = message.type === 'anomaly.resolved'
   const [first] = message.anomalies
   const blocks: Record<string, unknown>[] = [

@@ -9,23 +9,27 @@ function dataOldEnough(series: Parameters<Detector>[0], hour: number, historyDay
   return false
 }
 
-function firstInWindow(values: Float64Array, hour: number): boolean {
+/** Whether `counted` (calls of some sort, per hour) was zero over the four weeks before `hour`. */
+function firstInWindow(counted: (index: number) => number, hour: number): boolean {
   for (let index = Math.max(0, hour - NEW_AFTER_HOURS); index < hour; index++)
-    if ((values[index] as number) > 0) return false
+    if (counted(index) > 0) return false
   return true
 }
 
 /**
  * A new model: calls to a model not called in the past four weeks, once the series has a week of
  * history (at the start of the data everything is new). A model swap is a cost decision someone
- * should have made on purpose.
+ * should have made on purpose. Only calls that succeeded count: a failed call is recorded under the
+ * name it asked for (an alias such as `gpt-4.1`, where answers name the snapshot), which is no new
+ * model.
  */
 export const newModel: Detector = (series, hour, thresholds) => {
   const found: Candidate[] = []
   if (!dataOldEnough(series, hour, thresholds.historyDays)) return found
   for (const [value, values] of series.values) {
-    const requests = values.requests[hour] as number
-    if (requests <= 0 || !firstInWindow(values.requests, hour)) continue
+    const succeeded = (index: number) => (values.requests[index] as number) - (values.errors[index] as number)
+    const requests = succeeded(hour)
+    if (requests <= 0 || !firstInWindow(succeeded, hour)) continue
     found.push({
       kind: 'new_model',
       dimension: 'model',
@@ -49,7 +53,7 @@ export const unpricedModel: Detector = (series, hour, thresholds) => {
   if (!dataOldEnough(series, hour, thresholds.historyDays)) return found
   for (const [value, values] of series.values) {
     const unpriced = values.unpriced[hour] as number
-    if (unpriced <= 0 || !firstInWindow(values.unpriced, hour)) continue
+    if (unpriced <= 0 || !firstInWindow((index) => values.unpriced[index] as number, hour)) continue
     found.push({
       kind: 'unpriced_model',
       dimension: 'model',

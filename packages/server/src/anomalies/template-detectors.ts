@@ -8,6 +8,8 @@ import type { HourlyValues } from './hourly-series.js'
  */
 
 const DAY = 24
+/** A job's hour runs more than usual when it has at least this many times its usual calls for that hour of the day. */
+const HOUR_RUN_RATIO = 1.5
 /** How far back a drift looks for its hours with traffic: past a weekend, for a weekday template. */
 const DRIFT_WINDOW = 3 * DAY
 
@@ -17,8 +19,11 @@ const DRIFT_WINDOW = 3 * DAY
  * calls over the last 24 hours, while it is running, with calls of the usual shape (cost per call
  * within a factor of two of its usual). The usual day is the median of the 24-hour totals ending at
  * the same hour on each of the 7 days before, so a job that runs once a night at 02:00 and now runs
- * at 02:00, 03:00 and 04:00 is found at 03:00, and one firing three times within 02:00 at 02:00. The
- * money at stake is what the runs cost beyond the usual day, hour by hour as they come.
+ * at 02:00, 03:00 and 04:00 is found at 03:00, and one firing three times within 02:00 at 02:00.
+ * The hour itself must run more than it does on other days (1.5× its median for that hour of the
+ * day), so last night's extra runs, still inside the 24 hours, do not make tonight's scheduled run
+ * a duplicate. The money at stake is what each hour cost beyond both its usual hour and the usual
+ * day, hour by hour as the runs come.
  */
 export const duplicatedJob: Detector = (series, hour, thresholds) => {
   const found: Candidate[] = []
@@ -31,6 +36,11 @@ export const duplicatedJob: Detector = (series, hour, thresholds) => {
     const usualCost = median(pastDays(values.cost, hour))
     if (usualCalls <= 0 || calls < thresholds.jobRatio * usualCalls) continue
     if (cost - usualCost < thresholds.jobMinUsd) continue
+    // This hour runs more than it does on other days: last night's extra runs, still inside the 24
+    // hours, do not make tonight's scheduled run a duplicate.
+    const usualHourCalls = median(sameHourOfDay(values.requests, hour))
+    const usualHourCost = median(sameHourOfDay(values.cost, hour))
+    if ((values.requests[hour] as number) < HOUR_RUN_RATIO * usualHourCalls) continue
     // The same job repeating, not a different one: its calls cost what they usually do.
     const costPerCall = (values.cost[hour] as number) / (values.requests[hour] as number)
     const usualCostPerCall = usualCost / usualCalls
@@ -43,7 +53,7 @@ export const duplicatedJob: Detector = (series, hour, thresholds) => {
       measure: 'requests_per_day',
       observed: calls,
       expected: usualCalls,
-      excessUsd: Math.max(0, Math.min(values.cost[hour] as number, cost - usualCost)),
+      excessUsd: Math.max(0, Math.min((values.cost[hour] as number) - usualHourCost, cost - usualCost)),
     })
   }
   return found
@@ -63,6 +73,13 @@ function scheduled(values: HourlyValues, hour: number, thresholds: Thresholds): 
   )
 }
 
+/** The hour's figure on each of the 7 days before. */
+function sameHourOfDay(values: Float64Array, hour: number): number[] {
+  const found: number[] = []
+  for (let day = 1; day <= 7; day++) if (hour - day * DAY >= 0) found.push(values[hour - day * DAY] as number)
+  return found
+}
+
 /** The 24-hour totals ending at the same hour on each of the 7 days before. */
 function pastDays(values: Float64Array, hour: number): number[] {
   const totals: number[] = []
@@ -77,21 +94,35 @@ function pastDays(values: Float64Array, hour: number): number[] {
  * Prompt drift: a template's average input tokens per request (prompt bloat after a deploy), or
  * its cost per request, stepping up to `driftRatio`× or more its average over the week before the
  * step, and staying up: the last `driftHours` hours with traffic (at least `driftMinRequests`
- * calls; hours with fewer neither confirm nor end it) within three days are all up, `driftMinUsd` above
- * the week's cost per request in all. Found in the step's second hour of traffic, it starts at the
- * first; it goes on while the template's hours stay up (quiet hours in between keep it going) and
- * resolves once they are back, or once the new size has become the template's usual week.
+ * calls; hours with fewer neither confirm nor end it) within three days are all up. A drift counts
+ * once its hours since the step have cost `driftMinUsd` more than the week's cost per request
+ * would have; then it starts at the step's first hour (the book takes the earlier hours once),
+ * goes on while the template's hours stay up (quiet hours in between keep it going: no floor per
+ * hour splits one deploy into pieces) and resolves once they are back, or once the new size has
+ * become the template's usual week.
  */
 export const promptDrift: Detector = (series, hour, thresholds) => {
   const found: Candidate[] = []
   for (const [value, values] of series.values) {
     if (isNobody(value) || !hasHistory(values, hour, thresholds)) continue
-    const now = driftAt(values, hour, thresholds)
+    const drifts = driftsOf(values, thresholds)
+    const now = drifts(hour)
     if (!now) continue
-    // Newly confirmed: the step's earlier hours are the anomaly's too (the book skips hours it has).
-    const hours = driftAt(values, hour - 1, thresholds) ? [hour] : now.hours
+    // Back to the hour this run of drifted hours began (a week at most), and the step before it.
+    let first = hour
+    while (first > 0 && hour - first < HOURS_PER_WEEK && drifts(first - 1)) first--
+    const step = drifts(first) as Drift
+    const excess = (index: number) =>
+      Math.max(0, (values.cost[index] as number) - step.costPerRequest * (values.requests[index] as number))
+    const since = step.hours[0] as number
+    let before = 0
+    for (let index = since; index < hour; index++) before += excess(index)
+    if (before + excess(hour) < thresholds.driftMinUsd) continue
+    // Newly confirmed or just past the floor: the whole run so far is the anomaly's.
+    const reported = first < hour && before >= thresholds.driftMinUsd
     const measure = now.measure === 'avg_input_tokens' ? values.inputTokens : values.cost
-    for (const index of hours) {
+    const from = reported ? hour : since
+    for (let index = from; index <= hour; index++) {
       const requests = values.requests[index] as number
       found.push({
         kind: 'prompt_drift',
@@ -100,8 +131,8 @@ export const promptDrift: Detector = (series, hour, thresholds) => {
         hour: index,
         measure: now.measure,
         observed: requests > 0 ? (measure[index] as number) / requests : now.observed,
-        expected: now.expected,
-        excessUsd: Math.max(0, (values.cost[index] as number) - now.costPerRequest * requests),
+        expected: step.expected,
+        excessUsd: excess(index),
       })
     }
   }
@@ -116,6 +147,24 @@ interface Drift {
   expected: number
   /** The week's cost per request before the step. */
   costPerRequest: number
+}
+
+/**
+ * Whether a template is drifted at an hour, remembered per series for one detection run: a
+ * drift's run of hours is walked back from each hour, and the same hours are asked again.
+ */
+const driftMemo = new WeakMap<HourlyValues, Map<number, Drift | undefined>>()
+function driftsOf(values: HourlyValues, thresholds: Thresholds): (hour: number) => Drift | undefined {
+  let memo = driftMemo.get(values)
+  if (!memo) {
+    memo = new Map()
+    driftMemo.set(values, memo)
+  }
+  const known = memo
+  return (hour) => {
+    if (!known.has(hour)) known.set(hour, driftAt(values, hour, thresholds))
+    return known.get(hour)
+  }
 }
 
 /** Whether a template is drifted at `hour`: its last hours with traffic all up against the week before them. */
@@ -134,8 +183,6 @@ function driftAt(values: HourlyValues, hour: number, thresholds: Thresholds): Dr
   const weekTokens = sumOver(values.inputTokens, first - HOURS_PER_WEEK, first) / weekRequests
   const weekCost = sumOver(values.cost, first - HOURS_PER_WEEK, first) / weekRequests
   const stepRequests = hours.reduce((sum, index) => sum + (values.requests[index] as number), 0)
-  const stepCost = hours.reduce((sum, index) => sum + (values.cost[index] as number), 0)
-  if (stepCost - weekCost * stepRequests < thresholds.driftMinUsd) return undefined
   const up = (measure: Float64Array, usual: number) =>
     usual > 0 &&
     hours.every(

@@ -1,4 +1,10 @@
-import type { BudgetAction, BudgetPeriod, CostEvent, UNATTRIBUTED as STORED_UNATTRIBUTED } from 'spendlens'
+import type {
+  BudgetAction,
+  BudgetPeriod,
+  CostEvent,
+  PricingStatus,
+  UNATTRIBUTED as STORED_UNATTRIBUTED,
+} from 'spendlens'
 
 /**
  * The server's HTTP API as it travels (docs/api.md), declared once for the server and the dashboard:
@@ -116,10 +122,21 @@ export type QueryRow = { [dimension: string]: string | number | boolean | null |
 } & Partial<Record<Metric, number | null>>
 
 /**
- * One stored event as GET /api/events answers it: every CostEvent field as the SDK sent it, with a
- * missing attribution value as null (the store's `unattributed` turned back) and cost in dollars.
+ * The price an event was stored with before a reprice changed it (`spendlens reprice`,
+ * docs/reprice.md): its cost, status and source as first recorded. Only a repriced event has it.
  */
-export type LoggedEvent = CostEvent
+export interface RecordedPrice {
+  recorded_cost_usd: number | null
+  recorded_pricing_status: PricingStatus
+  recorded_price_source: string | null
+}
+
+/**
+ * One stored event as GET /api/events answers it: every CostEvent field as the SDK sent it, with a
+ * missing attribution value as null (the store's `unattributed` turned back) and cost in dollars;
+ * and, once a reprice changed its price, the price first recorded (all three fields, or none).
+ */
+export type LoggedEvent = CostEvent & Partial<RecordedPrice>
 
 /** A page of the event log (GET /api/events), newest first. */
 export interface EventPage {
@@ -330,6 +347,19 @@ export const ANOMALY_KINDS = [
 ] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
 
+/** What a person calls each kind: in alerts (their headline, an email's subject) and on the dashboard. */
+export const ANOMALY_KIND_LABELS: Record<AnomalyKind, string> = {
+  spend_spike: 'Spend spike',
+  customer_hour: 'Customer spend spike',
+  request_outlier: 'Outsized request',
+  off_hours: 'Off-hours traffic',
+  duplicated_job: 'Duplicated job',
+  prompt_drift: 'Prompt drift',
+  error_storm: 'Error storm',
+  new_model: 'New model',
+  unpriced_model: 'Unpriced model',
+}
+
 /** Where an anomaly moves: by itself back to `resolved` once the traffic is normal again. */
 export const ANOMALY_STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const
 export type AnomalyState = (typeof ANOMALY_STATES)[number]
@@ -356,6 +386,50 @@ export interface Anomaly {
   state: AnomalyState
   /** One sentence a person reads in an alert or on the dashboard. */
   summary: string
+}
+
+/** GET /api/anomalies: open and acknowledged ones first, then by money at stake. */
+export interface AnomaliesAnswer {
+  anomalies: Anomaly[]
+}
+
+/**
+ * What an alert message says: the webhook body's `type` (docs/alerts.md). `alert.test` is an admin's
+ * test of a channel (`POST /api/alerts/test`), about no anomaly; `budget.*` a budget's alert
+ * (docs/budgets.md).
+ */
+export type AlertMessageType =
+  | 'anomaly.opened'
+  | 'anomaly.resolved'
+  | 'anomaly.group'
+  | 'alert.test'
+  | 'budget.threshold'
+  | 'budget.forecast'
+
+/** Where one alert message stands: still being tried, delivered, or given up on. */
+export type AlertDeliveryStatus = 'retrying' | 'delivered' | 'failed'
+
+/** One alert message sent to one channel, as GET /api/alerts/deliveries lists it. */
+export interface AlertDeliveryEntry {
+  /** Also sent as `X-Spendlens-Delivery`, the same on every retry. */
+  id: string
+  /** The channel's id in the alert configuration. */
+  channel: string
+  type: AlertMessageType
+  /** Every anomaly the message is about, in the order it lists them; a budget message's alert id. */
+  anomaly_ids: string[]
+  status: AlertDeliveryStatus
+  attempts: number
+  /** The last failed attempt's error in one line; null when none failed. */
+  last_error: string | null
+  created_at: string
+  last_attempt_at: string | null
+  delivered_at: string | null
+}
+
+/** GET /api/alerts/deliveries: the project's alert messages, newest first. */
+export interface AlertDeliveriesAnswer {
+  deliveries: AlertDeliveryEntry[]
 }
 
 /** Budgets (docs/budgets.md): calendar periods they reset on, and what happens once one is spent. */

@@ -32,6 +32,9 @@ export const ROUTE_ACCESS: readonly { prefix: string; methods?: readonly string[
   { prefix: '/api/budgets', methods: ['PUT', 'DELETE'], access: 'admin' },
   { prefix: '/api/invoice/sync/run', access: 'admin' },
   { prefix: '/api/anomaly-state/', access: 'admin' },
+  // Channels hold secrets (redacted, but their addresses show), and a test message is sent on demand.
+  { prefix: '/api/alerts/config', access: 'admin' },
+  { prefix: '/api/alerts/test', access: 'admin' },
   { prefix: '/api/', access: 'read' },
 ]
 

@@ -1,5 +1,5 @@
 import { rename, rm } from 'node:fs/promises'
-import type { CostEvent } from 'spendlens'
+import type { LoggedEvent } from '../api/api-types.js'
 import type { Store } from '../store/store.js'
 import { writeJsonlFile } from './jsonl-file.js'
 import { writeParquetFile } from './parquet-file.js'
@@ -36,7 +36,7 @@ export async function exportToFile(
   const total = (await store.stats(options.project)).events
   let written = 0
   options.onProgress?.({ written, total })
-  async function* batches(): AsyncGenerator<CostEvent[]> {
+  async function* batches(): AsyncGenerator<LoggedEvent[]> {
     for await (const events of store.exportEvents(options.batchSize ?? 5000, options.project)) {
       yield events
       written += events.length

@@ -1,9 +1,10 @@
 import { DEFAULT_MAX_EVENT_AGE_DAYS, eventWindow } from '../ingest/event-window.js'
-import { ingestEvents } from '../ingest/ingest-events.js'
+import { ingestResult, validateItems } from '../ingest/ingest-events.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
 import { readJsonlFile } from './jsonl-file.js'
 import { countParquetRows, readParquetFile } from './parquet-file.js'
+import { takeRecordedPrice } from './recorded-price.js'
 import type { SourceBatch } from './source-batch.js'
 
 /** Where imported events come from: a JSON Lines file, a Parquet file, or another store. */
@@ -92,7 +93,8 @@ async function countSource(source: ImportSource): Promise<number | undefined> {
  * validated and priced exactly as `POST /v1/events` does it (ingestEvents), so a file or a store
  * can only bring in what ingest would accept, older events too when it is a `backfill`. An
  * event_id already stored is a duplicate unless this copy is newer (then it replaces the stored
- * one and counts as inserted), as at ingest.
+ * one and counts as inserted), as at ingest. A repriced event keeps the price first recorded
+ * (recorded-price.ts), which `POST /v1/events` never takes.
  */
 export async function importEvents(
   target: Store,
@@ -121,7 +123,24 @@ export async function importEvents(
   report()
   for await (const batch of openSource(source, batchSize)) {
     const project = options.project ?? batch.project ?? DEFAULT_PROJECT
-    const result = await ingestEvents(target, batch.items, eventWindow(maxAgeDays), project)
+    const taken = batch.items.map(takeRecordedPrice)
+    const validated = validateItems(
+      taken.map(({ item }) => item),
+      eventWindow(maxAgeDays),
+    )
+    const events = validated.valid.map((event, position) => {
+      const recorded = taken[validated.validIndexes[position] as number]?.recorded
+      return recorded ? { ...event, ...recorded } : event
+    })
+    const statuses = events.length > 0 ? (await target.append(events, project)).statuses : []
+    const result = {
+      ...ingestResult(
+        validated,
+        events.map((event) => event.event_id),
+        statuses,
+      ),
+      tooOld: validated.tooOld,
+    }
     summary.read += batch.items.length
     summary.inserted += result.accepted
     summary.duplicates += result.duplicates

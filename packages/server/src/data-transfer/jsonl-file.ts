@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { CostEvent } from 'spendlens'
+import type { LoggedEvent } from '../api/api-types.js'
 import { decodeRecord } from './decode-record.js'
 import type { SourceBatch } from './source-batch.js'
 
@@ -34,8 +34,11 @@ export async function* readJsonlFile(path: string, batchSize: number): AsyncGene
   if (batch.items.length > 0) yield batch
 }
 
-/** Writes every batch as JSON Lines, one CostEvent per line, pausing while the disk catches up. */
-export async function writeJsonlFile(path: string, batches: AsyncIterable<CostEvent[]>): Promise<void> {
+/**
+ * Writes every batch as JSON Lines, one event per line (a CostEvent, with its recorded price when a
+ * reprice changed it), pausing while the disk catches up.
+ */
+export async function writeJsonlFile(path: string, batches: AsyncIterable<LoggedEvent[]>): Promise<void> {
   async function* lines() {
     for await (const events of batches) {
       if (events.length > 0) yield `${events.map((event) => JSON.stringify(event)).join('\n')}\n`

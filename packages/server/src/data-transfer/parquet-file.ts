@@ -2,26 +2,24 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBDataChunk, DuckDBInstance, JSToDuckDBValueConverter } from '@duckdb/node-api'
-import type { CostEvent } from 'spendlens'
-import { EVENT_FIELD_COLUMNS, type EventColumn } from '../schema/events-table.js'
+import type { LoggedEvent } from '../api/api-types.js'
+import { CARRIED_COLUMNS, type EventColumn } from '../schema/events-table.js'
 import { COLUMN_TYPES } from '../schema/table.js'
 import { decodeRecord } from './decode-record.js'
 import type { SourceBatch } from './source-batch.js'
 
 /**
- * The Parquet file's columns: the event fields of the column catalog (schema/events-table.ts), with
- * the store's names and types (cost in integer nano-dollars, attribution `unattributed` when
- * missing), in the store's order. They are staged in DuckDB with DuckDB's types (tags as JSON text)
+ * The Parquet file's columns: the event fields of the column catalog (schema/events-table.ts) and
+ * the price first recorded (null unless a reprice changed the event), with the store's names and
+ * types (cost in integer nano-dollars, attribution `unattributed` when missing), in the store's order. They are staged in DuckDB with DuckDB's types (tags as JSON text)
  * and written with Parquet's: `tags` becomes a MAP(VARCHAR, VARCHAR), so that DuckDB, ClickHouse,
  * Spark or pandas read it as a map rather than as a JSON string.
  */
-const STAGING_COLUMNS = EVENT_FIELD_COLUMNS.map(
-  (column) => `${column.name} ${COLUMN_TYPES[column.type].duckdb}`,
-)
+const STAGING_COLUMNS = CARRIED_COLUMNS.map((column) => `${column.name} ${COLUMN_TYPES[column.type].duckdb}`)
 const TAGS_AS_MAP = `CAST(tags::JSON AS ${COLUMN_TYPES.tags.parquet}) AS tags`
 
 /** A staged value: epoch milliseconds as a Date, tags as JSON text. */
-function stagedValue(column: EventColumn, event: CostEvent): unknown {
+function stagedValue(column: EventColumn, event: LoggedEvent): unknown {
   const value = column.read(event)
   if (column.type === 'timestamp') return new Date(value as number)
   return column.type === 'tags' ? JSON.stringify(value) : value
@@ -31,7 +29,7 @@ function stagedValue(column: EventColumn, event: CostEvent): unknown {
  * Writes every batch to one Parquet file (zstd), oldest first. DuckDB's COPY needs the whole table,
  * so batches are staged in a DuckDB file in the temp folder, not in memory.
  */
-export async function writeParquetFile(path: string, batches: AsyncIterable<CostEvent[]>): Promise<void> {
+export async function writeParquetFile(path: string, batches: AsyncIterable<LoggedEvent[]>): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), 'spendlens-parquet-'))
   const instance = await DuckDBInstance.create(join(folder, 'staging.duckdb'))
   const connection = await instance.connect()
@@ -44,7 +42,7 @@ export async function writeParquetFile(path: string, batches: AsyncIterable<Cost
         const slice = events.slice(start, start + 2048)
         const chunk = DuckDBDataChunk.create(types, slice.length)
         chunk.setRowsConverted(
-          slice.map((event) => EVENT_FIELD_COLUMNS.map((column) => stagedValue(column, event)) as never),
+          slice.map((event) => CARRIED_COLUMNS.map((column) => stagedValue(column, event)) as never),
           JSToDuckDBValueConverter,
         )
         appender.appendDataChunk(chunk)

@@ -7,6 +7,8 @@ import {
   convertOpenAIEmbeddingsUsage,
   convertOpenAIResponsesUsage,
 } from 'spendlens/internal'
+import { detectAnomalies } from '../anomalies/detect-anomalies.js'
+import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.js'
 import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
@@ -16,16 +18,33 @@ import { seededRandom } from './seeded-random.js'
 /**
  * A fictional multi-tenant product ("Quill", an AI writing and support suite) over N days. Every
  * event is a provider-shaped usage object run through the SDK's own converters and pricing at a
- * backdated timestamp, so the demo's costs are computed exactly as real traffic's are.
+ * backdated timestamp, so the demo's costs are computed exactly as real traffic's are. The traffic
+ * follows a working week, a working day and a little growth, with noise in every call.
  *
- * Planted oddities, for the views to find:
- * - customer `globex` explodes 12× on one day (a runaway integration);
- * - `email-classifier`, a trivial task, runs on claude-opus-4-1 (the most expensive model);
- * - that classifier is a cron job firing three times a night (02:00, 02:10, 02:20 UTC);
- * - `contract-drafting` uses a private model with no public price: its cost is unknown, not zero.
+ * Oddities the views show as they are:
+ * - customer `globex` explodes 12× on one day (a runaway integration on the cheapest model: many
+ *   requests, little money, below every anomaly detector's dollar floor);
+ * - `email-classifier`, a trivial task, runs on claude-opus-4-1 (the most expensive model).
+ *
+ * And the stories the anomaly detectors find (docs/anomalies.md, "The demo's stories"), each at a
+ * time relative to the end of the demo, after at least a week of normal history:
+ * - `feature-loop`: on a working day of the last week, the code-review agent loops over every
+ *   customer's pull requests for five hours and burns about 60% of that day's spend (a spend spike
+ *   of the feature);
+ * - `test-user`: the next working day, `qa-loadtest` (a QA user of the internal customer
+ *   `quill-internal`, who otherwise only runs an hourly synthetic check) load-tests production for
+ *   four hours, about 40% of that day's spend (the user's and the customer's hour);
+ * - `prompt-bloat`: the next working day at 13:00 UTC, a deploy more than doubles
+ *   `support-agent-v7`'s prompt (~9k input tokens to ~20k), and it stays so (a prompt drift);
+ * - `duplicated-job`: the nightly classifier job, one batch at 02:00 UTC, runs three times
+ *   (02:00, 02:50, 03:40) from two nights before the end (a duplicated job);
+ * - `private-model`: `contract-drafting` launches 16 days before the end on a private model with no
+ *   public price: its cost is unknown, not zero (a new model, of unknown price).
+ * A demo too short to hold a week of history before a story leaves it out (and contract-drafting
+ * runs from the start).
  *
  * Beside the events, loadDemo stores the providers' invoice for the same traffic, with a gap of its
- * own to explain (demo-invoice.ts).
+ * own to explain (demo-invoice.ts), and what the detectors find in them.
  */
 
 type Shape = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages'
@@ -53,7 +72,7 @@ const FEATURES: FeatureProfile[] = [
   {
     feature: 'chat-assistant', route: '/api/chat', provider: 'openai', shape: 'openai-chat',
     requested_model: 'gpt-4o-mini', reported_model: 'gpt-4o-mini-2024-07-18', prompt_id: 'chat-system-v3',
-    weight: 40, input: 1800, output: 320, cachedShare: 0.45, reasoningShare: 0, streamedShare: 0.85,
+    weight: 34, input: 1800, output: 320, cachedShare: 0.45, reasoningShare: 0, streamedShare: 0.85,
     baseLatencyMs: 300, msPerOutputToken: 5,
   },
   {
@@ -71,7 +90,7 @@ const FEATURES: FeatureProfile[] = [
   {
     feature: 'support-agent', route: '/api/support/reply', provider: 'anthropic', shape: 'anthropic-messages',
     requested_model: 'claude-sonnet-4-20250514', reported_model: 'claude-sonnet-4-20250514', prompt_id: 'support-agent-v7',
-    weight: 9, input: 9000, output: 650, cachedShare: 0.7, reasoningShare: 0, streamedShare: 0.9,
+    weight: 15, input: 9000, output: 650, cachedShare: 0.7, reasoningShare: 0, streamedShare: 0.9,
     baseLatencyMs: 800, msPerOutputToken: 8,
   },
   {
@@ -184,39 +203,162 @@ export interface DemoOptions {
   seed?: number
 }
 
+/** One of the stories planted in the demo (see the top of this file). */
+export interface DemoStory {
+  name: DemoStoryName
+  /** Epoch ms, a whole UTC hour: when it starts. */
+  start: number
+  /** The events it added, or for the prompt that bloated, the events it made larger. */
+  planted: CostEvent[]
+}
+
+export type DemoStoryName = 'feature-loop' | 'test-user' | 'duplicated-job' | 'prompt-bloat' | 'private-model'
+
+export interface DemoData {
+  /** Epoch ms: the start of the demo's first UTC day. */
+  from: number
+  events: CostEvent[]
+  /** The stories the demo is long enough to carry, in the order they start. */
+  stories: DemoStory[]
+}
+
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+/** A story starts this many days after the demo's first at the earliest: a week of history for the detectors to compare with, and a day to spare. */
+const STORY_HISTORY_DAYS = 8
+/** The code-review agent's loop: calls per review the product would otherwise make, in its hours. */
+const LOOP_CALLS_PER_REVIEW = 34
+/**
+ * The load test's calls per hour, per feature: at most about $0.50 an hour on any one, so that the
+ * test stands out as the test user's and its customer's, and no one feature's.
+ */
+const LOAD_TEST_CALLS: Record<string, number> = {
+  'chat-assistant': 100,
+  'semantic-search': 50,
+  'doc-summarizer': 72,
+  'support-agent': 18,
+  'code-review': 35,
+  'report-writer': 12,
+}
+/** The support agent's prompt after the deploy, against before it. */
+const BLOAT_FACTOR = 2.2
+/** Emails the classifier job takes from the queue each run. */
+const CLASSIFIER_BATCH = 90
+const INTERNAL_CUSTOMER = 'quill-internal'
+const TEST_USER = 'qa-loadtest'
+
+/** Some hours of one day (its index in the demo). */
+interface Hours {
+  day: number
+  fromHour: number
+  hours: number
+}
+
+const within = (hours: Hours | undefined, day: number, hour: number) =>
+  hours !== undefined && day === hours.day && hour >= hours.fromHour && hour < hours.fromHour + hours.hours
+
+/** When each story happens: relative to the end of the demo, so they are always recent. */
+interface StorySchedule {
+  /** The day contract-drafting (and its private model) launched: 0 when the demo is too short to show it. */
+  contractLaunchDay: number
+  loop?: Hours
+  loadTest?: Hours
+  /** Epoch ms of the support agent's deploy. */
+  bloatFrom?: number
+  /** The first night the classifier's job runs three times. */
+  triplicatedFromDay?: number
+}
+
+function scheduleStories(firstDay: number, days: number): StorySchedule {
+  const today = days - 1
+  const weekday = (day: number) => new Date(firstDay + day * DAY_MS).getUTCDay()
+  /** The `nth` working day (Monday to Friday) before today: deploys and load tests happen on working days. */
+  const workingDay = (nth: number) => {
+    let day = today
+    for (let found = 0; found < nth; ) {
+      day--
+      if (weekday(day) !== 0 && weekday(day) !== 6) found++
+    }
+    return day
+  }
+  const recent = (day: number) => (day >= STORY_HISTORY_DAYS ? day : undefined)
+  const loopDay = recent(workingDay(4))
+  const loadTestDay = recent(workingDay(3))
+  const bloatDay = recent(workingDay(2))
+  const contractLaunchDay = recent(today - 16) ?? 0
+  return {
+    contractLaunchDay,
+    loop: loopDay === undefined ? undefined : { day: loopDay, fromHour: 10, hours: 5 },
+    loadTest: loadTestDay === undefined ? undefined : { day: loadTestDay, fromHour: 13, hours: 4 },
+    bloatFrom: bloatDay === undefined ? undefined : firstDay + bloatDay * DAY_MS + 13 * HOUR_MS,
+    triplicatedFromDay: recent(today - 2),
+  }
+}
+
+/** The demo's events (generateDemo, without its stories' bookkeeping). */
 export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
+  return generateDemo(options).events
+}
+
+/** The demo's events, and the stories planted in them (what each added, for tests and docs to check). */
+export function generateDemo(options: DemoOptions = {}): DemoData {
   const now = options.now ?? new Date()
+  const end = now.getTime()
   const days = options.days ?? 30
   const dailyRequests = options.dailyRequests ?? 1400
   const random = seededRandom(options.seed ?? 42)
-  const featureWeights = FEATURES.map((profile) => profile.weight)
-  const featureTotal = featureWeights.reduce((sum, weight) => sum + weight, 0)
+  const featureTotal = FEATURES.reduce((sum, profile) => sum + profile.weight, 0)
   const customerWeights = CUSTOMER_NAMES.map((_, rank) => 1 / (rank + 1) ** 1.1)
   const customerTotal = customerWeights.reduce((sum, weight) => sum + weight, 0)
   const hourTotal = HOUR_WEIGHTS.reduce((sum, weight) => sum + weight, 0)
-  const firstDay =
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * 86_400_000
+  const firstDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS
   const explosionDay = days - 6
+  const schedule = scheduleStories(firstDay, days)
   const events: CostEvent[] = []
+  const stories = new Map<DemoStoryName, DemoStory>()
+  const plant = (name: DemoStoryName, event: CostEvent | undefined) => {
+    if (!event) return
+    const start = Math.floor(Date.parse(event.ts) / HOUR_MS) * HOUR_MS
+    const story = stories.get(name)
+    if (!story) stories.set(name, { name, start, planted: [event] })
+    else {
+      story.start = Math.min(story.start, start)
+      story.planted.push(event)
+    }
+  }
   const noise = (spread: number) => Math.exp((random() - 0.5) * 2 * spread)
+  const pickCustomer = () => pickWeighted(random, CUSTOMER_NAMES, customerWeights, customerTotal)
+  const profileOf = (feature: string) =>
+    FEATURES.find((profile) => profile.feature === feature) as FeatureProfile
+  let sequence = 0
 
+  /**
+   * One call, as the SDK would have recorded it (`caller` for a known user's, in production);
+   * undefined when it falls after the end of the demo.
+   */
   const emit = (
     profile: FeatureProfile,
     startedAt: number,
     customer: string,
     dayIndex: number,
-    sequence: number,
-  ) => {
-    const input = Math.max(8, Math.round(profile.input * noise(0.6)))
+    caller?: string,
+  ): CostEvent | undefined => {
+    if (startedAt > end) return undefined
+    const bloated =
+      profile.feature === 'support-agent' &&
+      schedule.bloatFrom !== undefined &&
+      startedAt >= schedule.bloatFrom
+    const input = Math.max(8, Math.round(profile.input * (bloated ? BLOAT_FACTOR : 1) * noise(0.6)))
     const output = profile.output === 0 ? 0 : Math.max(1, Math.round(profile.output * noise(0.7)))
     const cached = random() < profile.cachedShare ? Math.floor((input * (0.5 + random() * 0.4)) / 64) * 64 : 0
     const reasoning = Math.round(output * profile.reasoningShare)
     const failed = random() < 0.012
     const streamed = random() < profile.streamedShare
     const latency = (profile.baseLatencyMs + profile.msPerOutputToken * output) * noise(0.35)
-    const userNumber = 1 + Math.floor(random() ** 2 * 12)
+    const userId = caller ?? `${customer}-user-${1 + Math.floor(random() ** 2 * 12)}`
+    const id = sequence++
     const record: CallRecord = {
-      event_id: `demo-${new Date(firstDay).toISOString().slice(0, 10)}-${sequence}`,
+      event_id: `demo-${new Date(firstDay).toISOString().slice(0, 10)}-${id}`,
       started_at: startedAt,
       latency_ms: Math.round(failed ? latency * 0.2 : latency),
       ttft_ms: streamed && !failed ? Math.round(profile.baseLatencyMs * noise(0.3)) : null,
@@ -224,18 +366,23 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
       operation: profile.shape === 'anthropic-messages' ? 'messages' : profile.shape.replace('openai-', ''),
       requested_model: profile.requested_model,
       model: failed ? null : profile.reported_model,
-      provider_request_id: `req_demo_${sequence.toString(36)}`,
+      provider_request_id: `req_demo_${id.toString(36)}`,
       // The OpenAI client knows its project (the `project` option); Anthropic's has no such notion.
       provider_project: profile.provider === 'openai' ? demoProviderProject('openai', profile.feature) : null,
       tags: {
         feature: profile.feature,
         route: profile.route,
         customer_id: customer,
-        user_id: `${customer}-user-${userNumber}`,
-        session_id: `${customer}-${userNumber}-${dayIndex}-${Math.floor(random() * 4)}`,
-        environment: random() < 0.04 ? 'staging' : 'production',
+        user_id: userId,
+        session_id: `${userId}-${dayIndex}-${Math.floor(random() * 4)}`,
+        environment: caller === undefined && random() < 0.04 ? 'staging' : 'production',
         prompt_id: profile.prompt_id,
-        plan: CUSTOMER_NAMES.indexOf(customer) < 10 ? 'enterprise' : 'team',
+        plan:
+          customer === INTERNAL_CUSTOMER
+            ? 'internal'
+            : CUSTOMER_NAMES.indexOf(customer) < 10
+              ? 'enterprise'
+              : 'team',
       },
       usage: failed
         ? usageFor(profile.shape, 0, 0, 0, 0, random)
@@ -247,64 +394,112 @@ export function generateDemoEvents(options: DemoOptions = {}): CostEvent[] {
       http_status: failed ? (random() < 0.8 ? 429 : 500) : 200,
       streamed,
     }
-    events.push(buildCostEvent(record))
+    const event = buildCostEvent(record)
+    events.push(event)
+    if (bloated) plant('prompt-bloat', event)
+    return event
   }
 
-  let sequence = 0
   for (let dayIndex = 0; dayIndex < days; dayIndex++) {
-    const dayStart = firstDay + dayIndex * 86_400_000
+    const dayStart = firstDay + dayIndex * DAY_MS
     const weekday = new Date(dayStart).getUTCDay()
     const weekFactor = weekday === 0 || weekday === 6 ? 0.45 : 1
     const growth = 1 + 0.01 * dayIndex
+    const launched = dayIndex >= schedule.contractLaunchDay
+    const features = launched
+      ? FEATURES
+      : FEATURES.filter((profile) => profile.feature !== 'contract-drafting')
+    const weights = features.map((profile) => profile.weight)
+    const weightTotal = weights.reduce((sum, weight) => sum + weight, 0)
     for (let hour = 0; hour < 24; hour++) {
-      const hourStart = dayStart + hour * 3_600_000
-      if (hourStart > now.getTime()) break
+      const hourStart = dayStart + hour * HOUR_MS
+      if (hourStart > end) break
       const expected = (dailyRequests * weekFactor * growth * (HOUR_WEIGHTS[hour] as number)) / hourTotal
       const count = Math.floor(expected + random())
       for (let index = 0; index < count; index++) {
-        const startedAt = hourStart + Math.floor(random() * 3_600_000)
-        if (startedAt > now.getTime()) continue
-        const profile = pickWeighted(random, FEATURES, featureWeights, featureTotal)
-        const customer = pickWeighted(random, CUSTOMER_NAMES, customerWeights, customerTotal)
-        emit(profile, startedAt, customer, dayIndex, sequence++)
+        const startedAt = hourStart + Math.floor(random() * HOUR_MS)
+        const profile = pickWeighted(random, features, weights, weightTotal)
+        const event = emit(profile, startedAt, pickCustomer(), dayIndex)
+        if (profile.feature === 'contract-drafting' && schedule.contractLaunchDay > 0)
+          plant('private-model', event)
       }
       // globex's runaway integration: twelve times its usual chat traffic for one day.
       if (dayIndex === explosionDay) {
-        const extra = Math.round((expected * 0.4 * 11 * (customerWeights[0] as number)) / customerTotal)
-        for (let index = 0; index < extra; index++) {
-          const startedAt = hourStart + Math.floor(random() * 3_600_000)
-          if (startedAt <= now.getTime())
-            emit(FEATURES[0] as FeatureProfile, startedAt, 'globex', dayIndex, sequence++)
-        }
+        const chatShare = (FEATURES[0] as FeatureProfile).weight / featureTotal
+        const extra = Math.round((expected * chatShare * 11 * (customerWeights[0] as number)) / customerTotal)
+        for (let index = 0; index < extra; index++)
+          emit(FEATURES[0] as FeatureProfile, hourStart + Math.floor(random() * HOUR_MS), 'globex', dayIndex)
       }
-      // The nightly classifier cron, scheduled three times by mistake.
+      // The QA team's synthetic check, every hour: one question to the support agent, as the test user.
+      emit(profileOf('support-agent'), hourStart + 17 * 60_000, INTERNAL_CUSTOMER, dayIndex, TEST_USER)
+      // The nightly classifier job: once at 02:00; from its deploy on, also at 02:50 and 03:40.
       if (hour === 2) {
-        for (const minute of [0, 10, 20]) {
-          for (let index = 0; index < 40; index++) {
+        const runs = dayIndex >= (schedule.triplicatedFromDay ?? days) ? [0, 50, 100] : [0]
+        for (const minute of runs) {
+          for (let index = 0; index < CLASSIFIER_BATCH; index++) {
             const startedAt = hourStart + minute * 60_000 + index * 1_500
-            const customer = pickWeighted(random, CUSTOMER_NAMES, customerWeights, customerTotal)
-            if (startedAt <= now.getTime()) emit(CLASSIFIER, startedAt, customer, dayIndex, sequence++)
+            const event = emit(CLASSIFIER, startedAt, pickCustomer(), dayIndex)
+            if (minute > 0) plant('duplicated-job', event)
           }
         }
       }
+      // The code-review agent stuck in a loop, re-reviewing every customer's open pull requests.
+      if (within(schedule.loop, dayIndex, hour)) {
+        const reviews = (expected * profileOf('code-review').weight) / featureTotal
+        const calls = Math.round(reviews * LOOP_CALLS_PER_REVIEW)
+        for (let index = 0; index < calls; index++) {
+          const startedAt = hourStart + Math.floor(random() * HOUR_MS)
+          const customer = CUSTOMER_NAMES[Math.floor(random() * CUSTOMER_NAMES.length)] as string
+          plant('feature-loop', emit(profileOf('code-review'), startedAt, customer, dayIndex))
+        }
+      }
+      // The test user's load test, against production, for a few hours of one afternoon.
+      if (within(schedule.loadTest, dayIndex, hour)) {
+        for (const [feature, calls] of Object.entries(LOAD_TEST_CALLS))
+          for (let index = 0; index < calls; index++) {
+            const startedAt = hourStart + Math.floor(random() * HOUR_MS)
+            plant('test-user', emit(profileOf(feature), startedAt, INTERNAL_CUSTOMER, dayIndex, TEST_USER))
+          }
+      }
     }
   }
-  return events
+  return { from: firstDay, events, stories: [...stories.values()].sort((a, b) => a.start - b.start) }
 }
 
 export const DEMO_META_KEY = 'demo_loaded_at'
 
 /**
- * Generates the demo and stores it, marking the store as holding demo data: the events, and the
- * invoice the providers would show for them (demo-invoice.ts) in the same (default) project, each of
- * its reports replaced over the events' days. Straight into the store, as history: ingest's window
- * (30 days back, ingest/event-window.ts) is no bound for `spendlens demo --days 90`.
+ * Whether an anomaly is one the demo's backtest found (loadDemo, before the store's DEMO_META_KEY
+ * time): the running job may extend or resolve it, but nobody's on-call hears about a demo.
+ */
+export function foundByDemo(
+  anomaly: Pick<AnomalyRecord, 'project' | 'detectedAt'>,
+  demoLoadedAt: string | null,
+): boolean {
+  return (
+    demoLoadedAt !== null &&
+    anomaly.project === DEFAULT_PROJECT &&
+    anomaly.detectedAt <= Date.parse(demoLoadedAt)
+  )
+}
+
+/**
+ * Generates the demo and stores it, marking the store as holding demo data: the events, the invoice
+ * the providers would show for them (demo-invoice.ts) in the same (default) project, each of its
+ * reports replaced over the events' days, and what the anomaly detectors find in them. Straight
+ * into the store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound
+ * for `spendlens demo --days 90`.
+ *
+ * The detectors are replayed over the demo's hours as a backtest (as `spendlens anomalies` does) and
+ * what they find is stored, so that the stories show at once: the running server's job only looks
+ * at the last hours. Found in the past, they are never alerted (start-server.ts).
  */
 export async function loadDemo(
   store: Store,
   options: DemoOptions = {},
-): Promise<{ events: number; invoiceLines: number }> {
-  const events = generateDemoEvents(options)
+): Promise<{ events: number; invoiceLines: number; anomalies: number }> {
+  const end = (options.now ?? new Date()).getTime()
+  const { from, events } = generateDemo({ ...options, now: new Date(end) })
   for (let start = 0; start < events.length; start += 20_000)
     await store.append(events.slice(start, start + 20_000))
   const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
@@ -319,6 +514,15 @@ export async function loadDemo(
       }
     }
   }
+  const anomalies = await detectAnomalies({
+    store,
+    project: DEFAULT_PROJECT,
+    from,
+    to: end,
+    existing: [],
+    now: () => end,
+  })
+  if (anomalies.length > 0) await store.writeRecords(ANOMALIES_TABLE, anomalies)
   await store.setMeta(DEMO_META_KEY, new Date().toISOString())
-  return { events: events.length, invoiceLines: lines.length }
+  return { events: events.length, invoiceLines: lines.length, anomalies: anomalies.length }
 }

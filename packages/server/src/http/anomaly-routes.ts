@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { ANOMALY_STATES } from '../api/api-types.js'
+import { type AlertDeliveriesAnswer, ANOMALY_STATES, type AnomaliesAnswer } from '../api/api-types.js'
 import { ALERT_DELIVERIES_TABLE } from '../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE, toAnomaly } from '../schema/anomalies-table.js'
 import type { Store } from '../store/store.js'
@@ -27,7 +27,7 @@ export function registerAnomalyRoutes(app: FastifyInstance, store: Store) {
   const ofProject = async (project: string) =>
     (await store.readRecords(ANOMALIES_TABLE)).filter((anomaly) => anomaly.project === project)
 
-  app.get('/api/anomalies', async (request) => {
+  app.get('/api/anomalies', async (request): Promise<AnomaliesAnswer> => {
     const params = parseOrThrow(listParams, request.query)
     const open = (state: string) => (state === 'open' || state === 'acknowledged' ? 0 : 1)
     const anomalies = (await ofProject(request.project))
@@ -39,7 +39,7 @@ export function registerAnomalyRoutes(app: FastifyInstance, store: Store) {
   })
 
   /** The alert messages sent for this project's anomalies, newest first (docs/alerts.md "Delivery log"). */
-  app.get('/api/alerts/deliveries', async (request) => {
+  app.get('/api/alerts/deliveries', async (request): Promise<AlertDeliveriesAnswer> => {
     const { limit } = parseOrThrow(
       z.object({
         limit: z.coerce.number().int().min(1).max(1000).default(100),

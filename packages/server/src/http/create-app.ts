@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { createProjectAlerts, type ProjectAlerts } from '../alerts/project-alerts.js'
 import type { IngestTotals, Meta } from '../api/api-types.js'
 import { Credentials } from '../auth/credentials.js'
 import { Sessions } from '../auth/sessions.js'
@@ -15,6 +16,7 @@ import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
 import type { Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
+import { registerAlertConfigRoutes } from './alert-config-routes.js'
 import { registerAnomalyRoutes } from './anomaly-routes.js'
 import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
@@ -61,6 +63,11 @@ export interface AppOptions {
   rateLimits?: RateLimits
   /** The background sync of the providers' reports, whose state the invoice routes show (jobs/invoice-sync-job.ts). */
   invoiceSync?: InvoiceSyncJob
+  /**
+   * Every project's alerts configuration and queue (alerts/project-alerts.ts), which the alert
+   * configuration routes change; made from the store, without a file, when not given.
+   */
+  alerts?: ProjectAlerts
   /** The budgets and their spend (budgets/budget-service.ts); made from the store, without a file, when not given. */
   budgets?: BudgetService
 }
@@ -246,6 +253,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerInvoiceRoutes(app, store, options.invoiceSync)
   registerAnomalyRoutes(app, store)
+  const alerts = options.alerts ?? (await createProjectAlerts({ store }))
+  if (!options.alerts) app.addHook('onClose', () => alerts.close())
+  registerAlertConfigRoutes(app, alerts)
   registerBudgetRoutes(app, options.budgets ?? createBudgetService({ store }))
 
   const publicDir = options.publicDir ?? defaultPublicDir()

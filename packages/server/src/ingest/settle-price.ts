@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import { priceUsage, roundToNanos } from 'spendlens/internal'
+import { type PriceInput, priceUsage, roundToNanos } from 'spendlens/internal'
 import type { ParsedCostEvent } from './cost-event-schema.js'
 
 /**
@@ -20,7 +20,18 @@ export function settlePrice(event: ParsedCostEvent): CostEvent {
         : 'client'
     return settled
   }
-  const price = priceUsage({
+  return Object.assign(settled, priceUsage(priceInputOf(event)))
+}
+
+/**
+ * What pricing reads of an event: its usage, model, tier and outcome, at its own time. One
+ * definition for ingest and for a reprice of stored events, so that both price an event alike.
+ */
+export function priceInputOf(
+  event: Pick<CostEvent, 'provider' | 'model' | 'ts' | 'service_tier' | 'batch' | 'status' | 'http_status'> &
+    PriceInput['usage'],
+): PriceInput {
+  return {
     provider: event.provider,
     model: event.model,
     usage: event,
@@ -29,6 +40,5 @@ export function settlePrice(event: ParsedCostEvent): CostEvent {
     batch: event.batch,
     status: event.status,
     http_status: event.http_status,
-  })
-  return Object.assign(settled, price)
+  }
 }

@@ -1,6 +1,6 @@
-import { fromStoreRow, type StoreRow } from 'spendlens/internal'
+import { fromStoreRow, NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
 import type { AnalyticsQuery, EventPage, LoggedEvent } from '../api/api-types.js'
-import { EVENT_FIELDS } from '../schema/events-table.js'
+import { CARRIED_COLUMNS } from '../schema/events-table.js'
 import { projectFromStored } from '../schema/projects.js'
 import { DIALECTS, type EngineName } from './dialect.js'
 import type { Execute } from './run-query.js'
@@ -9,7 +9,8 @@ import { type CompiledQuery, SqlBuilder } from './sql-builder.js'
 /**
  * Single events, read back whole, on either engine: the event log (newest first, by cursor) and
  * the export (oldest first, in batches). Both page by keyset on (ts, event_id), stable while new
- * events arrive, and read every CostEvent field of the column catalog (schema/events-table.ts).
+ * events arrive, and read every CostEvent field of the column catalog (schema/events-table.ts), and
+ * the price first recorded of an event a reprice changed.
  */
 
 export interface EventLogRequest {
@@ -69,12 +70,15 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** A row of the events table (with `ts_ms` and engine-typed values) as a CostEvent. */
+/**
+ * A row of the events table (with `ts_ms` and engine-typed values) as a logged event: a CostEvent,
+ * with the price first recorded when a reprice changed it (and without those fields otherwise).
+ */
 export function eventFromRow(raw: Record<string, unknown>): LoggedEvent {
   const row: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(raw)) row[key] = typeof value === 'bigint' ? Number(value) : value
-  const { ts_ms, tags, ...rest } = row
-  return fromStoreRow({
+  const { ts_ms, tags, recorded_cost_nanos, recorded_pricing_status, recorded_price_source, ...rest } = row
+  const event: LoggedEvent = fromStoreRow({
     ...rest,
     ts: new Date(Number(ts_ms)).toISOString(),
     tags:
@@ -82,6 +86,11 @@ export function eventFromRow(raw: Record<string, unknown>): LoggedEvent {
         ? (JSON.parse(tags) as Record<string, string>)
         : ((tags ?? {}) as Record<string, string>),
   } as unknown as StoreRow)
+  if (recorded_pricing_status === null || recorded_pricing_status === undefined) return event
+  event.recorded_cost_usd = recorded_cost_nanos === null ? null : Number(recorded_cost_nanos) / NANOS_PER_USD
+  event.recorded_pricing_status = recorded_pricing_status as LoggedEvent['pricing_status']
+  event.recorded_price_source = (recorded_price_source ?? null) as string | null
+  return event
 }
 
 /**
@@ -108,8 +117,8 @@ function compilePage(
     extra.push(`(${past} OR (${sameTs} AND ${nextId}))`)
   }
   const query: AnalyticsQuery = { ...scope, timeZone: 'UTC', groupBy: [], metrics: [] }
-  const select = EVENT_FIELDS.map((column) =>
-    column === 'ts' ? `${dialect.epochMs('ts')} AS ts_ms` : column,
+  const select = CARRIED_COLUMNS.map(({ name }) =>
+    name === 'ts' ? `${dialect.epochMs('ts')} AS ts_ms` : name,
   ).join(', ')
   return sql.done(
     `SELECT ${select} FROM ${dialect.table}${sql.where(query, extra)} ORDER BY ts ${direction}, event_id ${direction} LIMIT ${sql.bind(limit)}`,

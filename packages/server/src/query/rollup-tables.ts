@@ -130,6 +130,12 @@ export const LATENCY_TABLE: RollupTable = {
 export const ROLLUP_TABLES: readonly RollupTable[] = [SUMS_TABLE, LATENCY_TABLE]
 
 /**
+ * The tables whose sums read an event's price (cost_nanos, pricing_status): the ones a reprice
+ * moves. The latency histograms count latencies only.
+ */
+export const PRICED_ROLLUP_TABLES: readonly RollupTable[] = [SUMS_TABLE]
+
+/**
  * `table` as a migration at schema `version` of `engine` creates and fills it: without the key
  * columns the events table gained later (a later migration adds them to both).
  */

@@ -1,15 +1,7 @@
+import type { AlertDeliveryStatus, AlertMessageType } from '../api/api-types.js'
 import { asNumber, asText, recordColumn, recordTable } from './record-table.js'
 
-/** Where one alert message stands: still being tried, delivered, or given up on. */
-export type AlertDeliveryStatus = 'retrying' | 'delivered' | 'failed'
-
-/** What an alert message says (alerts/alert-message.ts): the webhook body's `type`. */
-export type AlertMessageType =
-  | 'anomaly.opened'
-  | 'anomaly.resolved'
-  | 'anomaly.group'
-  | 'budget.threshold'
-  | 'budget.forecast'
+export type { AlertDeliveryStatus, AlertMessageType }
 
 /**
  * One alert message sent to one channel (alerts/deliver-alerts.ts), written when each attempt ends,

@@ -1,5 +1,6 @@
-import { type CostEvent, UNATTRIBUTED } from 'spendlens'
+import { UNATTRIBUTED } from 'spendlens'
 import { NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
+import type { LoggedEvent } from '../api/api-types.js'
 import { bucketSql, latencyBucket } from '../query/latency-sketch.js'
 import { hashEventId } from './event-id-hash.js'
 import { DEFAULT_PROJECT, storedProject } from './projects.js'
@@ -26,7 +27,7 @@ import {
  * `addColumns(version)` migration per engine. test/events-table.test.ts checks that every consumer
  * and both migrated databases have exactly these columns.
  */
-export interface EventColumn extends Column<CostEvent> {
+export interface EventColumn extends Column<LoggedEvent> {
   /**
    * Its part in the hourly rollups: `key`, a dimension they are kept by; `measure`, a column their
    * sums read. Both are what a replaced version must be read back with to take its contribution back.
@@ -34,9 +35,14 @@ export interface EventColumn extends Column<CostEvent> {
   rollup?: 'key' | 'measure'
   /** A CostEvent field (the event log, exports and imports carry it), or kept for the store only. */
   field: boolean
+  /**
+   * Part of the price first recorded (RecordedPrice, docs/reprice.md): not a CostEvent field, but
+   * carried beside the fields by the event log, exports and imports.
+   */
+  recorded?: true
 }
 
-type Read<T> = (event: CostEvent) => T
+type Read<T> = (event: LoggedEvent) => T
 type Options = Partial<Pick<EventColumn, 'rollup' | 'added' | 'defaults' | 'engines'>>
 
 // Each column reads its field with its own literal accessor: one shared `(event) => event[name]`
@@ -58,6 +64,8 @@ const text = (
 const count = (name: string, read: Read<number | null>, options: Options = {}) =>
   column(name, 'int64', true, read, options)
 const storeOnly = (column: EventColumn): EventColumn => ({ ...column, field: false })
+const recorded = (column: EventColumn): EventColumn => ({ ...column, field: false, recorded: true })
+const nanos = (usd: number | null) => (usd === null ? null : Math.round(usd * NANOS_PER_USD))
 
 export const EVENTS_TABLE: Table<EventColumn> = {
   name: 'events',
@@ -102,11 +110,7 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     count('web_search_requests', (event) => event.web_search_requests),
     text('service_tier', 'low', true, (event) => event.service_tier, { rollup: 'key' }),
     column('batch', 'boolean', false, (event) => event.batch),
-    count(
-      'cost_nanos',
-      (event) => (event.cost_usd === null ? null : Math.round(event.cost_usd * NANOS_PER_USD)),
-      { rollup: 'measure' },
-    ),
+    count('cost_nanos', (event) => nanos(event.cost_usd), { rollup: 'measure' }),
     // A stream cut short has a partial cost.
     column('cost_partial', 'boolean', false, (event) => event.cost_partial, {
       added: { duckdb: 2 },
@@ -114,6 +118,24 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     }),
     text('pricing_status', 'low', false, (event) => event.pricing_status, { rollup: 'measure' }),
     text('price_source', 'low', true, (event) => event.price_source),
+    // The price first recorded, kept by the first reprice that changes the event (docs/reprice.md):
+    // null until then (ingest never sets them), so a store that is never repriced pays nothing more.
+    // recorded_pricing_status is the mark: set exactly when the event was repriced.
+    recorded(
+      count('recorded_cost_nanos', (event) => nanos(event.recorded_cost_usd ?? null), {
+        added: { duckdb: 11, clickhouse: 9 },
+      }),
+    ),
+    recorded(
+      text('recorded_pricing_status', 'low', true, (event) => event.recorded_pricing_status ?? null, {
+        added: { duckdb: 11, clickhouse: 9 },
+      }),
+    ),
+    recorded(
+      text('recorded_price_source', 'low', true, (event) => event.recorded_price_source ?? null, {
+        added: { duckdb: 11, clickhouse: 9 },
+      }),
+    ),
     text('status', 'low', false, (event) => event.status, { rollup: 'key' }),
     text('error_type', 'low', true, (event) => event.error_type),
     column('http_status', 'int32', true, (event) => event.http_status),
@@ -167,6 +189,16 @@ export const EVENT_FIELD_COLUMNS: readonly EventColumn[] = EVENTS_TABLE.columns.
 
 /** Their names: what the event log, exports and imports read and write. */
 export const EVENT_FIELDS = EVENT_FIELD_COLUMNS.map((column) => column.name as keyof StoreRow)
+
+/** The columns of the price first recorded (RecordedPrice), in the store's order. */
+export const RECORDED_COLUMNS: readonly EventColumn[] = EVENTS_TABLE.columns.filter(
+  (column) => column.recorded,
+)
+
+/** What leaves the store with an event (the event log, exports): its fields and its recorded price. */
+export const CARRIED_COLUMNS: readonly EventColumn[] = EVENTS_TABLE.columns.filter(
+  (column) => column.field || column.recorded,
+)
 
 /** The dimensions the hourly rollups are kept by, in the store's order. */
 export const ROLLUP_KEY_COLUMNS = EVENTS_TABLE.columns.filter((column) => column.rollup === 'key')

@@ -1,5 +1,6 @@
 import type { CostEvent } from 'spendlens'
-import type { EventPage } from '../api/api-types.js'
+import type { Price } from 'spendlens/internal'
+import type { EventPage, LoggedEvent } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
 import type { HeaviestRequest, HeaviestRequestsRequest } from '../query/heaviest-requests.js'
 import type { InvoiceLinesRequest } from '../query/invoice-lines.js'
@@ -26,6 +27,29 @@ export interface AppendResult {
   statuses: AppendStatus[]
 }
 
+/**
+ * A new price for one stored event (`spendlens reprice`, docs/reprice.md), to be set only while the
+ * event is still the version (`ts`) with the price (`from`) it was read with.
+ */
+export interface PriceChange {
+  event_id: string
+  /** The version read, as the event log gives it (ISO, milliseconds). */
+  ts: string
+  from: Price
+  to: Price
+}
+
+/**
+ * What became of each change, in input order: `repriced`, or `changed` when the stored event was
+ * no longer what was read (a newer version replaced it, or it was repriced meanwhile) and was left
+ * alone.
+ */
+export type RepriceStatus = 'repriced' | 'changed'
+
+export interface RepriceResult {
+  statuses: RepriceStatus[]
+}
+
 /** Where cost events live. One implementation per engine, one contract suite for all of them. */
 export interface Store extends Pick<PlannedQueries, 'query'> {
   readonly engine: EngineName
@@ -50,13 +74,20 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   listEvents(request: EventLogRequest, options?: QueryOptions): Promise<EventPage>
   /** Events stored, and the first and last call time (ISO), for the meta endpoint: of one project, or of every project when none is given. */
   stats(project?: string): Promise<StoreStats>
+  /**
+   * Sets new prices on events of `project` (default: the default project), each only while the
+   * event is still what it was read as (PriceChange); the rollups move by the difference. From its
+   * first reprice an event keeps the price first recorded (RecordedPrice). The caller bounds the
+   * batch. DuckDB: one transaction with no append in flight; ClickHouse: see docs/reprice.md.
+   */
+  reprice(changes: readonly PriceChange[], project?: string): Promise<RepriceResult>
   /** Deletes events that started before `cutoff` (retention); answers how many. */
   deleteBefore(cutoff: Date): Promise<number>
   /**
    * Every stored event of `project`, or of every project (project by project), oldest first per
    * project, in batches (export, moving stores).
    */
-  exportEvents(batchSize?: number, project?: string): AsyncIterable<CostEvent[]>
+  exportEvents(batchSize?: number, project?: string): AsyncIterable<LoggedEvent[]>
   /** The projects that have events. */
   projects(): Promise<string[]>
   getMeta(key: string): Promise<string | null>

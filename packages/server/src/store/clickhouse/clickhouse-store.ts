@@ -28,6 +28,7 @@ import {
   migrateClickHouse,
 } from './migrations.js'
 import { OutageSpool, type OutageSpoolOptions } from './outage-spool.js'
+import { repriceRows } from './reprice.js'
 import { deleteBefore } from './retention.js'
 import { isUnreachable } from './unreachable.js'
 
@@ -113,6 +114,9 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
 
     listEvents: (request, options) =>
       runEventLog('clickhouse', connection.executor(TimeLimit.of(options)), request),
+    // One at a time with this process's appends, so neither writes an event the other just read.
+    reprice: (changes, project) =>
+      exclusive(() => repriceRows(connection, changes, project, (tsMs) => span.widen(tsMs))),
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
     exportEvents: (batchSize = 10_000, project) =>
       exportEventPages('clickhouse', connection.execute, batchSize, project),

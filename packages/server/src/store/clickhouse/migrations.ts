@@ -14,6 +14,7 @@ import {
   rollupKeysAdded,
   rollupTableAt,
 } from '../../query/rollup-tables.js'
+import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
 import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
@@ -213,7 +214,12 @@ ORDER BY (project, provider, source, bucket_start)`,
     [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE].map((table) =>
       createRecordTable(target, table as RecordTable<never>),
     ),
-  // 8: budgets defined through the API (budgets/).
+  // 8: each project's alerts configuration set through the API (alerts/project-alerts.ts).
+  (target) => [createRecordTable(target, ALERT_CONFIGS_TABLE as RecordTable<never>)],
+  // 9: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then. Not in the sorting key: a repriced version folds with the old.
+  (target) => addColumns(target, 9),
+  // 10: budgets defined through the API (budgets/).
   (target) => [createRecordTable(target, BUDGETS_TABLE as RecordTable<never>)],
 ]
 

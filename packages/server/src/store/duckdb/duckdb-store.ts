@@ -23,6 +23,7 @@ import { migrateDuckDB } from './migrations.js'
 import { ReaderPool } from './reader-pool.js'
 import { writeRecords } from './records.js'
 import { ReopeningDatabase } from './reopening-database.js'
+import { repriceEvents } from './reprice.js'
 import { deleteBefore } from './retention.js'
 import { RollupHours } from './rollup-hours.js'
 import { STAGING_ATTACH } from './staging.js'
@@ -125,6 +126,10 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
     },
     compactRollup: () => database.use(({ pipeline, hours }) => pipeline.exclusive(() => hours.compact(1))),
     listEvents: (request, options) => runEventLog('duckdb', executor(TimeLimit.of(options)), request),
+    reprice: (changes, project) =>
+      database.use(({ pipeline, writer, hours }) =>
+        pipeline.exclusive(() => repriceEvents(writer, hours, changes, project)),
+      ),
     deleteBefore: (cutoff) =>
       database.use(({ pipeline, writer, hours }) =>
         pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { bucketSql } from '../../query/latency-sketch.js'
 import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
+import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
 import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
@@ -76,7 +77,12 @@ export const MIGRATIONS: string[] = [
   [ANOMALIES_TABLE, ALERT_DELIVERIES_TABLE]
     .map((table) => createRecordTable(table as RecordTable<never>))
     .join(' '),
-  // 10: budgets defined through the API (budgets/).
+  // 10: each project's alerts configuration set through the API (alerts/project-alerts.ts).
+  createRecordTable(ALERT_CONFIGS_TABLE as RecordTable<never>),
+  // 11: the price an event was first recorded with, kept when a reprice changes it (docs/reprice.md);
+  // null for every event until then.
+  addColumns(11),
+  // 12: budgets defined through the API (budgets/).
   createRecordTable(BUDGETS_TABLE as RecordTable<never>),
 ]
 

@@ -1,24 +1,26 @@
-import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import type { Anomaly, BudgetAlert } from './api-types.js'
 
 /**
- * The dashboard keeps its whole view in the query string (packages/dashboard/src/lib/view-state.ts
- * and filters.ts): `?project=shop&view=overview&range=custom&from=…&to=…&tz=UTC&feature=search`.
- * The server cannot import the dashboard, so this writes the few parameters an alert needs the same
- * way, and test/alerts-dashboard-link.test.ts reads a link back with the dashboard's own parser.
+ * Where an anomaly is seen in the dashboard, written once for the alerts (a link in a Slack post
+ * or an email) and for the dashboard itself (a row of its Anomalies view opens the same view): the
+ * dashboard keeps its whole view in the query string (packages/dashboard/src/lib/view-state.ts
+ * and filters.ts), `?project=shop&view=overview&range=custom&from=…&to=…&tz=UTC&feature=search`.
+ * Plain code, bundled into the dashboard as `@spendlens/server/dashboard-link`;
+ * test/alerts-dashboard-link.test.ts reads a link back with the dashboard's own parser.
  */
 
 /** Measures about errors and latency open the Latency & errors view; the rest the Overview. */
 const LATENCY_MEASURES = new Set(['error_rate', 'errors', 'latency_ms', 'p95_latency_ms', 'p99_latency_ms'])
 
 /**
- * A link to the dashboard showing `anomaly`: its scope as a filter, its days as a custom range in
- * UTC (the hours an anomaly has are UTC hours; `end` is exclusive, so the range ends on the day
- * of its last hour), and the project when one is given.
+ * The query string (with its "?") of the dashboard's view of `anomaly`: its scope as a filter, its
+ * days as a custom range in UTC (the hours an anomaly has are UTC hours; `end` is exclusive, so
+ * the range ends on the day of its last hour), and the project when one is given.
  *
- * @example dashboardLink('https://spend.example.com', anomaly, 'shop')
- * // https://spend.example.com/?project=shop&view=overview&range=custom&from=2026-12-01&to=2026-12-01&tz=UTC&feature=search
+ * @example dashboardSearch(anomaly, 'shop')
+ * // ?project=shop&view=overview&range=custom&from=2026-12-01&to=2026-12-01&tz=UTC&feature=search
  */
-export function dashboardLink(base: string, anomaly: Anomaly, project?: string): string {
+export function dashboardSearch(anomaly: Anomaly, project?: string): string {
   const params = new URLSearchParams()
   if (project) params.set('project', project)
   params.set('view', LATENCY_MEASURES.has(anomaly.measure) ? 'latency' : 'overview')
@@ -34,7 +36,17 @@ export function dashboardLink(base: string, anomaly: Anomaly, project?: string):
   }
   params.set('tz', 'UTC')
   if (anomaly.scope) params.append(anomaly.scope.dimension, anomaly.scope.value)
-  return `${base.replace(/\/+$/, '')}/?${params.toString()}`
+  return `?${params.toString()}`
+}
+
+/**
+ * A link to the dashboard at `base` showing `anomaly` ({@link dashboardSearch}).
+ *
+ * @example dashboardLink('https://spend.example.com', anomaly, 'shop')
+ * // https://spend.example.com/?project=shop&view=overview&range=custom&from=2026-12-01&to=2026-12-01&tz=UTC&feature=search
+ */
+export function dashboardLink(base: string, anomaly: Anomaly, project?: string): string {
+  return `${base.replace(/\/+$/, '')}/${dashboardSearch(anomaly, project)}`
 }
 
 function utcDay(time: number): string | undefined {
