@@ -106,7 +106,7 @@ program
   )
   .option(
     '--budget-interval <seconds>',
-    'seconds between budget alert checks, through the --alerts channels (0: none)',
+    'seconds between budget alert checks, through the alert channels of each project (0: none)',
     wholeNumber,
     60,
   )

@@ -178,20 +178,22 @@ export function createSpendlensMiddleware(
       }
       const started = begin(model)
       // The budgets, before the model is called: a spent one throws here, or names a model to call instead.
-      const admission = recorder.budgets.admit(
-        {
-          provider: started.provider,
-          model: started.call.model,
-          operation: started.operation,
-          tags: started.call.tags,
-          providerProject: null,
-          serviceTier: null,
-          status: 'ok',
-        },
-        started.call,
-        'object',
-      )
-      const instead = admission?.model as SwitchableModel | undefined
+      const admission =
+        recorder.budgets.enabled &&
+        recorder.budgets.admit(
+          {
+            provider: started.provider,
+            model: started.call.model,
+            operation: started.operation,
+            tags: started.call.tags,
+            providerProject: null,
+            serviceTier: null,
+            status: 'ok',
+          },
+          started.call,
+          'object',
+        )
+      const instead = admission ? (admission.model as SwitchableModel | undefined) : undefined
       if (!instead) return { call: started.call, family: started.family }
       // Another model is another call: its own provider, model and event.
       recorder.budgets.recorded(started.call, undefined)

@@ -141,20 +141,22 @@ export function wrapClient<T extends object>(
         spec.readRequest?.(body, call)
         // The budgets, before anything is sent: a spent one throws here, or switches the model.
         let requestBody = body
-        const admission = recorder.budgets.admit(
-          {
-            provider,
-            model: call.model ?? call.requested_model,
-            operation: spec.operation,
-            tags: call.tags,
-            providerProject: call.provider_project,
-            serviceTier: typeof body.service_tier === 'string' ? body.service_tier : null,
-            status: 'ok',
-          },
-          call,
-          'id',
-        )
-        if (typeof admission?.model === 'string') {
+        const admission =
+          recorder.budgets.enabled &&
+          recorder.budgets.admit(
+            {
+              provider,
+              model: call.model ?? call.requested_model,
+              operation: spec.operation,
+              tags: call.tags,
+              providerProject: call.provider_project,
+              serviceTier: typeof body.service_tier === 'string' ? body.service_tier : null,
+              status: 'ok',
+            },
+            call,
+            'id',
+          )
+        if (admission && typeof admission.model === 'string') {
           requestBody = { ...body, model: admission.model }
           call.requested_model = admission.model
           call.model = null
