@@ -376,6 +376,8 @@ if (!process.argv.includes('--overshoot-only')) {
   }
 }
 
+if (process.argv.includes('--latency-only')) process.exit(0)
+
 console.log(
   `\nOvershoot: ${PROCESSES} processes against one $${LIMIT_USD} budget on the real server (DuckDB), each ${CONCURRENCY} calls at a time of ${CALL_MS} ms and $${CALL_USD}, until blocked;`,
 )

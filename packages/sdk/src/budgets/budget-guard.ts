@@ -1,14 +1,8 @@
-import { ATTRIBUTION_FIELDS, type CostEvent, type Tags } from '../cost-event.js'
-import { BudgetExceededError, BudgetUnavailableError, type ExceededBudget, usd } from '../errors.js'
-import {
-  type CallFacts,
-  type CompiledFilter,
-  compileFilters,
-  dimensionValue,
-  factsOfEvent,
-  inScope,
-} from './budget-scope.js'
-import { BUDGET_STATE_AGE_HEADER, type BudgetsAnswer, type WireBudget } from './budget-wire.js'
+import type { CostEvent, Tags } from '../cost-event.js'
+import { BudgetExceededError, BudgetUnavailableError, usd } from '../errors.js'
+import { BudgetLedger, byReset } from './budget-ledger.js'
+import type { CallFacts } from './budget-scope.js'
+import { BUDGET_STATE_AGE_HEADER, type BudgetsAnswer } from './budget-wire.js'
 
 /** What a call is, as the app's budget handler sees it: enough to choose a cheaper model. */
 export interface BudgetedCall {
@@ -130,64 +124,6 @@ export const NO_BUDGETS: BudgetGuard = {
   stop() {},
 }
 
-/** One budget as this process tracks it. */
-interface Tracked {
-  wire: WireBudget
-  filters: CompiledFilter[]
-  limitNanos: number
-  /** The server's count of the period's spend at its last answer. */
-  serverNanos: number
-  /** This process's spend not yet in serverNanos (its calls recorded, not yet counted by the server). */
-  localNanos: number
-  /** Of localNanos: spend of entries dropped from memory, kept until the period changes. */
-  carriedNanos: number
-  /** Estimated cost of this process's calls in flight. */
-  reservedNanos: number
-  /** A running mean of this process's calls' cost under this budget, what a call in flight reserves. */
-  estimateNanos: number
-  /** Server clock, epoch ms. */
-  periodStart: number
-  resetsAt: number
-  /** The project's spend rate under this budget, from the server's last answers (nano-dollars a ms). */
-  rateNanosPerMs: number
-  /** The server's clock at its last answer, for the rate. */
-  asOf: number
-  /** Of rateNanosPerMs, the other processes' part: the server's count's growth less this process's calls in it. */
-  othersRateNanosPerMs: number
-  /** Local clock: the latest the server can have read the spend of its last answer. */
-  readAt: number
-}
-
-/** One recorded call's cost, counted locally until the server's answer holds it. */
-interface Pending {
-  nanos: number
-  budgetIds: string[]
-  /** Local clock, epoch ms. */
-  recordedAt: number
-  /** When the server had it: acknowledged (local clock), or assumed; null while not yet. */
-  settledAt: number | null
-}
-
-const ATTRIBUTION = new Set<string>(ATTRIBUTION_FIELDS)
-
-/** Pending entries kept at most; beyond, the oldest are folded into their budgets' carried spend. */
-const MAX_PENDING = 50_000
-/** Without acknowledgements (a tracker with sinks of its own), a call counts locally this long. */
-const ASSUMED_DELIVERY_MS = 5_000
-/** A hold older than this is a call that never ended (a stream never read): it is let go. */
-const MAX_HOLD_MS = 10 * 60_000
-const ESTIMATE_WEIGHT = 0.2
-/** A running mean: the newest sample weighs RATE_WEIGHT. */
-const smooth = (mean: number, sample: number) => (mean === 0 ? sample : mean + RATE_WEIGHT * (sample - mean))
-/** Other processes' rate is counted once it is more than this share of the whole. */
-const OTHERS_NOISE = 0.1
-/** The time a call takes to reach the server, until this process has measured its own. */
-const ASSUMED_INGEST_LAG_MS = 1_000
-/** Weight of the newest rate in the running rate of a budget's spend. */
-const RATE_WEIGHT = 0.5
-/** The next answer is wanted before the budget's rate could spend this share of what is left. */
-const RATE_SHARE = 0.1
-
 export interface BudgetGuardOptions extends BudgetOptions {
   /** The server's base URL. */
   endpoint: string
@@ -215,32 +151,21 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   const now = options.now ?? Date.now
   const fetchFn = options.fetch ?? globalThis.fetch
   const intervalMs = options.intervalMs ?? 5_000
-  const nearIntervalMs = Math.min(intervalMs, options.nearLimitIntervalMs ?? 500)
-  const nearShare = options.nearLimitShare ?? 0.8
+  const nearLimitIntervalMs = Math.min(intervalMs, options.nearLimitIntervalMs ?? 500)
   const staleAfterMs = options.staleAfterMs ?? 30_000
   const failClosed = options.failClosed ?? false
-  const reserve = options.reserveInFlight ?? true
-  const estimateOthers = options.estimateOthers ?? true
   const onExceeded = options.onExceeded ?? 'throw'
   const headers: Record<string, string> = { accept: 'application/json' }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
+  const ledger = new BudgetLedger({
+    intervalMs,
+    nearLimitIntervalMs,
+    nearLimitShare: options.nearLimitShare ?? 0.8,
+    reserveInFlight: options.reserveInFlight ?? true,
+    estimateOthers: options.estimateOthers ?? true,
+    acknowledged: options.acknowledged,
+  })
 
-  const budgets = new Map<string, Tracked>()
-  /** `block` budgets by the first value they require (dimension → value → budgets), and those that require none. */
-  let index = new Map<string, Map<string, Tracked[]>>()
-  let unindexed: Tracked[] = []
-  let blockCount = 0
-  const pending = new Map<string, Pending>()
-  const holds = new WeakMap<object, { at: number; parts: [Tracked, number][] }>()
-  /** Holds by time, to let go of calls that never end. */
-  const holders: { at: number; holder: WeakRef<object> }[] = []
-  /** Server clock minus local clock, from the answers' `as_of`. */
-  let offsetMs = 0
-  /**
-   * How long this process's calls take to be stored by the server (from priced to acknowledged): what
-   * another process's calls are assumed to take too. One sink interval until measured.
-   */
-  let ingestLagMs = ASSUMED_INGEST_LAG_MS
   let etag: string | undefined
   let lastSuccessAt: number | null = null
   const startedAt = now()
@@ -259,100 +184,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     options.warn(message)
   }
 
-  function rebuildIndex() {
-    index = new Map()
-    unindexed = []
-    blockCount = 0
-    for (const tracked of budgets.values()) {
-      if (tracked.wire.action !== 'block') continue
-      blockCount++
-      const first = tracked.filters.find((filter) => filter.op !== 'not_in')
-      if (!first) {
-        unindexed.push(tracked)
-        continue
-      }
-      let byValue = index.get(first.dimension)
-      if (!byValue) {
-        byValue = new Map()
-        index.set(first.dimension, byValue)
-      }
-      for (const value of first.values) {
-        const list = byValue.get(value)
-        if (list) list.push(tracked)
-        else byValue.set(value, [tracked])
-      }
-    }
-  }
+  /** No successful fetch for staleAfterMs (counted from the start until the first one). */
+  const stale = (at: number) => at - (lastSuccessAt ?? startedAt) > staleAfterMs
+  const unavailable = () =>
+    new BudgetUnavailableError(lastSuccessAt === null ? null : new Date(lastSuccessAt))
 
-  /** Past its reset with no newer answer: the period starts over, with only what this process spent since. */
-  function roll(tracked: Tracked, serverNow: number) {
-    if (serverNow < tracked.resetsAt) return
-    const length = tracked.resetsAt - tracked.periodStart
-    while (serverNow >= tracked.resetsAt) {
-      tracked.periodStart = tracked.resetsAt
-      // An estimate until the server says (months and DST days differ in length).
-      tracked.resetsAt += length
-    }
-    tracked.serverNanos = 0
-    tracked.carriedNanos = 0
-    recount(tracked)
-  }
-
-  /** localNanos from the pending entries of the budget's current period. */
-  function recount(tracked: Tracked) {
-    let total = tracked.carriedNanos
-    for (const entry of pending.values())
-      if (entry.recordedAt + offsetMs >= tracked.periodStart && entry.budgetIds.includes(tracked.wire.id))
-        total += entry.nanos
-    tracked.localNanos = total
-  }
-
-  /**
-   * What a budget has spent, as far as this process can tell at `at`: the server's count, this
-   * process's spend and holds since, and (estimateOthers) the other processes' likely spend since the
-   * server read its count, including what is still on its way to the server.
-   */
-  function spentNanos(tracked: Tracked, at = now()): number {
-    let total = tracked.serverNanos + tracked.localNanos + tracked.reservedNanos
-    if (estimateOthers && tracked.wire.action === 'block') {
-      const othersPerMs = tracked.othersRateNanosPerMs
-      // Below a tenth of the whole rate, it is measuring noise (one process alone). Over at most one
-      // polling interval: with the server away the estimate does not grow without bound (failing
-      // open means an unreachable server never blocks a call by itself).
-      if (othersPerMs > OTHERS_NOISE * tracked.rateNanosPerMs)
-        total += othersPerMs * (Math.min(intervalMs, Math.max(0, at - tracked.readAt)) + ingestLagMs)
-    }
-    return total
-  }
-
-  function exceeded(tracked: Tracked): ExceededBudget {
-    return {
-      id: tracked.wire.id,
-      name: tracked.wire.name,
-      scope: tracked.wire.filters,
-      spentUsd: spentNanos(tracked) / 1e9,
-      limitUsd: tracked.limitNanos / 1e9,
-      resetsAt: new Date(tracked.resetsAt - offsetMs),
-    }
-  }
-
-  /** The budget that keeps the call blocked longest comes first: it is the error's own. */
-  const byReset = (a: ExceededBudget, b: ExceededBudget) => b.resetsAt.getTime() - a.resetsAt.getTime()
-
-  function stale(at: number): boolean {
-    return at - (lastSuccessAt ?? startedAt) > staleAfterMs
-  }
-
-  /** The `block` budgets a call falls under: the index's candidates, then every filter checked. */
-  function covering(facts: CallFacts, visit: (tracked: Tracked) => void) {
-    for (const [dimension, byValue] of index) {
-      const value = dimensionValue(facts, dimension)
-      const candidates = value === null ? undefined : byValue.get(value)
-      if (candidates) for (const tracked of candidates) if (inScope(tracked.filters, facts)) visit(tracked)
-    }
-    for (const tracked of unindexed) if (inScope(tracked.filters, facts)) visit(tracked)
-  }
-
+  /** The app's choice for a call a spent budget covers: throw, warn and go on, or its handler's decision. */
   function resolve(
     error: BudgetExceededError,
     facts: CallFacts,
@@ -396,51 +233,6 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     throw error
   }
 
-  function hold(holder: object, parts: [Tracked, number][], at: number) {
-    if (parts.length === 0) return
-    for (const [tracked, nanos] of parts) tracked.reservedNanos += nanos
-    holds.set(holder, { at, parts })
-    holders.push({ at, holder: new WeakRef(holder) })
-  }
-
-  function release(holder: object) {
-    const held = holds.get(holder)
-    if (!held) return
-    holds.delete(holder)
-    for (const [tracked, nanos] of held.parts)
-      tracked.reservedNanos = Math.max(0, tracked.reservedNanos - nanos)
-  }
-
-  /** Lets go of holds of calls that never ended, and of holders already collected. */
-  function sweepHolds(at: number) {
-    while (holders.length > 0) {
-      const first = holders[0] as { at: number; holder: WeakRef<object> }
-      const holder = first.holder.deref()
-      if (holder && holds.has(holder) && at - first.at < MAX_HOLD_MS) break
-      holders.shift()
-      if (holder) release(holder)
-    }
-  }
-
-  /**
-   * How soon the next answer is wanted: at `intervalMs`, unless a `block` budget this process
-   * spends under could run out before then. Near its limit (past `nearLimitShare`), or when the
-   * whole project's rate under it (from the server's last answers) would spend a tenth of what is
-   * left within the interval, every `nearLimitIntervalMs`, or in between.
-   */
-  function nextIntervalMs(): number {
-    let next = intervalMs
-    for (const tracked of budgets.values()) {
-      if (tracked.wire.action !== 'block' || tracked.estimateNanos === 0) continue
-      const spent = spentNanos(tracked)
-      if (spent >= tracked.limitNanos) continue
-      if (spent >= nearShare * tracked.limitNanos) return nearIntervalMs
-      if (tracked.rateNanosPerMs > 0)
-        next = Math.min(next, (RATE_SHARE * (tracked.limitNanos - spent)) / tracked.rateNanosPerMs)
-    }
-    return Math.max(nearIntervalMs, next)
-  }
-
   function schedule(delayMs: number) {
     if (stopped) return
     if (timer) clearTimeout(timer)
@@ -450,74 +242,6 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       void poll()
     }, delayMs)
     timer.unref?.()
-  }
-
-  function apply(answer: BudgetsAnswer | undefined, sentAt: number, receivedAt: number, ageMs: number) {
-    // What the server acknowledged before it computed this answer is in it: no longer counted here,
-    // and, per budget, this process's part of how much the server's count grew.
-    const reference = sentAt - ageMs
-    const counted = new Map<string, number>()
-    for (const [id, entry] of pending) {
-      if (entry.settledAt === null || entry.settledAt > reference) continue
-      pending.delete(id)
-      for (const budgetId of entry.budgetIds)
-        counted.set(budgetId, (counted.get(budgetId) ?? 0) + entry.nanos)
-    }
-    if (answer) {
-      const asOf = Date.parse(answer.as_of)
-      if (Number.isFinite(asOf)) offsetMs = asOf + ageMs - (sentAt + receivedAt) / 2
-      const seen = new Set<string>()
-      for (const wire of answer.budgets) {
-        seen.add(wire.id)
-        const periodStart = Date.parse(wire.period_start)
-        const existing = budgets.get(wire.id)
-        const tracked: Tracked = existing ?? {
-          wire,
-          filters: [],
-          limitNanos: 0,
-          serverNanos: 0,
-          localNanos: 0,
-          carriedNanos: 0,
-          reservedNanos: 0,
-          estimateNanos: 0,
-          periodStart,
-          resetsAt: 0,
-          rateNanosPerMs: 0,
-          asOf,
-          othersRateNanosPerMs: 0,
-          readAt: sentAt - ageMs,
-        }
-        const serverNanos = Math.round(wire.spent_usd * 1e9)
-        if (existing && existing.periodStart !== periodStart) {
-          tracked.carriedNanos = 0
-          tracked.rateNanosPerMs = 0
-          tracked.othersRateNanosPerMs = 0
-        } else if (existing && asOf > existing.asOf) {
-          const elapsed = asOf - existing.asOf
-          const grown = Math.max(0, serverNanos - existing.serverNanos)
-          const others = Math.max(0, grown - (counted.get(wire.id) ?? 0))
-          tracked.rateNanosPerMs = smooth(tracked.rateNanosPerMs, grown / elapsed)
-          tracked.othersRateNanosPerMs = smooth(tracked.othersRateNanosPerMs, others / elapsed)
-        }
-        tracked.asOf = asOf
-        tracked.readAt = sentAt - ageMs
-        if (!existing || JSON.stringify(existing.wire.filters) !== JSON.stringify(wire.filters))
-          tracked.filters = compileFilters(wire.filters)
-        tracked.wire = wire
-        tracked.limitNanos = Math.round(wire.limit_usd * 1e9)
-        tracked.serverNanos = serverNanos
-        tracked.periodStart = periodStart
-        tracked.resetsAt = Date.parse(wire.resets_at)
-        budgets.set(wire.id, tracked)
-      }
-      for (const id of [...budgets.keys()]) if (!seen.has(id)) budgets.delete(id)
-      rebuildIndex()
-    } else {
-      // 304: the server read the same spend again, later.
-      for (const tracked of budgets.values()) tracked.readAt = reference
-    }
-    for (const tracked of budgets.values()) recount(tracked)
-    lastSuccessAt = receivedAt
   }
 
   async function fetchOnce(): Promise<void> {
@@ -532,11 +256,13 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       const ageMs = Math.max(0, Number(response.headers.get(BUDGET_STATE_AGE_HEADER)) || 0)
       if (response.status === 304) {
         await response.body?.cancel()
-        apply(undefined, sentAt, receivedAt, ageMs)
+        ledger.apply(undefined, sentAt, receivedAt, ageMs)
+        lastSuccessAt = receivedAt
       } else if (response.ok) {
         const answer = (await response.json()) as BudgetsAnswer
+        ledger.apply(answer, sentAt, receivedAt, ageMs)
         etag = response.headers.get('etag') ?? undefined
-        apply(answer, sentAt, receivedAt, ageMs)
+        lastSuccessAt = receivedAt
       } else {
         await response.body?.cancel()
         if (response.status === 429 || response.status === 503) {
@@ -557,8 +283,9 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     } catch {
       // Unreachable: the state ages; failClosed decides what that means.
     } finally {
-      sweepHolds(now())
-      if (!stopped) schedule(retryAfterMs ?? nextIntervalMs())
+      const at = now()
+      ledger.sweepHolds(at)
+      if (!stopped) schedule(retryAfterMs ?? ledger.nextIntervalMs(at))
     }
   }
 
@@ -583,158 +310,50 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
 
     admit(facts, holder, switchable) {
       const at = now()
-      if (stale(at) && failClosed) {
-        let covered = lastSuccessAt === null
-        if (!covered)
-          covering(facts, () => {
-            covered = true
-          })
-        if (covered) {
-          const error = new BudgetUnavailableError(lastSuccessAt === null ? null : new Date(lastSuccessAt))
-          if (onExceeded === 'warn') warnOnce(`unavailable:${lastSuccessAt}`, error.message)
-          else throw error
-        }
+      if (failClosed && stale(at) && (lastSuccessAt === null || ledger.covers(facts))) {
+        const error = unavailable()
+        if (onExceeded !== 'warn') throw error
+        warnOnce(`unavailable:${lastSuccessAt}`, error.message)
       }
-      if (blockCount === 0) return undefined
-      const serverNow = at + offsetMs
-      let over: ExceededBudget[] | undefined
-      let parts: [Tracked, number][] | undefined
-      covering(facts, (tracked) => {
-        roll(tracked, serverNow)
-        if (spentNanos(tracked, at) >= tracked.limitNanos) {
-          over ??= []
-          over.push(exceeded(tracked))
-        } else if (reserve && tracked.estimateNanos > 0) {
-          parts ??= []
-          parts.push([tracked, tracked.estimateNanos])
-        }
-      })
+      if (!ledger.blocks) return undefined
+      let coverage = ledger.cover(facts, at)
       let admission: Admission | undefined
-      if (over) {
-        admission = resolve(new BudgetExceededError(over.sort(byReset)), facts, switchable)
+      if (coverage?.spent) {
+        const spent = coverage.spent
+        admission = resolve(new BudgetExceededError(spent.sort(byReset)), facts, switchable)
         // Switched to another model: the call is another call; its own budgets are checked once.
-        if (admission?.model && typeof admission.model === 'string') {
-          const switched = { ...facts, model: admission.model }
-          parts = undefined
-          let still: ExceededBudget[] | undefined
-          covering(switched, (tracked) => {
-            if (spentNanos(tracked, at) >= tracked.limitNanos) {
-              if (over?.some((budget) => budget.id === tracked.wire.id)) return
-              still ??= []
-              still.push(exceeded(tracked))
-            } else if (reserve && tracked.estimateNanos > 0) {
-              parts ??= []
-              parts.push([tracked, tracked.estimateNanos])
-            }
-          })
-          if (still) throw new BudgetExceededError(still.sort(byReset))
-        }
+        if (typeof admission?.model === 'string') {
+          coverage = ledger.cover({ ...facts, model: admission.model }, at, spent)
+          if (coverage?.spent) throw new BudgetExceededError(coverage.spent.sort(byReset))
+        } else if (admission) return admission
       }
-      if (parts) hold(holder, parts, at)
+      if (coverage?.room) ledger.hold(holder, coverage.room, at)
       return admission
     },
 
     recorded(holder, event) {
-      release(holder)
-      if (!event || budgets.size === 0) return
-      const nanos = event.cost_usd === null ? 0 : Math.round(event.cost_usd * 1e9)
-      if (nanos <= 0) return
-      const facts = factsOfEvent(event)
+      ledger.release(holder)
+      if (!event) return
       const at = now()
-      const ids: string[] = []
-      for (const tracked of budgets.values()) {
-        if (!inScope(tracked.filters, facts)) continue
-        roll(tracked, at + offsetMs)
-        ids.push(tracked.wire.id)
-        tracked.localNanos += nanos
-        tracked.estimateNanos =
-          tracked.estimateNanos === 0
-            ? nanos
-            : tracked.estimateNanos + ESTIMATE_WEIGHT * (nanos - tracked.estimateNanos)
-      }
-      if (ids.length === 0) return
-      const previous = pending.get(event.event_id)
-      if (previous) {
-        // The same logical request again (an idempotency key): its latest attempt replaces it.
-        for (const id of previous.budgetIds) {
-          const tracked = budgets.get(id)
-          if (tracked) tracked.localNanos -= previous.nanos
-        }
-        pending.delete(event.event_id)
-      }
-      pending.set(event.event_id, {
-        nanos,
-        budgetIds: ids,
-        recordedAt: at,
-        settledAt: options.acknowledged ? null : at + ASSUMED_DELIVERY_MS,
-      })
-      if (pending.size > MAX_PENDING) {
-        const [oldestId, oldest] = pending.entries().next().value as [string, Pending]
-        pending.delete(oldestId)
-        for (const id of oldest.budgetIds) {
-          const tracked = budgets.get(id)
-          if (tracked && oldest.recordedAt + offsetMs >= tracked.periodStart)
-            tracked.carriedNanos += oldest.nanos
-        }
-      }
+      ledger.record(event, at)
       // Near a limit, the next answer is wanted sooner, and the server should have this process's calls sooner.
-      const wanted = nextIntervalMs()
-      if (wanted < intervalMs) {
-        if (timer && timerAt - at > wanted) schedule(wanted)
-        if (at - nudgedAt >= nearIntervalMs) {
-          nudgedAt = at
-          options.onNearLimit?.()
-        }
+      const wanted = ledger.nextIntervalMs(at)
+      if (wanted >= intervalMs) return
+      if (timer && timerAt - at > wanted) schedule(wanted)
+      if (at - nudgedAt >= nearLimitIntervalMs) {
+        nudgedAt = at
+        options.onNearLimit?.()
       }
     },
 
-    delivered(eventIds) {
-      const at = now()
-      for (const id of eventIds) {
-        const entry = pending.get(id)
-        if (!entry || entry.settledAt !== null) continue
-        entry.settledAt = at
-        ingestLagMs += RATE_WEIGHT * (at - entry.recordedAt - ingestLagMs)
-      }
-    },
+    delivered: (eventIds) => ledger.delivered(eventIds, now()),
 
     blocking(tags) {
       const at = now()
-      // A filter the request can answer: on an attribution field or a tag it has a value for.
-      const known = (filter: CompiledFilter) => {
-        const key = filter.dimension.startsWith('tags.') ? filter.dimension.slice(5) : filter.dimension
-        if (!filter.dimension.startsWith('tags.') && !ATTRIBUTION.has(key)) return false
-        return tags[key] !== undefined && tags[key] !== null
-      }
-      const facts: CallFacts = {
-        provider: '',
-        model: null,
-        operation: '',
-        tags,
-        providerProject: null,
-        serviceTier: null,
-        status: 'ok',
-      }
-      if (stale(at) && failClosed && onExceeded !== 'warn') {
-        if (lastSuccessAt === null) return new BudgetUnavailableError(null)
-        for (const tracked of budgets.values())
-          if (
-            tracked.wire.action === 'block' &&
-            tracked.filters.every(known) &&
-            inScope(tracked.filters, facts)
-          )
-            return new BudgetUnavailableError(new Date(lastSuccessAt))
-      }
-      let over: ExceededBudget[] | undefined
-      for (const tracked of budgets.values()) {
-        if (tracked.wire.action !== 'block' || !tracked.filters.every(known)) continue
-        if (!inScope(tracked.filters, facts)) continue
-        roll(tracked, at + offsetMs)
-        if (spentNanos(tracked, at) < tracked.limitNanos) continue
-        over ??= []
-        over.push(exceeded(tracked))
-      }
-      return over ? new BudgetExceededError(over.sort(byReset)) : undefined
+      const coverage = ledger.requestCoverage(tags, at)
+      if (failClosed && onExceeded !== 'warn' && stale(at) && (lastSuccessAt === null || coverage.covered))
+        return unavailable()
+      return coverage.spent ? new BudgetExceededError(coverage.spent.sort(byReset)) : undefined
     },
 
     refresh,
