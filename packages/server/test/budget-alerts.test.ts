@@ -12,6 +12,7 @@ import { parseBudgetsFile } from '../src/budgets/budget-definition.js'
 import { createBudgetService } from '../src/budgets/budget-service.js'
 import { type BudgetAlertRouting, startBudgetJob } from '../src/jobs/budget-job.js'
 import { ALERT_DELIVERIES_TABLE } from '../src/schema/alert-deliveries-table.js'
+import { startServer } from '../src/start-server.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import type { Store } from '../src/store/store.js'
 import { type Received, startReceiver } from './alerts-fixtures.js'
@@ -245,6 +246,42 @@ describe('forecast alerts', () => {
       await job.stop()
       await slack.close()
       await new Promise<void>((resolve) => smtp.close(() => resolve()))
+    }
+  })
+})
+
+describe('in spendlens serve', () => {
+  it('a project’s budget alerts go by the alert configuration it set through the API', async () => {
+    const hook = await startReceiver()
+    const server = await startServer({
+      store: join(folder, 'served.duckdb'),
+      port: 0,
+      demo: false,
+      budgets: FILE,
+      budgetAlerts: { intervalMs: 3_600_000 },
+    })
+    try {
+      const put = await fetch(new URL('api/alerts/config', server.url), {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', origin: server.url.replace(/\/$/, '') },
+        body: JSON.stringify({
+          channels: [{ id: 'hook', kind: 'webhook', url: hook.url, secret: SECRET }],
+          rules: [{ channels: ['hook'], kinds: ['budget_threshold'] }],
+        }),
+      })
+      expect(put.status).toBe(200)
+      await server.budgetJob?.run()
+      const now = new Date().toISOString()
+      await server.store.append([
+        costEvent({ event_id: 'served-1', ts: now, customer_id: 'acme', cost_usd: 8.5 }),
+      ])
+      await server.budgetJob?.run()
+      expect(hook.received.map((received) => [body(received).type, body(received).budget.threshold])).toEqual(
+        [['budget.threshold', 0.8]],
+      )
+    } finally {
+      await server.close()
+      await hook.close()
     }
   })
 })
