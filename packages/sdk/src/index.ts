@@ -1,4 +1,26 @@
 export type { SpendlensMiddleware, SpendlensMiddlewareOptions } from './ai-sdk/spendlens-middleware.js'
+export type {
+  BudgetExceededHandler,
+  BudgetedCall,
+  BudgetOptions,
+  BudgetResolution,
+} from './budgets/budget-guard.js'
+export {
+  type BudgetMiddlewareOptions,
+  type BudgetRefusal,
+  budgetRefusal,
+  expressBudgetGuard,
+  honoBudgetGuard,
+  withBudgetGuard,
+} from './budgets/budget-middleware.js'
+export {
+  BUDGET_STATE_AGE_HEADER,
+  type BudgetAction,
+  type BudgetFilter,
+  type BudgetPeriod,
+  type BudgetsAnswer,
+  type WireBudget,
+} from './budgets/budget-wire.js'
 export { tagCall } from './call-options.js'
 export { currentTags, withTags } from './context.js'
 export {
@@ -12,7 +34,13 @@ export {
   USAGE_FIELDS,
   type Usage,
 } from './cost-event.js'
-export { MissingTagsError, SpendlensError } from './errors.js'
+export {
+  BudgetExceededError,
+  BudgetUnavailableError,
+  type ExceededBudget,
+  MissingTagsError,
+  SpendlensError,
+} from './errors.js'
 export type { CustomModelPrice, PriceDiscount, PricingConfig } from './pricing/price-usage.js'
 export { callbackSink } from './sinks/callback-sink.js'
 export type { SpoolOptions } from './sinks/disk-spool.js'
@@ -30,22 +58,11 @@ import {
   type SpendlensMiddlewareOptions,
 } from './ai-sdk/spendlens-middleware.js'
 import type { Tags } from './cost-event.js'
-import { createTracker, recorderOf, type Tracker, type TrackerOptions } from './tracker.js'
+import { defaultTrackerOf as tracker } from './default-tracker.js'
+import { recorderOf } from './tracker.js'
 import type { WrapOptions } from './wrap/wrap-client.js'
 
-let defaultTracker: Tracker | undefined
-
-function tracker(): Tracker {
-  // Like every tracker, it is flushed on beforeExit, exit, SIGTERM and SIGINT (flush-on-exit.ts).
-  defaultTracker ??= createTracker()
-  return defaultTracker
-}
-
-/** Configures the default tracker used by {@link wrap} and {@link flush}. Call once at start-up. */
-export function init(options: TrackerOptions = {}): Tracker {
-  defaultTracker = createTracker(options)
-  return defaultTracker
-}
+export { init } from './default-tracker.js'
 
 /**
  * Returns `client` (official OpenAI, Anthropic or Google GenAI) with the same behaviour and type;

@@ -1,6 +1,7 @@
 /** For spendlens' own server, demo generator, tests and benchmarks; not a stable API. */
 
 export { emptyUsage } from './cost-event.js'
+export { describeScope } from './errors.js'
 export {
   type ConditionalPrice,
   catalogProviders,

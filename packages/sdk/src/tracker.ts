@@ -1,3 +1,9 @@
+import {
+  type BudgetGuard,
+  type BudgetOptions,
+  createBudgetGuard,
+  NO_BUDGETS,
+} from './budgets/budget-guard.js'
 import type { CostEvent, Tags } from './cost-event.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { createPricer, type PricingConfig } from './pricing/price-usage.js'
@@ -36,6 +42,11 @@ export interface TrackerOptions {
   hashPrompts?: boolean
   /** Custom prices (models the catalog lacks, negotiated rates) and discounts, applied at call time. */
   pricing?: PricingConfig
+  /**
+   * Enforce the project's budgets before each call (docs/budgets.md): `true` for the defaults, or
+   * options. State is fetched from the server (`endpoint`, `apiKey`) in the background. Default off.
+   */
+  budgets?: boolean | BudgetOptions
 }
 
 /** What an app holds: wrapped clients come from it, and it flushes their events. */
@@ -44,6 +55,11 @@ export interface Tracker {
   wrap<T extends object>(client: T, tags?: Tags, options?: WrapOptions): T
   /** Prices pending calls and waits until every sink has delivered (or given up on) them. */
   flush(): Promise<void>
+  /**
+   * Fetches the budgets now and resolves once the server answered or failed (never rejects):
+   * in a short-lived process, await it once before the first call. Resolves at once when budgets are off.
+   */
+  refreshBudgets(): Promise<void>
 }
 
 /** Each tracker's recorder: the part wrapped clients and the AI SDK middleware use, kept off the public type. */
@@ -69,14 +85,32 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       onWarning(message)
     } catch {}
   }
-  const sinks = options.sinks ?? [
-    httpSink({
-      endpoint: options.endpoint ?? process.env.SPENDLENS_ENDPOINT ?? 'http://localhost:4600',
-      apiKey: options.apiKey ?? process.env.SPENDLENS_API_KEY,
-      spool: options.spool,
-      onWarning: warn,
-    }),
-  ]
+  const endpoint = options.endpoint ?? process.env.SPENDLENS_ENDPOINT ?? 'http://localhost:4600'
+  const apiKey = options.apiKey ?? process.env.SPENDLENS_API_KEY
+  const budgets: BudgetGuard = options.budgets
+    ? createBudgetGuard({
+        ...(options.budgets === true ? {} : options.budgets),
+        endpoint,
+        apiKey,
+        // The default sink says when the server has a call; other sinks do not, so a call counts
+        // locally for a few seconds instead.
+        acknowledged: options.sinks === undefined,
+        // Near a limit, the default sink sends at once rather than at its next batch.
+        onNearLimit:
+          options.sinks === undefined ? () => void defaultSink?.flush().catch(() => undefined) : undefined,
+        warn,
+      })
+    : NO_BUDGETS
+  const defaultSink: Sink | undefined = options.sinks
+    ? undefined
+    : httpSink({
+        endpoint,
+        apiKey,
+        spool: options.spool,
+        onWarning: warn,
+        ...(budgets.enabled ? { onDelivered: budgets.delivered } : {}),
+      })
+  const sinks = options.sinks ?? [defaultSink as Sink]
   const pricer = createPricer(options.pricing)
   const tagPolicy: TagPolicy = {
     requiredTags: options.requiredTags ?? [],
@@ -94,8 +128,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     if (calls.length === 0) return
     const events: CostEvent[] = []
     for (const call of calls) {
+      let event: CostEvent | undefined
       try {
-        const event = buildCostEvent(call, pricer)
+        event = buildCostEvent(call, pricer)
         // Only a successful call without a price points at a gap in the catalog; a failed or
         // abandoned call is unpriced because its usage never arrived.
         if (event.pricing_status === 'unpriced' && event.status === 'ok')
@@ -103,6 +138,11 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
         events.push(event)
       } catch (error) {
         warn(`could not build a cost event: ${String(error)}`)
+      }
+      try {
+        budgets.recorded(call, event)
+      } catch (error) {
+        warn(`budgets could not count a call: ${String(error)}`)
       }
     }
     for (const sink of sinks) {
@@ -116,6 +156,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
 
   const recorder: Recorder = {
     sinks,
+    budgets,
     defaultTags: options.tags ?? {},
     hashPrompts: options.hashPrompts ?? false,
     warn,
@@ -146,6 +187,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const tracker: Tracker = {
     wrap: (client, tags, wrapOptions) => wrapClient(client, recorder, tags, wrapOptions),
     flush: recorder.flush,
+    refreshBudgets: budgets.refresh,
   }
   recorders.set(tracker, recorder)
   // Every tracker is flushed on beforeExit, exit, SIGTERM and SIGINT (see flush-on-exit.ts). The

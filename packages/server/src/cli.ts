@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { readAlertsConfig } from './alerts/alerts-config.js'
 import { registerAnomalyCommands } from './anomalies/anomaly-commands.js'
 import { registerAuthCommands } from './auth/auth-commands.js'
+import { readBudgetsFile } from './budgets/budget-definition.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
 import { loadDemo } from './demo/demo-data.js'
 import { registerRevenueCommands } from './economics/revenue-commands.js'
@@ -56,6 +57,8 @@ interface ServeOptions {
   syncInterval: number
   anomalyInterval: number
   alerts?: string
+  budgets?: string
+  budgetInterval: number
   openaiAdminUrl?: string
   anthropicAdminUrl?: string
 }
@@ -98,6 +101,16 @@ program
     'a JSON file of alert channels and rules, for every project without its own (set through the API; docs/alerts.md)',
   )
   .option('--anomaly-interval <minutes>', 'minutes between anomaly detection runs (0: none)', wholeNumber, 5)
+  .option(
+    '--budgets <file>',
+    'a JSON file of budgets (docs/budgets.md); budgets defined through the API win over its own',
+  )
+  .option(
+    '--budget-interval <seconds>',
+    'seconds between budget alert checks, through the alert channels of each project (0: none)',
+    wholeNumber,
+    60,
+  )
   .option('--openai-admin-url <url>', 'the OpenAI admin API, for a proxy (default https://api.openai.com)')
   .option(
     '--anthropic-admin-url <url>',
@@ -154,6 +167,8 @@ program
           : undefined,
       alerts: options.alerts === undefined ? undefined : await readAlertsConfig(options.alerts),
       anomalies: options.anomalyInterval > 0 ? { intervalMs: options.anomalyInterval * 60_000 } : undefined,
+      budgets: options.budgets === undefined ? undefined : await readBudgetsFile(options.budgets),
+      budgetAlerts: options.budgetInterval > 0 ? { intervalMs: options.budgetInterval * 1000 } : undefined,
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)

@@ -2,9 +2,12 @@ import { isIP } from 'node:net'
 import type { AlertsConfig } from './alerts/alerts-config.js'
 import { createProjectAlerts, type ProjectAlerts } from './alerts/project-alerts.js'
 import { Credentials } from './auth/credentials.js'
+import type { FileBudget } from './budgets/budget-definition.js'
+import { type BudgetService, createBudgetService } from './budgets/budget-service.js'
 import { DEMO_META_KEY, foundByDemo, loadDemo } from './demo/demo-data.js'
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
+import { type BudgetJob, startBudgetJob } from './jobs/budget-job.js'
 import {
   type InvoiceSyncJob,
   type InvoiceSyncJobOptions,
@@ -64,10 +67,18 @@ export interface StartServerOptions {
    */
   anomalies?: { intervalMs?: number }
   /**
-   * Where anomalies are sent (alerts/alerts-config.ts; `spendlens serve --alerts <file>`): every
-   * project without a configuration of its own, set through the API (alerts/project-alerts.ts).
+   * Where anomalies and budget alerts are sent (alerts/alerts-config.ts; `spendlens serve --alerts
+   * <file>`): every project without a configuration of its own, set through the API
+   * (alerts/project-alerts.ts).
    */
   alerts?: AlertsConfig
+  /** Budgets of the budgets file (`spendlens serve --budgets <file>`); those the API defines win. */
+  budgets?: readonly FileBudget[]
+  /**
+   * Check budgets for alerts every `intervalMs` (jobs/budget-job.ts), through `alerts`' channels.
+   * Off unless given: `spendlens serve` turns it on.
+   */
+  budgetAlerts?: { intervalMs?: number }
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -80,6 +91,10 @@ export interface RunningServer {
   retention: RetentionJob | undefined
   /** The background invoice sync, when admin keys were given. */
   invoiceSync: InvoiceSyncJob | undefined
+  /** Every project's budgets and their spend. */
+  budgets: BudgetService
+  /** The budget alerts job when `budgetAlerts` is set; `run()` checks every budget now. */
+  budgetJob: BudgetJob | undefined
   /** The anomaly job when `anomalies` is set; `run()` detects now, and hands what changed to the alerts. */
   anomalies: AnomalyJob | undefined
   close(): Promise<void>
@@ -93,6 +108,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let retention: RetentionJob | undefined
   let invoiceSync: InvoiceSyncJob | undefined
   let anomalyJob: AnomalyJob | undefined
+  let budgetJob: BudgetJob | undefined
   let alerts: ProjectAlerts | undefined
   let credentials: Credentials | undefined
   try {
@@ -161,6 +177,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         onError: (error) =>
           options.onNotice?.(`Anomaly detection failed: ${(error as Error).message}; will retry.`),
       })
+    const budgets = createBudgetService({ store, file: options.budgets })
+    if (options.budgetAlerts)
+      budgetJob = startBudgetJob({
+        budgets,
+        store,
+        intervalMs: options.budgetAlerts.intervalMs,
+        // Each project by its own alerts configuration (set through the API), else the --alerts file.
+        routingFor: (project) => projectAlerts.configOf(project).config,
+        onReport: (project, report) => {
+          for (const delivery of report.deliveries)
+            if (delivery.status === 'failed')
+              options.onNotice?.(
+                `Budget alert to ${delivery.channel} (project ${project}) failed after ${delivery.attempts} tries: ${delivery.lastError}`,
+              )
+        },
+        onError: (error) =>
+          options.onNotice?.(`Budget alerts failed: ${(error as Error).message}; will retry.`),
+      })
     const app = await createApp({
       store,
       logger: options.logger,
@@ -171,6 +205,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       credentials,
       rateLimits: options.rateLimits,
       invoiceSync,
+      budgets,
       alerts: projectAlerts,
     })
     const address = await app.listen({ port: options.port ?? 4600, host })
@@ -180,8 +215,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       demoLoaded,
       retention,
       invoiceSync,
+      budgets,
+      budgetJob,
       anomalies: anomalyJob,
       async close() {
+        await budgetJob?.stop()
         await anomalyJob?.stop()
         await projectAlerts.close()
         await invoiceSync?.stop()
@@ -192,6 +230,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
     }
   } catch (error) {
+    await budgetJob?.stop()
     await anomalyJob?.stop()
     await alerts?.close()
     await invoiceSync?.stop()

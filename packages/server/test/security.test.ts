@@ -49,6 +49,11 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/revenue': 'admin',
   'PUT /api/revenue': 'admin',
   'GET /api/unit-economics': 'read',
+  'GET /api/budgets': 'read',
+  'GET /api/budgets/:id': 'read',
+  'PUT /api/budgets/:id': 'admin',
+  'DELETE /api/budgets/:id': 'admin',
+  'GET /v1/budgets': 'ingest',
   'GET /*': 'public',
 }
 
@@ -64,6 +69,7 @@ const body = (route: string): unknown =>
     'PUT /api/revenue': { revenue: [{ customer_id: 'acme', monthly_revenue_usd: 50 }] },
     'PUT /api/alerts/config': { channels: [], rules: [] },
     'POST /api/alerts/test': { channel: 'on-call' },
+    'PUT /api/budgets/:id': { period: 'month', amountUsd: 100 },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

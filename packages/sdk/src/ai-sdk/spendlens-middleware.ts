@@ -20,6 +20,12 @@ interface LanguageModelInfo {
   readonly modelId: string
 }
 
+/** A model a budget handler switches a call to: called with the same parameters instead. */
+interface SwitchableModel extends LanguageModelInfo {
+  doGenerate(params: unknown): PromiseLike<unknown>
+  doStream(params: unknown): PromiseLike<unknown>
+}
+
 /**
  * A language model middleware that `wrapLanguageModel` of both `ai` v5 and v6 accept: v6 checks the
  * `specificationVersion: 'v3'` that v5 ignores, and both call `wrapGenerate` / `wrapStream` with
@@ -155,14 +161,46 @@ export function createSpendlensMiddleware(
         baseTags = { ...recorder.defaultTags, ...middlewareTags }
         baseRecorder = recorder
       }
-      const { provider, family, operation } = describeModelProvider(String(model.provider))
-      const modelId = typeof model.modelId === 'string' ? model.modelId : null
-      const request = params as Record<string, unknown>
-      const call = startCall(recorder, provider, specFor(operation), request, modelId, streamed, baseTags)
-      call.model = modelId
-      return { call, family }
+      const begin = (target: LanguageModelInfo) => {
+        const { provider, family, operation } = describeModelProvider(String(target.provider))
+        const modelId = typeof target.modelId === 'string' ? target.modelId : null
+        const call = startCall(
+          recorder,
+          provider,
+          specFor(operation),
+          params as Record<string, unknown>,
+          modelId,
+          streamed,
+          baseTags,
+        )
+        call.model = modelId
+        return { call, family, provider, operation }
+      }
+      const started = begin(model)
+      // The budgets, before the model is called: a spent one throws here, or names a model to call instead.
+      const admission =
+        recorder.budgets.enabled &&
+        recorder.budgets.admit(
+          {
+            provider: started.provider,
+            model: started.call.model,
+            operation: started.operation,
+            tags: started.call.tags,
+            providerProject: null,
+            serviceTier: null,
+            status: 'ok',
+          },
+          started.call,
+          'object',
+        )
+      const instead = admission ? (admission.model as SwitchableModel | undefined) : undefined
+      if (!instead) return { call: started.call, family: started.family }
+      // Another model is another call: its own provider, model and event.
+      recorder.budgets.recorded(started.call, undefined)
+      const switched = begin(instead)
+      return { call: switched.call, family: switched.family, instead }
     } catch (error) {
-      // A policy the app asked for (required tags) fails at the call site, as with wrap().
+      // A policy the app asked for (required tags, a spent budget) fails at the call site, as with wrap().
       if (SpendlensError.isInstance(error)) throw error
       return undefined
     }
@@ -178,10 +216,10 @@ export function createSpendlensMiddleware(
     }: WrapGenerateOptions<Result>): Promise<Result> {
       const started = startModelCall(model, params, false)
       if (!started) return doGenerate()
-      const { call, family } = started
+      const { call, family, instead } = started
       let result: Result
       try {
-        result = await doGenerate()
+        result = instead ? ((await instead.doGenerate(params)) as Result) : await doGenerate()
       } catch (error) {
         safely(() => readError(error, family, call))
         safely(() => call.finish('error', error))
@@ -204,10 +242,10 @@ export function createSpendlensMiddleware(
     }: WrapStreamOptions<Result>): Promise<Result> {
       const started = startModelCall(model, params, true)
       if (!started) return doStream()
-      const { call, family } = started
+      const { call, family, instead } = started
       let result: Result
       try {
-        result = await doStream()
+        result = instead ? ((await instead.doStream(params)) as Result) : await doStream()
       } catch (error) {
         safely(() => readError(error, family, call))
         safely(() => call.finish('error', error))

@@ -1,3 +1,4 @@
+import type { BudgetGuard } from '../budgets/budget-guard.js'
 import type { Tags } from '../cost-event.js'
 import type { Sink } from '../sinks/sink.js'
 import type { CallRecord } from './build-cost-event.js'
@@ -24,4 +25,6 @@ export interface Recorder {
   readonly sinks: readonly Sink[]
   /** spendlens' own problems, never thrown into the app. */
   warn(message: string): void
+  /** The budgets checked before each call (NO_BUDGETS when off). */
+  readonly budgets: BudgetGuard
 }

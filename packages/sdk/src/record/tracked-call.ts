@@ -63,7 +63,8 @@ export class TrackedCall implements CallRecord {
     readonly provider: string,
     readonly spec: MethodSpec,
     readonly tags: Tags,
-    readonly requested_model: string | null,
+    /** The model asked for; a budget handler may switch the call to another before it is sent. */
+    public requested_model: string | null,
     readonly streamed: boolean,
   ) {
     this.operation = spec.operation

@@ -49,6 +49,11 @@ export interface HttpSinkOptions {
   /** The `fetch` to send with (tests, proxies). Default: the global one. */
   fetch?: typeof globalThis.fetch
   onWarning?: (message: string) => void
+  /**
+   * Told the ids of each batch the server acknowledged (2xx), once it answered: the budgets count a
+   * call locally until then (docs/budgets.md). An exception in it is swallowed.
+   */
+  onDelivered?: (eventIds: readonly string[]) => void
 }
 
 interface Batch {
@@ -294,6 +299,13 @@ export function httpSink(options: HttpSinkOptions): Sink {
       lastChanceSpent = false
       lastChanceAvailable = flushing
       if (outcome.kind === 'sent') {
+        if (options.onDelivered) {
+          try {
+            options.onDelivered(
+              batch.events ? batch.events.map((event) => event.event_id) : batch.lines.map(idOfLine),
+            )
+          } catch {}
+        }
         sent += batch.lines.length - outcome.rejected
         if (outcome.rejected > 0)
           drop(
@@ -445,6 +457,15 @@ function rejections(text: string): { rejected: number; firstError?: string } {
     return first ? { rejected, firstError: first } : { rejected }
   } catch {
     return { rejected: 0 }
+  }
+}
+
+/** The event id of a spooled line (only read for `onDelivered`). */
+function idOfLine(line: string): string {
+  try {
+    return String((JSON.parse(line) as { event_id?: unknown }).event_id)
+  } catch {
+    return ''
   }
 }
 

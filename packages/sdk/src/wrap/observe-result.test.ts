@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { NO_BUDGETS } from '../budgets/budget-guard.js'
 import { openaiChat } from '../providers/openai/openai-methods.js'
 import type { CallRecord } from '../record/build-cost-event.js'
 import type { Recorder } from '../record/recorder.js'
@@ -15,6 +16,7 @@ function recordingRecorder(recorded: CallRecord[]): Recorder {
     flushSync: () => undefined,
     sinks: [],
     warn: () => undefined,
+    budgets: NO_BUDGETS,
   }
 }
 

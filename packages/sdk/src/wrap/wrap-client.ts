@@ -139,7 +139,30 @@ export function wrapClient<T extends object>(
         const callProject = billing && requestHeader(split.options, billing.header)
         call.provider_project = callProject === undefined ? clientProject : callProject
         spec.readRequest?.(body, call)
-        const preparedBody = spec.prepareBody ? spec.prepareBody(body, call) : body
+        // The budgets, before anything is sent: a spent one throws here, or switches the model.
+        let requestBody = body
+        const admission =
+          recorder.budgets.enabled &&
+          recorder.budgets.admit(
+            {
+              provider,
+              model: call.model ?? call.requested_model,
+              operation: spec.operation,
+              tags: call.tags,
+              providerProject: call.provider_project,
+              serviceTier: typeof body.service_tier === 'string' ? body.service_tier : null,
+              status: 'ok',
+            },
+            call,
+            'id',
+          )
+        if (admission && typeof admission.model === 'string') {
+          requestBody = { ...body, model: admission.model }
+          call.requested_model = admission.model
+          call.model = null
+          spec.readRequest?.(requestBody, call)
+        }
+        const preparedBody = spec.prepareBody ? spec.prepareBody(requestBody, call) : requestBody
         if (preparedBody !== body || split.tags) {
           callArgs = [...args]
           if (preparedBody !== body) callArgs[0] = preparedBody

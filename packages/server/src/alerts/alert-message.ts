@@ -1,21 +1,50 @@
+import { describeScope } from 'spendlens/internal'
 import {
   type AlertMessageType,
   ANOMALY_KIND_LABELS,
   type Anomaly,
   type AnomalyKind,
+  type BudgetAlert,
 } from '../api/api-types.js'
 
 export type { AlertMessageType }
 
 /**
- * One message to one channel: one anomaly opened, several gathered into a group, some resolved, or
- * an admin's test of the channel (`alert.test`, no anomalies). Its anomalies are in the order it
- * lists them, most money at stake first. Every renderer (Slack, webhook, email) takes this and
- * nothing else, so all channels say the same thing.
+ * One message to one channel about anomalies: one opened, several gathered into a group, some
+ * resolved, or an admin's test of the channel (`alert.test`, no anomalies). Its anomalies are in the
+ * order it lists them, most money at stake first.
  */
-export interface AlertMessage {
-  type: AlertMessageType
+export interface AnomalyMessage {
+  type: Exclude<AlertMessageType, `budget.${string}`>
   anomalies: Anomaly[]
+}
+
+/** One message to one channel about a budget: a threshold reached, or a forecast that it runs out. */
+export interface BudgetMessage {
+  type: Extract<AlertMessageType, `budget.${string}`>
+  budget: BudgetAlert
+}
+
+/**
+ * What every renderer (Slack, webhook, email) takes, and nothing else, so that all channels say
+ * the same thing.
+ */
+export type AlertMessage = AnomalyMessage | BudgetMessage
+
+export function isBudgetMessage(message: AlertMessage): message is BudgetMessage {
+  return 'budget' in message
+}
+
+/** What the delivery log records a message was about: its anomalies' ids, or the budget alert's. */
+export function subjectIds(message: AlertMessage): string[] {
+  return isBudgetMessage(message) ? [message.budget.id] : message.anomalies.map((anomaly) => anomaly.id)
+}
+
+/** The webhook's JSON body: the message's type and what it is about, whole. */
+export function webhookBody(message: AlertMessage): Record<string, unknown> {
+  return isBudgetMessage(message)
+    ? { type: message.type, budget: message.budget }
+    : { type: message.type, anomalies: message.anomalies }
 }
 
 /** What every renderer is given besides the message. */
@@ -65,12 +94,13 @@ function formatNumber(value: number): string {
 }
 
 /** Money at stake over the message's anomalies. */
-export function totalAtStake(message: AlertMessage): number {
+export function totalAtStake(message: AnomalyMessage): number {
   return message.anomalies.reduce((sum, anomaly) => sum + (anomaly.money_at_stake_usd || 0), 0)
 }
 
-/** The message's title: a headline, a count, or what resolved. */
+/** The message's title: a headline, a count, what resolved, or the budget and what happened to it. */
 export function messageTitle(message: AlertMessage): string {
+  if (isBudgetMessage(message)) return budgetHeadline(message.budget)
   if (message.type === 'alert.test') return 'Test message'
   const [first] = message.anomalies
   const count = message.anomalies.length
@@ -86,7 +116,30 @@ export function testMessageText(options: RenderOptions): string {
 }
 
 /** The anomalies a rendered message lists, and how many it leaves to "and K more". */
-export function listed(message: AlertMessage, options: RenderOptions): { shown: Anomaly[]; more: number } {
+export function listed(message: AnomalyMessage, options: RenderOptions): { shown: Anomaly[]; more: number } {
   const limit = Math.max(1, options.maxListed ?? DEFAULT_MAX_LISTED)
   return { shown: message.anomalies.slice(0, limit), more: Math.max(0, message.anomalies.length - limit) }
+}
+
+/** `Budget acme: 80% spent` or `Budget acme runs out before it resets`. */
+export function budgetHeadline(alert: BudgetAlert): string {
+  if (alert.kind === 'budget_forecast') return `Budget ${alert.budget_name} runs out before it resets`
+  return `Budget ${alert.budget_name}: ${Math.round((alert.threshold ?? alert.used) * 100)}% spent`
+}
+
+/** `$812.40 of $1,000.00 (81%)`. */
+export function budgetSpent(alert: BudgetAlert): string {
+  return `${formatUsd(alert.spent_usd)} of ${formatUsd(alert.amount_usd)} (${Math.round(alert.used * 100)}%)`
+}
+
+/** `customer_id = acme, feature in (chat, search)`, as the SDK's BudgetExceededError says it. */
+export function budgetScope(alert: BudgetAlert): string {
+  return describeScope(alert.filters)
+}
+
+/** `monthly, resets 2026-12-01T00:00:00.000Z; blocks calls when spent`. */
+export function budgetTerms(alert: BudgetAlert): string {
+  const period = { day: 'daily', week: 'weekly', month: 'monthly' }[alert.period]
+  const action = alert.action === 'block' ? 'blocks calls when spent' : 'alerts only'
+  return `${period} (${alert.time_zone}), resets ${alert.resets_at}; ${action}`
 }

@@ -88,7 +88,7 @@ export function createAlertQueue(options: AlertQueueOptions): AlertQueue {
     try {
       const log = await options.store.readRecords(ALERT_DELIVERIES_TABLE)
       for (const delivery of log.sort((a, b) => a.createdAt - b.createdAt)) {
-        if (delivery.status !== 'delivered') continue
+        if (delivery.status !== 'delivered' || !delivery.type.startsWith('anomaly.')) continue
         for (const id of delivery.anomalyIds)
           if (!announced.has(id)) remember(id, delivery.type === 'anomaly.resolved' ? 'resolved' : 'open')
       }

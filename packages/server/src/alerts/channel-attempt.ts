@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer'
 import { retryAfterMs } from '../invoice/admin-http.js'
 import { SERVER_VERSION } from '../version.js'
-import type { AlertMessage, RenderOptions } from './alert-message.js'
+import { type AlertMessage, type RenderOptions, webhookBody } from './alert-message.js'
 import type { AlertChannel, EmailChannel } from './channel-config.js'
 import { emailMessage } from './email-message.js'
 import { slackMessage } from './slack-message.js'
@@ -33,7 +33,7 @@ export async function attemptDelivery(
     case 'slack':
       return post(channel.url, JSON.stringify(slackMessage(message, context.render)), {}, context.timeoutMs)
     case 'webhook': {
-      const body = JSON.stringify({ type: message.type, anomalies: message.anomalies })
+      const body = JSON.stringify(webhookBody(message))
       const timestamp = Math.floor(Date.now() / 1000)
       return post(
         channel.url,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Anomaly } from '../api/api-types.js'
+import type { Anomaly, BudgetAlert } from '../api/api-types.js'
 import { backoffMs } from '../invoice/admin-http.js'
 import {
   ALERT_DELIVERIES_TABLE,
@@ -7,11 +7,11 @@ import {
   type AlertDeliveryStatus,
 } from '../schema/alert-deliveries-table.js'
 import type { Store } from '../store/store.js'
-import type { AlertMessage, RenderOptions } from './alert-message.js'
+import { type AlertMessage, type RenderOptions, subjectIds } from './alert-message.js'
 import { type AttemptOutcome, attemptDelivery } from './channel-attempt.js'
 import type { AlertChannel } from './channel-config.js'
 import { groupAlerts } from './group-alerts.js'
-import { type AlertRule, route } from './route.js'
+import { type AlertRule, budgetSubject, channelsFor, route } from './route.js'
 
 /** The channels and the rules routing anomalies to them (a parsed ALERTS_CONFIG_SCHEMA fits). */
 export interface AlertRouting {
@@ -76,13 +76,65 @@ export async function deliverAlerts(
   routing: AlertRouting,
   options: DeliveryOptions = {},
 ): Promise<DeliveryReport> {
+  return deliverRouted(
+    () => {
+      const messages = new Map<string, AlertMessage[]>()
+      for (const [channelId, list] of route(anomalies, routing.rules))
+        messages.set(channelId, groupAlerts(list))
+      return messages
+    },
+    routing,
+    options,
+  )
+}
+
+/** A budget alert to send, and the channels its budget names (none: the routing rules decide). */
+export interface BudgetAlertDelivery {
+  alert: BudgetAlert
+  channels: readonly string[]
+}
+
+/**
+ * Sends each budget alert, one message each, to the channels its budget names, or else to those of
+ * every rule it matches (route.ts `budgetSubject`). Resolves with the same report as deliverAlerts,
+ * and never rejects.
+ */
+export async function deliverBudgetAlerts(
+  alerts: readonly BudgetAlertDelivery[],
+  routing: AlertRouting,
+  options: DeliveryOptions = {},
+): Promise<DeliveryReport> {
+  return deliverRouted(
+    () => {
+      const messages = new Map<string, AlertMessage[]>()
+      for (const { alert, channels } of alerts) {
+        const message: AlertMessage = {
+          type: alert.kind === 'budget_threshold' ? 'budget.threshold' : 'budget.forecast',
+          budget: alert,
+        }
+        const targets = channels.length > 0 ? channels : channelsFor(budgetSubject(alert), routing.rules)
+        for (const channelId of targets)
+          messages.set(channelId, [...(messages.get(channelId) ?? []), message])
+      }
+      return messages
+    },
+    routing,
+    options,
+  )
+}
+
+/** Sends each channel its messages: channels side by side, one channel's messages in turn. */
+async function deliverRouted(
+  messagesByChannel: () => Map<string, AlertMessage[]>,
+  routing: AlertRouting,
+  options: DeliveryOptions,
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { deliveries: [], delivered: 0, failed: 0, logErrors: [] }
   try {
     const channels = new Map(routing.channels.map((channel) => [channel.id, channel]))
-    const routed = route(anomalies, routing.rules)
     await Promise.all(
-      [...routed].map(async ([channelId, list]) => {
-        for (const message of groupAlerts(list)) {
+      [...messagesByChannel()].map(async ([channelId, messages]) => {
+        for (const message of messages) {
           const delivery = await deliverMessage(channelId, channels.get(channelId), message, options, report)
           report.deliveries.push(delivery)
           report[delivery.status === 'delivered' ? 'delivered' : 'failed']++
@@ -90,7 +142,7 @@ export async function deliverAlerts(
       }),
     )
   } catch (error) {
-    // Only a bug gets here (every send is already caught): reported, never thrown into detection.
+    // Only a bug gets here (every send is already caught): reported, never thrown into the caller.
     report.logErrors.push(`alert delivery stopped: ${error instanceof Error ? error.message : String(error)}`)
   }
   return report
@@ -131,7 +183,7 @@ async function deliverMessage(
     project: options.project ?? '',
     channel: channelId,
     type: message.type,
-    anomalyIds: message.anomalies.map((anomaly) => anomaly.id),
+    anomalyIds: subjectIds(message),
     status: 'retrying',
     attempts: 0,
     lastError: '',

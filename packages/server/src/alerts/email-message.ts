@@ -1,9 +1,13 @@
-import type { Anomaly } from '../api/api-types.js'
-import { dashboardLink } from '../api/dashboard-link.js'
+import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import { budgetDashboardLink, dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
+  budgetScope,
+  budgetSpent,
+  budgetTerms,
   formatUsd,
   headline,
+  isBudgetMessage,
   listed,
   messageTitle,
   observedVsExpected,
@@ -25,19 +29,15 @@ export interface EmailContent {
  */
 export function emailMessage(message: AlertMessage, options: RenderOptions = {}): EmailContent {
   const title = messageTitle(message)
-  const tag = `[spendlens${options.project ? ` ${options.project}` : ''}]`
+  if (isBudgetMessage(message))
+    return budgetEmail(message.budget, subject(title, ` (${budgetSpent(message.budget)})`, options), options)
   if (message.type === 'alert.test') {
     const text = testMessageText(options)
-    return {
-      subject: `${tag} ${title}`.replace(/[\r\n]+/g, ' '),
-      text: `${text}\n`,
-      html: `<p>${escapeHtml(text)}</p>`,
-    }
+    return { subject: subject(title, '', options), text: `${text}\n`, html: `<p>${escapeHtml(text)}</p>` }
   }
   const [first] = message.anomalies
   const money =
     message.type === 'anomaly.opened' && first ? `: ${formatUsd(first.money_at_stake_usd)} at stake` : ''
-  const subject = `${tag} ${title}${money}`.replace(/[\r\n]+/g, ' ')
   const { shown, more } = listed(message, options)
   const items = shown.map((anomaly) => ({ anomaly, link: link(anomaly, options) }))
 
@@ -69,7 +69,33 @@ export function emailMessage(message: AlertMessage, options: RenderOptions = {})
       ? [`<p>and ${more} more (${escapeHtml(formatUsd(totalAtStake(message)))} at stake in all)</p>`]
       : []),
   ].join('\n')
-  return { subject, text, html }
+  return { subject: subject(title, money, options), text, html }
+}
+
+/** `[spendlens shop] <title><tail>`, on one line whatever the names hold. */
+function subject(title: string, tail: string, options: RenderOptions): string {
+  return `[spendlens${options.project ? ` ${options.project}` : ''}] ${title}${tail}`.replace(/[\r\n]+/g, ' ')
+}
+
+/** A budget alert: what is spent of the amount, the scope and terms, the forecast's sentence, a link. */
+function budgetEmail(alert: BudgetAlert, subjectLine: string, options: RenderOptions): EmailContent {
+  const link = options.dashboardUrl
+    ? budgetDashboardLink(options.dashboardUrl, alert, Date.now(), options.project)
+    : undefined
+  const lines = [
+    `Spent: ${budgetSpent(alert)}`,
+    `Scope: ${budgetScope(alert)}`,
+    `Forecast by the reset: ${formatUsd(alert.forecast_usd)}`,
+    `Terms: ${budgetTerms(alert)}`,
+  ]
+  const text = [subjectLine, '', alert.summary, '', ...lines, ...(link ? ['', link] : []), ''].join('\n')
+  const html = [
+    `<h2>${escapeHtml(subjectLine)}</h2>`,
+    `<p>${escapeHtml(alert.summary)}</p>`,
+    `<p>${lines.map(escapeHtml).join('<br>')}</p>`,
+    ...(link ? [`<p><a href="${escapeHtml(link)}">Open in dashboard</a></p>`] : []),
+  ].join('\n')
+  return { subject: subjectLine, text, html }
 }
 
 function link(anomaly: Anomaly, options: RenderOptions): string | undefined {

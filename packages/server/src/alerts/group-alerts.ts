@@ -1,5 +1,5 @@
 import type { Anomaly } from '../api/api-types.js'
-import type { AlertMessage } from './alert-message.js'
+import type { AnomalyMessage } from './alert-message.js'
 
 /**
  * The messages one channel gets for the anomalies gathered in a window: the open ones in one
@@ -8,7 +8,7 @@ import type { AlertMessage } from './alert-message.js'
  * lists the most money at stake first. Acknowledged and muted anomalies are nobody's news.
  * An anomaly seen twice in the window counts once, as its latest state.
  */
-export function groupAlerts(anomalies: readonly Anomaly[]): AlertMessage[] {
+export function groupAlerts(anomalies: readonly Anomaly[]): AnomalyMessage[] {
   const latest = new Map<string, Anomaly>()
   for (const anomaly of anomalies) {
     latest.delete(anomaly.id)
@@ -18,7 +18,7 @@ export function groupAlerts(anomalies: readonly Anomaly[]): AlertMessage[] {
     list.sort((a, b) => (b.money_at_stake_usd || 0) - (a.money_at_stake_usd || 0) || a.id.localeCompare(b.id))
   const opened = byMoney([...latest.values()].filter((anomaly) => anomaly.state === 'open'))
   const resolved = byMoney([...latest.values()].filter((anomaly) => anomaly.state === 'resolved'))
-  const messages: AlertMessage[] = []
+  const messages: AnomalyMessage[] = []
   if (opened.length > 0)
     messages.push({ type: opened.length === 1 ? 'anomaly.opened' : 'anomaly.group', anomalies: opened })
   if (resolved.length > 0) messages.push({ type: 'anomaly.resolved', anomalies: resolved })

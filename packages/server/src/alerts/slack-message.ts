@@ -1,9 +1,13 @@
-import type { Anomaly } from '../api/api-types.js'
-import { dashboardLink } from '../api/dashboard-link.js'
+import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import { budgetDashboardLink, dashboardLink } from '../api/dashboard-link.js'
 import {
   type AlertMessage,
+  budgetScope,
+  budgetSpent,
+  budgetTerms,
   formatUsd,
   headline,
+  isBudgetMessage,
   listed,
   messageTitle,
   observedVsExpected,
@@ -29,6 +33,7 @@ const SECTION_LIMIT = 3000
  * each with its own link, then "and K more".
  */
 export function slackMessage(message: AlertMessage, options: RenderOptions = {}): SlackPayload {
+  if (isBudgetMessage(message)) return budgetBlocks(message.budget, messageTitle(message), options)
   const title = messageTitle(message)
   if (message.type === 'alert.test') {
     const text = escapeSlack(testMessageText(options))
@@ -87,6 +92,39 @@ export function slackMessage(message: AlertMessage, options: RenderOptions = {})
   // `text` is read as mrkdwn (the header is plain text, where markup is literal).
   const text = first && message.anomalies.length === 1 ? `${title}: ${first.summary}` : title
   return { text: cut(escapeSlack(text), SECTION_LIMIT), blocks }
+}
+
+/**
+ * A budget alert: the header, what is spent of the amount, the scope, the period and action, the
+ * forecast's sentence, and a button into the dashboard on the budget's scope and period.
+ */
+function budgetBlocks(alert: BudgetAlert, title: string, options: RenderOptions): SlackPayload {
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(title, HEADER_LIMIT), emoji: false } },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Spent*\n${escapeSlack(budgetSpent(alert))}`),
+        mrkdwn(`*Scope*\n${cut(escapeSlack(budgetScope(alert)), 500)}`),
+        mrkdwn(`*Forecast by the reset*\n${formatUsd(alert.forecast_usd)}`),
+        mrkdwn(`*Terms*\n${escapeSlack(budgetTerms(alert))}`),
+      ],
+    },
+    { type: 'section', text: mrkdwn(cut(escapeSlack(alert.summary), SECTION_LIMIT)) },
+  ]
+  if (options.dashboardUrl)
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Open in dashboard' },
+          url: budgetDashboardLink(options.dashboardUrl, alert, Date.now(), options.project),
+          style: 'primary',
+        },
+      ],
+    })
+  return { text: cut(escapeSlack(`${title}: ${alert.summary}`), SECTION_LIMIT), blocks }
 }
 
 /** One anomaly in a group: its headline (linked), money, and sentence. */

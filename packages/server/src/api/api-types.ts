@@ -1,4 +1,10 @@
-import type { CostEvent, PricingStatus, UNATTRIBUTED as STORED_UNATTRIBUTED } from 'spendlens'
+import type {
+  BudgetAction,
+  BudgetPeriod,
+  CostEvent,
+  PricingStatus,
+  UNATTRIBUTED as STORED_UNATTRIBUTED,
+} from 'spendlens'
 
 /**
  * The server's HTTP API as it travels (docs/api.md), declared once for the server and the dashboard:
@@ -389,9 +395,16 @@ export interface AnomaliesAnswer {
 
 /**
  * What an alert message says: the webhook body's `type` (docs/alerts.md). `alert.test` is an admin's
- * test of a channel (`POST /api/alerts/test`), about no anomaly.
+ * test of a channel (`POST /api/alerts/test`), about no anomaly; `budget.*` a budget's alert
+ * (docs/budgets.md).
  */
-export type AlertMessageType = 'anomaly.opened' | 'anomaly.resolved' | 'anomaly.group' | 'alert.test'
+export type AlertMessageType =
+  | 'anomaly.opened'
+  | 'anomaly.resolved'
+  | 'anomaly.group'
+  | 'alert.test'
+  | 'budget.threshold'
+  | 'budget.forecast'
 
 /** Where one alert message stands: still being tried, delivered, or given up on. */
 export type AlertDeliveryStatus = 'retrying' | 'delivered' | 'failed'
@@ -403,7 +416,7 @@ export interface AlertDeliveryEntry {
   /** The channel's id in the alert configuration. */
   channel: string
   type: AlertMessageType
-  /** Every anomaly the message is about, in the order it lists them. */
+  /** Every anomaly the message is about, in the order it lists them; a budget message's alert id. */
   anomaly_ids: string[]
   status: AlertDeliveryStatus
   attempts: number
@@ -619,4 +632,107 @@ export interface ModelMigrationsAnswer {
   to: string | null
   tz: string
   migrations: ModelMigration[]
+}
+
+/** Budgets (docs/budgets.md): calendar periods they reset on, and what happens once one is spent. */
+export const BUDGET_PERIODS = ['day', 'week', 'month'] as const satisfies readonly BudgetPeriod[]
+export const BUDGET_ACTIONS = ['alert', 'block'] as const satisfies readonly BudgetAction[]
+export type { BudgetAction, BudgetPeriod }
+
+/** Shares of the amount that send an alert once per period when spend reaches them. */
+export const DEFAULT_BUDGET_THRESHOLDS: readonly number[] = [0.5, 0.8, 1]
+
+/** A budget as it is defined: in the API (`PUT /api/budgets/:id`) and the server's budgets file. */
+export interface BudgetDefinition {
+  /** For people; the id when not given. */
+  name: string
+  /** The query model's filters (every one must hold), within the project; none: the whole project. */
+  filters: Filter[]
+  period: BudgetPeriod
+  /** IANA zone the period's calendar is read in (a day starts at local midnight, a week on Monday). */
+  timeZone: string
+  amountUsd: number
+  /** Shares of the amount (0.5 for 50%) that send an alert, in rising order. */
+  thresholds: number[]
+  action: BudgetAction
+  /** Alert channels its alerts go to; empty: the alert rules decide, as for anomalies. */
+  channels: string[]
+}
+
+/** Where a budget is defined: the API (stored) or the server's budgets file; the API's wins. */
+export type BudgetSource = 'api' | 'file'
+
+/**
+ * Where a budget's period is heading, from the recent rate and the product's weekly rhythm
+ * (docs/budgets.md "Forecast"): `weekly_rhythm` with a week or more of history, `flat_rate` with
+ * less, `no_history` with none (nothing more is expected).
+ */
+export interface BudgetForecast {
+  method: 'weekly_rhythm' | 'flat_rate' | 'no_history'
+  /** Spend expected by the reset: what is spent plus what the rate adds. */
+  end_of_period_usd: number
+  /** When the amount is reached at this rate (ISO); null when not before the reset, or already spent. */
+  runs_out_at: string | null
+  /** One sentence: "At this rate acme runs out on Tue 23 Dec around 14:00 (Europe/Paris), 8 days before it resets." */
+  summary: string
+}
+
+/** A budget's current period and its spend (GET /api/budgets). */
+export interface BudgetStatus {
+  /** The current period: [period_start, resets_at), ISO. */
+  period_start: string
+  resets_at: string
+  spent_usd: number
+  /** amountUsd − spent, never below 0. */
+  remaining_usd: number
+  /** spent ÷ amount (1 or more: spent). */
+  used: number
+  /** The thresholds reached in this period. */
+  thresholds_reached: number[]
+  forecast: BudgetForecast
+}
+
+/** One budget as GET /api/budgets and PUT /api/budgets/:id answer it. */
+export interface Budget extends BudgetDefinition {
+  id: string
+  source: BudgetSource
+  /** Who last changed it through the API (`key <id>`, `user <name>`, `open`) and when; null for the file's. */
+  changed_at: string | null
+  changed_by: string | null
+  status: BudgetStatus
+}
+
+/** GET /api/budgets. */
+export interface BudgetList {
+  /** When the spend was read (ISO). */
+  as_of: string
+  budgets: Budget[]
+}
+
+/** What a budget alert is about: a threshold reached, or a forecast that the amount runs out before the reset. */
+export const BUDGET_ALERT_KINDS = ['budget_threshold', 'budget_forecast'] as const
+export type BudgetAlertKind = (typeof BUDGET_ALERT_KINDS)[number]
+
+/** One budget alert, as the alert channels carry it (docs/alerts.md); sent once per period. */
+export interface BudgetAlert {
+  /** `budget:<budget id>:<period start, ISO>:threshold:0.8` or `…:forecast`: the same alert is never sent twice. */
+  id: string
+  kind: BudgetAlertKind
+  budget_id: string
+  budget_name: string
+  filters: Filter[]
+  action: BudgetAction
+  period: BudgetPeriod
+  time_zone: string
+  period_start: string
+  resets_at: string
+  /** The threshold reached (threshold alerts), as a share of the amount. */
+  threshold: number | null
+  amount_usd: number
+  spent_usd: number
+  used: number
+  forecast_usd: number
+  runs_out_at: string | null
+  /** One sentence for a person. */
+  summary: string
 }

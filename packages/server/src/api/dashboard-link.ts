@@ -1,4 +1,4 @@
-import type { Anomaly } from './api-types.js'
+import type { Anomaly, BudgetAlert } from './api-types.js'
 
 /**
  * Where an anomaly is seen in the dashboard, written once for the alerts (a link in a Slack post
@@ -51,4 +51,32 @@ export function dashboardLink(base: string, anomaly: Anomaly, project?: string):
 
 function utcDay(time: number): string | undefined {
   return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : undefined
+}
+
+/**
+ * A link to the dashboard showing a budget's current period: its scope as filters (`not_in` as
+ * `exclude.`), its days from the period's first to today as a custom range in the budget's zone.
+ */
+export function budgetDashboardLink(base: string, alert: BudgetAlert, now: number, project?: string): string {
+  const params = new URLSearchParams()
+  if (project) params.set('project', project)
+  params.set('view', 'overview')
+  params.set('range', 'custom')
+  params.set('from', localDay(Date.parse(alert.period_start), alert.time_zone))
+  params.set('to', localDay(Math.min(now, Date.parse(alert.resets_at) - 1), alert.time_zone))
+  params.set('tz', alert.time_zone)
+  for (const filter of alert.filters)
+    for (const value of filter.values)
+      params.append(filter.op === 'not_in' ? `exclude.${filter.dimension}` : filter.dimension, value)
+  return `${base.replace(/\/+$/, '')}/?${params.toString()}`
+}
+
+/** `YYYY-MM-DD` of an instant in a zone (the Swedish locale writes dates that way). */
+function localDay(time: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(time)
 }

@@ -20,13 +20,16 @@ export type Access = 'public' | Role
 
 /**
  * The routes by the role they need, first match wins (the security suite checks every route
- * against this table). The dashboard's files are public: they hold no data, and the sign-in page is
- * among them. A new `/api` route needs `read` unless listed; a new `/v1` route, `ingest`.
+ * against this table); an entry with `methods` matches only those. The dashboard's files are
+ * public: they hold no data, and the sign-in page is among them. A new `/api` route needs `read`
+ * unless listed; a new `/v1` route, `ingest`.
  */
-export const ROUTE_ACCESS: readonly { prefix: string; access: Access }[] = [
+export const ROUTE_ACCESS: readonly { prefix: string; methods?: readonly string[]; access: Access }[] = [
   { prefix: '/v1/', access: 'ingest' },
   { prefix: '/api/session', access: 'public' },
   { prefix: '/api/keys', access: 'admin' },
+  // Anyone who reads may see the budgets; changing them is an admin's.
+  { prefix: '/api/budgets', methods: ['PUT', 'DELETE'], access: 'admin' },
   { prefix: '/api/invoice/sync/run', access: 'admin' },
   { prefix: '/api/anomaly-state/', access: 'admin' },
   // What customers pay is business data beyond spend: read and set by admins only.
@@ -37,10 +40,13 @@ export const ROUTE_ACCESS: readonly { prefix: string; access: Access }[] = [
   { prefix: '/api/', access: 'read' },
 ]
 
-export function routeAccess(path: string): Access {
+export function routeAccess(path: string, method = 'GET'): Access {
   return (
-    ROUTE_ACCESS.find((route) => path === route.prefix.replace(/\/$/, '') || path.startsWith(route.prefix))
-      ?.access ?? 'public'
+    ROUTE_ACCESS.find(
+      (route) =>
+        (path === route.prefix.replace(/\/$/, '') || path.startsWith(route.prefix)) &&
+        (!route.methods || route.methods.includes(method)),
+    )?.access ?? 'public'
   )
 }
 

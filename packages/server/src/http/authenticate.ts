@@ -98,7 +98,7 @@ export async function registerAuthentication(app: FastifyInstance, options: Auth
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
-    const access = routeAccess(path)
+    const access = routeAccess(path, request.method)
     if (access === 'public') return
 
     const identified = await identify(request, options)

@@ -6,6 +6,7 @@ import { createProjectAlerts, type ProjectAlerts } from '../alerts/project-alert
 import type { IngestTotals, Meta } from '../api/api-types.js'
 import { Credentials } from '../auth/credentials.js'
 import { Sessions } from '../auth/sessions.js'
+import { type BudgetService, createBudgetService } from '../budgets/budget-service.js'
 import { DEMO_META_KEY } from '../demo/demo-data.js'
 import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
@@ -19,6 +20,7 @@ import { registerAlertConfigRoutes } from './alert-config-routes.js'
 import { registerAnomalyRoutes } from './anomaly-routes.js'
 import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
+import { registerBudgetRoutes } from './budget-routes.js'
 import { registerEconomicsRoutes } from './economics-routes.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
@@ -68,6 +70,8 @@ export interface AppOptions {
    * configuration routes change; made from the store, without a file, when not given.
    */
   alerts?: ProjectAlerts
+  /** The budgets and their spend (budgets/budget-service.ts); made from the store, without a file, when not given. */
+  budgets?: BudgetService
 }
 
 declare module 'fastify' {
@@ -259,6 +263,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const alerts = options.alerts ?? (await createProjectAlerts({ store }))
   if (!options.alerts) app.addHook('onClose', () => alerts.close())
   registerAlertConfigRoutes(app, alerts)
+  registerBudgetRoutes(app, options.budgets ?? createBudgetService({ store }))
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {

@@ -18,20 +18,24 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimits> = { ingestPerMinute: 6000
  * SDK honours. Dashboard files are not limited.
  */
 export async function registerRateLimits(app: FastifyInstance, limits: Required<RateLimits>) {
-  const limitOf = (url: string) => {
-    const access = routeAccess(url.split('?')[0] ?? '/')
+  const limitOf = (url: string, method: string) => {
+    const access = routeAccess(url.split('?')[0] ?? '/', method)
     if (access === 'public') return 0
     return access === 'ingest' ? limits.ingestPerMinute : limits.queryPerMinute
   }
   await app.register(fastifyRateLimit, {
     hook: 'preHandler',
     timeWindow: 60_000,
-    max: (request) => limitOf(request.url) || Number.MAX_SAFE_INTEGER,
-    allowList: (request) => limitOf(request.url) === 0 && !request.routeOptions.config.rateLimit,
+    max: (request) => limitOf(request.url, request.method) || Number.MAX_SAFE_INTEGER,
+    allowList: (request) =>
+      limitOf(request.url, request.method) === 0 && !request.routeOptions.config.rateLimit,
     keyGenerator: (request) => {
       const principal = request.principal
       const who = principal && principal.kind !== 'open' ? `${principal.kind}:${principal.id}` : request.ip
-      return `${routeAccess(request.url.split('?')[0] ?? '/')}|${who}`
+      const path = request.url.split('?')[0] ?? '/'
+      // The SDK's budget polling is counted apart from its events, so that neither starves the other.
+      const bucket = path === '/v1/budgets' ? 'budgets' : routeAccess(path, request.method)
+      return `${bucket}|${who}`
     },
     // Thrown, and answered by the error handler with the one error shape (Retry-After is already set).
     errorResponseBuilder: (_request, context) =>

@@ -5,6 +5,7 @@ import {
   DIMENSIONS,
   type Dimension,
   FILTER_OPS,
+  type Filter,
   isDimension,
   METRICS,
 } from '../api/api-types.js'
@@ -76,29 +77,33 @@ export function countValues(filters: readonly { values: readonly unknown[] }[]):
   return filters.reduce((total, filter) => total + filter.values.length, 0)
 }
 
-/** The filters of a query as JSON, each value a bound parameter, held to the caps. */
-export const filtersSchema = z
-  .array(
-    z
-      .object({
-        dimension,
-        op: z.enum(FILTER_OPS),
-        values: z
-          .array(
-            z.string().max(QUERY_CAPS.valueLength, {
-              error: `a filter value has at most ${QUERY_CAPS.valueLength} characters`,
-            }),
-          )
-          .min(1, { error: 'a filter needs at least one value' })
-          .max(QUERY_CAPS.filterValues, {
-            error: `at most ${QUERY_CAPS.filterValues} filter values in a query`,
-          }),
-      })
-      .refine((filter) => filter.op !== 'eq' || filter.values.length === 1, {
-        message: 'eq takes exactly one value',
-        path: ['values'],
+/** One filter of the query model: `eq` one value, `in` any of them, `not_in` none of them. */
+export const filterSchema = z
+  .object({
+    dimension,
+    op: z.enum(FILTER_OPS),
+    values: z
+      .array(
+        z.string().max(QUERY_CAPS.valueLength, {
+          error: `a filter value has at most ${QUERY_CAPS.valueLength} characters`,
+        }),
+      )
+      .min(1, { error: 'a filter needs at least one value' })
+      .max(QUERY_CAPS.filterValues, {
+        error: `at most ${QUERY_CAPS.filterValues} filter values in a query`,
       }),
-  )
+  })
+  .refine((filter) => filter.op !== 'eq' || filter.values.length === 1, {
+    message: 'eq takes exactly one value',
+    path: ['values'],
+  }) satisfies z.ZodType<Filter, unknown>
+
+/**
+ * A query's filters, held to the query caps: the scope of a query, and of anything defined by one
+ * (a budget's scope is the same list).
+ */
+export const filtersSchema = z
+  .array(filterSchema)
   .max(QUERY_CAPS.filters, { error: `at most ${QUERY_CAPS.filters} filters in a query` })
   .default([])
   .refine((filters) => countValues(filters) <= QUERY_CAPS.filterValues, {

@@ -15,7 +15,11 @@ export interface AlertDelivery {
   /** The channel's id in the alert configuration. */
   channel: string
   type: AlertMessageType
-  /** Every anomaly the message is about, in the order it lists them. */
+  /**
+   * Every anomaly the message is about, in the order it lists them; for a budget message, the
+   * budget alert's id (`budget:<id>:<period start>:threshold:0.8`), by which budgets remember
+   * what they already sent.
+   */
   anomalyIds: string[]
   status: AlertDeliveryStatus
   attempts: number

@@ -80,6 +80,8 @@ const MESSAGE_TYPES: Record<AlertDeliveryEntry['type'], string> = {
   'anomaly.resolved': 'Resolved',
   'anomaly.group': 'Opened (group)',
   'alert.test': 'Test message',
+  'budget.threshold': 'Budget threshold',
+  'budget.forecast': 'Budget forecast',
 }
 
 /** When, where, what, how it went: one alert message to one channel. */

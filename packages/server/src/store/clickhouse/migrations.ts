@@ -17,6 +17,7 @@ import {
 import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
+import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
 import { EVENTS_TABLE, eventColumn, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
 import { INVOICE_TABLE } from '../../schema/invoice-table.js'
@@ -231,6 +232,8 @@ ENGINE = ${engine(target, 'ReplacingMergeTree', OUTCOMES_TABLE.name, 'node')}
 ORDER BY (project, id)`,
     createRecordTable(target, REVENUE_TABLE as RecordTable<never>),
   ],
+  // 11: budgets defined through the API (budgets/).
+  (target) => [createRecordTable(target, BUDGETS_TABLE as RecordTable<never>)],
 ]
 
 /**

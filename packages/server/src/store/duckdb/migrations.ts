@@ -4,6 +4,7 @@ import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
 import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
+import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE, eventColumn } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
@@ -86,6 +87,8 @@ export const MIGRATIONS: string[] = [
   // 12: business outcomes (an id stored once per project) and what each customer pays (economics/).
   `CREATE TABLE ${OUTCOMES_TABLE.name} (${columnsDdl(OUTCOMES_TABLE, 'duckdb', 12)}, PRIMARY KEY (project, id));
    ${createRecordTable(REVENUE_TABLE as RecordTable<never>)}`,
+  // 13: budgets defined through the API (budgets/).
+  createRecordTable(BUDGETS_TABLE as RecordTable<never>),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
