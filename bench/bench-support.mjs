@@ -1,10 +1,12 @@
 // What the server benchmarks share: the real server in its own process, CPU and memory from /proc,
-// request bodies varied from template events, exact percentiles and plain tables.
+// events and request bodies varied from template events, timings, exact percentiles and plain tables.
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 export const CLI = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url))
+const HOUR_MS = 3_600_000
+const APPEND_BATCH = 20_000
 
 /**
  * `spendlens serve --store <location> --port 0 --no-demo …args` in its own process, resolved once it
@@ -86,6 +88,42 @@ export function residentBytes(pid) {
   }
 }
 
+/**
+ * Where replica `replica` of an event at `time` (epoch ms) lands: moved within its UTC hour, so
+ * events varied from a template set keep its hourly shape.
+ */
+export function movedWithinHour(time, replica) {
+  const hour = Math.floor(time / HOUR_MS) * HOUR_MS
+  return hour + ((time - hour + replica * 1_234_567) % HOUR_MS)
+}
+
+/**
+ * `count` events varied from `templates` appended to `store` in process, 20,000 a call (the append
+ * path ingest ends in, without HTTP: the fastest honest way to fill a store). Event k is a replica
+ * of template k mod T with its own id, moved within its hour (fewer events than templates: an even
+ * sample of them, so the events still span the templates' time); the whole set is shifted so that
+ * the latest template lands at `end` (epoch ms). Answers the seconds it took.
+ */
+export async function appendVariedEvents(store, templates, count, end) {
+  const started = performance.now()
+  const shift = end - templates.reduce((latest, event) => Math.max(latest, Date.parse(event.ts)), 0)
+  const sampled = count < templates.length
+  for (let start = 0; start < count; start += APPEND_BATCH) {
+    const batch = []
+    for (let k = start; k < Math.min(count, start + APPEND_BATCH); k++) {
+      const template = templates[sampled ? Math.floor((k * templates.length) / count) : k % templates.length]
+      const replica = sampled ? 0 : Math.floor(k / templates.length)
+      batch.push({
+        ...template,
+        event_id: `bench-${k}`,
+        ts: new Date(movedWithinHour(Date.parse(template.ts) + shift, replica)).toISOString(),
+      })
+    }
+    await store.append(batch)
+  }
+  return (performance.now() - started) / 1000
+}
+
 /** A template's JSON with the varying fields cut out: [literal, field, literal, field, …, literal]. */
 export function templateParts(event) {
   const marked = JSON.stringify({
@@ -110,6 +148,16 @@ export function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
 }
+
+/** How long `work` took, in ms. */
+export async function timed(work) {
+  const started = performance.now()
+  await work()
+  return performance.now() - started
+}
+
+/** The smallest and largest of `samples`, in ms. */
+export const spread = (samples) => `${ms(Math.min(...samples))}–${ms(Math.max(...samples))}`
 
 export const ms = (value) => value.toFixed(1)
 export const integer = (value) => Math.round(value).toLocaleString('en-US')

@@ -29,7 +29,16 @@ import { syncInvoice } from '../packages/server/dist/invoice/sync-invoice.js'
 import { syncStatuses } from '../packages/server/dist/invoice/sync-status.js'
 import { invoiceLine } from '../packages/server/dist/schema/invoice-table.js'
 import { openStore } from '../packages/server/dist/store/open-store.js'
-import { argument, integer, ms, percentile, table } from './bench-support.mjs'
+import {
+  appendVariedEvents,
+  argument,
+  integer,
+  ms,
+  percentile,
+  spread,
+  table,
+  timed,
+} from './bench-support.mjs'
 
 const EVENTS = argument('events', 10_000_000)
 const RUNS = argument('runs', 7)
@@ -39,17 +48,10 @@ const ENGINES = (
 ).split(',')
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
-const BATCH = 20_000
 const HISTORY_DAYS = 90
 const KEY = 'sk-admin-bench'
 
 const median = (samples) => percentile(samples, 50)
-const spread = (samples) => `${ms(Math.min(...samples))}–${ms(Math.max(...samples))}`
-async function timed(work) {
-  const started = performance.now()
-  await work()
-  return performance.now() - started
-}
 
 // ------------------------------------------------------------------ 1. sync a year
 
@@ -207,27 +209,6 @@ async function benchSync() {
 
 // ------------------------------------------------------------------ 2. reconcile at volume
 
-async function fillStore(store, templates, now) {
-  const started = performance.now()
-  const shift = now - templates.reduce((latest, event) => Math.max(latest, Date.parse(event.ts)), 0)
-  for (let start = 0; start < EVENTS; start += BATCH) {
-    const batch = []
-    for (let k = start; k < Math.min(EVENTS, start + BATCH); k++) {
-      const template = templates[k % templates.length]
-      const replica = Math.floor(k / templates.length)
-      const time = Date.parse(template.ts) + shift
-      const hour = Math.floor(time / HOUR_MS) * HOUR_MS
-      batch.push({
-        ...template,
-        event_id: `bench-${k}`,
-        ts: new Date(hour + ((time - hour + replica * 1_234_567) % HOUR_MS)).toISOString(),
-      })
-    }
-    await store.append(batch)
-  }
-  return (performance.now() - started) / 1000
-}
-
 /** An invoice from the store's own daily totals per model: 2% more usage and money, and a fine-tuning line a day. */
 async function makeInvoice(store, from, to) {
   const rows = []
@@ -294,7 +275,7 @@ async function benchReconcile(engine) {
   try {
     const now = Math.floor(Date.now() / DAY_MS) * DAY_MS
     const templates = generateDemoEvents({ days: HISTORY_DAYS, now: new Date(now - 1) })
-    const fillSeconds = await fillStore(store, templates, now - 1)
+    const fillSeconds = await appendVariedEvents(store, templates, EVENTS, now - 1)
     const cells = await makeInvoice(store, now - HISTORY_DAYS * DAY_MS, now)
     await store.compactRollup?.()
     console.log(

@@ -52,6 +52,7 @@ import {
   createKeyWithCli,
   fillTemplate,
   integer,
+  movedWithinHour,
   ms,
   percentile,
   residentBytes,
@@ -79,7 +80,6 @@ const READER_PAUSE_MS = 1000
 const SLOW_KINDS = ['idle', 'headers', 'body']
 const SLOW_BODY_BYTES = 100_000
 const RSS_SAMPLE_MS = 250
-const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 
 // ------------------------------------------------------------------ bodies
@@ -101,9 +101,7 @@ function bodySource() {
       const k = index * BATCH + offset
       const template = templates[k % templates.length]
       const replica = Math.floor(k / templates.length)
-      const time = Date.parse(template.ts)
-      const hour = Math.floor(time / HOUR_MS) * HOUR_MS
-      const moved = Math.min(now, hour + ((time - hour + replica * 1_234_567) % HOUR_MS))
+      const moved = Math.min(now, movedWithinHour(Date.parse(template.ts), replica))
       const scale = 0.75 + ((replica * 0.618_034) % 1) * 0.5
       items[offset] = fillTemplate(parts[k % templates.length], {
         event_id: `"load-${run}-${k}"`,

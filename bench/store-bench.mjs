@@ -36,6 +36,7 @@ import {
   cpuTimes,
   fillTemplate,
   integer,
+  movedWithinHour,
   ms,
   percentile,
   startSpendlensServer,
@@ -57,7 +58,6 @@ const HISTORY_DAYS = 90
 const TARGET_EVENTS_PER_SECOND = 50_000
 const TARGET_OVERVIEW_MS = 150
 const TARGET_OVERHEAD = 0.2
-const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 
 // ------------------------------------------------------------------ engines
@@ -140,9 +140,7 @@ function buildBodies(templates) {
     for (let offset = 0; offset < count; offset++) {
       const k = start + offset
       const [template, replica] = templateOf(k, parts.length)
-      const time = times[template]
-      const hour = Math.floor(time / HOUR_MS) * HOUR_MS
-      const ts = new Date(hour + ((time - hour + replica * 1_234_567) % HOUR_MS)).toISOString()
+      const ts = new Date(movedWithinHour(times[template], replica)).toISOString()
       const scale = 0.75 + ((replica * 0.618_034) % 1) * 0.5
       const values = {
         event_id: `"bench-${k}"`,
