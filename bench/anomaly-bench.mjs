@@ -289,11 +289,11 @@ async function benchQuality() {
       `"near" from ${NEAR}× the floor to the margin, "below" under that; delay = first run that raised it − the start of its hour`,
   )
   const kinds = Object.keys(PLANT_SIZES)
-  const count = (list, band) => list.filter((plant) => plant.band === band)
+  const inBand = (list, name) => list.filter((plant) => plant.band === name)
   const foundOf = (list) => `${list.filter((plant) => plant.delay !== undefined).length}/${list.length}`
   const rows = kinds.map((kind) => {
     const ofKind = plants.filter((plant) => plant.kind === kind)
-    const judged = count(ofKind, 'above')
+    const judged = inBand(ofKind, 'above')
     const found = judged.filter((plant) => plant.delay !== undefined)
     const delays = found.map((plant) => plant.delay)
     const missed = judged.length - found.length
@@ -309,8 +309,8 @@ async function benchQuality() {
       String(missed),
       minutes(delays.length ? median(delays) : undefined),
       minutes(delays.length ? Math.max(...delays) : undefined),
-      SIZES[kind].margin > 1 ? foundOf(count(ofKind, 'near')) : '-',
-      SIZES[kind].smallest < floor ? foundOf(count(ofKind, 'below')) : '-',
+      SIZES[kind].margin > 1 ? foundOf(inBand(ofKind, 'near')) : '-',
+      SIZES[kind].smallest < floor ? foundOf(inBand(ofKind, 'below')) : '-',
       missed === 0 && late === 0
         ? 'PASS'
         : `FAIL (${[missed && `${missed} missed`, late && `${late} late`].filter(Boolean).join(', ')})`,
