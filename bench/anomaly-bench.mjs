@@ -432,8 +432,8 @@ function timedStore(store) {
       query.bucket === 'day' ? "outliers' daily sums" : `hourly series (${query.groupBy.join(', ')})`
     return measure(`${what}, ${from}`, () => store.query(query))
   }
-  wrapped.heaviestRequests = (request) =>
-    measure("outliers' heaviest requests, events", () => store.heaviestRequests(request))
+  wrapped.templateHours = (request) =>
+    measure("templates' heaviest requests and quartiles, events", () => store.templateHours(request))
   wrapped.readRecords = (recordTable) => measure('stored anomalies', () => store.readRecords(recordTable))
   return { store: wrapped, parts }
 }

@@ -77,6 +77,24 @@ for (const engine of ['duckdb', 'clickhouse'] as const) {
       },
     )
 
+    it('raises a prompt drift by the end of its first hour, as the server runs it then', async () => {
+      const drift = scenario.planted.find((planted) => planted.kind === 'prompt_drift') as Planted
+      // The job's run at the end of the deploy's hour: the hour before and that hour, its events all in.
+      const raised = await detectAnomalies({
+        store,
+        project: 'default',
+        from: drift.hour - HOUR_MS,
+        to: drift.hour + HOUR_MS,
+        existing: [],
+        now: () => drift.hour + HOUR_MS,
+      })
+      const match = raised.find(
+        (anomaly) => anomaly.kind === 'prompt_drift' && anomaly.scopeValue === drift.value,
+      )
+      expect(match?.start, JSON.stringify(raised.map(toAnomaly))).toBe(drift.hour)
+      expect(match?.moneyAtStakeNanos).toBeGreaterThan(0)
+    })
+
     it('raises at most one false alarm in the week of normal traffic around them', () => {
       const unexplained = found.filter(
         (anomaly) => !scenario.planted.some((planted) => near(anomaly, planted)),

@@ -1629,13 +1629,25 @@ export function runStoreContract(options: StoreContractOptions): void {
       }
     })
 
-    describe('the heaviest request of each hour and template (request outliers)', () => {
+    describe('each hour and template: its heaviest request and lower quartile (outliers, drift)', () => {
       contractCase(
-        'one row per UTC hour, feature and template: its largest request, its id and cost',
+        'one row per UTC hour, feature and template: its largest request, its id and cost, and its lower quartile',
         async () => {
           const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 9, minute)).toISOString()
           await store.append([
             event('small', at(1), { prompt_id: 'p1', input_tokens: 100, output_tokens: 10, cost_usd: 0.001 }),
+            event('middle', at(1), {
+              prompt_id: 'p1',
+              input_tokens: 300,
+              output_tokens: 10,
+              cost_usd: 0.002,
+            }),
+            event('p1-unpriced', at(1), {
+              prompt_id: 'p1',
+              input_tokens: 200,
+              cost_usd: null,
+              pricing_status: 'unpriced',
+            }),
             event('large', at(2), {
               prompt_id: 'p1',
               input_tokens: 5000,
@@ -1656,7 +1668,7 @@ export function runStoreContract(options: StoreContractOptions): void {
             'alpha',
           )
           const hour = Date.UTC(2026, 10, 2, 9)
-          const rows = await store.heaviestRequests({ project: 'default', from: hour, to: hour + 3_600_000 })
+          const rows = await store.templateHours({ project: 'default', from: hour, to: hour + 3_600_000 })
           expect(rows.sort((a, b) => String(a.prompt_id).localeCompare(String(b.prompt_id)))).toEqual(
             [
               {
@@ -1664,27 +1676,26 @@ export function runStoreContract(options: StoreContractOptions): void {
                 feature: 'alpha',
                 prompt_id: 'unattributed',
                 requests: 1,
-                tokens: 7,
-                event_id: 'no-template',
-                cost_nanos: 1_000_000_000,
+                heaviest: { tokens: 7, event_id: 'no-template', cost_nanos: 1_000_000_000 },
+                lower_quartile: { input_tokens: 7, cost_nanos: 1_000_000_000 },
               },
               {
                 hour,
                 feature: 'alpha',
                 prompt_id: 'p1',
-                requests: 2,
-                tokens: 5500,
-                event_id: 'large',
-                cost_nanos: 123_456_789,
+                requests: 4,
+                heaviest: { tokens: 5500, event_id: 'large', cost_nanos: 123_456_789 },
+                // Inputs 100, 200, 300, 5000: a quarter of the way from 100 to 200 past the first (R type
+                // 7); costs 1, 2 and 123.46 million nanos, the unpriced call not among them.
+                lower_quartile: { input_tokens: 175, cost_nanos: 1_500_000 },
               },
               {
                 hour,
                 feature: 'alpha',
                 prompt_id: 'p2',
                 requests: 1,
-                tokens: 900,
-                event_id: 'unpriced',
-                cost_nanos: null,
+                heaviest: { tokens: 900, event_id: 'unpriced', cost_nanos: null },
+                lower_quartile: { input_tokens: 900, cost_nanos: null },
               },
             ].sort((a, b) => String(a.prompt_id).localeCompare(String(b.prompt_id))),
           )

@@ -10,21 +10,24 @@ import {
   type Thresholds,
 } from './detector.js'
 import { HOUR_MS, readHourlySeries } from './hourly-series.js'
+import { addLowerQuartiles } from './lower-quartiles.js'
 import { newModel, unpricedModel } from './model-detectors.js'
 import { requestOutliers } from './request-outliers.js'
 import { customerHour, spendSpike } from './spend-detectors.js'
-import { duplicatedJob, promptDrift } from './template-detectors.js'
+import { DRIFT_WINDOW, duplicatedJob, promptDrift } from './template-detectors.js'
 import { errorStorm, offHours } from './traffic-detectors.js'
 
 /**
  * Which detectors watch which dimension, and how far back each reads (hours; by default the
  * baseline weeks). All read the hourly rollups but user_id, which they do not keep: its week is
- * read from the events.
+ * read from the events. Templates also get the lower quartile of their requests over the hours
+ * drift looks at (lower-quartiles.ts), from the events.
  */
 export const DETECTION_PLAN: readonly {
   dimension: BaseDimension
   detectors: readonly Detector[]
   lookbackHours?: number
+  lowerQuartiles?: boolean
 }[] = [
   { dimension: 'feature', detectors: [spendSpike, offHours, errorStorm] },
   { dimension: 'customer_id', detectors: [spendSpike, customerHour] },
@@ -32,7 +35,7 @@ export const DETECTION_PLAN: readonly {
   { dimension: 'model', detectors: [spendSpike, newModel, unpricedModel] },
   { dimension: 'route', detectors: [spendSpike, offHours] },
   { dimension: 'environment', detectors: [spendSpike] },
-  { dimension: 'prompt_id', detectors: [duplicatedJob, promptDrift] },
+  { dimension: 'prompt_id', detectors: [duplicatedJob, promptDrift], lowerQuartiles: true },
 ]
 
 export interface DetectionRequest {
@@ -63,20 +66,36 @@ export async function detectAnomalies(request: DetectionRequest): Promise<Anomal
   const to = Math.ceil(request.to / HOUR_MS) * HOUR_MS
   const lookback =
     Math.max(thresholds.baselineWeeks * HOURS_PER_WEEK, 28 * 24, thresholds.historyDays * 24) + 24
+  // Each template's hours in the events: its largest request (outliers) and, over the hours drift
+  // looks back at too, the lower quartile of its requests.
+  const templateHours = request.store.templateHours({
+    project: request.project,
+    from: from - DRIFT_WINDOW * HOUR_MS,
+    to,
+  })
   const plan = await Promise.all(
-    DETECTION_PLAN.map(async ({ dimension, detectors, lookbackHours }) => ({
-      series: await readHourlySeries(
+    DETECTION_PLAN.map(async ({ dimension, detectors, lookbackHours, lowerQuartiles }) => {
+      const series = await readHourlySeries(
         request.store,
         request.project,
         dimension,
         from - Math.min(lookback, lookbackHours ?? lookback) * HOUR_MS,
         to,
-      ),
-      detectors,
-    })),
+      )
+      if (lowerQuartiles) addLowerQuartiles(series, await templateHours)
+      return { series, detectors }
+    }),
   )
   const outliers = new Map<number, Candidate[]>()
-  for (const candidate of await requestOutliers(request.store, request.project, from, to, thresholds))
+  const evaluated = (await templateHours).filter((row) => row.hour >= from)
+  for (const candidate of await requestOutliers(
+    request.store,
+    request.project,
+    from,
+    to,
+    thresholds,
+    evaluated,
+  ))
     outliers.set(candidate.hour, [...(outliers.get(candidate.hour) ?? []), candidate])
   const existing =
     request.existing ??

@@ -54,7 +54,7 @@ export interface Thresholds {
   jobMinDays: number
   /** Prompt drift: a template's average input tokens (or cost) per request at least this many times its past week's… */
   driftRatio: number
-  /** …in this many consecutive hours of traffic (the step stays up)… */
+  /** …in this many consecutive hours of traffic (the step stays up), or in one whose lower quartile request is up too… */
   driftHours: number
   /** …each with at least this many requests (hours with fewer neither confirm nor end a drift)… */
   driftMinRequests: number

@@ -13,6 +13,12 @@ export interface HourlyValues {
   unpriced: Float64Array
   /** The first hour (index) with any request: a value seen only lately has no history to compare with. */
   firstSeen: number
+  /**
+   * The lower quartile of the requests' input tokens and cost in dollars, hour by hour, where read
+   * (NaN elsewhere): for templates, over the hours prompt drift looks at (lower-quartiles.ts).
+   */
+  quartileInputTokens?: Float64Array
+  quartileCost?: Float64Array
 }
 
 /** Every value of one dimension, hour by hour from `start` (epoch ms, a whole UTC hour). */

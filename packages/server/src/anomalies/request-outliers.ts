@@ -1,4 +1,5 @@
 import { queryInParts } from '../query/query-in-parts.js'
+import type { TemplateHour } from '../query/template-hours.js'
 import type { Store } from '../store/store.js'
 import { type Candidate, isNobody, type Thresholds } from './detector.js'
 import { HOUR_MS } from './hourly-series.js'
@@ -20,8 +21,8 @@ const templateKey = (feature: unknown, promptId: unknown) => `${feature ?? ''}\u
  * Request outliers: a single request with `outlierRatio`× or more the average tokens (input plus
  * output) of its feature and prompt template over the 7 UTC days before its day, costing
  * `outlierMinUsd` or more above their average request; the average needs `outlierMinRequests`
- * requests. Read from the events (the largest request of each hour, feature and template:
- * query/heaviest-requests.ts) and the daily sums of the rollups. Scoped to the template (its
+ * requests. Read from the largest request of each hour, feature and template (`templateHours`,
+ * from the events: query/template-hours.ts) and the daily sums of the rollups. Scoped to the template (its
  * feature when it has none); several outliers of one template in one hour are one, the largest.
  *
  * Answers the candidates as indexes of hours from `from`.
@@ -32,9 +33,9 @@ export async function requestOutliers(
   from: number,
   to: number,
   thresholds: Thresholds,
+  templateHours: readonly TemplateHour[],
 ): Promise<Candidate[]> {
-  const heaviest = await store.heaviestRequests({ project, from, to })
-  if (heaviest.length === 0) return []
+  if (templateHours.length === 0) return []
   const firstDay = Math.floor(from / DAY_MS) - WEEK_DAYS
   const rows = await queryInParts(
     (query) => store.query(query),
@@ -64,11 +65,11 @@ export async function requestOutliers(
     })
   }
   const found: Candidate[] = []
-  for (const request of heaviest) {
+  for (const { heaviest: request, ...template } of templateHours) {
     if (request.cost_nanos === null) continue
-    const day = Math.floor(request.hour / DAY_MS)
+    const day = Math.floor(template.hour / DAY_MS)
     const week = { requests: 0, priced: 0, tokens: 0, cost: 0 }
-    const byDay = days.get(templateKey(request.feature, request.prompt_id))
+    const byDay = days.get(templateKey(template.feature, template.prompt_id))
     for (let before = day - WEEK_DAYS; before < day; before++) {
       const figures = byDay?.get(before)
       if (!figures) continue
@@ -82,12 +83,12 @@ export async function requestOutliers(
     const excessUsd = request.cost_nanos / 1e9 - week.cost / week.priced
     if (request.tokens < thresholds.outlierRatio * averageTokens || excessUsd < thresholds.outlierMinUsd)
       continue
-    const template = request.prompt_id !== null && !isNobody(request.prompt_id)
+    const named = template.prompt_id !== null && !isNobody(template.prompt_id)
     found.push({
       kind: 'request_outlier',
-      dimension: template ? 'prompt_id' : 'feature',
-      value: (template ? request.prompt_id : request.feature) ?? 'unattributed',
-      hour: Math.round((request.hour - from) / HOUR_MS),
+      dimension: named ? 'prompt_id' : 'feature',
+      value: (named ? template.prompt_id : template.feature) ?? 'unattributed',
+      hour: Math.round((template.hour - from) / HOUR_MS),
       measure: 'tokens_per_request',
       observed: request.tokens,
       expected: averageTokens,

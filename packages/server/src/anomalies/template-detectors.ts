@@ -10,8 +10,8 @@ import type { HourlyValues } from './hourly-series.js'
 const DAY = 24
 /** A job's hour runs more than usual when it has at least this many times its usual calls for that hour of the day. */
 const HOUR_RUN_RATIO = 1.5
-/** How far back a drift looks for its hours with traffic: past a weekend, for a weekday template. */
-const DRIFT_WINDOW = 3 * DAY
+/** How far back a drift looks for its hours with traffic (hours): past a weekend, for a weekday template. */
+export const DRIFT_WINDOW = 3 * DAY
 
 /**
  * Duplicated job: a template that runs on a schedule (in at most `jobMaxActiveShare` of the past
@@ -94,7 +94,8 @@ function pastDays(values: Float64Array, hour: number): number[] {
  * Prompt drift: a template's average input tokens per request (prompt bloat after a deploy), or
  * its cost per request, stepping up to `driftRatio`× or more its average over the week before the
  * step, and staying up: the last `driftHours` hours with traffic (at least `driftMinRequests`
- * calls; hours with fewer neither confirm nor end it) within three days are all up. A drift counts
+ * calls; hours with fewer neither confirm nor end it) within three days are all up, or the last
+ * one alone has three in four of its calls up (driftAt). A drift counts
  * once its hours since the step have cost `driftMinUsd` more than the week's cost per request
  * would have; then it starts at the step's first hour (the book takes the earlier hours once),
  * goes on while the template's hours stay up (quiet hours in between keep it going: no floor per
@@ -167,7 +168,13 @@ function driftsOf(values: HourlyValues, thresholds: Thresholds): (hour: number) 
   }
 }
 
-/** Whether a template is drifted at `hour`: its last hours with traffic all up against the week before them. */
+/**
+ * Whether a template is drifted at `hour`: its last hours with traffic all up against the week
+ * before them. Two such hours (`driftHours`) show a step that stays up; so does the last one alone
+ * when the lower quartile of its calls is up as well as their average: three in four of the hour's
+ * (at least `driftMinRequests`) calls grew, not a few large ones (a single large request is a
+ * request outlier, not a drift). The one-hour case raises a deploy's drift within its first hour.
+ */
 function driftAt(values: HourlyValues, hour: number, thresholds: Thresholds): Drift | undefined {
   const hours: number[] = []
   for (
@@ -176,22 +183,39 @@ function driftAt(values: HourlyValues, hour: number, thresholds: Thresholds): Dr
     index--
   )
     if ((values.requests[index] as number) >= thresholds.driftMinRequests) hours.unshift(index)
-  if (hours.length < thresholds.driftHours) return undefined
+  const last = hours.at(-1)
+  if (last === undefined) return undefined
+  return (
+    (hours.length >= thresholds.driftHours ? stepOver(values, hours, thresholds, false) : undefined) ??
+    (Number.isFinite(values.quartileInputTokens?.[last])
+      ? stepOver(values, [last], thresholds, true)
+      : undefined)
+  )
+}
+
+/** A step up over `hours` (a template's hours with traffic, oldest first), by their averages and, when `quartiles`, their lower quartiles too. */
+function stepOver(
+  values: HourlyValues,
+  hours: number[],
+  thresholds: Thresholds,
+  quartiles: boolean,
+): Drift | undefined {
   const first = hours[0] as number
   const weekRequests = sumOver(values.requests, first - HOURS_PER_WEEK, first)
   if (weekRequests < thresholds.driftMinRequests * thresholds.driftHours) return undefined
   const weekTokens = sumOver(values.inputTokens, first - HOURS_PER_WEEK, first) / weekRequests
   const weekCost = sumOver(values.cost, first - HOURS_PER_WEEK, first) / weekRequests
   const stepRequests = hours.reduce((sum, index) => sum + (values.requests[index] as number), 0)
-  const up = (measure: Float64Array, usual: number) =>
+  const up = (measure: Float64Array, quartile: Float64Array | undefined, usual: number) =>
     usual > 0 &&
     hours.every(
       (index) =>
-        (measure[index] as number) / (values.requests[index] as number) >= thresholds.driftRatio * usual,
+        (measure[index] as number) / (values.requests[index] as number) >= thresholds.driftRatio * usual &&
+        (!quartiles || (quartile?.[index] ?? Number.NaN) >= thresholds.driftRatio * usual),
     )
   const stepAverage = (measure: Float64Array) =>
     hours.reduce((sum, index) => sum + (measure[index] as number), 0) / stepRequests
-  if (up(values.inputTokens, weekTokens))
+  if (up(values.inputTokens, values.quartileInputTokens, weekTokens))
     return {
       measure: 'avg_input_tokens',
       hours,
@@ -199,7 +223,7 @@ function driftAt(values: HourlyValues, hour: number, thresholds: Thresholds): Dr
       expected: weekTokens,
       costPerRequest: weekCost,
     }
-  if (up(values.cost, weekCost))
+  if (up(values.cost, values.quartileCost, weekCost))
     return {
       measure: 'cost_per_request',
       hours,

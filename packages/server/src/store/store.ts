@@ -2,12 +2,12 @@ import type { CostEvent } from 'spendlens'
 import type { Price } from 'spendlens/internal'
 import type { EventPage, LoggedEvent } from '../api/api-types.js'
 import type { EventLogRequest } from '../query/event-log.js'
-import type { HeaviestRequest, HeaviestRequestsRequest } from '../query/heaviest-requests.js'
 import type { InvoiceLinesRequest } from '../query/invoice-lines.js'
 import type { OutcomeTotalRow, OutcomeTotalsRequest } from '../query/outcome-totals.js'
 import type { PlannedQueries } from '../query/query-planner.js'
 import type { CompiledQuery } from '../query/sql-builder.js'
 import type { StoreStats } from '../query/store-stats.js'
+import type { TemplateHour, TemplateHoursRequest } from '../query/template-hours.js'
 import type { QueryOptions } from '../query/time-limit.js'
 import type { TokenSumRow, TokenSumsRequest } from '../query/token-sums.js'
 import type { InvoiceLine, InvoiceRange, StoredInvoiceLine } from '../schema/invoice-table.js'
@@ -106,8 +106,8 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   replaceInvoiceLines(range: InvoiceRange, lines: readonly InvoiceLine[]): Promise<void>
   /** Invoice lines whose bucket starts in the range asked, in bucket order. */
   invoiceLines(request: InvoiceLinesRequest): Promise<StoredInvoiceLine[]>
-  /** The largest request of each UTC hour, feature and prompt template (query/heaviest-requests.ts). */
-  heaviestRequests(request: HeaviestRequestsRequest): Promise<HeaviestRequest[]>
+  /** The largest and the median request of each UTC hour, feature and prompt template (query/template-hours.ts). */
+  templateHours(request: TemplateHoursRequest): Promise<TemplateHour[]>
   /**
    * Every usage count of the events in scope summed by feature, model, tier and what a price depends
    * on (query/token-sums.ts: the what-if), held to `options.timeoutMs` as `query` is.

@@ -1,7 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
-import { readHeaviestRequests } from '../../query/heaviest-requests.js'
 import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { exportOutcomePages, readOutcomeTotals } from '../../query/outcome-totals.js'
@@ -11,6 +10,7 @@ import { RollupSpan } from '../../query/rollup-span.js'
 import { ROLLUP_TABLES } from '../../query/rollup-tables.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
+import { readTemplateHours } from '../../query/template-hours.js'
 import { TimeLimit } from '../../query/time-limit.js'
 import { readTokenSums } from '../../query/token-sums.js'
 import { columnsAt } from '../../schema/table.js'
@@ -166,7 +166,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     // One replace at a time in this process, so that two deletes never meet two inserts.
     replaceInvoiceLines: (range, lines) => exclusive(() => replaceInvoiceLines(client, range, lines)),
     invoiceLines: (request) => readInvoiceLines('clickhouse', connection.execute, request),
-    heaviestRequests: (request) => readHeaviestRequests('clickhouse', connection.execute, request),
+    templateHours: (request) => readTemplateHours('clickhouse', connection.execute, request),
     tokenSums: (request, options) =>
       readTokenSums('clickhouse', connection.executor(TimeLimit.of(options)), request),
 

@@ -4,7 +4,6 @@ import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBVector } from '@duckdb/node-api'
 import { rollupDefinition } from '../../query/compile-rollup.js'
 import { exportEventPages, runEventLog, storedProjects } from '../../query/event-log.js'
-import { readHeaviestRequests } from '../../query/heaviest-requests.js'
 import { readInvoiceLines } from '../../query/invoice-lines.js'
 import { latencyPercentiles } from '../../query/latency-percentiles.js'
 import { exportOutcomePages, readOutcomeTotals } from '../../query/outcome-totals.js'
@@ -13,6 +12,7 @@ import { readRecords } from '../../query/read-records.js'
 import { RollupSpan } from '../../query/rollup-span.js'
 import type { Execute } from '../../query/run-query.js'
 import { runStoreStats } from '../../query/store-stats.js'
+import { readTemplateHours } from '../../query/template-hours.js'
 import { TimeLimit } from '../../query/time-limit.js'
 import { readTokenSums } from '../../query/token-sums.js'
 import type { EncodedBatch } from '../batch-format.js'
@@ -171,7 +171,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
         pipeline.exclusive(() => replaceInvoiceLines(writer, range, lines)),
       ),
     invoiceLines: (request) => readInvoiceLines('duckdb', execute, request),
-    heaviestRequests: (request) => readHeaviestRequests('duckdb', execute, request),
+    templateHours: (request) => readTemplateHours('duckdb', execute, request),
     tokenSums: (request, options) => readTokenSums('duckdb', executor(TimeLimit.of(options)), request),
 
     appendOutcomes: (outcomes, project) =>
