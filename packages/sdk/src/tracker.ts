@@ -171,7 +171,10 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     },
     async flush() {
       drain()
-      await Promise.all(sinks.map((sink) => sink.flush().catch(() => undefined)))
+      await Promise.all([
+        ...sinks.map((sink) => sink.flush().catch(() => undefined)),
+        budgets.flush().catch(() => undefined),
+      ])
     },
     flushSync() {
       drain()
