@@ -38,6 +38,7 @@ describe('BlockedCallCounter', () => {
     counter.count('acme', DECEMBER)
     expect(counter.unreported()).toEqual([
       { budget_id: 'acme', period_start: '2026-12-01T00:00:00.000Z', blocked: 2 },
+      { budget_id: 'acme', period_start: '2026-11-01T00:00:00.000Z', blocked: 1 },
     ])
   })
 })
