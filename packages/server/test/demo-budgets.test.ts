@@ -38,7 +38,11 @@ describe.each([
   const budget = (id: string) => budgets.get(id) as Budget
 
   it('holds three budgets, defined by the demo', () => {
-    expect([...budgets.keys()].sort()).toEqual(Object.values(DEMO_BUDGETS).map((demo) => demo.id).sort())
+    expect([...budgets.keys()].sort()).toEqual(
+      Object.values(DEMO_BUDGETS)
+        .map((demo) => demo.id)
+        .sort(),
+    )
     expect([...budgets.values()].every((entry) => entry.changed_by === 'demo')).toBe(true)
   })
 

@@ -18,7 +18,13 @@ export const DEMO_BUDGET_AUTHOR = 'demo'
 export const DEMO_BUDGETS = {
   healthy: {
     id: 'quill-monthly',
-    definition: { name: 'All of Quill, monthly', filters: [], period: 'month', timeZone: 'UTC', action: 'alert' },
+    definition: {
+      name: 'All of Quill, monthly',
+      filters: [],
+      period: 'month',
+      timeZone: 'UTC',
+      action: 'alert',
+    },
   },
   runsOut: {
     id: 'support-agent-monthly',
@@ -73,11 +79,17 @@ export async function loadDemoBudgets(store: Store, now: number): Promise<void> 
   const all = Object.values(DEMO_BUDGETS) as DemoBudget[]
   // First at a placeholder amount, to read each scope's spend and forecast in its period.
   for (const budget of all) await define(budget.id, budget.definition, 1)
-  const status = new Map((await budgets.list(DEFAULT_PROJECT)).budgets.map((budget) => [budget.id, budget.status]))
+  const status = new Map(
+    (await budgets.list(DEFAULT_PROJECT)).budgets.map((budget) => [budget.id, budget.status]),
+  )
   const read = (budget: DemoBudget) => {
     const found = status.get(budget.id)
     if (!found) throw new Error(`the demo's budget ${budget.id} was not stored`)
-    return { spent: found.spent_usd, forecast: found.forecast.end_of_period_usd, periodStart: found.period_start }
+    return {
+      spent: found.spent_usd,
+      forecast: found.forecast.end_of_period_usd,
+      periodStart: found.period_start,
+    }
   }
   const healthy = read(DEMO_BUDGETS.healthy)
   await define(DEMO_BUDGETS.healthy.id, DEMO_BUDGETS.healthy.definition, cents(healthy.forecast * 1.4))
