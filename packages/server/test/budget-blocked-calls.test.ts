@@ -83,13 +83,14 @@ describe.each(engines)('blocked calls on %s', (_engine, open) => {
     return (await response.json()) as Budget
   }
 
-  const appProcess = () => {
+  // Fetched and reported when the test says (refreshBudgets, flush), never behind its back, unless
+  // the test sets the interval.
+  const appProcess = (intervalMs = 3_600_000) => {
     const tracker = createTracker({
       endpoint: url,
       apiKey: keys.ingest,
       spool: false,
-      // Fetched and reported when the test says (refreshBudgets, flush), never behind its back.
-      budgets: { intervalMs: 3_600_000 },
+      budgets: { intervalMs },
       onWarning: () => undefined,
     })
     const openai = tracker.wrap(new OpenAI({ apiKey: 'sk-test', baseURL: fake.openaiBaseURL, maxRetries: 0 }))
@@ -177,5 +178,13 @@ describe.each(engines)('blocked calls on %s', (_engine, open) => {
       body: JSON.stringify({ reporter: 'a-process-id', counts: [] }),
     })
     expect(response.status).toBe(403)
+  })
+
+  it('reports in the background after its fetches, without a flush', async () => {
+    const background = appProcess(200)
+    await background.tracker.refreshBudgets()
+    await refuse(background.chat, 2)
+    await expect.poll(async () => (await readBudget()).status.blocked_calls, { timeout: 10_000 }).toBe(15)
+    expect(fake.requests).toEqual([])
   })
 })
