@@ -19,6 +19,7 @@ import { VIEWS, type ViewName, type ViewState } from './lib/view-state'
 import { browserTimeZone } from './lib/zoned-time'
 import { AnomaliesView } from './views/anomalies/anomalies-view'
 import { BreakdownsView } from './views/breakdowns-view'
+import { BudgetsView } from './views/budgets/budgets-view'
 import { CustomerView } from './views/customer-view'
 import { CustomersView } from './views/customers-view'
 import { InvoiceView } from './views/invoice/invoice-view'
@@ -41,6 +42,7 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   latency: LatencyView,
   requests: RequestsView,
   anomalies: AnomaliesView,
+  budgets: BudgetsView,
   invoice: InvoiceView,
 }
 
@@ -115,8 +117,10 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
     void client.invalidateQueries()
   }
 
-  // The invoice stands without events (before tracking began, every figure is the provider's).
-  const storeIsEmpty = meta.data !== undefined && meta.data.events === 0 && view.view !== 'invoice'
+  // The invoice stands without events (before tracking began, every figure is the provider's), and
+  // budgets are defined before anything is spent.
+  const storeIsEmpty =
+    meta.data !== undefined && meta.data.events === 0 && view.view !== 'invoice' && view.view !== 'budgets'
   const Current = VIEW_COMPONENTS[view.view]
   const comparison = describeComparison(scope.previous)
 
@@ -213,6 +217,11 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
         <div className="controls">
           {view.view === 'invoice' ? (
             <InvoicePeriodControls />
+          ) : view.view === 'budgets' ? (
+            <p className="range-caption muted" data-testid="budgets-caption">
+              Each budget over its own current period, in its own time zone: the time controls and filters of
+              the other views do not apply here.
+            </p>
           ) : (
             <>
               <TimeControls />

@@ -14,6 +14,9 @@ export {
   withBudgetGuard,
 } from './budgets/budget-middleware.js'
 export {
+  BLOCKED_CALLS_PATH,
+  type BlockedCallCount,
+  type BlockedCallsReport,
   BUDGET_STATE_AGE_HEADER,
   type BudgetAction,
   type BudgetFilter,

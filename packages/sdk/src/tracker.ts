@@ -53,7 +53,10 @@ export interface TrackerOptions {
 export interface Tracker {
   /** Returns `client` with the same behaviour and type; every supported call becomes a cost event. */
   wrap<T extends object>(client: T, tags?: Tags, options?: WrapOptions): T
-  /** Prices pending calls and waits until every sink has delivered (or given up on) them. */
+  /**
+   * Prices pending calls and waits until every sink has delivered (or given up on) them, and the
+   * server has the counts of the calls the budgets refused (or could not be reached).
+   */
   flush(): Promise<void>
   /**
    * Fetches the budgets now and resolves once the server answered or failed (never rejects):
@@ -171,7 +174,10 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     },
     async flush() {
       drain()
-      await Promise.all(sinks.map((sink) => sink.flush().catch(() => undefined)))
+      await Promise.all([
+        ...sinks.map((sink) => sink.flush().catch(() => undefined)),
+        budgets.flush().catch(() => undefined),
+      ])
     },
     flushSync() {
       drain()

@@ -10,6 +10,7 @@ import { verifyWebhookSignature } from '../src/alerts/webhook-signature.js'
 import type { BudgetAlert } from '../src/api/api-types.js'
 import { parseBudgetsFile } from '../src/budgets/budget-definition.js'
 import { createBudgetService } from '../src/budgets/budget-service.js'
+import { DEMO_BUDGET_AUTHOR } from '../src/demo/demo-budgets.js'
 import { type BudgetAlertRouting, startBudgetJob } from '../src/jobs/budget-job.js'
 import { ALERT_DELIVERIES_TABLE } from '../src/schema/alert-deliveries-table.js'
 import { startServer } from '../src/start-server.js'
@@ -131,6 +132,36 @@ describe('threshold alerts', () => {
         ['budget.threshold', 'delivered'],
         ['budget.threshold', 'delivered'],
       ])
+    } finally {
+      await job.stop()
+      await hook.close()
+    }
+  })
+
+  it('are not sent for the demo’s budgets until someone changes one', async () => {
+    const hook = await startReceiver()
+    const now = Date.parse('2026-11-10T12:00:00.000Z')
+    const budgets = createBudgetService({ store, now: () => now })
+    const { definition } = FILE[0] as (typeof FILE)[number]
+    await budgets.book.put('default', 'acme', definition, DEMO_BUDGET_AUTHOR)
+    await spend('2026-11-10T09:00:00.000Z', 'acme', 11)
+    const routing: BudgetAlertRouting = {
+      channels: [{ id: 'on-call', kind: 'webhook', url: hook.url, secret: SECRET }],
+      rules: [{ channels: ['on-call'] }],
+    }
+    const job = startBudgetJob({
+      budgets,
+      store,
+      routingFor: () => routing,
+      intervalMs: 3_600_000,
+      delivery: FAST,
+    })
+    try {
+      await job.run()
+      expect(hook.received).toHaveLength(0)
+      await budgets.book.put('default', 'acme', definition, 'user ops')
+      await job.run()
+      expect(hook.received.map((received) => body(received).budget.threshold)).toEqual([1])
     } finally {
       await job.stop()
       await hook.close()

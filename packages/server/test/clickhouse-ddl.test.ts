@@ -29,6 +29,7 @@ const TABLES = [
   'spendlens_alert_configs',
   'spendlens_alert_deliveries',
   'spendlens_anomalies',
+  'spendlens_budget_blocked_calls',
   'spendlens_budgets',
   'spendlens_invoice_sync',
   'spendlens_keys',

@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Access> = {
   'PUT /api/budgets/:id': 'admin',
   'DELETE /api/budgets/:id': 'admin',
   'GET /v1/budgets': 'ingest',
+  'POST /v1/budgets/blocked': 'ingest',
   'GET /*': 'public',
 }
 
@@ -70,6 +71,7 @@ const body = (route: string): unknown =>
     'PUT /api/alerts/config': { channels: [], rules: [] },
     'POST /api/alerts/test': { channel: 'on-call' },
     'PUT /api/budgets/:id': { period: 'month', amountUsd: 100 },
+    'POST /v1/budgets/blocked': { reporter: 'security-suite', counts: [] },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

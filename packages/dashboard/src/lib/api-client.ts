@@ -72,7 +72,7 @@ function retryAfter(response: Response): number | undefined {
  * its own to the same origin: no key is ever held in page state or storage.
  */
 async function send<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   url: string,
   body: unknown,
   { signal, project }: RequestOptions = {},
@@ -120,6 +120,11 @@ export function getJson<T>(url: string, options?: RequestOptions): Promise<T> {
 /** POSTs a JSON body and returns the JSON answer, or throws an {@link ApiError}. */
 export function postJson<T>(url: string, body: unknown, options?: RequestOptions): Promise<T> {
   return send<T>('POST', url, body, options)
+}
+
+/** PUTs a JSON body and returns the JSON answer, or throws an {@link ApiError}. */
+export function putJson<T>(url: string, body: unknown, options?: RequestOptions): Promise<T> {
+  return send<T>('PUT', url, body, options)
 }
 
 /** DELETEs an API URL and returns its JSON answer, or throws an {@link ApiError}. */

@@ -217,3 +217,24 @@ function timestampFormat(timeZone: string): Intl.DateTimeFormat {
   }
   return format
 }
+
+/** A moment to the minute in a time zone, with its weekday: "Tue, Dec 23, 14:00". */
+export function formatMoment(time: number | string, timeZone: string): string {
+  const instant = typeof time === 'string' ? Date.parse(time) : time
+  if (Number.isNaN(instant)) return String(time)
+  let format = momentFormats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    momentFormats.set(timeZone, format)
+  }
+  return format.format(instant)
+}
+const momentFormats = new Map<string, Intl.DateTimeFormat>()

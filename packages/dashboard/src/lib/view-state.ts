@@ -25,6 +25,7 @@ export const VIEWS = [
   { key: 'latency', label: 'Latency & errors' },
   { key: 'requests', label: 'Requests' },
   { key: 'anomalies', label: 'Anomalies' },
+  { key: 'budgets', label: 'Budgets' },
   { key: 'invoice', label: 'Invoice' },
 ] as const
 

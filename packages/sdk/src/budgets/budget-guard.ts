@@ -1,8 +1,9 @@
 import type { CostEvent, Tags } from '../cost-event.js'
 import { BudgetExceededError, BudgetUnavailableError, usd } from '../errors.js'
+import { BlockedCallCounter, newReporterId } from './blocked-calls.js'
 import { BudgetLedger, byReset } from './budget-ledger.js'
 import type { CallFacts } from './budget-scope.js'
-import { BUDGET_STATE_AGE_HEADER, type BudgetsAnswer } from './budget-wire.js'
+import { BLOCKED_CALLS_PATH, BUDGET_STATE_AGE_HEADER, type BudgetsAnswer } from './budget-wire.js'
 
 /** What a call is, as the app's budget handler sees it: enough to choose a cheaper model. */
 export interface BudgetedCall {
@@ -104,6 +105,8 @@ export interface BudgetGuard {
   blocking(tags: Tags): BudgetExceededError | BudgetUnavailableError | undefined
   /** Fetches now; resolves once answered or failed (never rejects). */
   refresh(): Promise<void>
+  /** Sends the counts of refused calls the server does not have yet; resolves once answered or failed. */
+  flush(): Promise<void>
   /** The guard's clock (BudgetOptions.now): resets and Retry-After are counted on it. */
   now(): number
   /** Whether the guard consults a handler that may switch models, and which way it fails. */
@@ -119,6 +122,7 @@ export const NO_BUDGETS: BudgetGuard = {
   delivered() {},
   blocking: () => undefined,
   refresh: () => Promise.resolve(),
+  flush: () => Promise.resolve(),
   now: Date.now,
   onExceeded: 'throw',
   stop() {},
@@ -147,7 +151,8 @@ export interface BudgetGuardOptions extends BudgetOptions {
  * `block` budgets that name them, and a sum.
  */
 export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
-  const url = `${options.endpoint.replace(/\/+$/, '')}/v1/budgets`
+  const base = options.endpoint.replace(/\/+$/, '')
+  const url = `${base}/v1/budgets`
   const now = options.now ?? Date.now
   const fetchFn = options.fetch ?? globalThis.fetch
   const intervalMs = options.intervalMs ?? 5_000
@@ -165,6 +170,11 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     estimateOthers: options.estimateOthers ?? true,
     acknowledged: options.acknowledged,
   })
+
+  // Calls refused, reported with the background fetches (and on flush): counts, never the calls.
+  const blocked = new BlockedCallCounter()
+  const reporter = newReporterId()
+  let reporting: Promise<void> | undefined
 
   let etag: string | undefined
   let lastSuccessAt: number | null = null
@@ -286,6 +296,44 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       const at = now()
       ledger.sweepHolds(at)
       if (!stopped) schedule(retryAfterMs ?? ledger.nextIntervalMs(at))
+      void report()
+    }
+  }
+
+  /** Sends the unreported counts; one report at a time, so that a later count is never overtaken by an earlier one. */
+  function report(): Promise<void> {
+    if (reporting) return reporting.then(() => (blocked.unreported() ? report() : undefined))
+    const counts = blocked.unreported()
+    if (!counts) return Promise.resolve()
+    reporting = (async () => {
+      try {
+        const response = await fetchFn(`${base}${BLOCKED_CALLS_PATH}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ reporter, counts }),
+          signal: AbortSignal.timeout(10_000),
+        })
+        await response.body?.cancel()
+        if (response.ok) blocked.reported(counts)
+        else if (response.status === 404)
+          warnOnce(
+            'blocked-404',
+            'the server does not take counts of refused calls (POST /v1/budgets/blocked); is it an older version?',
+          )
+      } catch {
+        // Unreachable: the counts stay, and the next report carries them.
+      } finally {
+        reporting = undefined
+      }
+    })()
+    return reporting
+  }
+
+  /** A call was refused: each spent budget it fell under counts it, in its current period. */
+  function countRefused(error: BudgetExceededError) {
+    for (const budget of error.budgets) {
+      const periodStart = ledger.periodStartOf(budget.id)
+      if (periodStart !== undefined) blocked.count(budget.id, periodStart)
     }
   }
 
@@ -320,12 +368,17 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       let admission: Admission | undefined
       if (coverage?.spent) {
         const spent = coverage.spent
-        admission = resolve(new BudgetExceededError(spent.sort(byReset)), facts, switchable)
-        // Switched to another model: the call is another call; its own budgets are checked once.
-        if (typeof admission?.model === 'string') {
-          coverage = ledger.cover({ ...facts, model: admission.model }, at, spent)
-          if (coverage?.spent) throw new BudgetExceededError(coverage.spent.sort(byReset))
-        } else if (admission) return admission
+        try {
+          admission = resolve(new BudgetExceededError(spent.sort(byReset)), facts, switchable)
+          // Switched to another model: the call is another call; its own budgets are checked once.
+          if (typeof admission?.model === 'string') {
+            coverage = ledger.cover({ ...facts, model: admission.model }, at, spent)
+            if (coverage?.spent) throw new BudgetExceededError(coverage.spent.sort(byReset))
+          } else if (admission) return admission
+        } catch (error) {
+          if (error instanceof BudgetExceededError) countRefused(error)
+          throw error
+        }
       }
       if (coverage?.room) ledger.hold(holder, coverage.room, at)
       return admission
@@ -357,6 +410,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     },
 
     refresh,
+    flush: report,
     now,
 
     stop() {

@@ -154,6 +154,11 @@ export class BudgetLedger {
     for (const tracked of this.budgets.values()) this.recount(tracked)
   }
 
+  /** When the current period of budget `id` started (server clock, epoch ms), as last rolled. */
+  periodStartOf(id: string): number | undefined {
+    return this.budgets.get(id)?.periodStart
+  }
+
   /** The `block` budgets `facts` falls under: those spent at `at`, and the cost it would hold on the others. */
   cover(facts: CallFacts, at: number, except?: readonly ExceededBudget[]): Coverage | undefined {
     let coverage: Coverage | undefined

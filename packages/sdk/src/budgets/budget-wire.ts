@@ -53,3 +53,26 @@ export interface BudgetsAnswer {
  * request, less this age.
  */
 export const BUDGET_STATE_AGE_HEADER = 'x-spendlens-state-age-ms'
+
+/** Where the SDK reports the calls its budgets refused (`POST`, with the events' ingest key). */
+export const BLOCKED_CALLS_PATH = '/v1/budgets/blocked'
+
+/**
+ * How many calls one process refused under one budget in one period, counted from the period's
+ * start: the whole count each time, not what changed since the last report, so that a report sent
+ * twice (a retry) counts once. Counts only: nothing of the calls themselves.
+ */
+export interface BlockedCallCount {
+  budget_id: string
+  /** The period the calls were refused in: the budget's `period_start` (ISO 8601 UTC) as the SDK last read it. */
+  period_start: string
+  /** Calls refused in that period by this process: a whole number, never less than a previous report's. */
+  blocked: number
+}
+
+/** The body of `POST /v1/budgets/blocked`. */
+export interface BlockedCallsReport {
+  /** One id per process (random, made at start): the server keeps each reporter's latest counts and sums them. */
+  reporter: string
+  counts: BlockedCallCount[]
+}

@@ -689,6 +689,11 @@ export interface BudgetStatus {
   used: number
   /** The thresholds reached in this period. */
   thresholds_reached: number[]
+  /**
+   * Calls the SDK refused under this budget in this period, as its processes reported them
+   * (`POST /v1/budgets/blocked`); a call refused by several spent budgets counts under each.
+   */
+  blocked_calls: number
   forecast: BudgetForecast
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { BudgetsAnswer, WireBudget } from 'spendlens'
+import type { BlockedCallsReport, BudgetsAnswer, WireBudget } from 'spendlens'
 import type { Budget, BudgetList, BudgetStatus } from '../api/api-types.js'
 import type { Store } from '../store/store.js'
+import { blockedCallsOf, periodKey, recordBlockedCalls } from './blocked-calls.js'
 import { type BookedBudget, BudgetBook } from './budget-book.js'
 import type { FileBudget } from './budget-definition.js'
 import {
@@ -55,6 +56,8 @@ export interface BudgetService {
   get(project: string, id: string): Promise<Budget | undefined>
   /** What GET /v1/budgets answers for `project`: shared by requests within `stateTtlMs`. */
   wireState(project: string): Promise<WireState>
+  /** Stores an SDK process's counts of refused calls (POST /v1/budgets/blocked); answers how many. */
+  recordBlocked(project: string, report: BlockedCallsReport): Promise<number>
 }
 
 export function createBudgetService(options: BudgetServiceOptions): BudgetService {
@@ -125,9 +128,10 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
 
   async function withStatus(projectName: string, budgets: readonly BookedBudget[]): Promise<BudgetList> {
     const at = now()
-    const [measured, models] = await Promise.all([
+    const [measured, models, blocked] = await Promise.all([
       measure(projectName, budgets, at),
       rateModels(projectName, budgets, at),
+      blockedCallsOf(store, projectName),
     ])
     return {
       as_of: new Date(at).toISOString(),
@@ -144,6 +148,7 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
           remaining_usd: Math.max(0, amountNanos - spentNanos) / 1e9,
           used,
           thresholds_reached: definition.thresholds.filter((threshold) => used >= threshold),
+          blocked_calls: blocked.get(periodKey(budget.id, window.start)) ?? 0,
           forecast: {
             method: model.method,
             end_of_period_usd: projection.endOfPeriodNanos / 1e9,
@@ -194,6 +199,7 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
   return {
     book,
     now,
+    recordBlocked: (projectName, report) => recordBlockedCalls(store, projectName, report, now()),
     async list(projectName) {
       return withStatus(projectName, await book.list(projectName))
     },

@@ -12,6 +12,7 @@ import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.j
 import { INVOICE_PROVIDERS } from '../schema/invoice-table.js'
 import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
+import { loadDemoBudgets } from './demo-budgets.js'
 import { loadDemoEconomics } from './demo-economics.js'
 import { DEMO_INVOICE_SOURCES, demoProviderProject, generateDemoInvoice } from './demo-invoice.js'
 import { plantModelMigration } from './demo-migration.js'
@@ -519,6 +520,7 @@ export async function loadDemo(
     }
   }
   await loadDemoEconomics(store, events, options.seed)
+  await loadDemoBudgets(store, end)
   const anomalies = await detectAnomalies({
     store,
     project: DEFAULT_PROJECT,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { BUDGET_STATE_AGE_HEADER } from 'spendlens'
+import { BLOCKED_CALLS_PATH, BUDGET_STATE_AGE_HEADER } from 'spendlens'
+import { BLOCKED_CALLS_REPORT_SCHEMA } from '../budgets/blocked-calls.js'
 import { BudgetChangeError } from '../budgets/budget-book.js'
 import {
   BUDGET_DEFINITION_SCHEMA,
@@ -23,6 +24,16 @@ function changedBy(request: FastifyRequest): string {
   return `${principal.kind} ${principal.id}`
 }
 
+/** A body the schema refused: a 400 naming every problem with its path. */
+function badRequest(issues: readonly { path: string; message: string }[]): HttpError {
+  return new HttpError(
+    400,
+    'bad_request',
+    issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '),
+    { issues },
+  )
+}
+
 function budgetId(request: FastifyRequest): string {
   const id = (request.params as { id: string }).id
   const parsed = BUDGET_ID_SCHEMA.safeParse(id)
@@ -43,7 +54,8 @@ async function change<T>(action: () => Promise<T>): Promise<T> {
 /**
  * The budgets of the request's project (docs/budgets.md): read with their spend and forecast
  * (`read`), defined and deleted (`admin`); and the SDK's view of them, `GET /v1/budgets` with an
- * ingest key, answered from one computation shared by close requests, with an ETag.
+ * ingest key, answered from one computation shared by close requests, with an ETag; and the
+ * SDK's counts of the calls its budgets refused (`POST /v1/budgets/blocked`).
  */
 export function registerBudgetRoutes(app: FastifyInstance, budgets: BudgetService) {
   app.get('/api/budgets', async (request) => budgets.list(request.project))
@@ -58,15 +70,7 @@ export function registerBudgetRoutes(app: FastifyInstance, budgets: BudgetServic
   app.put('/api/budgets/:id', async (request, reply) => {
     const id = budgetId(request)
     const parsed = BUDGET_DEFINITION_SCHEMA.safeParse(request.body ?? {})
-    if (!parsed.success) {
-      const issues = describeIssues(parsed.error.issues)
-      throw new HttpError(
-        400,
-        'bad_request',
-        issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '),
-        { issues },
-      )
-    }
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error.issues))
     const { created } = await change(() =>
       budgets.book.put(request.project, id, toDefinition(id, parsed.data), changedBy(request)),
     )
@@ -89,5 +93,11 @@ export function registerBudgetRoutes(app: FastifyInstance, budgets: BudgetServic
     if (asked?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === state.etag))
       return reply.status(304).send()
     return state.answer
+  })
+
+  app.post(BLOCKED_CALLS_PATH, async (request) => {
+    const parsed = BLOCKED_CALLS_REPORT_SCHEMA.safeParse(request.body ?? {})
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error.issues))
+    return { recorded: await budgets.recordBlocked(request.project, parsed.data) }
   })
 }

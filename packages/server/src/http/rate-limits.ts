@@ -33,8 +33,8 @@ export async function registerRateLimits(app: FastifyInstance, limits: Required<
       const principal = request.principal
       const who = principal && principal.kind !== 'open' ? `${principal.kind}:${principal.id}` : request.ip
       const path = request.url.split('?')[0] ?? '/'
-      // The SDK's budget polling is counted apart from its events, so that neither starves the other.
-      const bucket = path === '/v1/budgets' ? 'budgets' : routeAccess(path, request.method)
+      // The SDK's budget polling (and its counts of refused calls) is counted apart from its events, so that neither starves the other.
+      const bucket = path.startsWith('/v1/budgets') ? 'budgets' : routeAccess(path, request.method)
       return `${bucket}|${who}`
     },
     // Thrown, and answered by the error handler with the one error shape (Retry-After is already set).

@@ -17,6 +17,7 @@ import {
 import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
+import { BLOCKED_CALLS_TABLE } from '../../schema/blocked-calls-table.js'
 import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
 import { EVENTS_TABLE, eventColumn, NULLABLE_COLUMNS } from '../../schema/events-table.js'
 import { INVOICE_SYNC_TABLE } from '../../schema/invoice-sync-table.js'
@@ -234,6 +235,8 @@ ORDER BY (project, id)`,
   ],
   // 11: budgets defined through the API (budgets/).
   (target) => [createRecordTable(target, BUDGETS_TABLE as RecordTable<never>)],
+  // 12: how many calls the SDK's budgets refused, per budget, period and process (budgets/blocked-calls.ts).
+  (target) => [createRecordTable(target, BLOCKED_CALLS_TABLE as RecordTable<never>)],
 ]
 
 /**

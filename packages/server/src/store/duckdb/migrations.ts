@@ -4,6 +4,7 @@ import { ROLLUP_TABLES, rollupKeysAdded } from '../../query/rollup-tables.js'
 import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
 import { ALERT_DELIVERIES_TABLE } from '../../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE } from '../../schema/anomalies-table.js'
+import { BLOCKED_CALLS_TABLE } from '../../schema/blocked-calls-table.js'
 import { BUDGETS_TABLE } from '../../schema/budgets-table.js'
 import { hashEventId } from '../../schema/event-id-hash.js'
 import { EVENTS_TABLE, eventColumn } from '../../schema/events-table.js'
@@ -89,6 +90,8 @@ export const MIGRATIONS: string[] = [
    ${createRecordTable(REVENUE_TABLE as RecordTable<never>)}`,
   // 13: budgets defined through the API (budgets/).
   createRecordTable(BUDGETS_TABLE as RecordTable<never>),
+  // 14: how many calls the SDK's budgets refused, per budget, period and process (budgets/blocked-calls.ts).
+  createRecordTable(BLOCKED_CALLS_TABLE as RecordTable<never>),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
