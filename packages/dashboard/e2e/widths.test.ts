@@ -303,6 +303,28 @@ for (const width of WIDTHS) {
   })
 }
 
+describe('narrower than the layout is made for', () => {
+  it('says a table scrolls sideways, and its last column is reached by scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, timezoneId: TZ })
+    try {
+      const page = await context.newPage()
+      await page.goto(`${server.url}?view=models`)
+      await settle(page)
+      const table = page.getByTestId('migration-table')
+      await expect(page.getByTestId('migration-table-scroll-cue').isVisible()).resolves.toBe(true)
+      const reached = await table.locator('.table-scroll').evaluate((scroller) => {
+        scroller.scrollLeft = scroller.scrollWidth
+        const last = scroller.querySelector('thead th:last-child') as Element
+        return last.getBoundingClientRect().right <= scroller.getBoundingClientRect().right + 0.5
+      })
+      expect(reached).toBe(true)
+      await page.screenshot({ path: join(ARTIFACTS, 'width-900-models.png'), fullPage: true })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 describe('the whole run', () => {
   it('logged no console errors', () => {
     expect(consoleErrors).toEqual([])
