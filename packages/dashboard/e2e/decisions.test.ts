@@ -68,6 +68,10 @@ async function value(testId: string): Promise<number> {
 /** The raw values behind a table's body cells, row by row. */
 async function bodyValues(testId: string): Promise<string[][]> {
   await page.locator(`[data-testid="${testId}"] tbody tr`).first().waitFor({ timeout: 30_000 })
+  // Past 50 rows a table shows the first 50 and a "Show all" (components/data-table.tsx).
+  const showAll = page.getByTestId(`${testId}-show-all`)
+  if ((await showAll.count()) > 0 && (await showAll.textContent())?.startsWith('Show all'))
+    await showAll.click()
   return page.evaluate(
     (id) =>
       [...document.querySelectorAll(`[data-testid="${id}"] tbody tr`)].map((row) =>

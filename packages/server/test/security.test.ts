@@ -45,6 +45,7 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/anomaly-state/:id': 'admin',
   'POST /api/what-if': 'read',
   'GET /api/model-migrations': 'read',
+  'GET /api/long-context': 'read',
   'POST /v1/outcomes': 'ingest',
   'GET /api/revenue': 'admin',
   'PUT /api/revenue': 'admin',

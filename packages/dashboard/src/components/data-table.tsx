@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo, useState } from 'react'
+import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from 'react'
 import { isPlainClick } from '../hooks/use-view-state'
 import { csvFileName, downloadCsv, toCsv } from '../lib/csv'
 
@@ -52,7 +52,15 @@ export interface DataTableProps<Row> {
   /** Shown above the table, left of the download button. */
   toolbar?: ReactNode
   caption?: ReactNode
+  /** Rows shown before "Show all" (default {@link ROWS_SHOWN}); rows kept last are always shown. */
+  rowsShown?: number
 }
+
+/**
+ * Rows a table shows at first: the page scrolls, never a box inside it, and past this many a line
+ * under the table says how many there are and shows them all.
+ */
+export const ROWS_SHOWN = 50
 
 function compare(left: CellValue, right: CellValue): number {
   // Unknown values sort last in either direction.
@@ -90,6 +98,13 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   }, [rows, columns, sort, pinLast])
 
   const allRows = footer ? [...sorted, footer] : sorted
+  const limit = props.rowsShown ?? ROWS_SHOWN
+  const [expanded, setExpanded] = useState(false)
+  const free = pinLast ? sorted.filter((row) => !pinLast(row)) : sorted
+  const hidden = expanded ? 0 : Math.max(0, free.length - limit)
+  const shown = hidden > 0 ? [...free.slice(0, limit), ...sorted.filter((row) => pinLast?.(row))] : sorted
+  const scroller = useRef<HTMLDivElement>(null)
+  const overflowing = useOverflow(scroller)
 
   const download = () => {
     const text = toCsv(
@@ -158,7 +173,11 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
     })
 
   return (
-    <div className="data-table" data-testid={testId}>
+    <div
+      className={overflowing ? 'data-table is-overflowing' : 'data-table'}
+      data-testid={testId}
+      data-row-count={sorted.length}
+    >
       <div className="table-toolbar">
         <div className="muted table-caption">{props.caption}</div>
         {props.toolbar}
@@ -171,7 +190,12 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           Download CSV
         </button>
       </div>
-      <div className="table-scroll">
+      {overflowing ? (
+        <p className="scroll-cue muted" data-testid={`${testId}-scroll-cue`}>
+          Wider than the panel: scroll sideways for every column <span aria-hidden="true">→</span>
+        </p>
+      ) : null}
+      <div className="table-scroll" ref={scroller}>
         <table>
           <caption className="visually-hidden">{props.title}</caption>
           <thead>
@@ -214,7 +238,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
             </tr>
           </thead>
           <tbody>
-            {sorted.map((row) => (
+            {shown.map((row) => (
               <tr key={rowKey(row)}>
                 {cells(row, false)}
                 {rowActions ? <td className="row-actions">{rowActions(row)}</td> : null}
@@ -231,7 +255,39 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           ) : null}
         </table>
       </div>
+      {hidden > 0 || expanded ? (
+        <p className="table-more muted" data-testid={`${testId}-more`}>
+          {expanded
+            ? `Showing all ${sorted.length.toLocaleString('en-US')} rows. `
+            : `Showing ${shown.length.toLocaleString('en-US')} of ${sorted.length.toLocaleString('en-US')} rows. `}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setExpanded(!expanded)}
+            data-testid={`${testId}-show-all`}
+          >
+            {expanded ? `Show the first ${limit}` : `Show all ${sorted.length.toLocaleString('en-US')}`}
+          </button>
+        </p>
+      ) : null}
       {props.note ? <p className="table-note muted">{props.note}</p> : null}
     </div>
   )
+}
+
+/** Whether an element's content is wider than the element (a table wider than its panel). */
+function useOverflow(ref: RefObject<HTMLElement | null>): boolean {
+  const [overflowing, setOverflowing] = useState(false)
+  useEffect(() => {
+    const element = ref.current
+    if (!element) return
+    const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1)
+    measure()
+    const observer = new ResizeObserver(measure)
+    observer.observe(element)
+    const table = element.firstElementChild
+    if (table) observer.observe(table)
+    return () => observer.disconnect()
+  }, [ref])
+  return overflowing
 }

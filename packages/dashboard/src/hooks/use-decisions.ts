@@ -1,4 +1,5 @@
 import type {
+  LongContextAnswer,
   ModelMigrationsAnswer,
   UnitEconomicsAnswer,
   WhatIfAnswer,
@@ -6,9 +7,11 @@ import type {
 } from '@spendlens/server/api-types'
 import { useQuery } from '@tanstack/react-query'
 import {
+  fetchLongContext,
   fetchModelMigrations,
   fetchUnitEconomics,
   fetchWhatIf,
+  longContextUrl,
   modelMigrationsUrl,
   unitEconomicsUrl,
   whatIfRequest,
@@ -53,6 +56,19 @@ export function useUnitEconomics(maxCostShare: number): QueryState<UnitEconomics
     queryKey: ['unit-economics', project, url],
     queryFn: ({ signal }) => fetchUnitEconomics(url, { signal, project }),
     placeholderData: keepWithinProject<UnitEconomicsAnswer>(project),
+    refetchInterval,
+  })
+  return toQueryState(query, refetchInterval === false)
+}
+
+/** GET /api/long-context for the scope: calls near or past a model's long-context price tier. */
+export function useLongContext(): QueryState<LongContextAnswer> {
+  const { project, scope, refetchInterval } = useDashboard()
+  const url = longContextUrl(scope)
+  const query = useQuery({
+    queryKey: ['long-context', project, url],
+    queryFn: ({ signal }) => fetchLongContext(url, { signal, project }),
+    placeholderData: keepWithinProject<LongContextAnswer>(project),
     refetchInterval,
   })
   return toQueryState(query, refetchInterval === false)

@@ -2,6 +2,7 @@
 // model migrations the history shows, and the unit economics of outcomes and revenue.
 
 import type {
+  LongContextAnswer,
   ModelMigrationsAnswer,
   UnitEconomicsAnswer,
   WhatIfAnswer,
@@ -50,4 +51,16 @@ export function unitEconomicsUrl(scope: Scope, maxCostShare: number): string {
 
 export function fetchUnitEconomics(url: string, options?: RequestOptions): Promise<UnitEconomicsAnswer> {
   return getJson<UnitEconomicsAnswer>(url, options)
+}
+
+/** GET /api/long-context in the scope (no time zone: it has no buckets). */
+export function longContextUrl(scope: Scope): string {
+  return apiUrl(
+    'api/long-context',
+    scopeParams(scope).filter(([key]) => key !== 'tz'),
+  )
+}
+
+export function fetchLongContext(url: string, options?: RequestOptions): Promise<LongContextAnswer> {
+  return getJson<LongContextAnswer>(url, options)
 }

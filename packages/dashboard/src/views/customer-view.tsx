@@ -105,12 +105,11 @@ function CustomerTable({
     }),
   )
   const total = (rows.data ?? []).reduce((sum, row) => sum + (row.cost_usd ?? 0), 0)
-  // Half a row wide: the columns that matter for one customer.
-  const columns = breakdownColumns(dimension, label, total).filter(
-    (column) => column.key !== 'cache_hit_rate' && column.key !== 'avg_tokens_per_request',
-  )
+  // A whole row wide: half of one clipped the last columns at 1280 px and 1920 px alike (the
+  // dashboard is at most 1360 px wide), so each table has every column of a breakdown.
+  const columns = breakdownColumns(dimension, label, total)
   return (
-    <Panel title={`${label}s`} subtitle="Click a name to filter every view by it" stale={rows.stale}>
+    <Panel title={`${label}s`} subtitle="Click a name to filter every view by it" wide stale={rows.stale}>
       <QueryBody
         state={rows}
         what={`${label.toLowerCase()}s`}

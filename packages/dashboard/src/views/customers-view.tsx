@@ -1,39 +1,36 @@
+import type { QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
-import { scatterOption } from '../charts/scatter'
-import { Chart } from '../components/chart'
 import { DataTable } from '../components/data-table'
-import { HiddenTable } from '../components/hidden-table'
 import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
-import { useAnalyticsQuery } from '../hooks/use-analytics-query'
-import { useChartTheme } from '../hooks/use-chart-theme'
-import { formatCompact, formatInteger, formatUsd, formatUsdShort } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
+import { drillDown } from '../lib/filters'
+import { formatInteger, formatUsd, formatUsdShort } from '../lib/format'
 import { collapseRows } from '../lib/series'
 import { breakdownColumns, costShareLines, rowName, totalRow, unpricedNote } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
 import { RankedBarsPanel } from './ranked-bars-panel'
+import { RequestsCostScatterPanel } from './requests-cost-scatter-panel'
 import { UnitEconomicsPanels } from './unit-economics-panels'
 import { useCostBreakdown } from './use-cost-breakdown'
 
 const TABLE_ROWS = 50
 const BARS = 15
-/** Customers drawn in the scatter: the top ones by cost. */
-const POINTS = 100
+/** Customers and users drawn in the scatters: the top ones by cost, the rest stated. */
+const CUSTOMER_POINTS = 100
+const USER_POINTS = 200
+
+/** The table's caption: how many customers it lists, as many as it shows (no "Top 50" over 12). */
+function customersCaption(rows: readonly QueryRow[]): string {
+  const listed = rows.filter((row) => !row.others).length
+  const others = rows.find((row) => row.others)
+  const rest = others ? `, every other customer in one row (${formatInteger(others.requests)} requests)` : ''
+  return `The ${formatInteger(listed)} ${listed === 1 ? 'customer' : 'customers'} with the highest cost${rest}; click a name for the customer's own page.`
+}
 
 /** Who spends: top customers, requests against cost, margins and cost per outcome, and a page per customer. */
 export function CustomersView() {
-  const { scope, view, setView } = useDashboard()
-  const theme = useChartTheme()
+  const { view, setView, update } = useDashboard()
   const { breakdown: customers, totals, rows, totalCost } = useCostBreakdown('customer_id', TABLE_ROWS)
-  const points = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['customer_id'],
-      metrics: ['requests', 'cost_usd', 'total_tokens'],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: POINTS,
-    }),
-  )
   const open = (customer: string) => setView({ ...view, view: 'customer', customer })
 
   const bars = useMemo(
@@ -43,34 +40,6 @@ export function CustomersView() {
         details: row && costShareLines(row, totalCost),
       })),
     [rows, totalCost],
-  )
-  const scatterPoints = useMemo(
-    () =>
-      (points.data ?? [])
-        .filter((row) => typeof row.cost_usd === 'number')
-        .map((row) => ({
-          name: String(row.customer_id),
-          x: row.requests ?? 0,
-          y: row.cost_usd ?? 0,
-          size: row.total_tokens ?? 0,
-        })),
-    [points.data],
-  )
-  const scatter = useMemo(
-    () =>
-      scatterOption(
-        {
-          points: scatterPoints,
-          xName: 'Requests',
-          yName: 'Cost',
-          xFormat: formatCompact,
-          yFormat: formatUsdShort,
-          sizeName: 'Tokens',
-          sizeFormat: formatCompact,
-        },
-        theme,
-      ),
-    [scatterPoints, theme],
   )
   const empty = rows.length === 0
 
@@ -89,52 +58,30 @@ export function CustomersView() {
         testId="customers-chart"
         onSelect={open}
       />
-      <Panel
+      <RequestsCostScatterPanel
+        dimension="customer_id"
+        what="customer"
         title="Requests vs cost"
-        subtitle={`Top ${POINTS} customers by cost; bubble size is tokens · log scales`}
-        stale={points.stale}
-      >
-        <QueryBody
-          state={points}
-          what="customers"
-          isEmpty={(data) => data.length === 0}
-          empty={<NoEventsHint />}
-        >
-          {() => (
-            <>
-              <Chart
-                option={scatter}
-                label="Scatter chart of customers: requests against cost, bubble size by tokens"
-                testId="customers-scatter"
-                className="chart chart-breakdown"
-                describedBy="customers-scatter-table"
-                onItemClick={(click) => {
-                  const point = scatterPoints[click.dataIndex]
-                  if (point) open(point.name)
-                }}
-              />
-              <HiddenTable
-                id="customers-scatter-table"
-                caption="Requests, cost and tokens per customer"
-                columns={['Customer', 'Requests', 'Cost', 'Tokens']}
-                rows={scatterPoints.map((point) => [
-                  point.name,
-                  formatInteger(point.x),
-                  formatUsd(point.y),
-                  formatInteger(point.size),
-                ])}
-              />
-            </>
-          )}
-        </QueryBody>
-      </Panel>
+        points={CUSTOMER_POINTS}
+        testId="customers-scatter"
+        onSelect={open}
+      />
+      <RequestsCostScatterPanel
+        dimension="user_id"
+        what="user"
+        title="Users: requests vs cost"
+        points={USER_POINTS}
+        testId="users-scatter"
+        wide
+        onSelect={(user) => update({ filters: drillDown(view.filters, 'user_id', user) })}
+      />
       <UnitEconomicsPanels />
       <Panel title="Customers" wide stale={customers.stale || totals.stale}>
         <QueryBody state={customers} what="customers" isEmpty={() => empty} empty={<NoEventsHint />}>
           {(data) => (
             <DataTable
               title="Cost by customer"
-              caption={`Top ${TABLE_ROWS} customers by cost; click a name for the customer's own page.`}
+              caption={customersCaption(data)}
               columns={breakdownColumns('customer_id', 'Customer', totalCost)}
               rows={data}
               rowKey={(row) => (row.others ? '\u0000others' : String(row.customer_id))}

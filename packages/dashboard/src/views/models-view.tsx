@@ -529,14 +529,17 @@ function MigrationPanel() {
         empty={<NoEventsHint />}
       >
         {(data) => (
-          <DataTable
-            title="Model migration before and after"
-            caption={`Before ${formatDay(split)} against ${formatDay(split)} on (${scope.timeZone}); features whose main model changed come first.`}
-            columns={columns}
-            rows={data}
-            rowKey={(row) => row.feature}
-            testId="migration-table"
-          />
+          // Ten columns, two of them model names: the headers wrap so that all fit at 1280 px.
+          <div className="wrap-headers">
+            <DataTable
+              title="Model migration before and after"
+              caption={`Before ${formatDay(split)} against ${formatDay(split)} on (${scope.timeZone}); features whose main model changed come first.`}
+              columns={columns}
+              rows={data}
+              rowKey={(row) => row.feature}
+              testId="migration-table"
+            />
+          </div>
         )}
       </QueryBody>
     </Panel>

@@ -17,6 +17,7 @@ import { scopeQuery } from '../lib/scope'
 import { alignToAxis, weekHourGrid } from '../lib/series'
 import { addDays, dateLabel, startOfDateLabel } from '../lib/zoned-time'
 import { CostOverTimePanel, NoEventsHint } from './cost-over-time-panel'
+import { LongContextWarning } from './long-context-warning'
 import { knownCost, SummaryCards } from './summary-cards'
 
 export function OverviewView() {
@@ -24,6 +25,7 @@ export function OverviewView() {
   return (
     <>
       <SummaryCards />
+      <LongContextWarning />
       <div className="grid">
         <CostOverTimePanel stack={view.stack} onStackChange={(stack) => update({ stack })} />
         <TokensPanel />

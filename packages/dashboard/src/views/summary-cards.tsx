@@ -14,8 +14,21 @@ export const SUMMARY_METRICS: Metric[] = [
   'avg_tokens_per_request',
   'avg_latency_ms',
   'cost_usd',
+  'cost_per_request',
   'unpriced_count',
 ]
+
+/**
+ * The average cost of a call: known cost over the calls with a known price (the query model's
+ * `cost_per_request`), so a call of unknown price counts neither as $0 nor at all; none is
+ * "unknown", and no call at all has no average.
+ */
+export function averageCost(row: QueryRow | undefined): number | null | undefined {
+  if (!row || (row.requests ?? 0) === 0) return undefined
+  return row.cost_per_request ?? null
+}
+
+const formatAverage = (value: number | null | undefined) => (value === null ? 'unknown' : formatUsd(value))
 
 /**
  * The range's cost for display. The server sends `cost_usd: null` both when every call was
@@ -104,6 +117,27 @@ export function SummaryCards({ extraFilters = [] }: { extraFilters?: Filter[] })
             <span className="warning" data-testid="unpriced-note">
               + {formatInteger(unpriced)} {unpriced === 1 ? 'call' : 'calls'} with unknown price
             </span>
+          ) : undefined
+        }
+      />
+      <StatCard
+        label="Avg cost / request"
+        testId="stat-cost-per-request"
+        value={averageCost(row)}
+        format={formatAverage}
+        loading={loading}
+        previous={compare(averageCost(before))}
+        compareLabel={compareLabel}
+        rise="bad"
+        title={typeof row?.cost_per_request === 'number' ? `$${row.cost_per_request} (unrounded)` : undefined}
+        note={
+          unpriced > 0 && row ? (
+            <span className="warning" data-testid="cost-per-request-note">
+              over {formatInteger((row.requests ?? 0) - unpriced)} priced calls; {formatInteger(unpriced)} of
+              unknown price left out
+            </span>
+          ) : row && (row.requests ?? 0) > 0 ? (
+            <span className="muted">Total cost ÷ requests</span>
           ) : undefined
         }
       />

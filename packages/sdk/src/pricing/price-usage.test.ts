@@ -5,6 +5,7 @@ import {
   createPriceBook,
   createPricer,
   isListPriceSource,
+  longContextThresholds,
   type PriceInput,
   priceUsage,
   roundToNanos,
@@ -169,6 +170,23 @@ describe('priceUsage of summed usage', () => {
     expect(priceUsage(input({ provider: 'google', model: 'gemini-2.5-pro', usage: twoCalls })).cost_usd).toBe(
       0.78,
     )
+  })
+
+  it('prices a call past the tier at the base rate when asked (what the tier added)', () => {
+    // One call of 300,000 input at the base rate: 300,000 × 1.25/1M + 2,000 × 10/1M = $0.375 + $0.02
+    const call = input({ provider: 'google', model: 'gemini-2.5-pro', usage: twoCalls })
+
+    expect(priceUsage({ ...call, atBaseRate: true }).cost_usd).toBe(0.395)
+    expect(priceUsage({ ...call, atBaseRate: true, batch: true }).cost_usd).toBe(0.1975)
+  })
+
+  it('reads the long-context thresholds from the catalog entry, none for a model without a tier', () => {
+    const book = createPriceBook()
+    const gemini = book.find('google', 'gemini-2.5-pro', ts)
+    const mini = book.find('openai', 'gpt-4o-mini', ts)
+
+    expect(gemini && longContextThresholds(gemini.model)).toEqual([200_000])
+    expect(mini && longContextThresholds(mini.model)).toEqual([])
   })
 
   it('gives the sum of the calls priced one by one when no tier applies', () => {

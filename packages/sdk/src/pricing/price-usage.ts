@@ -1,5 +1,6 @@
 import {
   type Usage as CatalogUsage,
+  type ConditionalPrice,
   calcPrice,
   type MatchLogic,
   type ModelInfo,
@@ -29,6 +30,11 @@ export interface PriceInput {
    * one side of every threshold (the what-if does: server/src/what-if/).
    */
   requests?: number
+  /**
+   * Price every long-context tier at its base rate: what the call would have cost had its input
+   * stayed under the tier's threshold (the server's long-context warning sets the two apart).
+   */
+  atBaseRate?: boolean
 }
 
 export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_source'>
@@ -335,7 +341,7 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     }
   })
 
-  function lookUp(input: Pick<PriceInput, 'provider' | 'model' | 'ts'>, usage: CatalogUsage) {
+  function lookUp(input: Pick<PriceInput, 'provider' | 'model' | 'ts' | 'atBaseRate'>, usage: CatalogUsage) {
     for (const [table, origin] of [
       [custom, 'custom'],
       [undefined, 'catalog'],
@@ -351,6 +357,16 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
         provider ? { provider, timestamp: input.ts } : { providerId: input.provider, timestamp: input.ts },
       )
       if (!result) continue
+      if (input.atBaseRate && longContextThresholds(result.model).length > 0) {
+        const base = calcPrice(usage, input.model, {
+          provider: { ...result.provider, models: [atBaseRate(result.model)] },
+          timestamp: input.ts,
+        })
+        if (base) {
+          result.total_price = base.total_price
+          result.model_price = base.model_price
+        }
+      }
       const name = entry ? entry.labels.get(result.model.id) : `${result.provider.id}/${result.model.id}`
       return {
         result,
@@ -452,6 +468,42 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
           [...table.entries].map(([id, entry]) => ({ origin, entry, label: table.labels.get(id) as string })),
         ),
       ),
+  }
+}
+
+/**
+ * The input-token thresholds of a catalog entry's long-context tiers, over every price period it
+ * has had, ascending: a call whose input passes one (`>`, as the catalog prices them) is billed at
+ * the tier's rate for the whole call. Empty for a model without such tiers.
+ */
+export function longContextThresholds(model: ModelInfo): number[] {
+  const thresholds = new Set<number>()
+  for (const conditional of pricePeriods(model))
+    for (const price of Object.values(conditional.prices))
+      if (typeof price === 'object' && price !== null)
+        for (const tier of price.tiers) thresholds.add(tier.start)
+  return [...thresholds].sort((a, b) => a - b)
+}
+
+/** Every price a catalog entry has had or has, each with the constraint that selects it. */
+export function pricePeriods(model: ModelInfo): ConditionalPrice[] {
+  return Array.isArray(model.prices) ? model.prices : [{ prices: model.prices as ModelPrice }]
+}
+
+/** The entry with every tiered price replaced by its base rate. */
+function atBaseRate(model: ModelInfo): ModelInfo {
+  const flatten = (prices: ModelPrice): ModelPrice =>
+    Object.fromEntries(
+      Object.entries(prices).map(([key, price]) => [
+        key,
+        typeof price === 'object' && price !== null ? price.base : price,
+      ]),
+    ) as ModelPrice
+  return {
+    ...model,
+    prices: Array.isArray(model.prices)
+      ? model.prices.map((conditional) => ({ ...conditional, prices: flatten(conditional.prices) }))
+      : flatten(model.prices as ModelPrice),
   }
 }
 

@@ -634,6 +634,50 @@ export interface ModelMigrationsAnswer {
   migrations: ModelMigration[]
 }
 
+/**
+ * Calls against a model's long-context price tier (docs/api.md "Long context"): how many came near
+ * its threshold, how many passed it, and what those cost.
+ */
+export interface LongContextFigures {
+  /** Calls on models that have a long-context tier. */
+  requests: number
+  /** Calls whose input was within `approach_share` of the threshold, and not past it. */
+  approaching: number
+  /** Calls whose input passed the threshold: billed at the long-context rate. */
+  crossed: number
+  /** What the crossed calls cost as recorded; null when none of them has a known cost. */
+  cost_usd: number | null
+  /** How much of cost_usd the long-context rate added over the model's base rate. */
+  extra_usd: number | null
+  /** Crossed calls without a known cost, left out of cost_usd and extra_usd. */
+  unpriced: number
+}
+
+/** One model's calls of a feature, against the model's first long-context threshold. */
+export interface LongContextModel extends LongContextFigures {
+  provider: string
+  model: string
+  /** Input tokens past which a call is billed at the long-context rate (the catalog's tier start). */
+  threshold: number
+  /** The catalog entry the threshold comes from, as in `price_source`. */
+  priced_as: string
+}
+
+export interface LongContextFeature extends LongContextFigures {
+  feature: string
+  models: LongContextModel[]
+}
+
+/** GET /api/long-context: the features with calls approaching or past a tier, most extra cost first. */
+export interface LongContextAnswer {
+  from: string | null
+  to: string | null
+  /** The share of a threshold from which a call counts as approaching it (0.8: 80–100%). */
+  approach_share: number
+  totals: LongContextFigures
+  features: LongContextFeature[]
+}
+
 /** Budgets (docs/budgets.md): calendar periods they reset on, and what happens once one is spent. */
 export const BUDGET_PERIODS = ['day', 'week', 'month'] as const satisfies readonly BudgetPeriod[]
 export const BUDGET_ACTIONS = ['alert', 'block'] as const satisfies readonly BudgetAction[]

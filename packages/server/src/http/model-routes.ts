@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { WHAT_IF_TIERS } from '../api/api-types.js'
+import { longContext } from '../long-context/long-context.js'
 import { modelMigrations } from '../model-migrations/model-migrations.js'
 import { filtersSchema, instantSchema } from '../query/analytics-query.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../query/time-limit.js'
@@ -42,7 +43,8 @@ export interface ModelRouteOptions {
 
 /**
  * Model decisions (docs/decisions.md): the same calls priced at another model or tier
- * (what-if/what-if.ts), and the model changes the stored history shows (model-migrations/).
+ * (what-if/what-if.ts), the model changes the stored history shows (model-migrations/), and the
+ * calls near or past a long-context price tier (long-context/).
  */
 export function registerModelRoutes(app: FastifyInstance, store: Store, options: ModelRouteOptions = {}) {
   const timeLimit = { timeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS }
@@ -64,6 +66,15 @@ export function registerModelRoutes(app: FastifyInstance, store: Store, options:
         { project: request.project, from, to, timeZone, filters },
         timeLimit,
       )
+    } catch (error) {
+      throw asHttpError(error, request)
+    }
+  })
+
+  app.get('/api/long-context', async (request) => {
+    const { from, to, filters } = parseScope(request.query as Record<string, unknown>)
+    try {
+      return await longContext(store, { project: request.project, from, to, filters }, timeLimit)
     } catch (error) {
       throw asHttpError(error, request)
     }

@@ -1,10 +1,10 @@
 import type { Usage } from 'spendlens'
 import {
-  type ConditionalPrice,
   createPriceBook,
   type FoundPrice,
-  type ModelPrice,
+  longContextThresholds,
   NANOS_PER_USD,
+  pricePeriods,
   priceUsage,
 } from 'spendlens/internal'
 import type {
@@ -70,37 +70,30 @@ const AS_INPUT: readonly { field: keyof Usage; key: string; label: string }[] = 
  * The prices priceUsage applies (no custom prices: the server's), looked up as it looks them up: the
  * target is found where the pricer finds it, with every price period of its catalog entry.
  */
-const PRICE_BOOK = createPriceBook()
+export const PRICE_BOOK = createPriceBook()
 
 const usd = (nanos: number) => nanos / NANOS_PER_USD
 const count = (value: number) => value.toLocaleString('en-US')
 const calls = (value: number) => `${count(value)} ${value === 1 ? 'call' : 'calls'}`
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`
 
-/** Every price a catalog entry has had or has, each with the constraint that selects it. */
-function pricePeriods(found: FoundPrice): ConditionalPrice[] {
-  const { prices } = found.model
-  return Array.isArray(prices) ? prices : [{ prices: prices as ModelPrice }]
-}
-
 /** What a target's catalog entry holds over all its prices: keys, long-context thresholds, price changes. */
-function describePrices(found: FoundPrice) {
+export function describePrices(found: FoundPrice) {
   const keys = new Set<string>()
-  const thresholds = new Set<number>()
   const starts = new Set<number>()
   let byTimeOfDay = false
-  for (const conditional of pricePeriods(found)) {
+  for (const conditional of pricePeriods(found.model)) {
     const constraint = conditional.constraint
     if (constraint?.type === 'start_date') starts.add(Date.parse(constraint.start_date))
     if (constraint?.type === 'time_of_date') byTimeOfDay = true
-    for (const [key, price] of Object.entries(conditional.prices)) {
-      if (price === undefined) continue
-      keys.add(key)
-      if (typeof price === 'object') for (const tier of price.tiers) thresholds.add(tier.start)
-    }
+    for (const [key, price] of Object.entries(conditional.prices)) if (price !== undefined) keys.add(key)
   }
-  const sorted = (values: Set<number>) => [...values].sort((a, b) => a - b)
-  return { keys, thresholds: sorted(thresholds), starts: sorted(starts), byTimeOfDay }
+  return {
+    keys,
+    thresholds: longContextThresholds(found.model),
+    starts: [...starts].sort((a, b) => a - b),
+    byTimeOfDay,
+  }
 }
 
 function checkTarget(target: WhatIfTarget, model: FoundPrice | undefined, keys: Set<string> | undefined) {
