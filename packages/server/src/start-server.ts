@@ -4,7 +4,8 @@ import { createProjectAlerts, type ProjectAlerts } from './alerts/project-alerts
 import { Credentials } from './auth/credentials.js'
 import type { FileBudget } from './budgets/budget-definition.js'
 import { type BudgetService, createBudgetService } from './budgets/budget-service.js'
-import { DEMO_META_KEY, foundByDemo, loadDemo } from './demo/demo-data.js'
+import { foundByDemo, loadDemo } from './demo/demo-data.js'
+import { DEMO_META_KEY, DEMO_PROJECT, demoDropped } from './demo/demo-project.js'
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
 import { type BudgetJob, startBudgetJob } from './jobs/budget-job.js'
@@ -130,14 +131,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           ),
       })
     }
-    if ((options.demo ?? true) && (await store.stats()).events === 0) {
+    // Never again once dropped (`spendlens demo drop`): an empty store is then one kept empty.
+    if ((options.demo ?? true) && (await store.stats()).events === 0 && !(await demoDropped(store))) {
       const started = performance.now()
       // Demo history never reaches past the retention period.
       const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
-      const { events, invoiceLines, anomalies } = await loadDemo(store, { days })
+      const { events, invoiceLines, anomalies } = await loadDemo(store, { days, project: DEMO_PROJECT })
       demoLoaded = true
       options.onNotice?.(
-        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
+        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms, in the project "${DEMO_PROJECT}": the dashboard shows it, labelled, until the first real event arrives. \`spendlens demo drop\` removes it; --no-demo skips this.`,
       )
     }
     const demoLoadedAt = await store.getMeta(DEMO_META_KEY)
