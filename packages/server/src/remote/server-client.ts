@@ -46,14 +46,16 @@ export class ServerClient {
       )
     }
     if (response.ok) return response
-    const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null
+    const answer = (await response.json().catch(() => null)) as {
+      error?: { code?: string; message?: string }
+    } | null
     const message = answer?.error?.message ?? `${response.status} ${response.statusText}`
     const hint =
       response.status === 401
         ? this.key === undefined
           ? ': it needs an admin key (--key, or $SPENDLENS_ADMIN_KEY; make one with `spendlens keys create --role admin` while it is stopped, or POST /api/keys)'
           : ': check the key given with --key or $SPENDLENS_ADMIN_KEY'
-        : response.status === 403
+        : answer?.error?.code === 'forbidden'
           ? ' (this needs an admin key)'
           : ''
     throw new Error(`the server at ${this.url} refused ${method} /${path}: ${message}${hint}`)
