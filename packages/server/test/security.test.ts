@@ -54,6 +54,11 @@ const EXPECTED: Record<string, Access> = {
   'PUT /api/budgets/:id': 'admin',
   'DELETE /api/budgets/:id': 'admin',
   'GET /v1/budgets': 'ingest',
+  'GET /api/admin/events': 'admin',
+  'POST /api/admin/events': 'admin',
+  'POST /api/admin/demo': 'admin',
+  'DELETE /api/admin/demo': 'admin',
+  'POST /api/admin/reprice': 'admin',
   'GET /*': 'public',
 }
 
@@ -70,6 +75,9 @@ const body = (route: string): unknown =>
     'PUT /api/alerts/config': { channels: [], rules: [] },
     'POST /api/alerts/test': { channel: 'on-call' },
     'PUT /api/budgets/:id': { period: 'month', amountUsd: 100 },
+    'POST /api/admin/events': { items: [], labels: [] },
+    'POST /api/admin/demo': { days: 1 },
+    'POST /api/admin/reprice': { dry_run: true },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

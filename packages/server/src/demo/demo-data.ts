@@ -488,7 +488,8 @@ export function foundByDemo(
 
 /**
  * Generates the demo and stores it, marking the store as holding demo data: the events, the invoice
- * the providers would show for them (demo-invoice.ts) in the same (default) project, each of its
+ * the providers would show for them (demo-invoice.ts) in the same project (DEMO_PROJECT for a server's
+ * demo: demo-project.ts), each of its
  * reports replaced over the events' days, and what the anomaly detectors find in them. Straight
  * into the store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound
  * for `spendlens demo --days 90`.

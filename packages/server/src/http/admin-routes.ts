@@ -98,7 +98,7 @@ export function registerAdminRoutes(app: FastifyInstance, store: Store): void {
   })
 
   /** Drops the demo's project whole (`spendlens demo drop`, the dashboard's demo banner). */
-  app.delete('/api/admin/demo', async (request) => {
+  app.delete('/api/admin/demo', async () => {
     try {
       return await dropDemo(store)
     } catch (error) {
