@@ -105,7 +105,14 @@ async function downloadText(trigger: () => Promise<void>): Promise<string> {
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'spendlens-dashboard-e2e-'))
-  server = await startServer({ storePath: join(directory, 'spendlens.duckdb'), port: 0, logger: false })
+  // The demo in the default project, where this test's own questions to the API go (a new
+  // server puts it in a project of its own: e2e/demo-banner.test.ts).
+  server = await startServer({
+    storePath: join(directory, 'spendlens.duckdb'),
+    port: 0,
+    logger: false,
+    demoProject: 'default',
+  })
   // A migration the Models view should show (translate: gpt-4o, then gpt-4o-mini from ten days
   // ago), and a failed call that still cost money.
   const now = Date.now()

@@ -103,7 +103,14 @@ async function clipped(): Promise<string[]> {
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'spendlens-decisions-e2e-'))
-  server = await startServer({ storePath: join(directory, 'demo.duckdb'), port: 0, logger: false })
+  // The demo in the default project, where this test's own questions to the API go (a new
+  // server puts it in a project of its own: e2e/demo-banner.test.ts).
+  server = await startServer({
+    storePath: join(directory, 'demo.duckdb'),
+    port: 0,
+    logger: false,
+    demoProject: 'default',
+  })
   browser = await launchChromium()
   context = await browser.newContext({
     viewport: { width: 1280, height: 900 },

@@ -114,7 +114,14 @@ const today = () => Math.floor(Date.now() / DAY) * DAY
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'spendlens-invoice-e2e-'))
-  demo = await startServer({ storePath: join(directory, 'demo.duckdb'), port: 0, logger: false })
+  // The demo in the default project, where this test's own questions to the API go (a new
+  // server puts it in a project of its own: e2e/demo-banner.test.ts).
+  demo = await startServer({
+    storePath: join(directory, 'demo.duckdb'),
+    port: 0,
+    logger: false,
+    demoProject: 'default',
+  })
   browser = await launchChromium()
   context = await browser.newContext({
     viewport: { width: 1280, height: 900 },

@@ -149,7 +149,9 @@ beforeAll(async () => {
   // The CLI writes straight into the store, so it runs before the server holds the file.
   keys.admin = await createKeyWithCli(store, 'admin')
   keys.solo = await writeProjectCredentials(store)
-  server = await startServer({ storePath: store, port: 0, logger: false })
+  // The demo in the default project, where this test's own questions to the API go (a new
+  // server puts it in a project of its own: e2e/demo-banner.test.ts).
+  server = await startServer({ storePath: store, port: 0, logger: false, demoProject: 'default' })
   keys.read = await createKeyWithApi('read')
   keys.ingest = await createKeyWithApi('ingest')
   keys.doomed = await createKeyWithApi('read')

@@ -2,6 +2,7 @@ import type { Meta } from '@spendlens/server/api-types'
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { AccountControls } from './components/account-controls'
+import { DemoBanner } from './components/demo-banner'
 import { EmptyState } from './components/empty-state'
 import { ErrorBanner } from './components/error-banner'
 import { FilterBar } from './components/filter-bar'
@@ -208,10 +209,11 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
         ) : null}
 
         {meta.data?.demo.loaded ? (
-          <p className="demo-banner" role="note">
-            <strong>Demo data.</strong> These figures come from generated sample events, not from your
-            application. Send real events with the SDK to see your own spend.
-          </p>
+          <DemoBanner
+            canDrop={principal.role === 'admin'}
+            // A fresh start: the projects (the demo's is gone) and the landing project are the server's again.
+            onDropped={() => window.location.assign(viewHref({ ...view, project: undefined }))}
+          />
         ) : null}
 
         <div className="controls">

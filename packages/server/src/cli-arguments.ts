@@ -6,3 +6,32 @@ export function utcDay(value: string): number {
     throw new InvalidArgumentError('expected a day as YYYY-MM-DD')
   return Date.parse(`${value}T00:00:00Z`)
 }
+
+/** The port `spendlens serve` listens on when neither `--port`, `SPENDLENS_PORT` nor `PORT` names one. */
+export const DEFAULT_PORT = 4600
+
+/** A TCP port on the command line or in an environment variable: a whole number from 1 to 65535. */
+export function portNumber(value: string): number {
+  const port = Number(value)
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(port) || port < 1 || port > 65_535)
+    throw new InvalidArgumentError('expected a port: a whole number from 1 to 65535')
+  return port
+}
+
+/**
+ * The port a server on this machine is expected at, from the environment as `spendlens serve`
+ * reads it: `SPENDLENS_PORT`, else `PORT` (what platforms such as Heroku or Render set), else 4600.
+ * A bad value is an error naming its variable.
+ */
+export function portFromEnvironment(environment: NodeJS.ProcessEnv = process.env): number {
+  for (const name of ['SPENDLENS_PORT', 'PORT'] as const) {
+    const value = environment[name]
+    if (value === undefined || value === '') continue
+    try {
+      return portNumber(value)
+    } catch (error) {
+      throw new InvalidArgumentError(`${name}=${JSON.stringify(value)}: ${(error as Error).message}`)
+    }
+  }
+  return DEFAULT_PORT
+}

@@ -4,16 +4,18 @@ import { readAlertsConfig } from './alerts/alerts-config.js'
 import { registerAnomalyCommands } from './anomalies/anomaly-commands.js'
 import { registerAuthCommands } from './auth/auth-commands.js'
 import { readBudgetsFile } from './budgets/budget-definition.js'
+import { DEFAULT_PORT, portFromEnvironment, portNumber } from './cli-arguments.js'
 import { runExport, runImport } from './data-transfer/transfer-command.js'
-import { loadDemo } from './demo/demo-data.js'
+import { registerDemoCommands } from './demo/demo-commands.js'
 import { registerRevenueCommands } from './economics/revenue-commands.js'
 import { registerInvoiceCommands } from './invoice/invoice-commands.js'
 import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
+import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
 import { registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
-import { clickhouseDdl, openStore } from './store/open-store.js'
+import { clickhouseDdl } from './store/open-store.js'
 import { SERVER_VERSION } from './version.js'
 
 const DEFAULT_STORE = '.spendlens/spendlens.duckdb'
@@ -42,7 +44,7 @@ function positiveInteger(value: string): number {
 
 interface ServeOptions {
   store: string
-  port: number
+  port?: number
   host: string
   demo: boolean
   log?: boolean
@@ -67,12 +69,19 @@ const program = new Command()
   .name('spendlens')
   .description('Where did the LLM money go? Ingest cost events, query them, serve the dashboard.')
   .version(SERVER_VERSION)
+  // A command's options are its own wherever they stand: `demo drop --store x` is drop's --store,
+  // not that of `demo`, which loads the demo.
+  .enablePositionalOptions()
 
 program
   .command('serve')
   .description('run the server: ingest at /v1/events, API at /api, dashboard at /')
   .option('--store <location>', STORE_HELP, DEFAULT_STORE)
-  .option('--port <number>', 'port', (value) => Number.parseInt(value, 10), 4600)
+  .option(
+    '--port <number>',
+    `port to listen on (default: $SPENDLENS_PORT, else $PORT, else ${DEFAULT_PORT})`,
+    portNumber,
+  )
   .option(
     '--host <address>',
     'address to listen on; beyond 127.0.0.1 the store needs a key (`spendlens keys create`) or --open',
@@ -144,7 +153,7 @@ program
   .action(async (options: ServeOptions) => {
     const server = await startServer({
       store: options.store,
-      port: options.port,
+      port: options.port ?? portFromEnvironment(),
       host: options.host,
       demo: options.demo,
       logger: options.log ?? false,
@@ -182,76 +191,67 @@ program
     process.once('SIGTERM', stop)
   })
 
-program
-  .command('demo')
-  .description(
-    'fill the store with 30 days of demo data from a fictional multi-tenant product, and the anomalies found in it',
-  )
-  .option('--store <location>', STORE_HELP, DEFAULT_STORE)
-  .option('--days <number>', 'days of history', (value) => Number.parseInt(value, 10), 30)
-  .action(async (options: { store: string; days: number }) => {
-    const store = await openStore(options.store)
-    try {
-      const { events, invoiceLines, anomalies } = await loadDemo(store, { days: options.days })
-      console.log(
-        `Loaded ${events.toLocaleString('en-US')} demo events, ${invoiceLines.toLocaleString('en-US')} lines of their simulated provider invoice and the ${anomalies} anomalies found in them into ${store.location}.`,
-      )
-    } finally {
-      await store.close()
-    }
-  })
+registerDemoCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 
-program
-  .command('export')
-  .description('copy every event to a JSON Lines or Parquet file, or into another store')
-  .option('--store <location>', `store to export from: ${STORE_HELP}`, DEFAULT_STORE)
-  .requiredOption('--to <target>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
-  .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
-  .option(
-    '--project <name>',
-    'only this project’s events (default: every project; a file does not say which)',
-  )
-  .action(async (options: { store: string; to: string; batchSize: number; project?: string }) => {
+addServerOptions(
+  program
+    .command('export')
+    .description('copy every event to a JSON Lines or Parquet file, or into another store')
+    .option('--store <location>', `store to export from: ${STORE_HELP}`, DEFAULT_STORE)
+    .requiredOption('--to <target>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
+    .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
+    .option(
+      '--project <name>',
+      'only this project’s events (default: every project; a file does not say which)',
+    ),
+).action(
+  async (options: ServerOptions & { store: string; to: string; batchSize: number; project?: string }) => {
     await runExport({
+      remote: options,
       store: options.store,
       other: options.to,
       batchSize: options.batchSize,
       project: options.project === undefined ? undefined : checkProjectName(options.project),
       print: (line) => console.log(line),
     })
-  })
+  },
+)
 
-program
-  .command('import')
-  .description(
-    'add events from a JSON Lines or Parquet file, or from another store, validated as at ingest (ts at most 30 days old unless --backfill)',
-  )
-  .option('--store <location>', `store to import into: ${STORE_HELP}`, DEFAULT_STORE)
-  .requiredOption('--from <source>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
-  .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
-  .option('--backfill', 'history: take events of any age (a ts more than a day ahead is still refused)')
-  .option(
-    '--project <name>',
-    'put every event into this project (default: a store’s keep theirs, a file’s go to default)',
-  )
-  .action(
-    async (options: {
+addServerOptions(
+  program
+    .command('import')
+    .description(
+      'add events from a JSON Lines or Parquet file, or from another store, validated as at ingest (ts at most 30 days old unless --backfill)',
+    )
+    .option('--store <location>', `store to import into: ${STORE_HELP}`, DEFAULT_STORE)
+    .requiredOption('--from <source>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
+    .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
+    .option('--backfill', 'history: take events of any age (a ts more than a day ahead is still refused)')
+    .option(
+      '--project <name>',
+      'put every event into this project (default: a store’s keep theirs, a file’s go to default)',
+    ),
+).action(
+  async (
+    options: ServerOptions & {
       store: string
       from: string
       batchSize: number
       backfill?: boolean
       project?: string
-    }) => {
-      await runImport({
-        store: options.store,
-        other: options.from,
-        batchSize: options.batchSize,
-        project: options.project === undefined ? undefined : checkProjectName(options.project),
-        backfill: options.backfill ?? false,
-        print: (line) => console.log(line),
-      })
     },
-  )
+  ) => {
+    await runImport({
+      remote: options,
+      store: options.store,
+      other: options.from,
+      batchSize: options.batchSize,
+      project: options.project === undefined ? undefined : checkProjectName(options.project),
+      backfill: options.backfill ?? false,
+      print: (line) => console.log(line),
+    })
+  },
+)
 
 registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })

@@ -4,7 +4,8 @@ import { createProjectAlerts, type ProjectAlerts } from './alerts/project-alerts
 import { Credentials } from './auth/credentials.js'
 import type { FileBudget } from './budgets/budget-definition.js'
 import { type BudgetService, createBudgetService } from './budgets/budget-service.js'
-import { DEMO_META_KEY, foundByDemo, loadDemo } from './demo/demo-data.js'
+import { foundByDemo, loadDemo } from './demo/demo-data.js'
+import { DEMO_META_KEY, DEMO_PROJECT, demoDropped } from './demo/demo-project.js'
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
 import { type BudgetJob, startBudgetJob } from './jobs/budget-job.js'
@@ -40,8 +41,13 @@ export interface StartServerOptions {
   open?: boolean
   /** Requests per minute per credential (AppOptions.rateLimits). */
   rateLimits?: RateLimits
-  /** Load demo data when the store is empty. Default true. */
+  /** Load demo data when the store is empty (and its demo was never dropped). Default true. */
   demo?: boolean
+  /**
+   * The project the demo goes into: DEMO_PROJECT, apart from real events, by default. Tests of the
+   * demo's figures next to events of their own load it into the default project.
+   */
+  demoProject?: string
   logger?: boolean
   /** Worker threads decoding ingest bodies (see AppOptions.ingestWorkers). */
   ingestWorkers?: number
@@ -130,14 +136,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           ),
       })
     }
-    if ((options.demo ?? true) && (await store.stats()).events === 0) {
+    // Never again once dropped (`spendlens demo drop`): an empty store is then one kept empty.
+    if ((options.demo ?? true) && (await store.stats()).events === 0 && !(await demoDropped(store))) {
       const started = performance.now()
       // Demo history never reaches past the retention period.
       const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
-      const { events, invoiceLines, anomalies } = await loadDemo(store, { days })
+      const project = options.demoProject ?? DEMO_PROJECT
+      const { events, invoiceLines, anomalies } = await loadDemo(store, { days, project })
       demoLoaded = true
       options.onNotice?.(
-        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms. The dashboard labels them as demo data; start with --no-demo to skip this.`,
+        `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms, in the project "${project}": the dashboard shows it, labelled, until the first real event arrives. \`spendlens demo drop\` removes it; --no-demo skips this.`,
       )
     }
     const demoLoadedAt = await store.getMeta(DEMO_META_KEY)

@@ -127,16 +127,20 @@ describe('demo data', () => {
     expect(short.events.some((event) => event.feature === 'contract-drafting')).toBe(true)
   })
 
-  it('is loaded into an empty store at start, labelled as demo data, with its anomalies', async () => {
+  it('is loaded into an empty store at start, into its own project, labelled as demo data, with its anomalies', async () => {
     const harness = await startTestServer({ demo: true })
     try {
-      const meta = await getJson(harness.url('/api/meta'))
+      const meta = await getJson(harness.url('/api/meta?project=demo'))
       expect(meta.body).toMatchObject({ demo: { loaded: true } })
       expect(meta.body.events).toBeGreaterThan(30_000)
-      const summary = await getJson(harness.url('/api/summary'))
+      expect((await getJson(harness.url('/api/meta'))).body).toMatchObject({
+        demo: { loaded: false },
+        events: 0,
+      })
+      const summary = await getJson(harness.url('/api/summary?project=demo'))
       expect(summary.body.cost_usd).toBeGreaterThan(0)
       // The stories are found at once, not at the anomaly job's first run (demo-stories.test.ts).
-      const listed = (await getJson(harness.url('/api/anomalies'))).body.anomalies as Anomaly[]
+      const listed = (await getJson(harness.url('/api/anomalies?project=demo'))).body.anomalies as Anomaly[]
       const kinds = new Set(listed.map((anomaly) => anomaly.kind))
       for (const kind of ['spend_spike', 'customer_hour', 'prompt_drift', 'duplicated_job', 'unpriced_model'])
         expect(kinds, kind).toContain(kind)

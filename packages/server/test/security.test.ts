@@ -56,6 +56,11 @@ const EXPECTED: Record<string, Access> = {
   'DELETE /api/budgets/:id': 'admin',
   'GET /v1/budgets': 'ingest',
   'POST /v1/budgets/blocked': 'ingest',
+  'GET /api/admin/events': 'admin',
+  'POST /api/admin/events': 'admin',
+  'POST /api/admin/demo': 'admin',
+  'DELETE /api/admin/demo': 'admin',
+  'POST /api/admin/reprice': 'admin',
   'GET /*': 'public',
 }
 
@@ -73,6 +78,9 @@ const body = (route: string): unknown =>
     'POST /api/alerts/test': { channel: 'on-call' },
     'PUT /api/budgets/:id': { period: 'month', amountUsd: 100 },
     'POST /v1/budgets/blocked': { reporter: 'security-suite', counts: [] },
+    'POST /api/admin/events': { items: [], labels: [] },
+    'POST /api/admin/demo': { days: 1 },
+    'POST /api/admin/reprice': { dry_run: true },
   })[route]
 
 const ALLOWED: Record<string, readonly Access[]> = {

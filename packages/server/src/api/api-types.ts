@@ -149,7 +149,11 @@ export interface EventPage {
 export interface Meta {
   version: string
   store: { engine: string; path: string }
-  demo: { loaded: boolean; loaded_at: string | null }
+  /**
+   * The demo data (docs/dashboard.md "Demo data"): `loaded` when the request's project holds it;
+   * `project`, where it is (null: no demo, or dropped).
+   */
+  demo: { loaded: boolean; loaded_at: string | null; project: string | null }
   /** Events stored, and the first and last call time (ISO). */
   events: number
   first_ts: string | null

@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: readonly { prefix: string; methods?: readonly string[
   // Channels hold secrets (redacted, but their addresses show), and a test message is sent on demand.
   { prefix: '/api/alerts/config', access: 'admin' },
   { prefix: '/api/alerts/test', access: 'admin' },
+  // The CLI's data commands through a running server: every event out, any event in, the demo, reprice.
+  { prefix: '/api/admin/', access: 'admin' },
   { prefix: '/api/', access: 'read' },
 ]
 

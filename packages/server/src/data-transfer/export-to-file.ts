@@ -43,13 +43,25 @@ export async function exportToFile(
       options.onProgress?.({ written, total })
     }
   }
+  await writeEventsFile(path, format, batches())
+  return { written }
+}
+
+/**
+ * Writes batches of events to a JSON Lines or Parquet file under a temporary name, renamed to `path`
+ * once complete (exportToFile, and an export through a running server).
+ */
+export async function writeEventsFile(
+  path: string,
+  format: FileFormat,
+  batches: AsyncIterable<LoggedEvent[]>,
+): Promise<void> {
   const partial = `${path}.partial-${process.pid}`
   try {
-    await (format === 'jsonl' ? writeJsonlFile(partial, batches()) : writeParquetFile(partial, batches()))
+    await (format === 'jsonl' ? writeJsonlFile(partial, batches) : writeParquetFile(partial, batches))
     await rename(partial, path)
   } catch (error) {
     await rm(partial, { force: true })
     throw error
   }
-  return { written }
 }

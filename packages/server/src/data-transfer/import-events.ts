@@ -13,6 +13,8 @@ export type ImportSource =
   | { kind: 'parquet'; path: string }
   /** `project`: only that project's events (default: every project's, each into its own). */
   | { kind: 'store'; store: Store; project?: string }
+  /** Batches read elsewhere: a file the CLI reads and sends to a running server (POST /api/admin/events). */
+  | { kind: 'batches'; batches: AsyncIterable<SourceBatch>; total?: number }
 
 export interface ImportProgress {
   /** Records read so far (valid or not). */
@@ -66,7 +68,8 @@ async function* storeBatches(store: Store, batchSize: number, project?: string):
     }
 }
 
-function openSource(source: ImportSource, batchSize: number): AsyncIterable<SourceBatch> {
+/** The records of a source, batch by batch. */
+export function sourceBatches(source: ImportSource, batchSize: number): AsyncIterable<SourceBatch> {
   switch (source.kind) {
     case 'jsonl':
       return readJsonlFile(source.path, batchSize)
@@ -74,10 +77,13 @@ function openSource(source: ImportSource, batchSize: number): AsyncIterable<Sour
       return readParquetFile(source.path, batchSize)
     case 'store':
       return storeBatches(source.store, batchSize, source.project)
+    case 'batches':
+      return source.batches
   }
 }
 
-async function countSource(source: ImportSource): Promise<number | undefined> {
+/** How many records a source holds, when it can tell up front. */
+export async function countSource(source: ImportSource): Promise<number | undefined> {
   switch (source.kind) {
     case 'jsonl':
       return undefined
@@ -85,6 +91,8 @@ async function countSource(source: ImportSource): Promise<number | undefined> {
       return countParquetRows(source.path)
     case 'store':
       return (await source.store.stats(source.project)).events
+    case 'batches':
+      return source.total
   }
 }
 
@@ -121,7 +129,7 @@ export async function importEvents(
       total,
     })
   report()
-  for await (const batch of openSource(source, batchSize)) {
+  for await (const batch of sourceBatches(source, batchSize)) {
     const project = options.project ?? batch.project ?? DEFAULT_PROJECT
     const taken = batch.items.map(takeRecordedPrice)
     const validated = validateItems(

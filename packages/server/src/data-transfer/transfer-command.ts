@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_EVENT_AGE_DAYS } from '../ingest/event-window.js'
+import type { ServerClient } from '../remote/server-client.js'
+import { exportThroughServer, importThroughServer } from '../remote/server-transfer.js'
+import { openStoreOrServer, type ServerOptions } from '../remote/store-or-server.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import {
@@ -22,7 +25,7 @@ import {
   writeInvoiceFile,
 } from './invoice-transfer.js'
 import { createProgressLine, type ProgressLine } from './progress-line.js'
-import { parseTransferLocation } from './transfer-location.js'
+import { parseTransferLocation, type TransferLocation } from './transfer-location.js'
 
 export interface TransferCommandOptions {
   /** The store exported from (`export`) or imported into (`import`). */
@@ -46,6 +49,11 @@ export interface TransferCommandOptions {
   print: (line: string) => void
   /** Default: a progress line on stderr. */
   progress?: ProgressLine
+  /**
+   * `--server` and `--key`: through a running server, which is also where the command goes when a
+   * server holds `store` (remote/store-or-server.ts).
+   */
+  remote?: ServerOptions
 }
 
 /** Rejection reasons printed; the rest are counted. */
@@ -95,7 +103,7 @@ function printImportSummary(summary: ImportSummary, print: (line: string) => voi
 }
 
 async function copyIntoStore(
-  targetLocation: string,
+  target: Store,
   source: ImportSource,
   sourceName: string,
   options: TransferCommandOptions,
@@ -106,7 +114,6 @@ async function copyIntoStore(
   economics: (target: Store) => Promise<string[]>,
 ) {
   const started = performance.now()
-  const target = await (options.openStore ?? openStore)(targetLocation)
   const progress = options.progress ?? createProgressLine('events')
   try {
     const summary = await importEvents(target, source, {
@@ -142,11 +149,17 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
     throw new Error('--to names the store being exported')
   }
   const started = performance.now()
-  const store = await openExisting(options.store, options)
+  const opened = await openStoreOrServer(options.store, {
+    ...options.remote,
+    mustExist: true,
+    open: options.openStore,
+  })
+  if (opened.kind === 'server') return exportThroughServerCommand(opened.client, to, options, started)
+  const store = opened.store
   try {
     if (to.kind === 'store') {
       await copyIntoStore(
-        to.location,
+        await (options.openStore ?? openStore)(to.location),
         { kind: 'store', store, project: options.project },
         store.location,
         options,
@@ -186,10 +199,14 @@ export async function runExport(options: TransferCommandOptions): Promise<void> 
 /** `spendlens import --store <to> --from <file.jsonl | file.ndjson | file.parquet | store> [--backfill]`. */
 export async function runImport(options: TransferCommandOptions): Promise<ImportSummary> {
   const from = parseTransferLocation(options.other)
+  if (from.kind !== 'store' && !existsSync(from.path)) throw new Error(`no such file: ${from.path}`)
+  if (from.kind === 'store' && sameLocation(options.store, from.location))
+    throw new Error('--from names the store being imported into')
+  const opened = await openStoreOrServer(options.store, { ...options.remote, open: options.openStore })
+  if (opened.kind === 'server') return importThroughServerCommand(opened.client, from, options)
   if (from.kind !== 'store') {
-    if (!existsSync(from.path)) throw new Error(`no such file: ${from.path}`)
     return copyIntoStore(
-      options.store,
+      opened.store,
       from,
       from.path,
       options,
@@ -200,12 +217,13 @@ export async function runImport(options: TransferCommandOptions): Promise<Import
         describeEconomics(await readEconomicsFiles(target, from.path, options.project), 'read'),
     )
   }
-  if (sameLocation(options.store, from.location))
-    throw new Error('--from names the store being imported into')
-  const source = await openExisting(from.location, options)
+  const source = await openExisting(from.location, options).catch(async (error) => {
+    await opened.store.close()
+    throw error
+  })
   try {
     return await copyIntoStore(
-      options.store,
+      opened.store,
       { kind: 'store', store: source },
       source.location,
       options,
@@ -216,5 +234,81 @@ export async function runImport(options: TransferCommandOptions): Promise<Import
     )
   } finally {
     await source.close()
+  }
+}
+
+/** Side files (invoice, outcomes, revenue) beside an events file: a server does not take them over HTTP. */
+function sideFiles(path: string): string[] {
+  return [invoiceFileOf(path), outcomesFileOf(path), revenueFileOf(path)].filter((file) => existsSync(file))
+}
+
+/** `spendlens export` when a server holds the store, or `--server` names one: to a file, through its API. */
+async function exportThroughServerCommand(
+  client: ServerClient,
+  to: TransferLocation,
+  options: TransferCommandOptions,
+  started: number,
+): Promise<void> {
+  if (to.kind === 'store')
+    throw new Error(
+      `through a running server (${client.url}) events go to a file only: export to a .jsonl or .parquet file and import that into the other store, or stop the server`,
+    )
+  const progress = options.progress ?? createProgressLine('events')
+  try {
+    const { written } = await exportThroughServer(client, {
+      path: to.path,
+      format: to.kind,
+      project: options.project,
+      progress,
+    })
+    progress.stop()
+    const { size } = await stat(to.path)
+    options.print(
+      `Exported ${count(written)} events through the server at ${client.url} to ${to.path} (${to.kind === 'jsonl' ? 'JSON Lines' : 'Parquet'}, ${(size / 1_048_576).toFixed(1)} MB) in ${seconds(started)}.`,
+    )
+    options.print(
+      'The invoice, outcomes and revenue stay behind through a server: stop it and export again to take them along.',
+    )
+  } finally {
+    progress.stop()
+  }
+}
+
+/** `spendlens import` when a server holds the store, or `--server` names one: batch by batch through its API. */
+async function importThroughServerCommand(
+  client: ServerClient,
+  from: TransferLocation,
+  options: TransferCommandOptions,
+): Promise<ImportSummary> {
+  const started = performance.now()
+  const progress = options.progress ?? createProgressLine('events')
+  const source = from.kind === 'store' ? await openExisting(from.location, options) : undefined
+  try {
+    const summary = await importThroughServer(
+      client,
+      source === undefined
+        ? (from as Exclude<TransferLocation, { kind: 'store' }>)
+        : { kind: 'store', store: source },
+      {
+        backfill: options.backfill ?? false,
+        project: options.project,
+        batchSize: options.batchSize ?? 5000,
+        progress,
+      },
+    )
+    progress.stop()
+    options.print(
+      `Imported from ${source?.location ?? options.other} through the server at ${client.url} in ${seconds(started)}:`,
+    )
+    printImportSummary(summary, options.print)
+    const left = from.kind === 'store' ? [] : sideFiles(from.path)
+    if (from.kind === 'store' || left.length > 0)
+      options.print(
+        `  the invoice, outcomes and revenue${left.length > 0 ? ` (${left.join(', ')})` : ''} were not imported through the server: stop it and import again to take them (their events are duplicates then)`,
+      )
+    return summary
+  } finally {
+    progress.stop()
+    await source?.close()
   }
 }

@@ -2,7 +2,6 @@ import type { BudgetDefinition } from '../api/api-types.js'
 import { recordBlockedCalls } from '../budgets/blocked-calls.js'
 import { BudgetBook } from '../budgets/budget-book.js'
 import { createBudgetService } from '../budgets/budget-service.js'
-import { DEFAULT_PROJECT } from '../schema/projects.js'
 import type { Store } from '../store/store.js'
 
 /** Who defined the demo's budgets, as their records say. */
@@ -59,13 +58,13 @@ export const DEMO_BLOCKED_CALLS = [
 
 const cents = (usd: number) => Math.max(0.01, Math.round(usd * 100) / 100)
 
-/** Defines the demo's budgets in the default project, their amounts read off the demo's spend at `now`. */
-export async function loadDemoBudgets(store: Store, now: number): Promise<void> {
+/** Defines the demo's budgets in its project, their amounts read off the demo's spend at `now`. */
+export async function loadDemoBudgets(store: Store, now: number, project: string): Promise<void> {
   const book = new BudgetBook(store, [], () => now)
   const budgets = createBudgetService({ store, now: () => now, stateTtlMs: 0 })
   const define = (id: string, definition: DemoBudget['definition'], amountUsd: number) =>
     book.put(
-      DEFAULT_PROJECT,
+      project,
       id,
       {
         ...definition,
@@ -79,9 +78,7 @@ export async function loadDemoBudgets(store: Store, now: number): Promise<void> 
   const all = Object.values(DEMO_BUDGETS) as DemoBudget[]
   // First at a placeholder amount, to read each scope's spend and forecast in its period.
   for (const budget of all) await define(budget.id, budget.definition, 1)
-  const status = new Map(
-    (await budgets.list(DEFAULT_PROJECT)).budgets.map((budget) => [budget.id, budget.status]),
-  )
+  const status = new Map((await budgets.list(project)).budgets.map((budget) => [budget.id, budget.status]))
   const read = (budget: DemoBudget) => {
     const found = status.get(budget.id)
     if (!found) throw new Error(`the demo's budget ${budget.id} was not stored`)
@@ -105,7 +102,7 @@ export async function loadDemoBudgets(store: Store, now: number): Promise<void> 
   for (const { reporter, blocked } of DEMO_BLOCKED_CALLS)
     await recordBlockedCalls(
       store,
-      DEFAULT_PROJECT,
+      project,
       { reporter, counts: [{ budget_id: DEMO_BUDGETS.over.id, period_start: over.periodStart, blocked }] },
       now,
     )

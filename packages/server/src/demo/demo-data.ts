@@ -16,6 +16,7 @@ import { loadDemoBudgets } from './demo-budgets.js'
 import { loadDemoEconomics } from './demo-economics.js'
 import { DEMO_INVOICE_SOURCES, demoProviderProject, generateDemoInvoice } from './demo-invoice.js'
 import { plantModelMigration } from './demo-migration.js'
+import { DEMO_PROJECT, markDemoLoaded } from './demo-project.js'
 import { seededRandom } from './seeded-random.js'
 
 /**
@@ -469,8 +470,6 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   return { from: firstDay, events, stories: [...stories.values()].sort((a, b) => a.start - b.start) }
 }
 
-export const DEMO_META_KEY = 'demo_loaded_at'
-
 /**
  * Whether an anomaly is one the demo's backtest found (loadDemo, before the store's DEMO_META_KEY
  * time): the running job may extend or resolve it, but nobody's on-call hears about a demo.
@@ -480,15 +479,18 @@ export function foundByDemo(
   demoLoadedAt: string | null,
 ): boolean {
   return (
-    demoLoadedAt !== null &&
-    anomaly.project === DEFAULT_PROJECT &&
-    anomaly.detectedAt <= Date.parse(demoLoadedAt)
+    anomaly.project === DEMO_PROJECT ||
+    // A demo an older spendlens loaded into the default project.
+    (demoLoadedAt !== null &&
+      anomaly.project === DEFAULT_PROJECT &&
+      anomaly.detectedAt <= Date.parse(demoLoadedAt))
   )
 }
 
 /**
  * Generates the demo and stores it, marking the store as holding demo data: the events, the invoice
- * the providers would show for them (demo-invoice.ts) in the same (default) project, each of its
+ * the providers would show for them (demo-invoice.ts) in the same project (DEMO_PROJECT for a server's
+ * demo: demo-project.ts), each of its
  * reports replaced over the events' days, and what the anomaly detectors find in them. Straight
  * into the store, as history: ingest's window (30 days back, ingest/event-window.ts) is no bound
  * for `spendlens demo --days 90`.
@@ -499,19 +501,23 @@ export function foundByDemo(
  */
 export async function loadDemo(
   store: Store,
-  options: DemoOptions = {},
+  options: DemoOptions & {
+    /** Where it goes: `spendlens serve` and `spendlens demo` load it into DEMO_PROJECT. Default: the default project. */
+    project?: string
+  } = {},
 ): Promise<{ events: number; invoiceLines: number; anomalies: number }> {
+  const project = options.project ?? DEFAULT_PROJECT
   const end = (options.now ?? new Date()).getTime()
   const demo = generateDemo({ ...options, now: new Date(end) })
   const { from } = demo
   const events = plantModelMigration(demo.events)
   for (let start = 0; start < events.length; start += 20_000)
-    await store.append(events.slice(start, start + 20_000))
+    await store.append(events.slice(start, start + 20_000), project)
   const { lines, truth } = generateDemoInvoice(events, { seed: options.seed })
   if (lines.length > 0) {
     for (const provider of INVOICE_PROVIDERS) {
       for (const source of DEMO_INVOICE_SOURCES[provider]) {
-        const range = { project: DEFAULT_PROJECT, provider, source, from: truth.from, to: truth.to }
+        const range = { project, provider, source, from: truth.from, to: truth.to }
         await store.replaceInvoiceLines(
           range,
           lines.filter((line) => line.provider === provider && line.source === source),
@@ -519,17 +525,17 @@ export async function loadDemo(
       }
     }
   }
-  await loadDemoEconomics(store, events, options.seed)
-  await loadDemoBudgets(store, end)
+  await loadDemoEconomics(store, events, options.seed, project)
+  await loadDemoBudgets(store, end, project)
   const anomalies = await detectAnomalies({
     store,
-    project: DEFAULT_PROJECT,
+    project,
     from,
     to: end,
     existing: [],
     now: () => end,
   })
   if (anomalies.length > 0) await store.writeRecords(ANOMALIES_TABLE, anomalies)
-  await store.setMeta(DEMO_META_KEY, new Date().toISOString())
+  await markDemoLoaded(store, project)
   return { events: events.length, invoiceLines: lines.length, anomalies: anomalies.length }
 }

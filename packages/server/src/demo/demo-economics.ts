@@ -119,11 +119,12 @@ export async function loadDemoEconomics(
   store: Pick<Store, 'appendOutcomes' | 'readRecords' | 'writeRecords'>,
   events: readonly CostEvent[],
   seed?: number,
+  project = DEFAULT_PROJECT,
 ): Promise<{ outcomes: number; revenue: number }> {
-  const outcomes = demoOutcomes(events, seed)
+  const outcomes = demoOutcomes(events, seed).map((outcome) => ({ ...outcome, project }))
   for (let start = 0; start < outcomes.length; start += 10_000)
-    await store.appendOutcomes(outcomes.slice(start, start + 10_000), DEFAULT_PROJECT)
+    await store.appendOutcomes(outcomes.slice(start, start + 10_000), project)
   const revenue = demoRevenue(events)
-  await writeRevenue(store, DEFAULT_PROJECT, revenue, { replace: true })
+  await writeRevenue(store, project, revenue, { replace: true })
   return { outcomes: outcomes.length, revenue: revenue.length }
 }

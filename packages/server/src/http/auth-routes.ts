@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ProjectsAnswer, SessionAnswer } from '../api/api-types.js'
 import { defaultProject, mayUseProject, type Principal } from '../auth/access.js'
+import { landingProject } from '../demo/demo-project.js'
 import { type ApiKeyRecord, ROLES } from '../schema/keys-table.js'
 import { ALL_PROJECTS } from '../schema/users-table.js'
 import type { Store } from '../store/store.js'
-import { type AuthOptions, identify, SESSION_COOKIE } from './authenticate.js'
+import { type AuthOptions, identify, PROJECT_HEADER, SESSION_COOKIE } from './authenticate.js'
 import { HttpError } from './http-error.js'
 import { parseOrThrow } from './query-params.js'
 
@@ -38,7 +39,7 @@ const keyView = (key: ApiKeyRecord) => ({
  */
 export function registerAuthRoutes(
   app: FastifyInstance,
-  options: AuthOptions & { store: Pick<Store, 'projects'> },
+  options: AuthOptions & { store: Pick<Store, 'projects' | 'getMeta' | 'stats'> },
 ): void {
   const { credentials, sessions, store } = options
   /** A credential's projects; for every project, those a key or user names and those with events. */
@@ -100,7 +101,15 @@ export function registerAuthRoutes(
 
   app.get('/api/projects', async (request) => {
     const principal = request.principal as Principal
-    return { projects: await visibleProjects(principal), current: request.project } satisfies ProjectsAnswer
+    // Named by the request, or the credential's own; one that sees every project opens on the demo's
+    // until a real event arrives (demo/demo-project.ts).
+    const named =
+      request.headers[PROJECT_HEADER] ?? (request.query as { project?: unknown } | undefined)?.project
+    const current =
+      named === undefined && principal.projects === ALL_PROJECTS
+        ? await landingProject(store)
+        : request.project
+    return { projects: await visibleProjects(principal), current } satisfies ProjectsAnswer
   })
 
   app.get('/api/keys', async (request) => {

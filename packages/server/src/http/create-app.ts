@@ -7,7 +7,7 @@ import type { IngestTotals, Meta } from '../api/api-types.js'
 import { Credentials } from '../auth/credentials.js'
 import { Sessions } from '../auth/sessions.js'
 import { type BudgetService, createBudgetService } from '../budgets/budget-service.js'
-import { DEMO_META_KEY } from '../demo/demo-data.js'
+import { demoState } from '../demo/demo-project.js'
 import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
 import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
@@ -16,6 +16,7 @@ import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
 import type { Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
+import { registerAdminRoutes } from './admin-routes.js'
 import { registerAlertConfigRoutes } from './alert-config-routes.js'
 import { registerAnomalyRoutes } from './anomaly-routes.js'
 import { registerAuthRoutes } from './auth-routes.js'
@@ -239,14 +240,15 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   app.get('/api/meta', async (request) => {
-    const [stats, demoLoadedAt] = await Promise.all([
-      store.stats(request.project),
-      store.getMeta(DEMO_META_KEY),
-    ])
+    const [stats, demo] = await Promise.all([store.stats(request.project), demoState(store)])
     return {
       version: SERVER_VERSION,
       store: { engine: store.engine, path: store.location },
-      demo: { loaded: demoLoadedAt !== null, loaded_at: demoLoadedAt },
+      demo: {
+        loaded: demo !== null && demo.project === request.project,
+        loaded_at: demo?.loadedAt ?? null,
+        project: demo?.project ?? null,
+      },
       ...stats,
       ingest: { ...ingestTotals },
     } satisfies Meta
@@ -264,6 +266,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   if (!options.alerts) app.addHook('onClose', () => alerts.close())
   registerAlertConfigRoutes(app, alerts)
   registerBudgetRoutes(app, options.budgets ?? createBudgetService({ store }))
+  registerAdminRoutes(app, store)
 
   const publicDir = options.publicDir ?? defaultPublicDir()
   if (existsSync(publicDir)) {

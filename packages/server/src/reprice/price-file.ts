@@ -52,13 +52,18 @@ export function parsePriceFile(text: string, name: string): PricingConfig {
   return parsed.data
 }
 
-/** The price book of a price file, or of the catalog alone when there is none. Throws on a bad file. */
-export async function loadPriceBook(path: string | undefined): Promise<PriceBook> {
-  if (path === undefined) return createPriceBook()
-  const config = parsePriceFile(await readFile(path, 'utf8'), path)
+/** The price book of a price file's text (`name` says where it came from in errors). Throws on a bad file. */
+export function priceBookOf(text: string, name: string): PriceBook {
+  const config = parsePriceFile(text, name)
   try {
     return createPriceBook(config)
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message.replace(/^spendlens: /, '')}`)
+    throw new Error(`${name}: ${(error as Error).message.replace(/^spendlens: /, '')}`)
   }
+}
+
+/** The price book of a price file, or of the catalog alone when there is none. Throws on a bad file. */
+export async function loadPriceBook(path: string | undefined): Promise<PriceBook> {
+  if (path === undefined) return createPriceBook()
+  return priceBookOf(await readFile(path, 'utf8'), path)
 }

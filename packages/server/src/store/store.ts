@@ -87,6 +87,12 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   /** Deletes events that started before `cutoff` (retention); answers how many. */
   deleteBefore(cutoff: Date): Promise<number>
   /**
+   * Deletes every event of `project` with its rollup rows, invoice lines, outcomes, revenue,
+   * anomalies, budgets and alert settings (project-tables.ts); its keys and users stay. Not the
+   * default project. Answers how many events went (`spendlens demo drop`).
+   */
+  dropProject(project: string): Promise<number>
+  /**
    * Every stored event of `project`, or of every project (project by project), oldest first per
    * project, in batches (export, moving stores).
    */

@@ -20,6 +20,7 @@ import type { QueryInsight, Store } from '../store.js'
 import { StoreUnavailableError } from '../store-unavailable.js'
 import { appendRows } from './append.js'
 import { ClickHouseConnection, clickhouseTime } from './clickhouse-connection.js'
+import { dropProject } from './drop-project.js'
 import { type EventRows, encodeRows } from './encode-rows.js'
 import { replaceInvoiceLines } from './invoice-lines.js'
 import {
@@ -121,6 +122,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     reprice: (changes, project) =>
       exclusive(() => repriceRows(connection, changes, project, (tsMs) => span.widen(tsMs))),
     deleteBefore: (cutoff) => exclusive(() => deleteBefore(connection, target, deleteFrom, cutoff)),
+    dropProject: (project) => exclusive(() => dropProject(connection, target, deleteFrom, project)),
     exportEvents: (batchSize = 10_000, project) =>
       exportEventPages('clickhouse', connection.execute, batchSize, project),
     projects: () => storedProjects('clickhouse', connection.execute),

@@ -17,7 +17,9 @@ import { TimeLimit } from '../../query/time-limit.js'
 import { readTokenSums } from '../../query/token-sums.js'
 import type { EncodedBatch } from '../batch-format.js'
 import type { QueryInsight, Store } from '../store.js'
+import { StoreLockedError } from '../store-locked.js'
 import { AppendPipeline } from './append-pipeline.js'
+import { dropProject } from './drop-project.js'
 import { type EncodedEvents, encodeEvents } from './encode-columns.js'
 import { EventIdIndex } from './event-id-index.js'
 import { replaceInvoiceLines } from './invoice-lines.js'
@@ -137,6 +139,8 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       database.use(({ pipeline, writer, hours }) =>
         pipeline.exclusive(() => deleteBefore(writer, hours, cutoff)),
       ),
+    dropProject: (project) =>
+      database.use(({ pipeline, writer }) => pipeline.exclusive(() => dropProject(writer, project))),
     exportEvents: (batchSize = 10_000, project) => exportEventPages('duckdb', execute, batchSize, project),
     projects: () => storedProjects('duckdb', execute),
 
@@ -204,9 +208,7 @@ async function createInstance(path: string): Promise<DuckDBInstance> {
   } catch (error) {
     const message = String((error as Error).message ?? error)
     if (/lock/i.test(message)) {
-      throw new Error(
-        `${path} is in use by another spendlens process (DuckDB allows one writer). Stop it or use another --store.`,
-      )
+      throw new StoreLockedError(path, { cause: error })
     }
     throw error
   }
