@@ -173,8 +173,12 @@ describe('an app outside the repository, with the SDK installed from its packed 
   }, 120_000)
 
   afterAll(async () => {
-    server?.child.kill('SIGTERM')
-    if (server) await new Promise((resolve) => server?.child.once('exit', resolve))
+    const child = server?.child
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exit = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exit
+    }
     await provider?.close()
     if (folder) await rm(folder, { recursive: true, force: true })
   })
