@@ -628,6 +628,9 @@ describe('dashboard on an empty store', () => {
     await empty.waitFor({ timeout: 15_000 })
     await expect(empty.textContent()).resolves.toContain('No events yet: point the SDK at this server')
     await expect(empty.textContent()).resolves.toContain(`endpoint: '${new URL(emptyPage.url()).origin}'`)
+    // Not on npm yet: the install a user can actually run (docs/sdk.md#install).
+    await expect(empty.textContent()).resolves.toContain('npm pack -w spendlens')
+    await expect(empty.textContent()).resolves.not.toContain('npm install spendlens')
     expect(await emptyPage.getByTestId('demo-badge').count()).toBe(0)
     await screenshot('dashboard-empty', emptyPage)
   })

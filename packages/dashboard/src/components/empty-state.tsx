@@ -31,8 +31,11 @@ export function EmptyState({ onRefresh, ingestProject }: EmptyStateProps) {
     <section className="panel empty-state" data-testid="empty-state" aria-labelledby="empty-state-title">
       <h2 id="empty-state-title">No events yet: point the SDK at this server…</h2>
       <p>
-        Install the SDK with <code>npm install spendlens</code>, then wrap your OpenAI or Anthropic client.
-        Tags such as <code>feature</code> and <code>customer_id</code> decide how the spend is broken down.
+        Install the SDK in your app from the spendlens checkout (it is not on npm yet): run{' '}
+        <code>npm pack -w spendlens</code> there, then{' '}
+        <code>npm install /path/to/spendlens/spendlens-*.tgz</code> in your app. Wrap your OpenAI, Anthropic
+        or Google client; tags such as <code>feature</code> and <code>customer_id</code> decide how the spend
+        is broken down.
       </p>
       <pre>
         <code>{snippet}</code>
