@@ -115,8 +115,14 @@ async function burnsDrawn(page: Page, budgets: readonly Budget[]) {
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'spendlens-budgets-e2e-'))
-  // The demo, as `npm start` loads it into an empty store: its budgets among it.
-  server = await startServer({ storePath: join(directory, 'demo.duckdb'), port: 0, logger: false })
+  // The demo, as `npm start` loads it into an empty store (here into the default project, which the
+  // test's own API calls read): its budgets among it.
+  server = await startServer({
+    storePath: join(directory, 'demo.duckdb'),
+    port: 0,
+    logger: false,
+    demoProject: 'default',
+  })
   emptyServer = await startServer({
     storePath: join(directory, 'empty.duckdb'),
     port: 0,

@@ -143,7 +143,12 @@ async function unreachableRows(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'spendlens-widths-e2e-'))
-  server = await startServer({ storePath: join(directory, 'spendlens.duckdb'), port: 0, logger: false })
+  server = await startServer({
+    storePath: join(directory, 'spendlens.duckdb'),
+    port: 0,
+    logger: false,
+    demoProject: 'default',
+  })
   // Contract reading on gemini-2.5-pro: four calls past its 200,000-token tier, three near it.
   const now = Date.now()
   const calls = [250_000, 260_000, 320_000, 205_000, 170_000, 185_000, 199_000]
