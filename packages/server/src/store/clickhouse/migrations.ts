@@ -29,6 +29,7 @@ import { REVENUE_TABLE } from '../../schema/revenue-table.js'
 import { COLUMN_TYPES, columnDdl, columnsAdded, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
+import { fillModelFamilies } from './model-families.js'
 
 /** Where the schema goes: a database on one node, or on every node of a cluster. */
 export interface ClickHouseTarget {
@@ -234,6 +235,12 @@ ORDER BY (project, id)`,
   ],
   // 11: budgets defined through the API (budgets/).
   (target) => [createRecordTable(target, BUDGETS_TABLE as RecordTable<never>)],
+  // 12, 13: the numbers of changes under way on other branches; replaced by theirs when they merge.
+  () => [],
+  () => [],
+  // 14: each event's model family (modelFamily), a key of both rollups; what is there gets '' here
+  // and its family from fillModelFamilies at open (the catalog is JavaScript's, not SQL's).
+  (target) => addColumnsAndRollupKeys(target, 14),
 ]
 
 /**
@@ -382,6 +389,7 @@ export async function migrateClickHouse(client: ClickHouseClient, target: ClickH
     },
     CLICKHOUSE_MIGRATIONS.length,
   )
+  await fillModelFamilies(client, target.database, `${localEventsTable(target)}${onCluster(target)}`)
 }
 
 /**

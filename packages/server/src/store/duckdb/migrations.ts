@@ -17,6 +17,7 @@ import { REVENUE_TABLE } from '../../schema/revenue-table.js'
 import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
+import { fillModelFamilies } from './model-families.js'
 import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
 import { inTransaction } from './transactions.js'
 
@@ -89,6 +90,12 @@ export const MIGRATIONS: string[] = [
    ${createRecordTable(REVENUE_TABLE as RecordTable<never>)}`,
   // 13: budgets defined through the API (budgets/).
   createRecordTable(BUDGETS_TABLE as RecordTable<never>),
+  // 14, 15: the numbers of changes under way on other branches; replaced by theirs when they merge.
+  'SELECT 1',
+  'SELECT 1',
+  // 16: each event's model family (modelFamily), a key of both rollups; what is there gets '' here
+  // and its family from fillModelFamilies at open (the catalog is JavaScript's, not SQL's).
+  addColumnsAndRollupKeys(16),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
@@ -111,6 +118,7 @@ export async function migrateDuckDB(connection: DuckDBConnection): Promise<void>
     MIGRATIONS.length,
   )
   await fillIdHashes(connection)
+  await fillModelFamilies(connection)
 }
 
 /** Computes id_hash for rows stored before schema version 4 (in JavaScript: it is hashEventId). */
