@@ -596,7 +596,10 @@ export function runStoreContract(options: StoreContractOptions): void {
         const query = (json: Record<string, unknown>) =>
           analyticsQuery({ metrics: ['requests', 'cost_usd', 'error_rate', 'p50_latency_ms'], ...json })
         const byFamily = query({ groupBy: ['model_family'], orderBy: { metric: 'requests' } })
-        expect(store.plan(byFamily)).toEqual({ sums: { from: 'rollup' }, percentiles: { from: 'histograms' } })
+        expect(store.plan(byFamily)).toEqual({
+          sums: { from: 'rollup' },
+          percentiles: { from: 'histograms' },
+        })
         const expected = [
           { model_family: 'gpt-4o', requests: 3, cost_usd: 3, error_rate: 1 / 3, p50_latency_ms: null },
           {
@@ -614,7 +617,12 @@ export function runStoreContract(options: StoreContractOptions): void {
         // The snapshot, one level down: the failed call stays on the model it asked for.
         const snapshots = query({ groupBy: ['model_family', 'model'], metrics: ['requests', 'error_rate'] })
         expect(await store.query(snapshots)).toEqual([
-          { model_family: 'claude-sonnet-4-0', model: 'claude-sonnet-4-20250514', requests: 1, error_rate: 0 },
+          {
+            model_family: 'claude-sonnet-4-0',
+            model: 'claude-sonnet-4-20250514',
+            requests: 1,
+            error_rate: 0,
+          },
           { model_family: 'gpt-4o', model: 'gpt-4o', requests: 1, error_rate: 1 },
           { model_family: 'gpt-4o', model: 'gpt-4o-2024-08-06', requests: 1, error_rate: 0 },
           { model_family: 'gpt-4o', model: 'gpt-4o-2024-11-20', requests: 1, error_rate: 0 },
@@ -623,10 +631,7 @@ export function runStoreContract(options: StoreContractOptions): void {
 
         const filtered: [unknown, QueryRow[]][] = [
           [{ dimension: 'model_family', op: 'eq', values: ['gpt-4o'] }, [{ requests: 3, cost_usd: 3 }]],
-          [
-            { dimension: 'model_family', op: 'not_in', values: ['gpt-4o'] },
-            [{ requests: 2, cost_usd: 0.5 }],
-          ],
+          [{ dimension: 'model_family', op: 'not_in', values: ['gpt-4o'] }, [{ requests: 2, cost_usd: 0.5 }]],
           [
             { dimension: 'model_family', op: 'in', values: ['claude-sonnet-4-0', 'private-ft'] },
             [{ requests: 2, cost_usd: 0.5 }],
