@@ -209,21 +209,35 @@ describe('every view loads', () => {
     await screenshot('view-customer')
   })
 
-  it('Models and providers: the translate migration reads as gpt-4o before, gpt-4o-mini after', async () => {
+  it('Models and providers: the translate migration reads as gpt-4o before, gpt-4o-mini after, by family and by snapshot', async () => {
     await page.getByTestId('nav-models').click()
     await waitRendered('mix-chart')
     await waitRendered('tradeoff-chart')
     const row = page.getByTestId('migration-table').locator('tbody tr', { hasText: 'translate' })
     await row.waitFor({ timeout: 20_000 })
     const cells = await row.locator('th, td').allTextContents()
-    expect(cells.slice(0, 3)).toEqual(['translate', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18'])
+    // Models are catalog families unless switched to snapshots.
+    expect(cells.slice(0, 3)).toEqual(['translate', 'gpt-4o', 'gpt-4o-mini'])
     expect(cells.join(' ')).toMatch(/−\d+%/)
     await screenshot('view-models')
     // Filtered to the feature, the mix chart shows the switch as one band giving way to another.
     await open('view=models&feature=translate')
     await waitRendered('mix-chart')
-    const models = await page.locator('#mix-table thead th').allTextContents()
-    expect(models.sort()).toEqual(['Period', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18'])
+    await expect
+      .poll(async () => (await page.locator('#mix-table thead th').allTextContents()).sort())
+      .toEqual(['Period', 'gpt-4o', 'gpt-4o-mini'])
+    // The same by snapshot.
+    await open('view=models&models=snapshot')
+    const snapshotRow = page.getByTestId('migration-table').locator('tbody tr', { hasText: 'translate' })
+    await snapshotRow.waitFor({ timeout: 20_000 })
+    await expect
+      .poll(async () => (await snapshotRow.locator('th, td').allTextContents()).slice(0, 3))
+      .toEqual(['translate', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18'])
+    await open('view=models&models=snapshot&feature=translate')
+    await waitRendered('mix-chart')
+    await expect
+      .poll(async () => (await page.locator('#mix-table thead th').allTextContents()).sort())
+      .toEqual(['Period', 'gpt-4o-2024-08-06', 'gpt-4o-mini-2024-07-18'])
     await screenshot('view-models-migration')
     await open('view=models')
   })
@@ -507,10 +521,10 @@ describe('CSV downloads', () => {
     expect(header).toEqual(table.header)
     expect(rows).toEqual(table.rows)
     expect(rows.length).toBeGreaterThan(3)
-    // Cost cells carry full precision, not the rounded text.
+    // Cost cells carry full precision, not the rounded text. A model is its family (model_family).
     const models = await query({
       ...bounds(presetRange('30d', TZ)),
-      groupBy: ['model'],
+      groupBy: ['model_family'],
       metrics: ['cost_usd'],
       orderBy: { metric: 'cost_usd', direction: 'desc' },
       limit: 1,

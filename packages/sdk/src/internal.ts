@@ -11,6 +11,7 @@ export {
   type ModelPrice,
   type Provider,
 } from './pricing/catalog.js'
+export { modelFamily } from './pricing/model-family.js'
 export {
   createPriceBook,
   createPricer,

@@ -223,8 +223,8 @@ describe('ClickHouse DDL', () => {
           row.sorting_key,
         ]),
       )
-      expect(keys.rollup_hourly).toMatch(/, project, provider_project$/)
-      expect(keys.latency_hourly).toMatch(/, bucket, project$/)
+      expect(keys.rollup_hourly).toMatch(/, project, provider_project, model_family$/)
+      expect(keys.latency_hourly).toMatch(/, bucket, project, model_family$/)
     } finally {
       await client.close()
     }

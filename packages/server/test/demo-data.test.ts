@@ -1,4 +1,5 @@
 import type { CostEvent } from 'spendlens'
+import { modelFamily } from 'spendlens/internal'
 import { describe, expect, it } from 'vitest'
 import type { Anomaly } from '../src/api/api-types.js'
 import { generateDemo } from '../src/demo/demo-data.js'
@@ -20,6 +21,63 @@ describe('demo data', () => {
     expect(new Set(events.map((event) => event.customer_id)).size).toBe(51)
     expect(new Set(events.map((event) => event.provider))).toEqual(new Set(['openai', 'anthropic']))
     expect(events.every((event) => Date.parse(event.ts) <= now.getTime())).toBe(true)
+  })
+
+  it('looks like a product: features share models, aliases resolve to snapshots, customers differ', () => {
+    const familyOf = (event: CostEvent) => modelFamily(event.provider, event.model)
+    const sums = (key: (event: CostEvent) => string) => {
+      const totals = new Map<string, { requests: number; usd: number }>()
+      for (const event of events) {
+        const total = totals.get(key(event)) ?? { requests: 0, usd: 0 }
+        total.requests++
+        total.usd += event.cost_usd ?? 0
+        totals.set(key(event), total)
+      }
+      return totals
+    }
+    // Most features call more than one model, and most models serve more than one feature…
+    const families = new Map<string, Set<string>>()
+    for (const event of events)
+      families.set(
+        event.feature as string,
+        (families.get(event.feature as string) ?? new Set()).add(familyOf(event)),
+      )
+    expect([...families.values()].filter((models) => models.size > 1).length).toBeGreaterThanOrEqual(5)
+    // …so the top features and the top models are not the same figures (two features run on one
+    // model each on purpose: the classifier on Opus, the code-review agent on the model it migrated to).
+    const top = (totals: Map<string, { usd: number }>) =>
+      [...totals.values()]
+        .map((total) => total.usd.toFixed(2))
+        .sort((a, b) => Number(b) - Number(a))
+        .slice(0, 5)
+    const topFeatures = top(sums((event) => event.feature as string))
+    const topModels = top(sums(familyOf))
+    expect(topModels[0]).not.toBe(topFeatures[0])
+    expect(topModels.filter((usd) => topFeatures.includes(usd)).length).toBeLessThanOrEqual(2)
+    // Most calls ask for an alias and the response reports the snapshot; a failed call has the alias.
+    const ok = events.filter((event) => event.status === 'ok')
+    expect(ok.filter((event) => event.model !== event.requested_model).length).toBeGreaterThan(ok.length / 2)
+    const failed = events.filter((event) => event.status === 'error')
+    expect(failed.length).toBeGreaterThan(100)
+    expect(failed.every((event) => event.model === event.requested_model)).toBe(true)
+    expect(failed.every((event) => familyOf(event) === modelFamily(event.provider, event.model))).toBe(true)
+    // Customers: a few heavy ones and a long tail, and cost per request that differs by shape (the
+    // requests-vs-cost scatter is no straight line).
+    const customers = [...sums((event) => event.customer_id as string)].filter(
+      ([name]) => name !== 'quill-internal',
+    )
+    const byRequests = customers.map(([, total]) => total.requests).sort((a, b) => b - a)
+    expect(byRequests.slice(0, 5).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(
+      byRequests.slice(5).reduce((sum, count) => sum + count, 0) * 0.5,
+    )
+    const perRequest = Object.fromEntries(
+      customers.map(([name, total]) => [name, total.usd / total.requests]),
+    )
+    expect(perRequest['wayne-enterprises']).toBeGreaterThan((perRequest.hooli as number) * 4)
+    const busy = customers
+      .filter(([, total]) => total.requests > 500)
+      .map(([name]) => perRequest[name] as number)
+    expect(Math.max(...busy) / Math.min(...busy)).toBeGreaterThan(4)
   })
 
   it('is priced by the SDK catalog, with only the private model unpriced', () => {

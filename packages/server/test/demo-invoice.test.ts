@@ -120,13 +120,17 @@ describe('the demo invoice', () => {
     expect(new Set(billed.map((item) => item.model))).toEqual(
       new Set([
         'text-embedding-3-small',
+        'text-embedding-3-large',
         'claude-haiku-4-5-20251001',
         'claude-opus-4-1-20250805',
+        'claude-sonnet-4-5-20250929',
         'o4-mini-2025-04-16',
         'gpt-4.1-2025-04-14',
+        'gpt-4.1-mini-2025-04-14',
+        'gpt-4o-2024-08-06',
       ]),
     )
-    expect(billed).toHaveLength(5 * 30)
+    expect(billed).toHaveLength(9 * 30)
     for (const item of tracked) {
       expect(item.invoicedNanos, `${item.day} ${item.model}`).toBe(item.trackedNanos)
       expect(item.reported, `${item.day} ${item.model}`).toEqual(reportedCounts(item))

@@ -571,6 +571,87 @@ export function runStoreContract(options: StoreContractOptions): void {
       })
     })
 
+    describe('model family: an alias, its snapshots and the failed calls that asked for it are one', () => {
+      // A failed call reports no model: its `model` is the one asked for (event-schema.md).
+      const FAMILY_EVENTS = [
+        event('f1', '2026-11-03T10:00:00.000Z', { model: 'gpt-4o-2024-08-06', requested_model: 'gpt-4o' }),
+        event('f2', '2026-11-03T10:10:00.000Z', { model: 'gpt-4o-2024-11-20', cost_usd: 2 }),
+        event('f3', '2026-11-03T10:20:00.000Z', {
+          model: 'gpt-4o',
+          requested_model: 'gpt-4o',
+          status: 'error',
+          http_status: 429,
+          cost_usd: 0,
+        }),
+        event('f4', '2026-11-03T11:00:00.000Z', {
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-20250514',
+          cost_usd: 0.5,
+        }),
+        event('f5', '2026-11-03T11:30:00.000Z', { model: 'private-ft', cost_usd: null }),
+      ]
+
+      contractCase('grouped and filtered by model_family, through the rollup and the events', async () => {
+        await store.append(FAMILY_EVENTS)
+        const query = (json: Record<string, unknown>) =>
+          analyticsQuery({ metrics: ['requests', 'cost_usd', 'error_rate', 'p50_latency_ms'], ...json })
+        const byFamily = query({ groupBy: ['model_family'], orderBy: { metric: 'requests' } })
+        expect(store.plan(byFamily)).toEqual({
+          sums: { from: 'rollup' },
+          percentiles: { from: 'histograms' },
+        })
+        const expected = [
+          { model_family: 'gpt-4o', requests: 3, cost_usd: 3, error_rate: 1 / 3, p50_latency_ms: null },
+          {
+            model_family: 'claude-sonnet-4-0',
+            requests: 1,
+            cost_usd: 0.5,
+            error_rate: 0,
+            p50_latency_ms: null,
+          },
+          { model_family: 'private-ft', requests: 1, cost_usd: null, error_rate: 0, p50_latency_ms: null },
+        ]
+        expect(await store.query(byFamily)).toEqual(expected)
+        expect(await store.queryEvents(byFamily)).toEqual(expected)
+
+        // The snapshot, one level down: the failed call stays on the model it asked for.
+        const snapshots = query({ groupBy: ['model_family', 'model'], metrics: ['requests', 'error_rate'] })
+        expect(await store.query(snapshots)).toEqual([
+          {
+            model_family: 'claude-sonnet-4-0',
+            model: 'claude-sonnet-4-20250514',
+            requests: 1,
+            error_rate: 0,
+          },
+          { model_family: 'gpt-4o', model: 'gpt-4o', requests: 1, error_rate: 1 },
+          { model_family: 'gpt-4o', model: 'gpt-4o-2024-08-06', requests: 1, error_rate: 0 },
+          { model_family: 'gpt-4o', model: 'gpt-4o-2024-11-20', requests: 1, error_rate: 0 },
+          { model_family: 'private-ft', model: 'private-ft', requests: 1, error_rate: 0 },
+        ])
+
+        const filtered: [unknown, QueryRow[]][] = [
+          [{ dimension: 'model_family', op: 'eq', values: ['gpt-4o'] }, [{ requests: 3, cost_usd: 3 }]],
+          [{ dimension: 'model_family', op: 'not_in', values: ['gpt-4o'] }, [{ requests: 2, cost_usd: 0.5 }]],
+          [
+            { dimension: 'model_family', op: 'in', values: ['claude-sonnet-4-0', 'private-ft'] },
+            [{ requests: 2, cost_usd: 0.5 }],
+          ],
+        ]
+        for (const [filter, want] of filtered) {
+          const filteredQuery = analyticsQuery({ metrics: ['requests', 'cost_usd'], filters: [filter] })
+          expect(store.plan(filteredQuery).sums).toEqual({ from: 'rollup' })
+          expect(await store.query(filteredQuery)).toEqual(want)
+          expect(await store.queryEvents(filteredQuery)).toEqual(want)
+        }
+      })
+
+      contractCase('model_family is the store’s own: events leave the store as they came', async () => {
+        await store.append(FAMILY_EVENTS)
+        const page = await store.listEvents({ scope: { filters: [] }, limit: 10 })
+        expect(page.events).toEqual([...FAMILY_EVENTS].reverse())
+      })
+    })
+
     describe('buckets', () => {
       type Point = [start: string, label: string, requests: number]
       const bucketCases: [

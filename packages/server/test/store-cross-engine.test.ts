@@ -67,6 +67,13 @@ function crossEngineEvents(): { first: CostEvent[]; second: CostEvent[] } {
 const QUERIES: Record<string, unknown>[] = [
   { metrics: [...METRICS] },
   { metrics: [...METRICS], groupBy: ['feature'] },
+  // Models by family, the snapshots under each, and a family filtered on.
+  { metrics: ['requests', 'cost_usd', 'error_rate', 'p95_latency_ms'], groupBy: ['model_family', 'model'] },
+  {
+    metrics: ['requests', 'cost_usd', 'error_rate'],
+    groupBy: ['feature'],
+    filters: [{ dimension: 'model_family', op: 'in', values: ['gpt-4o-mini', 'claude-haiku-4-5'] }],
+  },
   { metrics: [...METRICS], groupBy: ['status'], timeZone: 'America/New_York', bucket: 'day' },
   ...['minute', 'hour', 'day', 'week', 'month'].flatMap((bucket) =>
     ['UTC', 'America/New_York', 'Asia/Kolkata'].map((timeZone) => ({

@@ -55,7 +55,10 @@ export function useStackedSeries(
   )
   const names = useMemo(
     () =>
-      (topValues.data ?? []).filter((row) => (row[metric] ?? 0) !== 0).map((row) => String(row[dimension])),
+      (topValues.data ?? [])
+        // Rows of another dimension, kept on screen while the new one loads, name nothing here.
+        .filter((row) => dimension in row && (row[metric] ?? 0) !== 0)
+        .map((row) => String(row[dimension])),
     [topValues.data, dimension, metric],
   )
   const grouped = useAnalyticsQuery(

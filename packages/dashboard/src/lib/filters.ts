@@ -9,6 +9,7 @@ export const FILTER_DIMENSIONS: readonly BaseDimension[] = [
   'feature',
   'customer_id',
   'user_id',
+  'model_family',
   'model',
   'provider',
   'route',

@@ -19,7 +19,7 @@ describe('readViewState', () => {
   it('reads every part of the view', () => {
     expect(
       readViewState(
-        '?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&stack=model&bucket=hour&live=1&errors=route&mix=cost&split=2026-11-10&feature=chat',
+        '?view=breakdowns&range=7d&tz=Europe/Paris&by=customer&stack=model&bucket=hour&live=1&errors=route&mix=cost&models=snapshot&split=2026-11-10&feature=chat',
       ),
     ).toEqual({
       view: 'breakdowns',
@@ -32,6 +32,7 @@ describe('readViewState', () => {
       live: true,
       errorsBy: 'route',
       mix: 'cost',
+      models: 'snapshot',
       split: '2026-11-10',
       period: 'mtd',
       invoiceTable: 'model',
@@ -40,6 +41,15 @@ describe('readViewState', () => {
       whatIfTier: 'as_recorded',
       maxCostShare: 0.2,
     })
+  })
+
+  it('reads models by family unless the URL says snapshots', () => {
+    expect(readViewState('?view=models').models).toBe('family')
+    expect(readViewState('?view=models&models=snapshot').models).toBe('snapshot')
+    expect(readViewState('?view=models&models=variant').models).toBe('family')
+    const snapshots = { ...readViewState('?view=models'), models: 'snapshot' as const }
+    expect(writeViewState('', snapshots)).toContain('models=snapshot')
+    expect(writeViewState('', readViewState('?view=models'))).not.toContain('models=')
   })
 
   it('reads the Anomalies view and the state it lists', () => {

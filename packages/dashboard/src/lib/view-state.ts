@@ -36,7 +36,9 @@ export type ViewName = (typeof VIEWS)[number]['key'] | 'customer'
 export const BREAKDOWNS = [
   { key: 'feature', label: 'Feature', dimension: 'feature' },
   { key: 'customer', label: 'Customer', dimension: 'customer_id' },
-  { key: 'model', label: 'Model', dimension: 'model' },
+  // A model is its catalog family (docs/event-schema.md, model_family); the snapshot is its own breakdown.
+  { key: 'model', label: 'Model', dimension: 'model_family' },
+  { key: 'snapshot', label: 'Model snapshot', dimension: 'model' },
   { key: 'provider', label: 'Provider', dimension: 'provider' },
   { key: 'route', label: 'Route', dimension: 'route' },
   { key: 'environment', label: 'Environment', dimension: 'environment' },
@@ -53,6 +55,17 @@ export const BREAKDOWNS = [
 export type BreakdownKey = (typeof BREAKDOWNS)[number]['key'] | `tags.${string}`
 
 export type MixMetric = 'requests' | 'cost'
+
+/**
+ * Models view: models by catalog family (an alias, its snapshots and the failed calls that asked for
+ * it in one row), or by the snapshot each call reported.
+ */
+export const MODEL_GRAINS = [
+  { key: 'family', label: 'Family' },
+  { key: 'snapshot', label: 'Snapshot' },
+] as const
+
+export type ModelGrain = (typeof MODEL_GRAINS)[number]['key']
 
 /** The Invoice view's table: the reconciliation by model, the invoice's line items, or by provider project. */
 export const INVOICE_TABLES = [
@@ -86,6 +99,8 @@ export interface ViewState {
   errorsBy: BreakdownKey
   /** Models view: model mix by requests or by cost. */
   mix: MixMetric
+  /** Models view: models by family or by snapshot. */
+  models: ModelGrain
   /** Models view: the day a migration is compared before and after ("YYYY-MM-DD"). */
   split?: string
   /** Invoice view: its range, in UTC days. */
@@ -112,6 +127,7 @@ export const DEFAULT_VIEW: ViewState = {
   live: false,
   errorsBy: 'feature',
   mix: 'requests',
+  models: 'family',
   period: DEFAULT_INVOICE_PERIOD,
   invoiceTable: 'model',
   estimate: false,
@@ -134,6 +150,7 @@ const PARAM = {
   customer: 'customer',
   errorsBy: 'errors',
   mix: 'mix',
+  models: 'models',
   split: 'split',
   period: 'period',
   invoiceTable: 'table',
@@ -208,6 +225,11 @@ export function readViewState(search: string): ViewState {
     ...(view === 'customer' && customer ? { customer } : {}),
     errorsBy: isBreakdownKey(errorsBy) ? errorsBy : DEFAULT_VIEW.errorsBy,
     mix: pick(get('mix'), ['requests', 'cost'], DEFAULT_VIEW.mix),
+    models: pick(
+      get('models'),
+      MODEL_GRAINS.map((entry) => entry.key),
+      DEFAULT_VIEW.models,
+    ),
     ...(dateParam('split') ? { split: dateParam('split') } : {}),
     period: readInvoicePeriod(get('period')),
     invoiceTable: pick(
@@ -255,6 +277,7 @@ export function writeViewState(search: string, view: ViewState): string {
     'bucket',
     'errorsBy',
     'mix',
+    'models',
     'invoiceTable',
     'anomalyState',
   ] as const

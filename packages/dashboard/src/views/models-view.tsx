@@ -1,4 +1,4 @@
-import type { QueryRow } from '@spendlens/server/api-types'
+import type { Dimension, QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
 import { scatterOption } from '../charts/scatter'
 import { timeSeriesOption } from '../charts/time-series'
@@ -16,6 +16,7 @@ import { formatChange, formatInteger, formatLatency, formatPercent, formatUsd } 
 import { comparePeriods } from '../lib/period-comparison'
 import { scopeQuery } from '../lib/scope'
 import { sumUsd, toShares } from '../lib/series'
+import { MODEL_GRAINS, type ModelGrain } from '../lib/view-state'
 import { addDays, dateLabel, daysBetween, parseDateLabel, startOfDateLabel } from '../lib/zoned-time'
 import {
   avgTokensColumn,
@@ -42,13 +43,44 @@ const COMPARE_METRICS = [
 ] as const
 
 /**
+ * The dimension a model is read by: its catalog family (an alias, its snapshots and the failed calls
+ * that asked for it, docs/event-schema.md), or the snapshot each call reported.
+ */
+const MODEL_DIMENSION = { family: 'model_family', snapshot: 'model' } as const satisfies Record<
+  ModelGrain,
+  Dimension
+>
+
+/** A model's name in a row, by the view's grain. */
+function modelName(row: QueryRow, grain: ModelGrain): string {
+  return String(row[MODEL_DIMENSION[grain]] ?? '')
+}
+
+/** The Family / Snapshot switch: the grain of every model on the view. */
+function ModelGrainSwitch() {
+  const { view, update } = useDashboard()
+  return (
+    <Segmented
+      label="Models by"
+      small
+      options={MODEL_GRAINS}
+      value={view.models}
+      onChange={(models) => update({ models })}
+      testIdPrefix="model-grain-"
+    />
+  )
+}
+
+/**
  * Which provider and which model, per feature; what the calls would cost at another model; the model
- * mix over time; the migrations found, and a migration's before and after.
+ * mix over time; the migrations found, and a migration's before and after. Models are catalog
+ * families unless the view is switched to snapshots.
  */
 export function ModelsView() {
   return (
     <div className="grid">
       <ProvidersPanel />
+      <ModelsPanel />
       <TradeoffPanel />
       <FeatureModelsPanel />
       <WhatIfPanel />
@@ -111,11 +143,79 @@ function ProvidersPanel() {
   )
 }
 
+/**
+ * Every model side by side: by family, a failed call (which reports no model) counts on the model it
+ * asked for, so its errors land on the row they belong to; by snapshot, under its family.
+ */
+function ModelsPanel() {
+  const { scope, view, update } = useDashboard()
+  const grain = view.models
+  const groupBy: Dimension[] =
+    grain === 'family' ? ['provider', 'model_family'] : ['provider', 'model_family', 'model']
+  const models = useAnalyticsQuery(
+    scopeQuery(scope, {
+      groupBy,
+      metrics: [...COMPARE_METRICS, 'cache_hit_rate'],
+      orderBy: { metric: 'cost_usd', direction: 'desc' },
+      limit: 200,
+    }),
+  )
+  const total = sumUsd((models.data ?? []).map((row) => row.cost_usd))
+  const columns: Column<QueryRow>[] = [
+    nameColumn('model_family', grain === 'family' ? 'Model' : 'Family'),
+    ...(grain === 'snapshot' ? [nameColumn('model', 'Snapshot')] : []),
+    nameColumn('provider', 'Provider'),
+    costColumn(),
+    shareColumn(total),
+    requestsColumn,
+    costPerRequestColumn,
+    latencyColumn('p50_latency_ms', 'p50'),
+    latencyColumn('p95_latency_ms', 'p95'),
+    rateColumn('error_rate', 'Errors'),
+    rateColumn('cache_hit_rate', 'Cache hit rate'),
+  ]
+  return (
+    <Panel
+      title="Models side by side"
+      testId="models-panel"
+      subtitle={
+        grain === 'family'
+          ? 'By catalog family: an alias, its snapshots and the failed calls that asked for it are one row · click a model to filter by it'
+          : 'By the snapshot each call reported; a failed call reports none and shows as the model it asked for · click to filter'
+      }
+      actions={<ModelGrainSwitch />}
+      wide
+      stale={models.stale}
+    >
+      <QueryBody state={models} what="models" isEmpty={(rows) => rows.length === 0} empty={<NoEventsHint />}>
+        {(rows) => (
+          <DataTable
+            key={grain}
+            title="Models"
+            columns={columns}
+            rows={rows}
+            rowKey={(row) => `${row.provider}\u0000${row.model_family}\u0000${row.model ?? ''}`}
+            testId="models-table"
+            // Snapshots under their family (the sort keeps the cost order within it).
+            defaultSort={grain === 'snapshot' ? { key: 'model_family', direction: 'asc' } : undefined}
+            onRowClick={(row) =>
+              update({
+                filters: drillDown(view.filters, MODEL_DIMENSION[grain], modelName(row, grain)),
+              })
+            }
+            rowActionLabel={(row) => `Filter by model ${modelName(row, grain)}`}
+          />
+        )}
+      </QueryBody>
+    </Panel>
+  )
+}
+
 function useFeatureModels() {
-  const { scope } = useDashboard()
+  const { scope, view } = useDashboard()
   return useAnalyticsQuery(
     scopeQuery(scope, {
-      groupBy: ['feature', 'provider', 'model'],
+      groupBy: ['feature', 'provider', MODEL_DIMENSION[view.models]],
       metrics: [...COMPARE_METRICS],
       orderBy: { metric: 'cost_usd', direction: 'desc' },
       limit: 500,
@@ -126,6 +226,7 @@ function useFeatureModels() {
 /** Cost per request against p95 latency for every feature × model: the trade-off at a glance. */
 function TradeoffPanel() {
   const theme = useChartTheme()
+  const { view } = useDashboard()
   const pairs = useFeatureModels()
   const points = useMemo(
     () =>
@@ -133,12 +234,12 @@ function TradeoffPanel() {
         // Pairs that only ever failed (no usage, $0) say nothing about a model's price.
         .filter((row) => (row.cost_per_request ?? 0) > 0 && typeof row.p95_latency_ms === 'number')
         .map((row) => ({
-          name: `${row.feature} · ${row.model}`,
+          name: `${row.feature} · ${modelName(row, view.models)}`,
           x: row.cost_per_request ?? 0,
           y: row.p95_latency_ms ?? 0,
           size: row.requests ?? 0,
         })),
-    [pairs.data],
+    [pairs.data, view.models],
   )
   const option = useMemo(
     () =>
@@ -194,13 +295,14 @@ function TradeoffPanel() {
 function FeatureModelsPanel() {
   const { view, update } = useDashboard()
   const pairs = useFeatureModels()
+  const grain = view.models
   const columns: Column<QueryRow>[] = [
     { key: 'feature', label: 'Feature', value: (row) => String(row.feature ?? '') },
     { key: 'provider', label: 'Provider', value: (row) => String(row.provider ?? '') },
     {
       key: 'model',
-      label: 'Model',
-      value: (row) => String(row.model ?? ''),
+      label: grain === 'family' ? 'Model' : 'Snapshot',
+      value: (row) => modelName(row, grain),
       format: (value) => String(value),
     },
     requestsColumn,
@@ -215,6 +317,7 @@ function FeatureModelsPanel() {
     <Panel
       title="Per feature: which provider, which model"
       subtitle="Every feature × provider × model in the range · click a feature to filter by it"
+      actions={<ModelGrainSwitch />}
       wide
       stale={pairs.stale}
     >
@@ -229,7 +332,7 @@ function FeatureModelsPanel() {
             title="Models per feature"
             columns={columns}
             rows={rows}
-            rowKey={(row) => `${row.feature}\u0000${row.provider}\u0000${row.model}`}
+            rowKey={(row) => `${row.feature}\u0000${row.provider}\u0000${modelName(row, grain)}`}
             testId="feature-models-table"
             defaultSort={{ key: 'feature', direction: 'asc' }}
             onRowClick={(row) => update({ filters: drillDown(view.filters, 'feature', String(row.feature)) })}
@@ -246,7 +349,7 @@ function MixPanel() {
   const { scope, view, update } = useDashboard()
   const theme = useChartTheme()
   const metric = view.mix === 'cost' ? 'cost_usd' : 'requests'
-  const state = useStackedSeries('model', metric, 6)
+  const state = useStackedSeries(MODEL_DIMENSION[view.models], metric, 6)
   const shares = useMemo(() => (state.series ? toShares(state.series) : undefined), [state.series])
   const option = useMemo(
     () =>
@@ -338,13 +441,13 @@ function formatDay(label: string | undefined): string {
 }
 
 /** The most used model of each feature in a set of feature × model rows. */
-function mainModels(rows: readonly QueryRow[] | undefined): Map<string, string> {
+function mainModels(rows: readonly QueryRow[] | undefined, grain: ModelGrain): Map<string, string> {
   const best = new Map<string, { model: string; requests: number }>()
   for (const row of rows ?? []) {
     const feature = String(row.feature)
     const requests = row.requests ?? 0
     const current = best.get(feature)
-    if (!current || requests > current.requests) best.set(feature, { model: String(row.model), requests })
+    if (!current || requests > current.requests) best.set(feature, { model: modelName(row, grain), requests })
   }
   return new Map([...best].map(([feature, entry]) => [feature, entry.model]))
 }
@@ -378,7 +481,7 @@ function MigrationPanel() {
     before
       ? scopeQuery(scope, {
           range: before,
-          groupBy: ['feature', 'model'],
+          groupBy: ['feature', MODEL_DIMENSION[view.models]],
           metrics: ['requests'],
           limit: 1000,
         })
@@ -386,15 +489,20 @@ function MigrationPanel() {
   )
   const modelsAfter = useAnalyticsQuery(
     after
-      ? scopeQuery(scope, { range: after, groupBy: ['feature', 'model'], metrics: ['requests'], limit: 1000 })
+      ? scopeQuery(scope, {
+          range: after,
+          groupBy: ['feature', MODEL_DIMENSION[view.models]],
+          metrics: ['requests'],
+          limit: 1000,
+        })
       : undefined,
   )
 
   const rows = useMemo((): MigrationRow[] | undefined => {
     if (!featuresBefore.data || !featuresAfter.data || !modelsBefore.data || !modelsAfter.data)
       return undefined
-    const mainBefore = mainModels(modelsBefore.data)
-    const mainAfter = mainModels(modelsAfter.data)
+    const mainBefore = mainModels(modelsBefore.data, view.models)
+    const mainAfter = mainModels(modelsAfter.data, view.models)
     const beforeBy = new Map(featuresBefore.data.map((row) => [String(row.feature), row]))
     const afterBy = new Map(featuresAfter.data.map((row) => [String(row.feature), row]))
     const features = [...new Set([...beforeBy.keys(), ...afterBy.keys()])]
@@ -421,7 +529,7 @@ function MigrationPanel() {
           Number(right.model_before !== right.model_after) - Number(left.model_before !== left.model_after) ||
           left.feature.localeCompare(right.feature),
       )
-  }, [featuresBefore.data, featuresAfter.data, modelsBefore.data, modelsAfter.data])
+  }, [featuresBefore.data, featuresAfter.data, modelsBefore.data, modelsAfter.data, view.models])
 
   const columns: Column<MigrationRow>[] = [
     { key: 'feature', label: 'Feature', value: (row) => row.feature },

@@ -35,7 +35,7 @@ export function OverviewView() {
         <div className="grid-3 panel-wide">
           <TopList dimension="feature" title="Top features" />
           <TopList dimension="customer_id" title="Top customers" />
-          <TopList dimension="model" title="Top models" />
+          <TopList dimension="model_family" title="Top models" />
         </div>
       </div>
     </>

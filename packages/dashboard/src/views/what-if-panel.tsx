@@ -21,7 +21,13 @@ const tone = (difference: number) =>
 
 const COLUMNS: Column<FeatureRow>[] = [
   { key: 'feature', label: 'Feature', value: (row) => row.feature },
-  { key: 'models', label: 'Models as recorded', value: (row) => row.models.join(', ') },
+  // A feature may run on several models: the list wraps rather than widening the table.
+  {
+    key: 'models',
+    label: 'Models as recorded',
+    value: (row) => row.models.join(', '),
+    cellClass: () => 'is-wrapping',
+  },
   {
     key: 'requests',
     label: 'Calls',

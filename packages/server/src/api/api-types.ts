@@ -17,6 +17,7 @@ import type {
 export const DIMENSIONS = [
   'provider',
   'model',
+  'model_family',
   'operation',
   'feature',
   'route',

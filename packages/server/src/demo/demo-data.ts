@@ -25,6 +25,17 @@ import { seededRandom } from './seeded-random.js'
  * backdated timestamp, so the demo's costs are computed exactly as real traffic's are. The traffic
  * follows a working week, a working day and a little growth, with noise in every call.
  *
+ * Like a real product, its features share models and its customers differ: chat answers on
+ * gpt-4o-mini with gpt-4o for "smarter answers", the support agent's first-line replies on
+ * claude-haiku-4-5 beside claude-sonnet-4, the summarizer A/B-tests gpt-4.1-mini against
+ * claude-haiku-4-5, long reports go to claude-sonnet-4-5, search re-indexes on text-embedding-3-large;
+ * most calls ask for an alias (`gpt-4o`, `claude-sonnet-4-0`) and the response reports the snapshot
+ * it resolved to, so the Models view's families and snapshots differ, and a failed call (which
+ * reports none) carries the alias. Customers are a few heavy ones and a long tail, and some have a
+ * shape of their own (CUSTOMER_SHAPES): a search product of many cheap requests (hooli), a law firm
+ * of few, costly ones (wayne-enterprises), a contact centre, an engineering shop. The code-review
+ * agent's move from o3 to o4-mini is planted by loadDemo (demo-migration.ts).
+ *
  * Oddities the views show as they are:
  * - customer `globex` explodes 12× on one day (a runaway integration on the cheapest model: many
  *   requests, little money, below every anomaly detector's dollar floor);
@@ -53,13 +64,22 @@ import { seededRandom } from './seeded-random.js'
 
 type Shape = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages'
 
-interface FeatureProfile {
-  feature: string
-  route: string
+/** A model a feature calls: the one asked for (often an alias) and the snapshot the response reports. */
+interface ModelChoice {
   provider: 'openai' | 'anthropic'
   shape: Shape
   requested_model: string
   reported_model: string
+}
+
+interface FeatureProfile extends ModelChoice {
+  feature: string
+  route: string
+  /**
+   * Other models the feature also calls, each on this share of its calls (the rest go to its main
+   * model): a premium tier, an A/B test, a re-index.
+   */
+  alternatives?: (ModelChoice & { share: number })[]
   prompt_id: string
   weight: number
   input: number
@@ -76,24 +96,32 @@ const FEATURES: FeatureProfile[] = [
   {
     feature: 'chat-assistant', route: '/api/chat', provider: 'openai', shape: 'openai-chat',
     requested_model: 'gpt-4o-mini', reported_model: 'gpt-4o-mini-2024-07-18', prompt_id: 'chat-system-v3',
+    // The "smarter answers" toggle.
+    alternatives: [{ share: 0.15, provider: 'openai', shape: 'openai-chat', requested_model: 'gpt-4o', reported_model: 'gpt-4o-2024-08-06' }],
     weight: 34, input: 1800, output: 320, cachedShare: 0.45, reasoningShare: 0, streamedShare: 0.85,
     baseLatencyMs: 300, msPerOutputToken: 5,
   },
   {
     feature: 'semantic-search', route: '/api/search', provider: 'openai', shape: 'openai-embeddings',
     requested_model: 'text-embedding-3-small', reported_model: 'text-embedding-3-small', prompt_id: 'search-query',
+    // The new index being built beside the old one.
+    alternatives: [{ share: 0.1, provider: 'openai', shape: 'openai-embeddings', requested_model: 'text-embedding-3-large', reported_model: 'text-embedding-3-large' }],
     weight: 30, input: 220, output: 0, cachedShare: 0, reasoningShare: 0, streamedShare: 0,
     baseLatencyMs: 120, msPerOutputToken: 0,
   },
   {
     feature: 'doc-summarizer', route: '/api/summarize', provider: 'anthropic', shape: 'anthropic-messages',
     requested_model: 'claude-haiku-4-5', reported_model: 'claude-haiku-4-5-20251001', prompt_id: 'summarize-v2',
+    // An A/B test of another provider's small model.
+    alternatives: [{ share: 0.25, provider: 'openai', shape: 'openai-responses', requested_model: 'gpt-4.1-mini', reported_model: 'gpt-4.1-mini-2025-04-14' }],
     weight: 14, input: 7000, output: 450, cachedShare: 0.5, reasoningShare: 0, streamedShare: 0.3,
     baseLatencyMs: 500, msPerOutputToken: 4,
   },
   {
     feature: 'support-agent', route: '/api/support/reply', provider: 'anthropic', shape: 'anthropic-messages',
-    requested_model: 'claude-sonnet-4-20250514', reported_model: 'claude-sonnet-4-20250514', prompt_id: 'support-agent-v7',
+    requested_model: 'claude-sonnet-4-0', reported_model: 'claude-sonnet-4-20250514', prompt_id: 'support-agent-v7',
+    // First-line replies on the small model.
+    alternatives: [{ share: 0.2, provider: 'anthropic', shape: 'anthropic-messages', requested_model: 'claude-haiku-4-5', reported_model: 'claude-haiku-4-5-20251001' }],
     weight: 15, input: 9000, output: 650, cachedShare: 0.7, reasoningShare: 0, streamedShare: 0.9,
     baseLatencyMs: 800, msPerOutputToken: 8,
   },
@@ -106,6 +134,8 @@ const FEATURES: FeatureProfile[] = [
   {
     feature: 'report-writer', route: '/api/reports', provider: 'openai', shape: 'openai-responses',
     requested_model: 'gpt-4.1', reported_model: 'gpt-4.1-2025-04-14', prompt_id: 'weekly-report-v1',
+    // Long reports go to Claude.
+    alternatives: [{ share: 0.3, provider: 'anthropic', shape: 'anthropic-messages', requested_model: 'claude-sonnet-4-5', reported_model: 'claude-sonnet-4-5-20250929' }],
     weight: 1.5, input: 12000, output: 1600, cachedShare: 0.1, reasoningShare: 0, streamedShare: 0.5,
     baseLatencyMs: 1200, msPerOutputToken: 8,
   },
@@ -134,6 +164,27 @@ const CUSTOMER_NAMES = [
   'strickland-propane', 'bubba-gump', 'chotchkies', 'benthic', 'zorg', 'genco', 'omni-consumer', 'ingen', 'sirius-cybernetics',
   'buy-n-large', 'mooby', 'kwik-e-mart', 'planet-express', 'mom-corp', 'praxis',
 ]
+
+/**
+ * Customers are not all alike: how much more (or less) than its size alone would say a customer
+ * uses each feature. The rest use every feature in proportion to their size.
+ */
+const CUSTOMER_SHAPES: Record<string, Partial<Record<string, number>>> = {
+  // An engineering shop: code review more than anything.
+  initech: { 'code-review': 4, 'chat-assistant': 0.6 },
+  // A contact centre: the support agent all day.
+  umbrella: { 'support-agent': 3, 'semantic-search': 0.5 },
+  // A search product on the embeddings: many requests, little money.
+  hooli: { 'semantic-search': 6, 'support-agent': 0.3, 'report-writer': 0.2 },
+  // A law firm: few requests, long reports and contracts, the most per request.
+  'wayne-enterprises': {
+    'report-writer': 12,
+    'contract-drafting': 12,
+    'doc-summarizer': 3,
+    'chat-assistant': 0.3,
+    'semantic-search': 0.2,
+  },
+}
 
 function pickWeighted<T>(
   random: () => number,
@@ -196,6 +247,16 @@ function usageFor(
       })
     }
   }
+}
+
+/** The model of one call of `profile`: one of its alternatives on its share of calls, else its main model. */
+function pickModel(profile: FeatureProfile, random: () => number): ModelChoice {
+  let target = random()
+  for (const alternative of profile.alternatives ?? []) {
+    target -= alternative.share
+    if (target < 0) return alternative
+  }
+  return profile
 }
 
 export interface DemoOptions {
@@ -314,6 +375,15 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   const featureTotal = FEATURES.reduce((sum, profile) => sum + profile.weight, 0)
   const customerWeights = CUSTOMER_NAMES.map((_, rank) => 1 / (rank + 1) ** 1.1)
   const customerTotal = customerWeights.reduce((sum, weight) => sum + weight, 0)
+  // Each feature's customers: their size times their shape's liking for it.
+  const featureCustomers = new Map(
+    FEATURES.map((profile) => {
+      const weights = CUSTOMER_NAMES.map(
+        (name, rank) => (customerWeights[rank] as number) * (CUSTOMER_SHAPES[name]?.[profile.feature] ?? 1),
+      )
+      return [profile.feature, { weights, total: weights.reduce((sum, weight) => sum + weight, 0) }]
+    }),
+  )
   const hourTotal = HOUR_WEIGHTS.reduce((sum, weight) => sum + weight, 0)
   const firstDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS
   const explosionDay = days - 6
@@ -331,7 +401,12 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     }
   }
   const noise = (spread: number) => Math.exp((random() - 0.5) * 2 * spread)
-  const pickCustomer = () => pickWeighted(random, CUSTOMER_NAMES, customerWeights, customerTotal)
+  const pickCustomer = (feature?: string) => {
+    const shaped = feature === undefined ? undefined : featureCustomers.get(feature)
+    return shaped
+      ? pickWeighted(random, CUSTOMER_NAMES, shaped.weights, shaped.total)
+      : pickWeighted(random, CUSTOMER_NAMES, customerWeights, customerTotal)
+  }
   const profileOf = (feature: string) =>
     FEATURES.find((profile) => profile.feature === feature) as FeatureProfile
   let sequence = 0
@@ -346,6 +421,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     customer: string,
     dayIndex: number,
     caller?: string,
+    model: ModelChoice = pickModel(profile, random),
   ): CostEvent | undefined => {
     if (startedAt > end) return undefined
     const bloated =
@@ -366,13 +442,13 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       started_at: startedAt,
       latency_ms: Math.round(failed ? latency * 0.2 : latency),
       ttft_ms: streamed && !failed ? Math.round(profile.baseLatencyMs * noise(0.3)) : null,
-      provider: profile.provider,
-      operation: profile.shape === 'anthropic-messages' ? 'messages' : profile.shape.replace('openai-', ''),
-      requested_model: profile.requested_model,
-      model: failed ? null : profile.reported_model,
+      provider: model.provider,
+      operation: model.shape === 'anthropic-messages' ? 'messages' : model.shape.replace('openai-', ''),
+      requested_model: model.requested_model,
+      model: failed ? null : model.reported_model,
       provider_request_id: `req_demo_${id.toString(36)}`,
       // The OpenAI client knows its project (the `project` option); Anthropic's has no such notion.
-      provider_project: profile.provider === 'openai' ? demoProviderProject('openai', profile.feature) : null,
+      provider_project: model.provider === 'openai' ? demoProviderProject('openai', profile.feature) : null,
       tags: {
         feature: profile.feature,
         route: profile.route,
@@ -389,8 +465,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
               : 'team',
       },
       usage: failed
-        ? usageFor(profile.shape, 0, 0, 0, 0, random)
-        : usageFor(profile.shape, input, output, Math.min(cached, input), reasoning, random),
+        ? usageFor(model.shape, 0, 0, 0, 0, random)
+        : usageFor(model.shape, input, output, Math.min(cached, input), reasoning, random),
       service_tier: 'default',
       batch: false,
       status: failed ? 'error' : 'ok',
@@ -423,7 +499,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       for (let index = 0; index < count; index++) {
         const startedAt = hourStart + Math.floor(random() * HOUR_MS)
         const profile = pickWeighted(random, features, weights, weightTotal)
-        const event = emit(profile, startedAt, pickCustomer(), dayIndex)
+        const event = emit(profile, startedAt, pickCustomer(profile.feature), dayIndex)
         if (profile.feature === 'contract-drafting' && schedule.contractLaunchDay > 0)
           plant('private-model', event)
       }
@@ -432,7 +508,14 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
         const chatShare = (FEATURES[0] as FeatureProfile).weight / featureTotal
         const extra = Math.round((expected * chatShare * 11 * (customerWeights[0] as number)) / customerTotal)
         for (let index = 0; index < extra; index++)
-          emit(FEATURES[0] as FeatureProfile, hourStart + Math.floor(random() * HOUR_MS), 'globex', dayIndex)
+          emit(
+            FEATURES[0] as FeatureProfile,
+            hourStart + Math.floor(random() * HOUR_MS),
+            'globex',
+            dayIndex,
+            undefined,
+            FEATURES[0] as FeatureProfile,
+          )
       }
       // The QA team's synthetic check, every hour: one question to the support agent, as the test user.
       emit(profileOf('support-agent'), hourStart + 17 * 60_000, INTERNAL_CUSTOMER, dayIndex, TEST_USER)

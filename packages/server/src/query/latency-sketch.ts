@@ -26,10 +26,13 @@ const LARGEST = 1e12
 const LAST_BUCKET = Math.floor(Math.log2(LARGEST + 1) * BUCKETS_PER_DOUBLING)
 
 /** The dimensions latency histograms are kept by (one row per bucket: a few, to stay small). */
-export const LATENCY_DIMENSIONS = ['provider', 'model', 'feature', 'project'] as const satisfies readonly (
-  | BaseDimension
-  | 'project'
-)[]
+export const LATENCY_DIMENSIONS = [
+  'provider',
+  'model',
+  'model_family',
+  'feature',
+  'project',
+] as const satisfies readonly (BaseDimension | 'project')[]
 
 export const PERCENTILE_LEVELS: Partial<Record<Metric, number>> = {
   p50_latency_ms: 0.5,

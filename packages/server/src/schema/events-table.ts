@@ -1,5 +1,5 @@
 import { UNATTRIBUTED } from 'spendlens'
-import { NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
+import { modelFamily, NANOS_PER_USD, type StoreRow } from 'spendlens/internal'
 import type { LoggedEvent } from '../api/api-types.js'
 import { bucketSql, latencyBucket } from '../query/latency-sketch.js'
 import { hashEventId } from './event-id-hash.js'
@@ -78,6 +78,18 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     text('operation', 'low', false, (event) => event.operation, { rollup: 'key' }),
     text('model', 'low', false, (event) => event.model, { rollup: 'key' }),
     text('requested_model', 'low', true, (event) => event.requested_model),
+    // The model's catalog family (modelFamily, docs/event-schema.md): what the Models view groups by
+    // by default, so that an alias, its snapshots and the failed calls that asked for it (whose
+    // `model` is the one asked for) are one row. Derived at ingest with the catalog of the day, as
+    // the price is; a rollup key. '' until derived: the migrations' ADD COLUMN gives older rows ''
+    // and the store fills them at open (store/model-families.ts).
+    storeOnly(
+      text('model_family', 'low', false, (event) => modelFamily(event.provider, event.model), {
+        rollup: 'key',
+        added: { duckdb: 15, clickhouse: 13 },
+        defaults: { duckdb: "''" },
+      }),
+    ),
     text('provider_request_id', 'unique', true, (event) => event.provider_request_id),
     // The provider's own project (OpenAI project, Anthropic workspace), what its invoice groups by:
     // a rollup key, so reconciliation per project reads the rollups. NULL when the sender did not

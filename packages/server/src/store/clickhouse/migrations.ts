@@ -30,6 +30,7 @@ import { REVENUE_TABLE } from '../../schema/revenue-table.js'
 import { COLUMN_TYPES, columnDdl, columnsAdded, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
+import { fillModelFamilies } from './model-families.js'
 
 /** Where the schema goes: a database on one node, or on every node of a cluster. */
 export interface ClickHouseTarget {
@@ -237,6 +238,9 @@ ORDER BY (project, id)`,
   (target) => [createRecordTable(target, BUDGETS_TABLE as RecordTable<never>)],
   // 12: how many calls the SDK's budgets refused, per budget, period and process (budgets/blocked-calls.ts).
   (target) => [createRecordTable(target, BLOCKED_CALLS_TABLE as RecordTable<never>)],
+  // 13: each event's model family (modelFamily), a key of both rollups; what is there gets '' here
+  // and its family from fillModelFamilies at open (the catalog is JavaScript's, not SQL's).
+  (target) => addColumnsAndRollupKeys(target, 13),
 ]
 
 /**
@@ -385,6 +389,7 @@ export async function migrateClickHouse(client: ClickHouseClient, target: ClickH
     },
     CLICKHOUSE_MIGRATIONS.length,
   )
+  await fillModelFamilies(client, target.database, `${localEventsTable(target)}${onCluster(target)}`)
 }
 
 /**

@@ -18,6 +18,7 @@ import { REVENUE_TABLE } from '../../schema/revenue-table.js'
 import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/table.js'
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
+import { fillModelFamilies } from './model-families.js'
 import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
 import { inTransaction } from './transactions.js'
 
@@ -92,6 +93,9 @@ export const MIGRATIONS: string[] = [
   createRecordTable(BUDGETS_TABLE as RecordTable<never>),
   // 14: how many calls the SDK's budgets refused, per budget, period and process (budgets/blocked-calls.ts).
   createRecordTable(BLOCKED_CALLS_TABLE as RecordTable<never>),
+  // 15: each event's model family (modelFamily), a key of both rollups; what is there gets '' here
+  // and its family from fillModelFamilies at open (the catalog is JavaScript's, not SQL's).
+  addColumnsAndRollupKeys(15),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
@@ -114,6 +118,7 @@ export async function migrateDuckDB(connection: DuckDBConnection): Promise<void>
     MIGRATIONS.length,
   )
   await fillIdHashes(connection)
+  await fillModelFamilies(connection)
 }
 
 /** Computes id_hash for rows stored before schema version 4 (in JavaScript: it is hashEventId). */
