@@ -78,7 +78,12 @@ async function clipped(): Promise<string[]> {
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'spendlens-model-family-e2e-'))
-  server = await startServer({ storePath: join(directory, 'demo.duckdb'), port: 0, logger: false })
+  server = await startServer({
+    storePath: join(directory, 'demo.duckdb'),
+    port: 0,
+    logger: false,
+    demoProject: 'default',
+  })
   browser = await launchChromium()
   context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
@@ -132,11 +137,18 @@ describe('the Models view, by family and by snapshot', () => {
     await expect
       .poll(async () => Object.keys((await modelsTable())[0] as object))
       .toEqual(expect.arrayContaining(['Family', 'Snapshot']))
-    const rows = await modelsTable()
     const snapshots = await query(['provider', 'model_family', 'model'])
-    expect(lines(rows.map((row) => [`${row.Family}/${row.Snapshot}`, row.Requests, row.Errors]))).toEqual(
-      lines(snapshots.map((row) => [`${row.model_family}/${row.model}`, row.requests, row.error_rate])),
-    )
+    // The columns change first; the rows follow when the snapshot query answers.
+    await expect
+      .poll(async () =>
+        lines(
+          (await modelsTable()).map((row) => [`${row.Family}/${row.Snapshot}`, row.Requests, row.Errors]),
+        ),
+      )
+      .toEqual(
+        lines(snapshots.map((row) => [`${row.model_family}/${row.model}`, row.requests, row.error_rate])),
+      )
+    const rows = await modelsTable()
     expect(rows.some((row) => row.Snapshot !== row.Family)).toBe(true)
 
     // And back: one click.

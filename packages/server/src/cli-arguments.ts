@@ -10,11 +10,14 @@ export function utcDay(value: string): number {
 /** The port `spendlens serve` listens on when neither `--port`, `SPENDLENS_PORT` nor `PORT` names one. */
 export const DEFAULT_PORT = 4600
 
-/** A TCP port on the command line or in an environment variable: a whole number from 1 to 65535. */
+/**
+ * A TCP port on the command line or in an environment variable: a whole number from 0 to 65535,
+ * 0 meaning any free port (the server prints the one it got), as tests and supervisors use it.
+ */
 export function portNumber(value: string): number {
   const port = Number(value)
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(port) || port < 1 || port > 65_535)
-    throw new InvalidArgumentError('expected a port: a whole number from 1 to 65535')
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError('expected a port: a whole number from 0 (any free port) to 65535')
   return port
 }
 

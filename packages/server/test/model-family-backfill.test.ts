@@ -7,6 +7,7 @@ import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AnalyticsQuery } from '../src/api/api-types.js'
 import { ROLLUP_TABLES } from '../src/query/rollup-tables.js'
+import { EVENTS_TABLE } from '../src/schema/events-table.js'
 import { migrationStatements, schemaTableStatement } from '../src/store/clickhouse/migrations.js'
 import { openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { createChdbClient, openStore } from '../src/store/open-store.js'
@@ -61,18 +62,24 @@ afterEach(async () => {
   await rm(folder, { recursive: true, force: true })
 })
 
+/** The schema version that added the column, per engine: the column catalog's own figure. */
+const ADDED = EVENTS_TABLE.columns.find((column) => column.name === 'model_family')?.added as {
+  duckdb: number
+  clickhouse: number
+}
+
 describe('model families of a store written before them', () => {
-  it('DuckDB: migration 16 and the fill at open give the events and the rollups their family', async () => {
+  it('DuckDB: the migration adding it and the fill at open give the events and the rollups their family', async () => {
     const path = join(folder, 'store.duckdb')
     const store = await openDuckDBStore(path)
     await store.append(events)
     await store.close()
-    // Back to schema version 15: no model_family column anywhere.
+    // Back to the schema version before it: no model_family column anywhere.
     const instance = await DuckDBInstance.create(path)
     const connection = await instance.connect()
     for (const table of ['events', ...ROLLUP_TABLES.map((rollup) => rollup.name)])
       await connection.run(`ALTER TABLE ${table} DROP COLUMN model_family`)
-    await connection.run('DELETE FROM spendlens_schema WHERE version >= 16')
+    await connection.run(`DELETE FROM spendlens_schema WHERE version >= ${ADDED.duckdb}`)
     connection.closeSync()
     instance.closeSync()
 
@@ -84,12 +91,12 @@ describe('model families of a store written before them', () => {
     }
   })
 
-  it('ClickHouse: migration 14 and the fill at open give the events and the rollups their family', async () => {
+  it('ClickHouse: the migration adding it and the fill at open give the events and the rollups their family', async () => {
     const path = join(folder, 'chdb')
     const client = await createChdbClient(path)
     try {
       await client.command({ query: schemaTableStatement({ database: 'default' }) })
-      for (let version = 1; version <= 13; version++) {
+      for (let version = 1; version < ADDED.clickhouse; version++) {
         for (const statement of migrationStatements({ database: 'default' }, version))
           await client.command({ query: statement })
         await client.insert({ table: 'spendlens_schema', values: [{ version }], format: 'JSONEachRow' })
