@@ -13,6 +13,7 @@ import { ANOMALIES_TABLE } from '../src/schema/anomalies-table.js'
 import { INVOICE_SYNC_TABLE } from '../src/schema/invoice-sync-table.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
+import { runCli } from './cli-process.js'
 import { event } from './server-helpers.js'
 
 const TOP = 2
@@ -332,5 +333,20 @@ describe('GET /metrics figures from the store', () => {
     expect(await requestsToday()).toEqual({ stored: 1, accepted: 1 })
     expect((await post()).status).toBe(200)
     expect(await requestsToday()).toEqual({ stored: 1, accepted: 2 })
+  })
+})
+
+describe('spendlens serve --metrics-top', () => {
+  it.each(['0', '1001', '2.5', 'abc'])('refuses %s, naming the flag and the range', async (value) => {
+    const run = await runCli([
+      'serve',
+      '--store',
+      join(tmpdir(), 'never-opened.duckdb'),
+      '--metrics-top',
+      value,
+    ])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain("option '--metrics-top <count>' argument")
+    expect(run.stderr).toContain('an integer from 1 to 1000')
   })
 })
