@@ -7,8 +7,7 @@ import type {
   QueryRow,
 } from '../api/api-types.js'
 import type { BudgetService } from '../budgets/budget-service.js'
-import type { LiveSyncStatus } from '../invoice/sync-status.js'
-import { syncStatuses } from '../invoice/sync-status.js'
+import { type LiveSyncStatus, syncStatuses } from '../invoice/sync-status.js'
 import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.js'
 import type { InvoiceProvider } from '../schema/invoice-table.js'
 import type { Store } from '../store/store.js'
