@@ -10,6 +10,8 @@ import { registerDemoCommands } from './demo/demo-commands.js'
 import { registerRevenueCommands } from './economics/revenue-commands.js'
 import { registerInvoiceCommands } from './invoice/invoice-commands.js'
 import { configuredReports } from './invoice/provider-reports.js'
+import { DEFAULT_METRICS_TOP } from './metrics/metrics-figures.js'
+import { checkMetricsTop } from './metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
 import { registerRepriceCommands } from './reprice/reprice-commands.js'
@@ -42,6 +44,14 @@ function positiveInteger(value: string): number {
   return number
 }
 
+function metricsTop(value: string): number {
+  try {
+    return checkMetricsTop(Number(value))
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
+}
+
 interface ServeOptions {
   store: string
   port?: number
@@ -52,6 +62,7 @@ interface ServeOptions {
   maxEventAgeDays?: number
   allowedHosts?: string[]
   queryTimeout: number
+  metricsTop: number
   open?: boolean
   rateLimitIngest: number
   rateLimitQuery: number
@@ -150,6 +161,12 @@ program
     positiveSeconds,
     DEFAULT_QUERY_TIMEOUT_MS / 1000,
   )
+  .option(
+    '--metrics-top <count>',
+    'GET /metrics: values kept per label (provider, model, feature, environment); the rest are summed as __other__',
+    metricsTop,
+    DEFAULT_METRICS_TOP,
+  )
   .action(async (options: ServeOptions) => {
     const server = await startServer({
       store: options.store,
@@ -161,6 +178,7 @@ program
       maxEventAgeDays: options.maxEventAgeDays,
       allowedHosts: options.allowedHosts ?? process.env.SPENDLENS_ALLOWED_HOSTS?.split(','),
       queryTimeoutMs: options.queryTimeout * 1000,
+      metricsTop: options.metricsTop,
       open: options.open ?? false,
       rateLimits: { ingestPerMinute: options.rateLimitIngest, queryPerMinute: options.rateLimitQuery },
       invoiceSync:

@@ -62,6 +62,8 @@ export interface StartServerOptions {
   allowedHosts?: readonly string[]
   /** How long one query may run (AppOptions.queryTimeoutMs). */
   queryTimeoutMs?: number
+  /** GET /metrics: values kept per label before `__other__` (AppOptions.metrics). */
+  metricsTop?: number
   /**
    * The providers' reports to sync in the background (those with an admin key), into which
    * project, how often (jobs/invoice-sync-job.ts). No sync without it.
@@ -210,6 +212,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       maxEventAgeDays: options.maxEventAgeDays,
       allowedHosts: options.allowedHosts,
       queryTimeoutMs: options.queryTimeoutMs,
+      metrics: { top: options.metricsTop },
       credentials,
       rateLimits: options.rateLimits,
       invoiceSync,

@@ -61,6 +61,7 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/admin/demo': 'admin',
   'DELETE /api/admin/demo': 'admin',
   'POST /api/admin/reprice': 'admin',
+  'GET /metrics': 'read',
   'GET /*': 'public',
 }
 

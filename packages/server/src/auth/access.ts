@@ -40,6 +40,8 @@ export const ROUTE_ACCESS: readonly { prefix: string; methods?: readonly string[
   // The CLI's data commands through a running server: every event out, any event in, the demo, reprice.
   { prefix: '/api/admin/', access: 'admin' },
   { prefix: '/api/', access: 'read' },
+  // Spend figures, as Prometheus scrapes them with a read key (docs/metrics.md).
+  { prefix: '/metrics/', access: 'read' },
 ]
 
 export function routeAccess(path: string, method = 'GET'): Access {

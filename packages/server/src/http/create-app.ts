@@ -13,6 +13,8 @@ import type { FlushReport } from '../ingest/ingest-buffer.js'
 import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
 import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
+import { createMetricsService } from '../metrics/metrics-service.js'
+import { DEFAULT_QUERY_TIMEOUT_MS } from '../query/time-limit.js'
 import type { Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
@@ -26,6 +28,7 @@ import { registerEconomicsRoutes } from './economics-routes.js'
 import { hostChecker } from './host-check.js'
 import { errorBody, HttpError } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
+import { registerMetricsRoute } from './metrics-route.js'
 import { registerModelRoutes } from './model-routes.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
@@ -73,6 +76,12 @@ export interface AppOptions {
   alerts?: ProjectAlerts
   /** The budgets and their spend (budgets/budget-service.ts); made from the store, without a file, when not given. */
   budgets?: BudgetService
+  /**
+   * GET /metrics (docs/metrics.md): values kept per label before the rest is summed under
+   * `__other__` (default 10; `spendlens serve --metrics-top`), and how long the store's figures are
+   * reused between scrapes (default 10 s).
+   */
+  metrics?: { top?: number; cacheMs?: number }
 }
 
 declare module 'fastify' {
@@ -210,6 +219,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       ingestTotals[key] += report[key]
     app.log.debug({ flush: report }, 'ingest flush')
   }
+  const budgets = options.budgets ?? createBudgetService({ store })
+  const metrics = createMetricsService({
+    store,
+    budgets,
+    queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    liveSync: (project) => {
+      const job = options.invoiceSync
+      return job && job.project === project ? (provider) => job.live(provider) : undefined
+    },
+    ...options.metrics,
+  })
   const ingest = ingestPath(store, {
     workers: options.ingestWorkers,
     onFlush,
@@ -235,6 +255,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       // The bytes are garbage once decoded: nothing should keep them alive while the batch waits.
       request.body = undefined
       const result = await ingest.ingest(body, request.project)
+      metrics.countIngest(request.project, result)
       return reply.status(result.rejected === result.results.length ? 400 : 200).send(result)
     })
   })
@@ -265,7 +286,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const alerts = options.alerts ?? (await createProjectAlerts({ store }))
   if (!options.alerts) app.addHook('onClose', () => alerts.close())
   registerAlertConfigRoutes(app, alerts)
-  registerBudgetRoutes(app, options.budgets ?? createBudgetService({ store }))
+  registerBudgetRoutes(app, budgets)
+  registerMetricsRoute(app, metrics)
   registerAdminRoutes(app, store)
 
   const publicDir = options.publicDir ?? defaultPublicDir()
