@@ -9,6 +9,7 @@ import {
 } from '@pydantic/genai-prices'
 import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
 import { NANOS_PER_USD } from '../store-row.js'
+import { SUPPLEMENT } from './supplement.js'
 
 export interface PriceInput {
   provider: string
@@ -84,27 +85,6 @@ export type Pricer = (input: PriceInput) => Price
 
 const UNPRICED: Price = { cost_usd: null, pricing_status: 'unpriced', price_source: null }
 const NOT_BILLED: Price = { cost_usd: 0, pricing_status: 'priced', price_source: 'not-billed:provider-error' }
-
-/**
- * Published prices the catalog lacks, priced the same way as custom prices.
- * tts-1 and tts-1-hd are billed per character: $15 and $30 per million characters.
- */
-const SUPPLEMENT: CustomModelPrice[] = [
-  { provider: 'openai', model: 'tts-1-hd', prices: { input_mchars: 30 }, label: 'openai/tts-1-hd' },
-  {
-    provider: 'openai',
-    model: { startsWith: 'tts-1-hd-' },
-    prices: { input_mchars: 30 },
-    label: 'openai/tts-1-hd',
-  },
-  { provider: 'openai', model: 'tts-1', prices: { input_mchars: 15 }, label: 'openai/tts-1' },
-  {
-    provider: 'openai',
-    model: { startsWith: 'tts-1-' },
-    prices: { input_mchars: 15 },
-    label: 'openai/tts-1',
-  },
-]
 
 /** Dollars rounded to whole nano-dollars, the store's unit, so the SDK and the store agree exactly. */
 export function roundToNanos(usd: number): number {
@@ -304,7 +284,7 @@ export function createPricer(config: PricingConfig = {}): Pricer {
 /** The {@link PriceBook} of `config` (see {@link createPricer}, which is its `price`). */
 export function createPriceBook(config: PricingConfig = {}): PriceBook {
   const custom = customProviders(config.models ?? [])
-  const supplement = customProviders(SUPPLEMENT)
+  const supplement = customProviders([...SUPPLEMENT])
   const discounts = config.discounts ?? []
   for (const discount of discounts) {
     if (!(discount.factor > 0))
