@@ -12,7 +12,7 @@ import { registerInvoiceCommands } from './invoice/invoice-commands.js'
 import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
-import { registerRepriceCommands } from './reprice/reprice-commands.js'
+import { registerCheckPricesCommand, registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
 import { clickhouseDdl } from './store/open-store.js'
@@ -258,6 +258,7 @@ registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRevenueCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerCheckPricesCommand(program, { default: DEFAULT_STORE })
 
 program
   .command('clickhouse-ddl')
