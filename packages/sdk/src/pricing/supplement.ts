@@ -1,4 +1,4 @@
-import type { CustomModelPrice } from './price-usage.js'
+import type { CustomModelPrice } from './custom-model-price.js'
 import data from './supplement.json' with { type: 'json' }
 
 /**
