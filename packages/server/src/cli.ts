@@ -125,7 +125,7 @@ program
     '--anthropic-admin-url <url>',
     'the Anthropic admin API, for a proxy (default https://api.anthropic.com)',
   )
-  .option('--log', 'log every request (server errors are logged either way)')
+  .option('--log', 'log every request (warnings and server errors are logged either way)')
   .option(
     '--retention-days <days>',
     'delete events older than this many days, at start and then hourly',
