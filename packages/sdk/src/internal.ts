@@ -28,6 +28,7 @@ export {
   type TierAdjustment,
   tierAdjustment,
 } from './pricing/price-usage.js'
+export { parseSupplement, SUPPLEMENT, type SupplementEntry } from './pricing/supplement.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
 export { count, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'

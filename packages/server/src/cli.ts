@@ -14,7 +14,7 @@ import { DEFAULT_METRICS_TOP } from './metrics/metrics-figures.js'
 import { checkMetricsTop } from './metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
-import { registerRepriceCommands } from './reprice/reprice-commands.js'
+import { registerCheckPricesCommand, registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
 import { clickhouseDdl } from './store/open-store.js'
@@ -136,7 +136,7 @@ program
     '--anthropic-admin-url <url>',
     'the Anthropic admin API, for a proxy (default https://api.anthropic.com)',
   )
-  .option('--log', 'log every request (server errors are logged either way)')
+  .option('--log', 'log every request (warnings and server errors are logged either way)')
   .option(
     '--retention-days <days>',
     'delete events older than this many days, at start and then hourly',
@@ -276,6 +276,7 @@ registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRevenueCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerCheckPricesCommand(program, { default: DEFAULT_STORE })
 
 program
   .command('clickhouse-ddl')

@@ -9,6 +9,10 @@ import {
 } from '@pydantic/genai-prices'
 import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
 import { NANOS_PER_USD } from '../store-row.js'
+import type { CustomModelPrice } from './custom-model-price.js'
+import { SUPPLEMENT } from './supplement.js'
+
+export type { CustomModelPrice }
 
 export interface PriceInput {
   provider: string
@@ -39,31 +43,6 @@ export interface PriceInput {
 
 export type Price = Pick<CostEvent, 'cost_usd' | 'pricing_status' | 'price_source'>
 
-/**
- * A model to price yourself: one the catalog lacks, or a negotiated rate that replaces its price.
- * With `from` and/or `until` it applies only to calls made in that period (a price change is two
- * entries, one ending the day the other starts); outside it the call is priced as if the entry
- * did not exist (the next entry that matches, else the catalog).
- */
-export interface CustomModelPrice {
-  /** Provider id as in events: `openai`, `anthropic`, `google`, `deepseek`, … */
-  provider: string
-  /** The model as the response reports it: an exact id, or every id that starts with a prefix. */
-  model: string | { startsWith: string }
-  /**
-   * The catalog's price keys: `input_mtok`, `output_mtok`, `cache_read_mtok`, `cache_write_mtok`,
-   * `cache_write_1h_mtok`, `input_audio_mtok`, `output_audio_mtok`, `input_image_mtok`,
-   * `input_mchars`, `audio_hours`, `web_searches_kcount`… (`_mtok` is per million tokens).
-   */
-  prices: Record<string, number>
-  /** The first UTC day (`YYYY-MM-DD`) the price applies to; from the beginning when absent. */
-  from?: string
-  /** The first UTC day (`YYYY-MM-DD`) it no longer applies to; for ever when absent. */
-  until?: string
-  /** Recorded in `price_source` as `custom:<label>`; default `<provider>/<model>`. */
-  label?: string
-}
-
 /** A multiplier on list prices, e.g. an enterprise discount: `{ provider: 'anthropic', factor: 0.85 }`. */
 export interface PriceDiscount {
   provider: string
@@ -84,27 +63,6 @@ export type Pricer = (input: PriceInput) => Price
 
 const UNPRICED: Price = { cost_usd: null, pricing_status: 'unpriced', price_source: null }
 const NOT_BILLED: Price = { cost_usd: 0, pricing_status: 'priced', price_source: 'not-billed:provider-error' }
-
-/**
- * Published prices the catalog lacks, priced the same way as custom prices.
- * tts-1 and tts-1-hd are billed per character: $15 and $30 per million characters.
- */
-const SUPPLEMENT: CustomModelPrice[] = [
-  { provider: 'openai', model: 'tts-1-hd', prices: { input_mchars: 30 }, label: 'openai/tts-1-hd' },
-  {
-    provider: 'openai',
-    model: { startsWith: 'tts-1-hd-' },
-    prices: { input_mchars: 30 },
-    label: 'openai/tts-1-hd',
-  },
-  { provider: 'openai', model: 'tts-1', prices: { input_mchars: 15 }, label: 'openai/tts-1' },
-  {
-    provider: 'openai',
-    model: { startsWith: 'tts-1-' },
-    prices: { input_mchars: 15 },
-    label: 'openai/tts-1',
-  },
-]
 
 /** Dollars rounded to whole nano-dollars, the store's unit, so the SDK and the store agree exactly. */
 export function roundToNanos(usd: number): number {
@@ -304,7 +262,7 @@ export function createPricer(config: PricingConfig = {}): Pricer {
 /** The {@link PriceBook} of `config` (see {@link createPricer}, which is its `price`). */
 export function createPriceBook(config: PricingConfig = {}): PriceBook {
   const custom = customProviders(config.models ?? [])
-  const supplement = customProviders(SUPPLEMENT)
+  const supplement = customProviders([...SUPPLEMENT])
   const discounts = config.discounts ?? []
   for (const discount of discounts) {
     if (!(discount.factor > 0))

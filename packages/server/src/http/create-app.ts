@@ -12,6 +12,7 @@ import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
 import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
+import { createUnpricedWarning } from '../ingest/unpriced-models.js'
 import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
 import { createMetricsService } from '../metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../query/time-limit.js'
@@ -37,7 +38,7 @@ export type { RateLimits }
 
 export interface AppOptions {
   store: Store
-  /** Log every request (`--log`). Without it only server errors (5xx) are logged, with their cause. */
+  /** Log every request (`--log`). Without it only warnings and server errors (5xx) are logged, with their cause. */
   logger?: boolean
   /** Where the log goes (default stdout), one JSON line per entry. */
   logStream?: { write(line: string): unknown }
@@ -127,7 +128,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // restarting with --log.
   const app = Fastify({
     logger: {
-      level: options.logger ? 'info' : 'error',
+      // Warnings too (an unpriced model, once per model): they are few and each needs acting on.
+      level: options.logger ? 'info' : 'warn',
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: BODY_LIMIT,
@@ -234,6 +236,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     workers: options.ingestWorkers,
     onFlush,
     maxEventAgeDays: options.maxEventAgeDays,
+    // Once per project and model, not per event (docs/pricing.md, "Unpriced models").
+    onUnpriced: createUnpricedWarning((fields, message) => app.log.warn(fields, message)),
   })
   app.addHook('onClose', () => ingest.close())
 

@@ -8,6 +8,7 @@ import { createIngestBuffer, type FlushReport, type IngestBuffer } from './inges
 import { IngestError } from './ingest-error.js'
 import { type IngestResult, ingestResult } from './ingest-events.js'
 import { createBodyDecoder } from './ingest-workers.js'
+import type { UnpricedModel } from './unpriced-models.js'
 
 /** What POST /v1/events does with a body: decode, validate, price, encode, store, answer per event. */
 export interface IngestPath {
@@ -27,6 +28,8 @@ export interface IngestPathOptions {
    * past it the event is rejected (event-window.ts).
    */
   maxEventAgeDays?: number
+  /** Told the models of each stored body that have no price (the server warns once per model). */
+  onUnpriced?: (project: string, models: readonly UnpricedModel[]) => void
 }
 
 /**
@@ -50,6 +53,7 @@ export function ingestPath(store: Store, options: IngestPathOptions = {}): Inges
       const decoded = await decoder.decode(body, eventWindow(maxAgeDays), project)
       const { batch } = decoded
       const statuses = batch.rows > 0 ? (await appendOrRefuse(buffer, batch)).statuses : []
+      if (decoded.unpriced.length > 0) options.onUnpriced?.(project, decoded.unpriced)
       return ingestResult(decoded, batch.eventIds, statuses)
     },
     async close() {

@@ -6,6 +6,7 @@ import { batchItems, inflate, mayHoldUnsafeText, type RawBody } from './decode-b
 import type { EventWindow } from './event-window.js'
 import { IngestError, type IngestErrorCode } from './ingest-error.js'
 import { type EventResult, validateItems } from './ingest-events.js'
+import { type UnpricedModel, unpricedModelsOf } from './unpriced-models.js'
 
 /**
  * A body to decode, as a worker receives it: with the format the store wants its events in, and
@@ -25,6 +26,8 @@ export interface DecodedBody {
   validIndexes: ArrayLike<number>
   rejected: EventResult[]
   batch: EncodedBatch
+  /** The body's models that have no price (the server warns once per model: unpriced-models.ts). */
+  unpriced: UnpricedModel[]
 }
 
 export type DecodeAnswer =
@@ -48,6 +51,7 @@ export function decodeInflated(
     count: validated.count,
     validIndexes: validated.validIndexes,
     rejected: validated.rejected,
+    unpriced: unpricedModelsOf(validated.valid),
     // The credential's project (schema/projects.ts): no field of an event can name another.
     batch: batchFormat(format).encode(validated.valid, project),
   }

@@ -1,9 +1,14 @@
-import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { type Command, InvalidArgumentError, Option } from 'commander'
+import { parseSupplement } from 'spendlens/internal'
 import { utcDay } from '../cli-arguments.js'
 import { createProgressLine } from '../data-transfer/progress-line.js'
 import { addServerOptions, openStoreOrServer, type ServerOptions } from '../remote/store-or-server.js'
 import { checkProjectName } from '../schema/projects.js'
+import { openStore } from '../store/open-store.js'
+import { checkPrices, hasFindings, type PriceSnapshot, takePriceSnapshot } from './check-prices.js'
+import { formatPriceCheck } from './check-prices-report.js'
 import { modelPrices } from './model-prices.js'
 import { loadPriceBook } from './price-file.js'
 import { formatModelPrices } from './price-table.js'
@@ -151,3 +156,77 @@ export function registerRepriceCommands(program: Command, store: { default: stri
       },
     )
 }
+
+/** Where `spendlens check-prices` finds the prices at the last release, from the repo's root. */
+export const RELEASE_PRICES = 'packages/sdk/release-prices.json'
+
+/**
+ * `spendlens check-prices` (`npm run check:prices`): models with no price, prices changed since
+ * the last release, supplement entries the catalog covers (docs/pricing.md).
+ */
+export function registerCheckPricesCommand(program: Command, store: { default: string }): void {
+  program
+    .command('check-prices')
+    .description(
+      'list models seen (in a store, in test fixtures) with no price, prices changed since the last release, and supplement entries the catalog now covers',
+    )
+    .option('--store <location>', `a store to read the models of (default ${store.default} if it exists)`)
+    .option('--no-store', 'read no store')
+    .option('--fixtures <folder>', 'a folder of JSON fixtures to read models from (repeatable)', collect, [])
+    .option('--snapshot <file>', 'the prices at the last release', RELEASE_PRICES)
+    .option('--supplement <file>', "check this supplement file instead of the SDK's (a proposed edit)")
+    .option('--write-snapshot', "write the catalog's prices today to --snapshot (at a release)")
+    .option('--strict', 'exit 1 when anything is listed (for CI)')
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+    .action(
+      async (options: {
+        store?: string | false
+        fixtures: string[]
+        snapshot: string
+        supplement?: string
+        writeSnapshot?: boolean
+        strict?: boolean
+        format: 'table' | 'json'
+      }) => {
+        if (options.writeSnapshot) {
+          const snapshot = await takePriceSnapshot()
+          await writeFile(options.snapshot, `${JSON.stringify(snapshot, null, 2)}\n`)
+          console.log(
+            `Wrote the prices of ${Object.keys(snapshot.prices).length} models (catalog ${snapshot.catalog_version}) to ${options.snapshot}.`,
+          )
+          return
+        }
+        const snapshot = JSON.parse(await readFile(options.snapshot, 'utf8')) as PriceSnapshot
+        const location =
+          options.store === false
+            ? undefined
+            : (options.store ?? (existsSync(store.default) ? store.default : undefined))
+        // A DuckDB path that does not exist would be created empty: a typo must not pass as "none".
+        if (location !== undefined && !location.includes('://') && !existsSync(location))
+          throw new Error(`no store at ${location}`)
+        const opened = location === undefined ? undefined : await openStore(location)
+        try {
+          const fixtures =
+            options.fixtures.length > 0
+              ? options.fixtures
+              : DEFAULT_FIXTURES.filter((folder) => existsSync(folder))
+          const check = await checkPrices({
+            ...(opened ? { store: opened } : {}),
+            ...(options.supplement
+              ? { supplement: parseSupplement(JSON.parse(await readFile(options.supplement, 'utf8'))) }
+              : {}),
+            fixtures,
+            snapshot,
+          })
+          if (options.format === 'json') console.log(JSON.stringify(check, null, 2))
+          else console.log(formatPriceCheck(check).join('\n'))
+          if (options.strict && hasFindings(check)) process.exitCode = 1
+        } finally {
+          await opened?.close()
+        }
+      },
+    )
+}
+
+/** The repo's fixture folders, read when no --fixtures is given. */
+const DEFAULT_FIXTURES = ['packages/server/test/fixtures', 'packages/sdk/test/fixtures']
