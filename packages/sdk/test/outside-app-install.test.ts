@@ -183,14 +183,18 @@ describe('an app outside the repository, with the SDK installed from its packed 
     if (folder) await rm(folder, { recursive: true, force: true })
   })
 
-  it('packs only the built SDK: JavaScript and its types, no sources, tests or source maps', () => {
+  it('packs only the built SDK: JavaScript, its types and its price data, no sources, tests or source maps', () => {
     expect(tarballFiles).toContain('package.json')
     expect(tarballFiles).toContain('README.md')
     expect(tarballFiles).toContain('dist/index.js')
     expect(tarballFiles).toContain('dist/index.d.ts')
     expect(tarballFiles).toContain('dist/internal.d.ts')
+    // The prices the catalog lacks (pricing/supplement.json), read by the SDK at load.
+    expect(tarballFiles).toContain('dist/pricing/supplement.json')
     const unexpected = tarballFiles.filter(
-      (path) => !['package.json', 'README.md'].includes(path) && !/^dist\/.+\.(js|d\.ts)$/.test(path),
+      (path) =>
+        !['package.json', 'README.md', 'dist/pricing/supplement.json'].includes(path) &&
+        !/^dist\/.+\.(js|d\.ts)$/.test(path),
     )
     expect(unexpected).toEqual([])
     expect(tarballFiles.filter((path) => /\.test\.|fixtures|^src\//.test(path))).toEqual([])
