@@ -5,7 +5,15 @@
 
 import { BUCKETS, type Bucket } from '@spendlens/server/api-types'
 import { type Span, spanDays } from './time-range'
-import { addDays, dateLabel, dateLabelsBetween, mondayOf, startOfDateLabel, zonedParts } from './zoned-time'
+import {
+  addDays,
+  dateLabel,
+  dateLabelsBetween,
+  dateTimeFormat,
+  mondayOf,
+  startOfDateLabel,
+  zonedParts,
+} from './zoned-time'
 
 /** The bucket picker: the query model's buckets, and `auto` (the scope picks one to fit the range). */
 export const BUCKET_CHOICES = ['auto', ...BUCKETS] as const
@@ -69,21 +77,10 @@ export interface BucketSlot {
   longLabel: string
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${timeZone}|${JSON.stringify(options)}`
-  let cached = formatters.get(key)
-  if (!cached) {
-    cached = new Intl.DateTimeFormat('en-US', { timeZone, ...options })
-    formatters.set(key, cached)
-  }
-  return cached
-}
-
 /** Labels are local dates: format them as UTC so they never shift by a day. */
 function labelDate(label: string, options: Intl.DateTimeFormatOptions): string {
   const time = Date.parse(`${label.length === 7 ? `${label}-01` : label}T00:00:00Z`)
-  return Number.isNaN(time) ? label : formatter('UTC', options).format(time)
+  return Number.isNaN(time) ? label : dateTimeFormat('UTC', options).format(time)
 }
 
 /**
@@ -100,8 +97,8 @@ export function bucketAxis(span: Span, bucket: Bucket, timeZone: string): Bucket
   const slots: BucketSlot[] = []
   if (bucket === 'minute' || bucket === 'hour') {
     const step = bucket === 'minute' ? 60_000 : 3_600_000
-    const short = formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    const long = formatter(timeZone, {
+    const short = dateTimeFormat(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    const long = dateTimeFormat(timeZone, {
       weekday: 'short',
       month: 'short',
       day: 'numeric',
@@ -109,7 +106,7 @@ export function bucketAxis(span: Span, bucket: Bucket, timeZone: string): Bucket
       minute: '2-digit',
       hourCycle: 'h23',
     })
-    const dayFormat = formatter(timeZone, { month: 'short', day: 'numeric' })
+    const dayFormat = dateTimeFormat(timeZone, { month: 'short', day: 'numeric' })
     // The span starts at a local midnight, so whole steps stay on local hour boundaries.
     for (
       let time = span.from.getTime();

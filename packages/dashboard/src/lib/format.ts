@@ -1,3 +1,5 @@
+import { dateTimeFormat } from './zoned-time'
+
 // Display formatting for money, counts and durations. Pure functions, fixed to en-US so a figure
 // reads the same on every machine (and in tests).
 
@@ -222,19 +224,12 @@ function timestampFormat(timeZone: string): Intl.DateTimeFormat {
 export function formatMoment(time: number | string, timeZone: string): string {
   const instant = typeof time === 'string' ? Date.parse(time) : time
   if (Number.isNaN(instant)) return String(time)
-  let format = momentFormats.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    momentFormats.set(timeZone, format)
-  }
-  return format.format(instant)
+  return dateTimeFormat(timeZone, {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(instant)
 }
-const momentFormats = new Map<string, Intl.DateTimeFormat>()

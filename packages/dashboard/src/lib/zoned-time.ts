@@ -153,3 +153,15 @@ export function knownTimeZones(): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
   return ['UTC', ...zones.filter((zone) => zone !== 'UTC')]
 }
+
+const formats = new Map<string, Intl.DateTimeFormat>()
+/** An en-US date-time format in a time zone, made once per zone and options (they are costly to make). */
+export function dateTimeFormat(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone}|${JSON.stringify(options)}`
+  let cached = formats.get(key)
+  if (!cached) {
+    cached = new Intl.DateTimeFormat('en-US', { timeZone, ...options })
+    formats.set(key, cached)
+  }
+  return cached
+}

@@ -118,17 +118,7 @@ function ProvidersPanel() {
         {(rows) => (
           <DataTable
             title="Providers"
-            columns={[
-              nameColumn('provider', 'Provider'),
-              costColumn(),
-              shareColumn(total),
-              requestsColumn,
-              costPerRequestColumn,
-              latencyColumn('p50_latency_ms', 'p50'),
-              latencyColumn('p95_latency_ms', 'p95'),
-              rateColumn('error_rate', 'Errors'),
-              rateColumn('cache_hit_rate', 'Cache hit rate'),
-            ]}
+            columns={[nameColumn('provider', 'Provider'), ...comparisonColumns(total)]}
             rows={rows}
             rowKey={(row) => String(row.provider)}
             testId="providers-table"
@@ -141,6 +131,20 @@ function ProvidersPanel() {
       </QueryBody>
     </Panel>
   )
+}
+
+/** What providers and models are compared on, side by side. */
+function comparisonColumns(total: number | null): Column<QueryRow>[] {
+  return [
+    costColumn(),
+    shareColumn(total),
+    requestsColumn,
+    costPerRequestColumn,
+    latencyColumn('p50_latency_ms', 'p50'),
+    latencyColumn('p95_latency_ms', 'p95'),
+    rateColumn('error_rate', 'Errors'),
+    rateColumn('cache_hit_rate', 'Cache hit rate'),
+  ]
 }
 
 /**
@@ -165,14 +169,7 @@ function ModelsPanel() {
     nameColumn('model_family', grain === 'family' ? 'Model' : 'Family'),
     ...(grain === 'snapshot' ? [nameColumn('model', 'Snapshot')] : []),
     nameColumn('provider', 'Provider'),
-    costColumn(),
-    shareColumn(total),
-    requestsColumn,
-    costPerRequestColumn,
-    latencyColumn('p50_latency_ms', 'p50'),
-    latencyColumn('p95_latency_ms', 'p95'),
-    rateColumn('error_rate', 'Errors'),
-    rateColumn('cache_hit_rate', 'Cache hit rate'),
+    ...comparisonColumns(total),
   ]
   return (
     <Panel

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { emptyUsage } from '../cost-event.js'
 import { createPriceBook } from './price-usage.js'
 import { parseSupplement, SUPPLEMENT } from './supplement.js'
 
@@ -22,21 +23,7 @@ describe('the supplement file', () => {
       const price = book.price({
         provider: entry.provider,
         model,
-        usage: {
-          input_tokens: null,
-          cache_read_tokens: null,
-          cache_write_tokens: null,
-          cache_write_1h_tokens: null,
-          output_tokens: null,
-          reasoning_tokens: null,
-          input_audio_tokens: null,
-          output_audio_tokens: null,
-          input_image_tokens: null,
-          input_characters: 1_000_000,
-          images: null,
-          audio_seconds: null,
-          web_search_requests: null,
-        },
+        usage: { ...emptyUsage(), input_characters: 1_000_000 },
         ts: new Date('2026-12-01T00:00:00Z'),
         service_tier: null,
         batch: false,

@@ -36,6 +36,11 @@ export interface ImportSummary extends Omit<ImportProgress, 'total'> {
   rejections: string[]
 }
 
+/** A summary of nothing read yet, for an import to add to. */
+export function emptyImportSummary(): ImportSummary {
+  return { read: 0, inserted: 0, duplicates: 0, rejected: 0, tooOld: 0, rejections: [] }
+}
+
 export interface ImportOptions {
   /**
    * History: events of any age are taken (the ingest window's past bound is lifted; its future
@@ -112,14 +117,7 @@ export async function importEvents(
   const batchSize = options.batchSize ?? 5000
   const total = await countSource(source)
   const maxAgeDays = options.backfill ? Number.POSITIVE_INFINITY : DEFAULT_MAX_EVENT_AGE_DAYS
-  const summary: ImportSummary = {
-    read: 0,
-    inserted: 0,
-    duplicates: 0,
-    rejected: 0,
-    tooOld: 0,
-    rejections: [],
-  }
+  const summary = emptyImportSummary()
   const report = () =>
     options.onProgress?.({
       read: summary.read,

@@ -1,3 +1,4 @@
+import { USAGE_FIELDS } from 'spendlens'
 import type { Filter } from '../api/api-types.js'
 import type { EngineName } from './dialect.js'
 import type { Execute } from './run-query.js'
@@ -17,22 +18,8 @@ export const UNIT_FLAGS = {
 } as const
 export type UnitField = keyof typeof UNIT_FLAGS
 
-/** The usage sums of a TokenSumRow: every count of the CostEvent, unknown summed as 0. */
-export const SUMMED_USAGE = [
-  'input_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'cache_write_1h_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'input_audio_tokens',
-  'output_audio_tokens',
-  'input_image_tokens',
-  'input_characters',
-  'images',
-  'audio_seconds',
-  'web_search_requests',
-] as const
+/** The usage sums of a TokenSumRow: every count of the CostEvent (the SDK's own list), unknown summed as 0. */
+export const SUMMED_USAGE = USAGE_FIELDS
 export type SummedUsage = Record<(typeof SUMMED_USAGE)[number], number>
 
 /** Which calls to sum, and how finely to cut them so that each sum can be priced as a whole. */

@@ -6,6 +6,7 @@ import type { FileFormat } from '../data-transfer/export-to-file.js'
 import { writeEventsFile } from '../data-transfer/export-to-file.js'
 import {
   countSource,
+  emptyImportSummary,
   type ImportSource,
   type ImportSummary,
   MAX_REJECTIONS,
@@ -69,14 +70,7 @@ export async function importThroughServer(
   options: { backfill: boolean; project?: string; batchSize: number; progress: ProgressLine },
 ): Promise<ImportSummary> {
   const total = await countSource(source)
-  const summary: ImportSummary = {
-    read: 0,
-    inserted: 0,
-    duplicates: 0,
-    rejected: 0,
-    tooOld: 0,
-    rejections: [],
-  }
+  const summary = emptyImportSummary()
   const batchSize = Math.min(options.batchSize, ADMIN_BATCH_SIZE)
   for await (const batch of sourceBatches(source, batchSize)) {
     const answer = await client.json<ImportSummary>('POST', 'api/admin/events', {
