@@ -49,6 +49,7 @@ export const BREAKDOWNS = [
   { key: 'status', label: 'Status', dimension: 'status' },
   { key: 'service_tier', label: 'Service tier', dimension: 'service_tier' },
   { key: 'provider_project', label: 'Provider project', dimension: 'provider_project' },
+  { key: 'pricing_status', label: 'Pricing status', dimension: 'pricing_status' },
 ] as const satisfies readonly { key: string; label: string; dimension: Dimension }[]
 
 /** A breakdown key, or `tags.<key>` for a free-form tag. */
