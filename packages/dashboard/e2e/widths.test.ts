@@ -203,7 +203,7 @@ for (const width of WIDTHS) {
       await context?.close()
     })
 
-    const pages = [...VIEWS.map((view) => view.key as string), 'customer']
+    const pages = [...VIEWS.map((view) => view.key as string), 'customer', 'unpriced']
     for (const view of pages) {
       it(`${view}: no column or card clipped, every row stated reachable`, async () => {
         await page.goto(`${server.url}?view=${view}${view === 'customer' ? '&customer=globex' : ''}`)
