@@ -461,6 +461,12 @@ export interface AlertDeliveryEntry {
 /** GET /api/alerts/deliveries: the project's alert messages, newest first. */
 export interface AlertDeliveriesAnswer {
   deliveries: AlertDeliveryEntry[]
+  /**
+   * Whether the project has alert channels to send to (its own configuration, else the server's
+   * `--alerts` file): without, an empty log means nothing can be sent, not that nothing matched.
+   * Says only that, never a channel's address or secret, so a read key may see it.
+   */
+  alerts_configured: boolean
 }
 
 /** The tiers a what-if prices at: each call's own (`as_recorded`), or every call at one. */
