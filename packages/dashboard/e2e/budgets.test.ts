@@ -14,6 +14,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './browser'
 
+/** The demo's runaway customer budget: its forecast stretches the axis far past its amount. */
+const GLOBEX = 'globex-weekly'
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts')
 
 type Server = Awaited<ReturnType<typeof startServer>>
@@ -297,6 +299,44 @@ describe('the Budgets view', () => {
     }
     await page.setViewportSize({ width: 1280, height: 900 })
     expect(consoleErrors).toEqual([])
+  })
+
+  it('burn chart labels overlap nowhere, not even globex’s thresholds under its runaway forecast, at 1280 and 1920 px', async () => {
+    const budgets = await openBudgets(page)
+    expect(budgets.map((budget) => budget.id)).toContain(GLOBEX)
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 })
+      await burnsDrawn(page, budgets)
+      for (const budget of budgets) {
+        const overlaps = await page.getByTestId(`budget-burn-${budget.id}`).evaluate((chart) => {
+          const boxes = [...chart.querySelectorAll('svg text')]
+            .map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }))
+            .filter(({ text, box }) => text.trim() !== '' && box.width > 0)
+          const found: string[] = []
+          boxes.forEach((one, index) => {
+            for (const other of boxes.slice(index + 1)) {
+              const apart =
+                one.box.right <= other.box.left ||
+                other.box.right <= one.box.left ||
+                one.box.bottom <= other.box.top ||
+                other.box.bottom <= one.box.top
+              if (!apart) found.push(`“${one.text}” and “${other.text}”`)
+            }
+          })
+          return { found, labels: boxes.map(({ text }) => text) }
+        })
+        // The threshold lines are labelled (merged where close), and no two labels cross.
+        expect(
+          overlaps.labels.some((label) => /\d+%/.test(label)),
+          `${budget.id} labels`,
+        ).toBe(true)
+        expect(overlaps.found, `${budget.id} at ${width} px`).toEqual([])
+      }
+      await page
+        .getByTestId(`budget-panel-${GLOBEX}`)
+        .screenshot({ path: join(ARTIFACTS, `budget-burn-${GLOBEX}-${width}.png`) })
+    }
+    await page.setViewportSize({ width: 1280, height: 900 })
   })
 })
 

@@ -203,7 +203,7 @@ for (const width of WIDTHS) {
       await context?.close()
     })
 
-    const pages = [...VIEWS.map((view) => view.key as string), 'customer']
+    const pages = [...VIEWS.map((view) => view.key as string), 'customer', 'unpriced']
     for (const view of pages) {
       it(`${view}: no column or card clipped, every row stated reachable`, async () => {
         await page.goto(`${server.url}?view=${view}${view === 'customer' ? '&customer=globex' : ''}`)
@@ -309,6 +309,40 @@ for (const width of WIDTHS) {
 }
 
 describe('narrower than the layout is made for', () => {
+  it('shows every view of the navigation at 900 px, none hidden behind a scroll', async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, timezoneId: TZ })
+    try {
+      const page = await context.newPage()
+      await page.goto(`${server.url}?view=overview`)
+      await settle(page)
+      const hidden = await page.evaluate(() => {
+        const nav = document.querySelector('nav.views') as Element
+        const box = nav.getBoundingClientRect()
+        return [...nav.querySelectorAll('a')]
+          .filter((link) => {
+            const rect = link.getBoundingClientRect()
+            return (
+              rect.width === 0 ||
+              rect.left < Math.max(0, box.left) - 0.5 ||
+              rect.right > Math.min(window.innerWidth, box.right) + 0.5 ||
+              rect.top < box.top - 0.5 ||
+              rect.bottom > box.bottom + 0.5
+            )
+          })
+          .map((link) => link.textContent)
+      })
+      expect(hidden).toEqual([])
+      expect(await page.locator('nav.views a').count()).toBe(VIEWS.length)
+      // The last one is reached with a plain click, no scrolling.
+      const last = VIEWS[VIEWS.length - 1] as (typeof VIEWS)[number]
+      await page.getByTestId(`nav-${last.key}`).click({ trial: false, noWaitAfter: true })
+      await page.getByTestId(`view-${last.key}`).waitFor()
+      await page.screenshot({ path: join(ARTIFACTS, 'width-900-nav.png') })
+    } finally {
+      await context.close()
+    }
+  })
+
   it('says a table scrolls sideways, and its last column is reached by scrolling', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, timezoneId: TZ })
     try {

@@ -29,6 +29,7 @@ import { ModelsView } from './views/models-view'
 import { OverviewView } from './views/overview-view'
 import { PromptsView } from './views/prompts-view'
 import { RequestsView } from './views/requests-view'
+import { UnpricedModelsView } from './views/unpriced/unpriced-models-view'
 
 /** Live mode refreshes every figure this often. */
 export const LIVE_INTERVAL_MS = 5000
@@ -45,6 +46,7 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   anomalies: AnomaliesView,
   budgets: BudgetsView,
   invoice: InvoiceView,
+  unpriced: UnpricedModelsView,
 }
 
 /** In live mode, comparisons and month-to-date move with the clock, a minute at a time. */

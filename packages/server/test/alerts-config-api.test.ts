@@ -420,6 +420,42 @@ describe('who may', () => {
   })
 })
 
+describe('whether alerts are configured, as a read key sees it', () => {
+  it('the delivery log says whether the project has channels (the file’s or its own), never their secrets', async () => {
+    const store = await openStore(storePath)
+    const credentials = await Credentials.open(store, { refresh: false })
+    const admin = (await credentials.createKey({ project: 'shop', role: 'admin' })).key
+    const read = (await credentials.createKey({ project: 'shop', role: 'read' })).key
+    const booksRead = (await credentials.createKey({ project: 'books', role: 'read' })).key
+    await credentials.close()
+    await store.close()
+    const log = async (server: RunningServer, key: string) => {
+      const answer = await call(server, 'GET', 'api/alerts/deliveries', { key })
+      expect(answer.status).toBe(200)
+      return answer.body as { deliveries: unknown[]; alerts_configured: boolean }
+    }
+
+    let server = await start()
+    // Nothing configured, nothing sent: the log says which of the two it is.
+    expect(await log(server, read)).toEqual({ deliveries: [], alerts_configured: false })
+    const config = webhookConfig('https://pager.example.com/hook')
+    expect((await call(server, 'PUT', 'api/alerts/config', { key: admin, body: config })).status).toBe(200)
+    const configured = await log(server, read)
+    expect(configured).toEqual({ deliveries: [], alerts_configured: true })
+    expect(JSON.stringify(configured)).not.toContain(SECRET)
+    expect(JSON.stringify(configured)).not.toContain('pager.example.com')
+    // Per project: books has no configuration of its own and the server no file.
+    expect((await log(server, booksRead)).alerts_configured).toBe(false)
+    await server.close()
+
+    // With the server's file, every project has channels.
+    server = await start({
+      alerts: ALERTS_CONFIG_SCHEMA.parse(webhookConfig('https://file.example.com/hook')),
+    })
+    expect((await log(server, booksRead)).alerts_configured).toBe(true)
+  })
+})
+
 describe('applied at once, per project', () => {
   /** Events of `model` in `project`: old enough to be history, or now. */
   const calls = (project: string, model: string, ts: number, count = 2) =>

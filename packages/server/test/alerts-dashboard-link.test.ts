@@ -50,4 +50,21 @@ describe('dashboard link', () => {
     expect(readBack(dashboardLink('http://x', anomaly({ measure: 'error_rate' }))).view).toBe('latency')
     expect(readBack(dashboardLink('http://x', anomaly({ scope: null }))).filters).toEqual([])
   })
+
+  it('an unpriced model opens the Unpriced models page, filtered to the model', () => {
+    const view = readBack(
+      dashboardLink(
+        'http://x',
+        anomaly({
+          kind: 'unpriced_model',
+          measure: 'requests',
+          scope: { dimension: 'model', value: 'acme-ft' },
+        }),
+      ),
+    )
+    expect(view).toMatchObject({
+      view: 'unpriced',
+      filters: [{ dimension: 'model', op: 'in', values: ['acme-ft'] }],
+    })
+  })
 })

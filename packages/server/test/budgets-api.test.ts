@@ -154,6 +154,17 @@ describe('defining budgets', () => {
     expect(badId.body.error.message).toMatch(/^id: /)
   })
 
+  it('refuses a budget scoped by pricing_status, known only once a call is priced', async () => {
+    const answer = await call('PUT', '/api/budgets/unpriced', keys.admin as string, {
+      ...acmeBudget,
+      filters: [{ dimension: 'pricing_status', op: 'eq', values: ['unpriced'] }],
+    })
+    expect(answer.status).toBe(400)
+    expect(answer.body.error.message).toContain(
+      'filters.0.dimension: a budget cannot be scoped by pricing_status',
+    )
+  })
+
   it('a read key lists budgets but may not change them; an ingest key may not read them', async () => {
     expect((await call('GET', '/api/budgets', keys.read as string)).status).toBe(200)
     expect((await call('PUT', '/api/budgets/x', keys.read as string, acmeBudget)).status).toBe(403)

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +10,7 @@ import { toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AnalyticsQuery } from '../src/api/api-types.js'
 import { latencyBucket } from '../src/query/latency-sketch.js'
+import { contributionSql, ROLLUP_TABLES } from '../src/query/rollup-tables.js'
 import {
   CLICKHOUSE_MIGRATIONS,
   clickhouseDdl,
@@ -227,6 +228,74 @@ describe('ClickHouse DDL', () => {
       expect(keys.latency_hourly).toMatch(/, bucket, project, model_family$/)
     } finally {
       await client.close()
+    }
+  })
+
+  it('the rollup rebuild in deploy-clickhouse.md is the rollups’ definition, and rebuilds them', async () => {
+    const doc = await readFile(
+      fileURLToPath(new URL('../../../docs/deploy-clickhouse.md', import.meta.url)),
+      'utf8',
+    )
+    const block = /<!-- rollup-rebuild[^>]*-->\n```sql\n([\s\S]*?)```/.exec(doc)?.[1]
+    expect(block, 'the rebuild block of deploy-clickhouse.md').toBeDefined()
+    const normalize = (sql: string) => sql.replace(/\s+/g, ' ').trim()
+    const statements = (block as string)
+      .split(';')
+      .map(normalize)
+      .filter((statement) => statement !== '')
+    expect(statements).toEqual(
+      ROLLUP_TABLES.flatMap((table) => [
+        `TRUNCATE TABLE default.${table.name}`,
+        contributionSql(
+          'clickhouse',
+          table,
+          'SELECT * FROM default.events FINAL',
+          1,
+          `default.${table.name}`,
+        ),
+      ]),
+    )
+
+    // Run on a store whose events carry every rollup key, the rollups answer as the events do again.
+    const path = join(folder, 'rebuild')
+    const events = TEN_EVENTS.map((event, index) => ({
+      ...event,
+      provider_project: index % 2 ? 'proj_a' : null,
+    }))
+    const query = (
+      groupBy: AnalyticsQuery['groupBy'],
+      metrics: AnalyticsQuery['metrics'],
+    ): AnalyticsQuery => ({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy,
+      metrics,
+    })
+    // Every key of the sums, and of the latency histograms.
+    const bySums = query(
+      ['provider_project', 'model_family', 'feature'],
+      ['requests', 'cost_usd', 'input_tokens'],
+    )
+    const byLatency = query(['model_family', 'feature'], ['requests', 'p50_latency_ms'])
+    let store = await openStore(`chdb://${path}`)
+    await store.append(events)
+    await store.close()
+    const client = await createChdbClient(path)
+    try {
+      for (const statement of statements) await client.command({ query: statement })
+    } finally {
+      await client.close()
+    }
+    store = await openStore(`chdb://${path}`)
+    try {
+      expect(store.plan(bySums)).toEqual({ sums: { from: 'rollup' } })
+      expect(store.plan(byLatency)).toEqual({ sums: { from: 'rollup' }, percentiles: { from: 'histograms' } })
+      const rows = await store.query(bySums)
+      expect(rows.reduce((total, row) => total + (row.requests ?? 0), 0)).toBe(10)
+      expect(rows).toEqual(await store.queryEvents(bySums))
+      expect(await store.query(byLatency)).toEqual(await store.queryEvents(byLatency))
+    } finally {
+      await store.close()
     }
   })
 

@@ -232,6 +232,13 @@ describe('POST /api/query', () => {
         /^filters\.0\.values: /,
       ],
       [
+        {
+          metrics: ['requests'],
+          filters: [{ dimension: 'pricing_status', op: 'in', values: ['unpriced', 'free'] }],
+        },
+        /^filters\.0\.values: a pricing_status is one of priced, estimated, unpriced, client/,
+      ],
+      [
         { metrics: ['requests'], filters: [{ dimension: 'feature', op: 'eq', values: ['a', 'b'] }] },
         /^filters\.0\.values: eq takes exactly one value/,
       ],

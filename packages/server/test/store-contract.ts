@@ -270,6 +270,9 @@ export function runStoreContract(options: StoreContractOptions): void {
           avg_tokens_per_request: 2873,
           error_rate: 0.1,
           unpriced_count: 1,
+          // e01's ts and e09/e10's.
+          first_seen_ms: Date.parse('2026-10-31T23:30:00.000Z'),
+          last_seen_ms: Date.parse('2026-12-01T00:00:00.000Z'),
         })
         // Per priced request: 1601125458 nano-dollars over the 9 with a known cost.
         expect(row?.cost_per_request).toBeCloseTo(1601125458 / 9 / 1e9, 15)
@@ -644,6 +647,130 @@ export function runStoreContract(options: StoreContractOptions): void {
           expect(await store.queryEvents(filteredQuery)).toEqual(want)
         }
       })
+
+      /** Calls of every pricing status: the unpriced ones on two models, one of them in two features. */
+      const PRICING_EVENTS = [
+        event('u1', '2026-11-03T10:00:00.500Z', {
+          model: 'private-ft',
+          feature: 'chat',
+          cost_usd: null,
+          pricing_status: 'unpriced',
+          input_tokens: 100,
+          output_tokens: 10,
+        }),
+        event('u2', '2026-11-04T11:00:00.000Z', {
+          model: 'private-ft',
+          feature: 'search',
+          cost_usd: null,
+          pricing_status: 'unpriced',
+          input_tokens: 200,
+          output_tokens: 20,
+        }),
+        event('u3', '2026-11-05T12:30:00.250Z', {
+          model: 'private-ft',
+          feature: 'chat',
+          cost_usd: null,
+          pricing_status: 'unpriced',
+          input_tokens: 300,
+          output_tokens: 30,
+        }),
+        event('u4', '2026-11-04T09:00:00.000Z', {
+          provider: 'mistral',
+          model: 'mystery-7b',
+          feature: 'chat',
+          cost_usd: null,
+          pricing_status: 'unpriced',
+          input_tokens: 50,
+          output_tokens: 5,
+        }),
+        event('u5', '2026-11-04T09:30:00.000Z', { input_tokens: 1000, output_tokens: 100 }),
+        event('u6', '2026-11-04T09:40:00.000Z', { cost_usd: 0.25, pricing_status: 'client' }),
+        event('u7', '2026-11-04T09:50:00.000Z', { cost_usd: 0.5, pricing_status: 'estimated' }),
+      ]
+
+      contractCase('grouped and filtered by pricing_status, from the events', async () => {
+        await store.append(PRICING_EVENTS)
+        const byStatus = analyticsQuery({ metrics: ['requests', 'cost_usd'], groupBy: ['pricing_status'] })
+        // The rollups are not kept by pricing status: its queries read the events.
+        expect(store.plan(byStatus).sums).toEqual({
+          from: 'events',
+          reason: 'the rollup does not keep pricing_status',
+        })
+        expect(await store.query(byStatus)).toEqual([
+          { pricing_status: 'client', requests: 1, cost_usd: 0.25 },
+          { pricing_status: 'estimated', requests: 1, cost_usd: 0.5 },
+          { pricing_status: 'priced', requests: 1, cost_usd: 1 },
+          { pricing_status: 'unpriced', requests: 4, cost_usd: null },
+        ])
+        const filtered: [unknown, QueryRow[]][] = [
+          [
+            { dimension: 'pricing_status', op: 'eq', values: ['unpriced'] },
+            [{ requests: 4, cost_usd: null }],
+          ],
+          // u5 $1 + u6 $0.25 + u7 $0.5
+          [
+            { dimension: 'pricing_status', op: 'not_in', values: ['unpriced'] },
+            [{ requests: 3, cost_usd: 1.75 }],
+          ],
+          [
+            { dimension: 'pricing_status', op: 'in', values: ['client', 'estimated'] },
+            [{ requests: 2, cost_usd: 0.75 }],
+          ],
+        ]
+        for (const [filter, want] of filtered) {
+          const filteredQuery = analyticsQuery({ metrics: ['requests', 'cost_usd'], filters: [filter] })
+          expect(await store.query(filteredQuery)).toEqual(want)
+        }
+      })
+
+      contractCase(
+        'the unpriced models: calls, tokens at stake, first and last seen, per feature',
+        async () => {
+          await store.append(PRICING_EVENTS)
+          const unpriced = analyticsQuery({
+            metrics: ['requests', 'input_tokens', 'output_tokens', 'first_seen_ms', 'last_seen_ms'],
+            filters: [{ dimension: 'pricing_status', op: 'eq', values: ['unpriced'] }],
+            groupBy: ['provider', 'model', 'feature'],
+            orderBy: { metric: 'requests', direction: 'desc' },
+          })
+          const ms = Date.parse
+          const expected = [
+            {
+              provider: 'openai',
+              model: 'private-ft',
+              feature: 'chat',
+              // u1 + u3
+              requests: 2,
+              input_tokens: 400,
+              output_tokens: 40,
+              first_seen_ms: ms('2026-11-03T10:00:00.500Z'),
+              last_seen_ms: ms('2026-11-05T12:30:00.250Z'),
+            },
+            {
+              provider: 'mistral',
+              model: 'mystery-7b',
+              feature: 'chat',
+              requests: 1,
+              input_tokens: 50,
+              output_tokens: 5,
+              first_seen_ms: ms('2026-11-04T09:00:00.000Z'),
+              last_seen_ms: ms('2026-11-04T09:00:00.000Z'),
+            },
+            {
+              provider: 'openai',
+              model: 'private-ft',
+              feature: 'search',
+              requests: 1,
+              input_tokens: 200,
+              output_tokens: 20,
+              first_seen_ms: ms('2026-11-04T11:00:00.000Z'),
+              last_seen_ms: ms('2026-11-04T11:00:00.000Z'),
+            },
+          ]
+          expect(await store.query(unpriced)).toEqual(expected)
+          expect(await store.queryEvents(unpriced)).toEqual(expected)
+        },
+      )
 
       contractCase('model_family is the store’s own: events leave the store as they came', async () => {
         await store.append(FAMILY_EVENTS)

@@ -1,6 +1,6 @@
 import type { Budget } from '@spendlens/server/api-types'
 import { describe, expect, it } from 'vitest'
-import { budgetBurnOption, burnPoints, niceCeiling } from './budget-burn'
+import { budgetBurnOption, burnPoints, niceCeiling, thresholdLabels } from './budget-burn'
 import { theme, usd } from './chart-fixtures'
 
 const HOUR = 3_600_000
@@ -109,6 +109,31 @@ describe('niceCeiling', () => {
   it('rounds up to 1, 2, 2.5 or 5 of a power of ten', () => {
     expect([0.0042, 1, 1.2, 2.2, 4.9, 32.6, 932.8, 0].map(niceCeiling)).toEqual([
       0.005, 1, 2, 2.5, 5, 50, 1000, 1,
+    ])
+  })
+})
+
+describe('thresholdLabels', () => {
+  it('gives each threshold line its label when they are far enough apart', () => {
+    // $100 on an axis to $100 over 192 px: 50% at 96 px, 80% at 153.6 px.
+    expect(thresholdLabels([0.5, 0.8], 100, 100, 192)).toEqual([
+      { threshold: 0.5, label: '50%' },
+      { threshold: 0.8, label: '80%' },
+    ])
+  })
+
+  it('merges the labels of lines too close to read apart onto the highest of them', () => {
+    // A runaway forecast stretches the axis to $200: 50% at 48 px, 80% at 76.8 px, 90% at 86.4 px.
+    expect(thresholdLabels([0.9, 0.5, 0.8], 100, 200, 192)).toEqual([
+      { threshold: 0.5, label: '50%' },
+      { threshold: 0.8, label: null },
+      { threshold: 0.9, label: '80% · 90%' },
+    ])
+    // To $1,000: 9.6, 15.36 and 17.28 px, all within a label's height of the next.
+    expect(thresholdLabels([0.5, 0.8, 0.9], 100, 1000, 192).map((entry) => entry.label)).toEqual([
+      null,
+      null,
+      '50% · 80% · 90%',
     ])
   })
 })

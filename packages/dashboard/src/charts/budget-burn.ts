@@ -41,6 +41,49 @@ export function niceCeiling(value: number): number {
   return step * power
 }
 
+/** The burn chart's height in CSS pixels: the panel draws it so, and its labels are laid out for it. */
+export const BURN_CHART_HEIGHT = 240
+
+/**
+ * The plot's height within the chart: less the grid's margins and the time axis's labels
+ * (containLabel puts them inside the chart's box).
+ */
+const PLOT_HEIGHT = BURN_CHART_HEIGHT - 16 - 8 - 24
+
+/** Two threshold labels closer than this (CSS px) would overlap: one line of 12 px text and a gap. */
+export const LABEL_GAP_PX = 18
+
+/**
+ * The threshold lines' labels, each under its line's end (where neither the spend, which starts at
+ * the left, nor the amount's label, above its own line, is) unless it would overlap the next: lines
+ * closer than LABEL_GAP_PX on the axis share one label, under the highest of them ("80% · 90%"),
+ * and the others draw no label. `top` is the axis's maximum, `plotHeight` its length in px.
+ */
+export function thresholdLabels(
+  thresholds: readonly number[],
+  amountUsd: number,
+  top: number,
+  plotHeight = PLOT_HEIGHT,
+): { threshold: number; label: string | null }[] {
+  const sorted = [...thresholds].sort((left, right) => left - right)
+  const pixels = (threshold: number) => ((threshold * amountUsd) / top) * plotHeight
+  const groups: number[][] = []
+  for (const threshold of sorted) {
+    const group = groups[groups.length - 1]
+    const previous = group?.[group.length - 1]
+    if (group && previous !== undefined && pixels(threshold) - pixels(previous) < LABEL_GAP_PX)
+      group.push(threshold)
+    else groups.push([threshold])
+  }
+  return groups.flatMap((group) =>
+    group.map((threshold, index) => ({
+      threshold,
+      label:
+        index === group.length - 1 ? group.map((each) => `${Math.round(each * 100)}%`).join(' · ') : null,
+    })),
+  )
+}
+
 export interface BudgetBurnSpec {
   budget: Budget
   points: readonly BurnPoint[]
@@ -73,17 +116,18 @@ export function budgetBurnOption(spec: BudgetBurnSpec, theme: ChartTheme): Chart
   const runsOutAt = status.forecast.runs_out_at === null ? null : Date.parse(status.forecast.runs_out_at)
   // The amount always in sight, with room for its label, on a round top.
   const top = niceCeiling(Math.max(amountUsd * 1.08, status.spent_usd, status.forecast.end_of_period_usd))
-  const thresholdLines = budget.thresholds
-    .filter((threshold) => threshold !== 1)
-    .map((threshold) => ({
-      yAxis: threshold * amountUsd,
-      lineStyle: { color: palette.mutedText, type: 'dotted', width: 1 },
-      label: {
-        color: palette.mutedText,
-        position: 'insideStartTop',
-        formatter: `${Math.round(threshold * 100)}%`,
-      },
-    }))
+  const thresholdLines = thresholdLabels(
+    budget.thresholds.filter((threshold) => threshold !== 1),
+    amountUsd,
+    top,
+  ).map(({ threshold, label }) => ({
+    yAxis: threshold * amountUsd,
+    lineStyle: { color: palette.mutedText, type: 'dotted', width: 1 },
+    label:
+      label === null
+        ? { show: false }
+        : { color: palette.mutedText, position: 'insideEndBottom', formatter: label },
+  }))
   return {
     ...optionBase(theme),
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },

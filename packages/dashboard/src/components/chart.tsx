@@ -8,7 +8,7 @@ import {
   VisualMapComponent,
 } from 'echarts/components'
 import * as echarts from 'echarts/core'
-import { CanvasRenderer } from 'echarts/renderers'
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 import { useEffect, useRef } from 'react'
 
 // Only the pieces the dashboard draws: keeps the bundle a fraction of the full `echarts` import.
@@ -25,6 +25,7 @@ echarts.use([
   MarkAreaComponent,
   MarkLineComponent,
   CanvasRenderer,
+  SVGRenderer,
 ])
 
 export type ChartOption = echarts.EChartsCoreOption
@@ -47,6 +48,13 @@ export interface ChartProps {
   onItemClick?: (click: ChartClick) => void
   /** The id of an element (a table) holding the chart's figures as text. */
   describedBy?: string
+  /**
+   * `svg` for a small chart whose labels should be text in the page (tests measure them, the
+   * browser renders them crisply); canvas, the default, for the large series.
+   */
+  renderer?: 'canvas' | 'svg'
+  /** A height in CSS pixels, for a chart whose option is laid out for it (else the class's). */
+  height?: number
 }
 
 /**
@@ -57,7 +65,16 @@ export interface ChartProps {
  * `data-rendered="true"` once ECharts has finished drawing the current option, so tests can wait
  * for the drawing rather than guess a delay.
  */
-export function Chart({ option, label, testId, className, onItemClick, describedBy }: ChartProps) {
+export function Chart({
+  option,
+  label,
+  testId,
+  className,
+  onItemClick,
+  describedBy,
+  renderer = 'canvas',
+  height,
+}: ChartProps) {
   const containerRef = useRef<HTMLDivElement>(null)
   const chartRef = useRef<echarts.ECharts | undefined>(undefined)
   const clickRef = useRef(onItemClick)
@@ -66,7 +83,7 @@ export function Chart({ option, label, testId, className, onItemClick, described
   useEffect(() => {
     const container = containerRef.current
     if (!container) return
-    const chart = echarts.init(container, undefined, { renderer: 'canvas' })
+    const chart = echarts.init(container, undefined, { renderer })
     chart.on('finished', () => {
       container.dataset.rendered = 'true'
     })
@@ -88,8 +105,10 @@ export function Chart({ option, label, testId, className, onItemClick, described
       chartRef.current = undefined
       delete container.dataset.rendered
     }
-  }, [])
+  }, [renderer])
 
+  // A new renderer is a new instance (the effect above): it needs the option again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run for the new instance
   useEffect(() => {
     const container = containerRef.current
     const chart = chartRef.current
@@ -98,7 +117,7 @@ export function Chart({ option, label, testId, className, onItemClick, described
     // in the same task as setOption, before 'finished' can fire for the new option.
     container.dataset.rendered = 'false'
     chart.setOption(option, { replaceMerge: ['series'] })
-  }, [option])
+  }, [option, renderer])
 
   return (
     <div
@@ -109,6 +128,7 @@ export function Chart({ option, label, testId, className, onItemClick, described
       aria-describedby={describedBy}
       data-testid={testId}
       data-clickable={onItemClick ? 'true' : undefined}
+      style={height === undefined ? undefined : { height }}
     />
   )
 }

@@ -20,6 +20,7 @@ export const FILTER_DIMENSIONS: readonly BaseDimension[] = [
   'status',
   'service_tier',
   'provider_project',
+  'pricing_status',
 ]
 
 export interface DashboardFilter {

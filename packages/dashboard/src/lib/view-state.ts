@@ -29,8 +29,8 @@ export const VIEWS = [
   { key: 'invoice', label: 'Invoice' },
 ] as const
 
-/** The views in the navigation, plus a customer's own page. */
-export type ViewName = (typeof VIEWS)[number]['key'] | 'customer'
+/** The views in the navigation, plus those reached by links: a customer's own page, the unpriced models. */
+export type ViewName = (typeof VIEWS)[number]['key'] | 'customer' | 'unpriced'
 
 /** Dimensions a breakdown can be switched to: URL key, label, server dimension. */
 export const BREAKDOWNS = [
@@ -49,6 +49,7 @@ export const BREAKDOWNS = [
   { key: 'status', label: 'Status', dimension: 'status' },
   { key: 'service_tier', label: 'Service tier', dimension: 'service_tier' },
   { key: 'provider_project', label: 'Provider project', dimension: 'provider_project' },
+  { key: 'pricing_status', label: 'Pricing status', dimension: 'pricing_status' },
 ] as const satisfies readonly { key: string; label: string; dimension: Dimension }[]
 
 /** A breakdown key, or `tags.<key>` for a free-form tag. */
@@ -188,7 +189,7 @@ function pick<T extends string>(value: string | null, allowed: readonly T[], fal
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback
 }
 
-const VIEW_KEYS: ViewName[] = [...VIEWS.map((entry) => entry.key), 'customer']
+const VIEW_KEYS: ViewName[] = [...VIEWS.map((entry) => entry.key), 'customer', 'unpriced']
 const PRESET_KEYS: Preset[] = [...PRESETS.map((entry) => entry.key), 'custom']
 
 /** Reads the view from a query string such as `?view=customers&range=7d`. */

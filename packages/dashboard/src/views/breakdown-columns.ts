@@ -143,13 +143,6 @@ export function costShareLines(row: QueryRow, totalCost: number | null | undefin
   ]
 }
 
-/** The footnote of a table whose rows include calls without a known price (marked *). */
-export function unpricedNote(rows: readonly QueryRow[]): string | undefined {
-  const unpriced = rows.reduce((sum, row) => sum + (row.total ? 0 : (row.unpriced_count ?? 0)), 0)
-  if (unpriced === 0) return undefined
-  return `* includes ${formatInteger(unpriced)} ${unpriced === 1 ? 'call' : 'calls'} whose model has no known price: their cost is unknown, not counted as $0.`
-}
-
 /** A totals row for a table's footer: the scope's figures for every column. */
 export function totalRow(row: QueryRow | undefined): QueryRow | undefined {
   return row ? { ...row, total: true } : undefined

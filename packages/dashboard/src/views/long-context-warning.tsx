@@ -1,5 +1,6 @@
 import type { LongContextFeature, LongContextModel } from '@spendlens/server/api-types'
 import { type Column, DataTable } from '../components/data-table'
+import { UnpricedLink } from '../components/unpriced-link'
 import { useLongContext } from '../hooks/use-decisions'
 import { formatInteger, formatPercent, formatUsd } from '../lib/format'
 
@@ -82,9 +83,20 @@ export function LongContextWarning() {
   const { totals } = data
   const share = formatPercent(data.approach_share)
   const past =
-    totals.crossed > 0
-      ? `${calls(totals.crossed)} passed a model's long-context price tier and cost ${money(totals.cost_usd)}${totals.unpriced > 0 ? ` (+ ${calls(totals.unpriced)} of unknown cost)` : ''}, ${money(totals.extra_usd)} more than at the base rate`
-      : 'No call passed a model’s long-context price tier'
+    totals.crossed > 0 ? (
+      <>
+        {`${calls(totals.crossed)} passed a model's long-context price tier and cost ${money(totals.cost_usd)}`}
+        {totals.unpriced > 0 ? (
+          <>
+            {' (+ '}
+            <UnpricedLink>{calls(totals.unpriced)} of unknown cost</UnpricedLink>)
+          </>
+        ) : null}
+        {`, ${money(totals.extra_usd)} more than at the base rate`}
+      </>
+    ) : (
+      'No call passed a model’s long-context price tier'
+    )
   const near =
     totals.approaching > 0 ? `; ${calls(totals.approaching)} came within ${share}–100% of it.` : '.'
   return (

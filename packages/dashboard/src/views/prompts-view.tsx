@@ -5,6 +5,7 @@ import { Chart } from '../components/chart'
 import { type Column, DataTable } from '../components/data-table'
 import { HiddenTable } from '../components/hidden-table'
 import { Panel, QueryBody } from '../components/panel'
+import { unpricedNote } from '../components/unpriced-link'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme } from '../hooks/use-chart-theme'
@@ -18,7 +19,6 @@ import {
   nameColumn,
   rateColumn,
   requestsColumn,
-  unpricedNote,
 } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
 import { RankedBarsPanel } from './ranked-bars-panel'

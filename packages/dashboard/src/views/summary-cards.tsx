@@ -1,5 +1,6 @@
 import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
 import { StatCard, StatGrid } from '../components/stat-card'
+import { UnpricedLink } from '../components/unpriced-link'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { describeComparison } from '../lib/describe-range'
@@ -115,7 +116,10 @@ export function SummaryCards({ extraFilters = [] }: { extraFilters?: Filter[] })
         note={
           unpriced > 0 ? (
             <span className="warning" data-testid="unpriced-note">
-              + {formatInteger(unpriced)} {unpriced === 1 ? 'call' : 'calls'} with unknown price
+              +{' '}
+              <UnpricedLink testId="unpriced-note-link" filters={extraFilters}>
+                {formatInteger(unpriced)} {unpriced === 1 ? 'call' : 'calls'} with unknown price
+              </UnpricedLink>
             </span>
           ) : undefined
         }
@@ -152,7 +156,12 @@ export function SummaryCards({ extraFilters = [] }: { extraFilters?: Filter[] })
         rise="bad"
         note={
           unpriced > 0 ? (
-            <span className="muted">No known price: cost unknown, not $0</span>
+            <span className="muted">
+              Cost unknown, not $0:{' '}
+              <UnpricedLink testId="unpriced-card-link" filters={extraFilters}>
+                which models
+              </UnpricedLink>
+            </span>
           ) : row ? (
             <span className="muted">Every call has a price</span>
           ) : undefined

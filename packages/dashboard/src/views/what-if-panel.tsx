@@ -4,6 +4,7 @@ import type { Column } from '../components/data-table'
 import { DataTable } from '../components/data-table'
 import { Panel, PanelMessage, QueryBody } from '../components/panel'
 import { Segmented } from '../components/segmented'
+import { UnpricedLink } from '../components/unpriced-link'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useWhatIf } from '../hooks/use-decisions'
@@ -225,6 +226,12 @@ function WhatIfResult({ answer }: { answer: WhatIfAnswer }) {
                 .map((reason) => `${formatInteger(reason.requests)} because ${reason.reason}`)
                 .join('; ')}
               .
+              {answer.unpriced.reasons.some((reason) => reason.current_usd === null) ? (
+                <>
+                  {' '}
+                  <UnpricedLink>The unpriced models</UnpricedLink>.
+                </>
+              ) : null}
             </p>
           ) : undefined
         }

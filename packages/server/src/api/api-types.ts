@@ -29,10 +29,34 @@ export const DIMENSIONS = [
   'status',
   'service_tier',
   'provider_project',
+  'pricing_status',
 ] as const
 export type BaseDimension = (typeof DIMENSIONS)[number]
 /** A whitelisted column, or `tags.<key>` for a free-form tag. */
 export type Dimension = BaseDimension | `tags.${string}`
+
+/**
+ * The dimensions a budget's scope may use: every one but `pricing_status`, which is only known once
+ * a call is priced (the SDK checks a budget before the call), and whose `unpriced` calls have no cost
+ * to count against an amount.
+ */
+export const BUDGET_DIMENSIONS: readonly BaseDimension[] = DIMENSIONS.filter(isBudgetDimension)
+
+/** Whether a budget's scope may filter on `dimension` (BUDGET_DIMENSIONS; a tag always may). */
+export function isBudgetDimension(dimension: Dimension): boolean {
+  return dimension !== 'pricing_status'
+}
+
+/** Every `pricing_status` an event can have (docs/event-schema.md): the values its filter accepts. */
+export const PRICING_STATUSES = [
+  'priced',
+  'estimated',
+  'unpriced',
+  'client',
+] as const satisfies readonly PricingStatus[]
+type MissingStatus = Exclude<PricingStatus, (typeof PRICING_STATUSES)[number]>
+/** Fails to compile when the SDK gains a status this list lacks. */
+export const PRICING_STATUSES_COMPLETE: MissingStatus extends never ? true : never = true
 
 /** Tag keys that can be grouped or filtered on: letters, digits and `_ . : -`, at most 64. */
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/
@@ -67,6 +91,8 @@ export const METRICS = [
   'cache_hit_rate',
   'unpriced_count',
   'unattributed_share',
+  'first_seen_ms',
+  'last_seen_ms',
 ] as const
 export type Metric = (typeof METRICS)[number]
 
@@ -435,6 +461,12 @@ export interface AlertDeliveryEntry {
 /** GET /api/alerts/deliveries: the project's alert messages, newest first. */
 export interface AlertDeliveriesAnswer {
   deliveries: AlertDeliveryEntry[]
+  /**
+   * Whether the project has alert channels to send to (its own configuration, else the server's
+   * `--alerts` file): without, an empty log means nothing can be sent, not that nothing matched.
+   * Says only that, never a channel's address or secret, so a read key may see it.
+   */
+  alerts_configured: boolean
 }
 
 /** The tiers a what-if prices at: each call's own (`as_recorded`), or every call at one. */

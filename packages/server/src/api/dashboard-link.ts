@@ -13,6 +13,15 @@ import type { Anomaly, BudgetAlert } from './api-types.js'
 const LATENCY_MEASURES = new Set(['error_rate', 'errors', 'latency_ms', 'p95_latency_ms', 'p99_latency_ms'])
 
 /**
+ * The view an anomaly is seen in: an unpriced model the Unpriced models page (its calls, tokens and
+ * features, and how to price it); error and latency measures Latency & errors; the rest the Overview.
+ */
+function anomalyView(anomaly: Anomaly): string {
+  if (anomaly.kind === 'unpriced_model') return 'unpriced'
+  return LATENCY_MEASURES.has(anomaly.measure) ? 'latency' : 'overview'
+}
+
+/**
  * The query string (with its "?") of the dashboard's view of `anomaly`: its scope as a filter, its
  * days as a custom range in UTC (the hours an anomaly has are UTC hours; `end` is exclusive, so
  * the range ends on the day of its last hour), and the project when one is given.
@@ -23,7 +32,7 @@ const LATENCY_MEASURES = new Set(['error_rate', 'errors', 'latency_ms', 'p95_lat
 export function dashboardSearch(anomaly: Anomaly, project?: string): string {
   const params = new URLSearchParams()
   if (project) params.set('project', project)
-  params.set('view', LATENCY_MEASURES.has(anomaly.measure) ? 'latency' : 'overview')
+  params.set('view', anomalyView(anomaly))
   params.set('range', 'custom')
   const first = utcDay(Date.parse(anomaly.start))
   const last = utcDay(Math.max(Date.parse(anomaly.start), Date.parse(anomaly.end) - 1))

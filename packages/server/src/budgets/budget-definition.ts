@@ -6,6 +6,8 @@ import {
   BUDGET_PERIODS,
   type BudgetDefinition,
   DEFAULT_BUDGET_THRESHOLDS,
+  isBudgetDimension,
+  isDimension,
 } from '../api/api-types.js'
 import { filtersSchema, timeZoneSchema } from '../query/analytics-query.js'
 import { DEFAULT_PROJECT, isProjectName } from '../schema/projects.js'
@@ -32,7 +34,16 @@ export const MAX_BUDGETS_PER_PROJECT = 1000
 export const BUDGET_DEFINITION_SCHEMA = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    filters: filtersSchema,
+    filters: filtersSchema.superRefine((filters, context) => {
+      filters.forEach((filter, index) => {
+        if (isDimension(filter.dimension) && !isBudgetDimension(filter.dimension))
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'dimension'],
+            message: `a budget cannot be scoped by ${filter.dimension}: it is known only once a call is priced`,
+          })
+      })
+    }),
     period: z.enum(BUDGET_PERIODS),
     timeZone: timeZoneSchema,
     amountUsd: z

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import type { ProjectAlerts } from '../alerts/project-alerts.js'
 import { type AlertDeliveriesAnswer, ANOMALY_STATES, type AnomaliesAnswer } from '../api/api-types.js'
 import { ALERT_DELIVERIES_TABLE } from '../schema/alert-deliveries-table.js'
 import { ANOMALIES_TABLE, toAnomaly } from '../schema/anomalies-table.js'
@@ -23,7 +24,7 @@ const stateBody = z.object({ state: z.enum(['open', 'acknowledged', 'muted']) })
  * The anomalies of the request's project (docs/anomalies.md): open ones first, then by money at
  * stake; and a person's acknowledgement or mute. Detection itself runs in the background job.
  */
-export function registerAnomalyRoutes(app: FastifyInstance, store: Store) {
+export function registerAnomalyRoutes(app: FastifyInstance, store: Store, alerts: ProjectAlerts) {
   const ofProject = async (project: string) =>
     (await store.readRecords(ANOMALIES_TABLE)).filter((anomaly) => anomaly.project === project)
 
@@ -65,6 +66,7 @@ export function registerAnomalyRoutes(app: FastifyInstance, store: Store) {
           delivery.lastAttemptAt === null ? null : new Date(delivery.lastAttemptAt).toISOString(),
         delivered_at: delivery.deliveredAt === null ? null : new Date(delivery.deliveredAt).toISOString(),
       })),
+      alerts_configured: (alerts.configOf(request.project).config?.channels.length ?? 0) > 0,
     }
   })
 

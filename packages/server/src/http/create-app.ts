@@ -281,7 +281,6 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerQueryRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerInvoiceRoutes(app, store, options.invoiceSync)
-  registerAnomalyRoutes(app, store)
   registerModelRoutes(app, store, { queryTimeoutMs: options.queryTimeoutMs })
   registerEconomicsRoutes(app, store, {
     maxEventAgeDays: options.maxEventAgeDays,
@@ -289,6 +288,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   })
   const alerts = options.alerts ?? (await createProjectAlerts({ store }))
   if (!options.alerts) app.addHook('onClose', () => alerts.close())
+  registerAnomalyRoutes(app, store, alerts)
   registerAlertConfigRoutes(app, alerts)
   registerBudgetRoutes(app, budgets)
   registerMetricsRoute(app, metrics)

@@ -1,5 +1,6 @@
 import { ATTRIBUTION_FIELDS, type CostEvent } from 'spendlens'
 import { z } from 'zod'
+import { PRICING_STATUSES } from '../api/api-types.js'
 
 /**
  * Ceilings on what one call can report. Past them a figure is a unit mistake or an attack, and it
@@ -117,7 +118,7 @@ export const costEventSchema = z.object({
   batch: z.boolean().default(false),
   cost_usd: z.number().nonnegative().max(MAX_COST_USD).nullable().default(null),
   cost_partial: z.boolean().default(false),
-  pricing_status: z.enum(['priced', 'estimated', 'unpriced', 'client']).optional(),
+  pricing_status: z.enum(PRICING_STATUSES).optional(),
   price_source: optionalLabel(300),
   status: z.enum(['ok', 'error', 'cancelled']).default('ok'),
   error_type: optionalLabel(200),

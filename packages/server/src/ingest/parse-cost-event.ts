@@ -1,5 +1,6 @@
 import { ATTRIBUTION_FIELDS } from 'spendlens'
 import { regexes } from 'zod/v4/core'
+import { PRICING_STATUSES } from '../api/api-types.js'
 import {
   costEventSchema,
   describeIssues,
@@ -53,7 +54,7 @@ export function slowParse(value: unknown, window: EventWindow): ParseResult {
 
 /** The very pattern `z.iso.datetime({ offset: true })` checks. */
 const ISO_DATETIME = regexes.datetime({ offset: true })
-const PRICING_STATUSES: ReadonlySet<unknown> = new Set(['priced', 'estimated', 'unpriced', 'client'])
+const PRICING_STATUS_SET: ReadonlySet<unknown> = new Set(PRICING_STATUSES)
 const CALL_STATUSES: ReadonlySet<unknown> = new Set(['ok', 'error', 'cancelled'])
 const [FEATURE, ROUTE, CUSTOMER, USER, SESSION, ENVIRONMENT, PROMPT] = ATTRIBUTION_FIELDS
 
@@ -172,7 +173,7 @@ export function fastParse(
     const httpStatus = count(input.http_status)
     if (httpStatus !== null && (httpStatus < 100 || httpStatus > 599)) return undefined
     const pricingStatus = input.pricing_status
-    if (pricingStatus !== undefined && !PRICING_STATUSES.has(pricingStatus)) return undefined
+    if (pricingStatus !== undefined && !PRICING_STATUS_SET.has(pricingStatus)) return undefined
     const status = input.status === undefined ? 'ok' : input.status
     if (!CALL_STATUSES.has(status)) return undefined
     const sdk = input.sdk === undefined ? 'unknown' : input.sdk

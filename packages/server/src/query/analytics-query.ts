@@ -8,6 +8,7 @@ import {
   type Filter,
   isDimension,
   METRICS,
+  PRICING_STATUSES,
 } from '../api/api-types.js'
 
 /**
@@ -96,7 +97,14 @@ export const filterSchema = z
   .refine((filter) => filter.op !== 'eq' || filter.values.length === 1, {
     message: 'eq takes exactly one value',
     path: ['values'],
-  }) satisfies z.ZodType<Filter, unknown>
+  })
+  // A closed list: a misspelt status would match nothing, silently.
+  .refine(
+    (filter) =>
+      filter.dimension !== 'pricing_status' ||
+      filter.values.every((value) => (PRICING_STATUSES as readonly string[]).includes(value)),
+    { message: `a pricing_status is one of ${PRICING_STATUSES.join(', ')}`, path: ['values'] },
+  ) satisfies z.ZodType<Filter, unknown>
 
 /**
  * A query's filters, held to the query caps: the scope of a query, and of anything defined by one

@@ -50,6 +50,11 @@ function metricSql(dialect: Dialect, metric: Metric): string {
     // Share of known cost whose feature or customer is unattributed.
     case 'unattributed_share':
       return dialect.divide(dialect.sumIf('cost_nanos', UNATTRIBUTED_EVENT), dialect.sumOrNull('cost_nanos'))
+    // The first and last call time of a group, as epoch milliseconds (the rollups keep only hours).
+    case 'first_seen_ms':
+      return dialect.epochMs('min(ts)')
+    case 'last_seen_ms':
+      return dialect.epochMs('max(ts)')
   }
 }
 

@@ -8,7 +8,7 @@ import { deliveryColumns } from './anomaly-columns'
 
 /**
  * The alert messages sent about the project's anomalies, newest first: did on-call get told, and if
- * not, why. The server does not say whether alerts are configured, so an empty log says both.
+ * not, why. An empty log says which case it is: no channels configured, or nothing matched yet.
  */
 export function AlertDeliveriesPanel() {
   const { scope } = useDashboard()
@@ -26,11 +26,18 @@ export function AlertDeliveriesPanel() {
         what="the alert delivery log"
         isEmpty={(data) => data.deliveries.length === 0}
         empty={
-          <p data-testid="alert-deliveries-empty">
-            No alert has been sent for this project: either alerts are not configured (start the server with{' '}
-            <code>spendlens serve --alerts &lt;file&gt;</code>, see docs/alerts.md) or no anomaly has matched
-            a rule yet.
-          </p>
+          deliveries.data?.alerts_configured ? (
+            <p data-testid="alert-deliveries-empty" data-configured="true">
+              No alert has been sent for this project yet: its alert channels are configured, and no anomaly
+              or budget has matched a rule so far.
+            </p>
+          ) : (
+            <p data-testid="alert-deliveries-empty" data-configured="false">
+              Alerts are not configured for this project, so none is sent: an admin sets its channels and
+              rules (<code>PUT /api/alerts/config</code>) or starts the server with{' '}
+              <code>spendlens serve --alerts &lt;file&gt;</code> (docs/alerts.md).
+            </p>
+          )
         }
       >
         {(data) => (

@@ -1,3 +1,5 @@
+import { UnpricedLink } from '../../components/unpriced-link'
+
 /** Shown instead of an empty list: when detection runs and what it looks for (docs/anomalies.md). */
 export function AnomaliesEmptyState() {
   return (
@@ -29,7 +31,8 @@ export function AnomaliesEmptyState() {
         </li>
         <li>
           <strong>New and unpriced models</strong>: a model nobody called in weeks, or one spendlens has no
-          price for.
+          price for (<UnpricedLink testId="anomalies-unpriced-link">the unpriced models</UnpricedLink> lists
+          them all).
         </li>
       </ul>
       <p className="muted">

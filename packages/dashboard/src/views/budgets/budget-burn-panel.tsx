@@ -1,6 +1,6 @@
 import type { Budget } from '@spendlens/server/api-types'
 import { type ReactNode, useMemo } from 'react'
-import { budgetBurnOption, burnPoints } from '../../charts/budget-burn'
+import { BURN_CHART_HEIGHT, budgetBurnOption, burnPoints } from '../../charts/budget-burn'
 import { Chart } from '../../components/chart'
 import { Panel } from '../../components/panel'
 import { useBudgetBurn } from '../../hooks/use-budgets'
@@ -101,7 +101,9 @@ export function BudgetBurnPanel({ budget, asOf, actions }: BudgetBurnPanelProps)
         option={option}
         label={`Spend of ${budget.name} this period against its amount of ${formatUsd(budget.amountUsd)}, with its forecast to the reset`}
         testId={testId('burn')}
-        className="chart chart-short"
+        className="chart"
+        height={BURN_CHART_HEIGHT}
+        renderer="svg"
       />
       <p className="budget-summary muted" data-testid={testId('summary')}>
         {status.forecast.summary}

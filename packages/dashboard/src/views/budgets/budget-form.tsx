@@ -1,4 +1,4 @@
-import { BUDGET_ACTIONS, BUDGET_PERIODS, DIMENSIONS, FILTER_OPS } from '@spendlens/server/api-types'
+import { BUDGET_ACTIONS, BUDGET_DIMENSIONS, BUDGET_PERIODS, FILTER_OPS } from '@spendlens/server/api-types'
 import { type FormEvent, useMemo, useState } from 'react'
 import { Panel } from '../../components/panel'
 import { useSaveBudget } from '../../hooks/use-budgets'
@@ -124,7 +124,7 @@ export function BudgetForm({ initial, editing, onDone }: BudgetFormProps) {
             Scope {draft.scope.length === 0 ? '(everything the project spends)' : '(every filter holds)'}
           </legend>
           <datalist id="budget-form-dimensions">
-            {DIMENSIONS.map((dimension) => (
+            {BUDGET_DIMENSIONS.map((dimension) => (
               <option key={dimension} value={dimension}>
                 {dimensionLabel(dimension)}
               </option>
