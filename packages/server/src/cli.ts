@@ -14,6 +14,7 @@ import { DEFAULT_METRICS_TOP } from './metrics/metrics-figures.js'
 import { checkMetricsTop } from './metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
+import { registerReportCommand } from './report/report-command.js'
 import { registerCheckPricesCommand, registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
@@ -275,6 +276,7 @@ registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRevenueCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerReportCommand(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerCheckPricesCommand(program, { default: DEFAULT_STORE })
 
