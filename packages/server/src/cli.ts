@@ -197,6 +197,8 @@ program
       anomalies: options.anomalyInterval > 0 ? { intervalMs: options.anomalyInterval * 60_000 } : undefined,
       budgets: options.budgets === undefined ? undefined : await readBudgetsFile(options.budgets),
       budgetAlerts: options.budgetInterval > 0 ? { intervalMs: options.budgetInterval * 1000 } : undefined,
+      // The weekly digest of each project whose alerts configuration has a `digest` (docs/alerts.md).
+      digest: {},
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)

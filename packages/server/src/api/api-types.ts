@@ -410,6 +410,7 @@ export type AlertMessageType =
   | 'alert.test'
   | 'budget.threshold'
   | 'budget.forecast'
+  | 'report.weekly'
 
 /** Where one alert message stands: still being tried, delivered, or given up on. */
 export type AlertDeliveryStatus = 'retrying' | 'delivered' | 'failed'

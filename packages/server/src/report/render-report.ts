@@ -139,16 +139,20 @@ export function reportSections(report: SpendReport): ReportSection[] {
 
 function reportTable(report: SpendReport): string {
   const parts = [reportTitle(report)]
-  for (const section of reportSections(report)) {
-    parts.push('', section.title)
-    if (section.rows.length > 0) {
-      const table = new Table({ head: section.head, style: { head: [], border: [], compact: true } })
-      table.push(...section.rows)
-      parts.push(table.toString())
-    }
-    if (section.note) parts.push(section.note)
-  }
+  for (const section of reportSections(report)) parts.push('', section.title, ...sectionLines(section))
   return `${parts.join('\n')}\n`
+}
+
+/** A section for a terminal (or a monospaced block): its table drawn in box characters, then its note. */
+export function sectionLines(section: ReportSection): string[] {
+  const lines: string[] = []
+  if (section.rows.length > 0) {
+    const table = new Table({ head: section.head, style: { head: [], border: [], compact: true } })
+    table.push(...section.rows)
+    lines.push(table.toString())
+  }
+  if (section.note) lines.push(section.note)
+  return lines
 }
 
 /** GitHub-flavoured Markdown: a heading per section, a pipe table, figures right-aligned. */
