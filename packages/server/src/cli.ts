@@ -14,6 +14,7 @@ import { DEFAULT_METRICS_TOP } from './metrics/metrics-figures.js'
 import { checkMetricsTop } from './metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
 import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
+import { registerReportCommand } from './report/report-command.js'
 import { registerCheckPricesCommand, registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
@@ -196,6 +197,8 @@ program
       anomalies: options.anomalyInterval > 0 ? { intervalMs: options.anomalyInterval * 60_000 } : undefined,
       budgets: options.budgets === undefined ? undefined : await readBudgetsFile(options.budgets),
       budgetAlerts: options.budgetInterval > 0 ? { intervalMs: options.budgetInterval * 1000 } : undefined,
+      // The weekly digest of each project whose alerts configuration has a `digest` (docs/alerts.md).
+      digest: {},
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)
@@ -275,6 +278,7 @@ registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRevenueCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
+registerReportCommand(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
 registerCheckPricesCommand(program, { default: DEFAULT_STORE })
 

@@ -9,6 +9,7 @@ import { DEMO_META_KEY, DEMO_PROJECT, demoDropped } from './demo/demo-project.js
 import { createApp, type RateLimits } from './http/create-app.js'
 import { type AnomalyJob, startAnomalyJob } from './jobs/anomaly-job.js'
 import { type BudgetJob, startBudgetJob } from './jobs/budget-job.js'
+import { type DigestJob, startDigestJob } from './jobs/digest-job.js'
 import {
   type InvoiceSyncJob,
   type InvoiceSyncJobOptions,
@@ -87,6 +88,11 @@ export interface StartServerOptions {
    * Off unless given: `spendlens serve` turns it on.
    */
   budgetAlerts?: { intervalMs?: number }
+  /**
+   * Send the weekly digest of each project whose alerts configuration has a `digest`, checking every
+   * `intervalMs` (jobs/digest-job.ts). Off unless given: `spendlens serve` turns it on.
+   */
+  digest?: { intervalMs?: number; now?: () => number }
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -105,6 +111,8 @@ export interface RunningServer {
   budgetJob: BudgetJob | undefined
   /** The anomaly job when `anomalies` is set; `run()` detects now, and hands what changed to the alerts. */
   anomalies: AnomalyJob | undefined
+  /** The weekly digest job when `digest` is set; `run()` sends what is due now. */
+  digestJob: DigestJob | undefined
   close(): Promise<void>
 }
 
@@ -117,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let invoiceSync: InvoiceSyncJob | undefined
   let anomalyJob: AnomalyJob | undefined
   let budgetJob: BudgetJob | undefined
+  let digestJob: DigestJob | undefined
   let alerts: ProjectAlerts | undefined
   let credentials: Credentials | undefined
   try {
@@ -205,6 +214,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         onError: (error) =>
           options.onNotice?.(`Budget alerts failed: ${(error as Error).message}; will retry.`),
       })
+    if (options.digest)
+      digestJob = startDigestJob({
+        store,
+        budgets,
+        intervalMs: options.digest.intervalMs,
+        now: options.digest.now,
+        queryTimeoutMs: options.queryTimeoutMs,
+        configFor: (project) => projectAlerts.configOf(project).config,
+        onReport: (project, report) => {
+          for (const delivery of report.deliveries)
+            if (delivery.status === 'failed')
+              options.onNotice?.(
+                `Weekly digest to ${delivery.channel} (project ${project}) failed after ${delivery.attempts} tries: ${delivery.lastError}; will retry.`,
+              )
+        },
+        onError: (error) =>
+          options.onNotice?.(`Weekly digest failed: ${(error as Error).message}; will retry.`),
+      })
     const app = await createApp({
       store,
       logger: options.logger,
@@ -229,7 +256,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       budgets,
       budgetJob,
       anomalies: anomalyJob,
+      digestJob,
       async close() {
+        await digestJob?.stop()
         await budgetJob?.stop()
         await anomalyJob?.stop()
         await projectAlerts.close()
@@ -241,6 +270,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
     }
   } catch (error) {
+    await digestJob?.stop()
     await budgetJob?.stop()
     await anomalyJob?.stop()
     await alerts?.close()

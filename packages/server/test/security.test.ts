@@ -62,6 +62,7 @@ const EXPECTED: Record<string, Access> = {
   'DELETE /api/admin/demo': 'admin',
   'POST /api/admin/reprice': 'admin',
   'GET /metrics': 'read',
+  'GET /api/report': 'read',
   'GET /*': 'public',
 }
 

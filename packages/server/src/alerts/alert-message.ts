@@ -5,6 +5,7 @@ import {
   type Anomaly,
   type AnomalyKind,
   type BudgetAlert,
+  type SpendReport,
 } from '../api/api-types.js'
 
 export type { AlertMessageType }
@@ -15,7 +16,7 @@ export type { AlertMessageType }
  * order it lists them, most money at stake first.
  */
 export interface AnomalyMessage {
-  type: Exclude<AlertMessageType, `budget.${string}`>
+  type: Exclude<AlertMessageType, `budget.${string}` | `report.${string}`>
   anomalies: Anomaly[]
 }
 
@@ -25,23 +26,37 @@ export interface BudgetMessage {
   budget: BudgetAlert
 }
 
+/** The weekly digest (report/weekly-digest.ts): last week's spend report of a project. */
+export interface ReportMessage {
+  type: Extract<AlertMessageType, `report.${string}`>
+  /** `digest:<week start, ISO>`: what the delivery log remembers it by. */
+  id: string
+  report: SpendReport
+}
+
 /**
  * What every renderer (Slack, webhook, email) takes, and nothing else, so that all channels say
  * the same thing.
  */
-export type AlertMessage = AnomalyMessage | BudgetMessage
+export type AlertMessage = AnomalyMessage | BudgetMessage | ReportMessage
 
 export function isBudgetMessage(message: AlertMessage): message is BudgetMessage {
   return 'budget' in message
 }
 
-/** What the delivery log records a message was about: its anomalies' ids, or the budget alert's. */
+export function isReportMessage(message: AlertMessage): message is ReportMessage {
+  return 'report' in message
+}
+
+/** What the delivery log records a message was about: its anomalies' ids, the budget alert's, the digest's. */
 export function subjectIds(message: AlertMessage): string[] {
+  if (isReportMessage(message)) return [message.id]
   return isBudgetMessage(message) ? [message.budget.id] : message.anomalies.map((anomaly) => anomaly.id)
 }
 
 /** The webhook's JSON body: the message's type and what it is about, whole. */
 export function webhookBody(message: AlertMessage): Record<string, unknown> {
+  if (isReportMessage(message)) return { type: message.type, id: message.id, report: message.report }
   return isBudgetMessage(message)
     ? { type: message.type, budget: message.budget }
     : { type: message.type, anomalies: message.anomalies }
@@ -101,6 +116,7 @@ export function totalAtStake(message: AnomalyMessage): number {
 /** The message's title: a headline, a count, what resolved, or the budget and what happened to it. */
 export function messageTitle(message: AlertMessage): string {
   if (isBudgetMessage(message)) return budgetHeadline(message.budget)
+  if (isReportMessage(message)) return digestHeadline(message.report)
   if (message.type === 'alert.test') return 'Test message'
   const [first] = message.anomalies
   const count = message.anomalies.length
@@ -142,4 +158,15 @@ export function budgetTerms(alert: BudgetAlert): string {
   const period = { day: 'daily', week: 'weekly', month: 'monthly' }[alert.period]
   const action = alert.action === 'block' ? 'blocks calls when spent' : 'alerts only'
   return `${period} (${alert.time_zone}), resets ${alert.resets_at}; ${action}`
+}
+
+/** `Weekly spend: $1,234.56 (+12.0% on the week before)`. */
+export function digestHeadline(report: SpendReport): string {
+  const cost = report.totals.cost_usd === null ? 'no priced calls' : formatUsd(report.totals.cost_usd)
+  const ratio = report.change.cost_ratio
+  const change =
+    ratio === null
+      ? ''
+      : ` (${ratio >= 0 ? '+' : '−'}${Math.abs(ratio * 100).toFixed(1)}% on the week before)`
+  return `Weekly spend: ${cost}${change}`
 }

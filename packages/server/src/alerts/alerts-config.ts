@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { DIGEST_SCHEMA } from '../report/weekly-digest.js'
 import { ALERT_CHANNEL_SCHEMA } from './channel-config.js'
 import { ALERT_RULE_SCHEMA } from './route.js'
 
@@ -17,6 +18,8 @@ export const ALERTS_CONFIG_SCHEMA = z
     dashboardUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** How long anomalies for one channel are gathered into one message (alerts/alert-queue.ts). */
     windowMs: z.int().min(0).max(3_600_000).optional(),
+    /** The weekly digest: last week's spend report, to these channels (report/weekly-digest.ts). */
+    digest: DIGEST_SCHEMA.optional(),
   })
   .superRefine((config, context) => {
     const ids = new Set<string>()
@@ -28,6 +31,14 @@ export const ALERTS_CONFIG_SCHEMA = z
           message: `channel ${channel.id} twice`,
         })
       ids.add(channel.id)
+    })
+    config.digest?.channels?.forEach((channel, position) => {
+      if (!ids.has(channel))
+        context.addIssue({
+          code: 'custom',
+          path: ['digest', 'channels', position],
+          message: `no channel ${channel}`,
+        })
     })
     config.rules.forEach((rule, index) => {
       rule.channels.forEach((channel, position) => {

@@ -7,7 +7,7 @@ import {
   type AlertDeliveryStatus,
 } from '../schema/alert-deliveries-table.js'
 import type { Store } from '../store/store.js'
-import { type AlertMessage, type RenderOptions, subjectIds } from './alert-message.js'
+import { type AlertMessage, type RenderOptions, type ReportMessage, subjectIds } from './alert-message.js'
 import { type AttemptOutcome, attemptDelivery } from './channel-attempt.js'
 import type { AlertChannel } from './channel-config.js'
 import { groupAlerts } from './group-alerts.js'
@@ -121,6 +121,19 @@ export async function deliverBudgetAlerts(
     routing,
     options,
   )
+}
+
+/**
+ * Sends the weekly digest (`report.weekly`) to each of `channels`, one message each. Resolves with
+ * the same report as deliverAlerts, and never rejects.
+ */
+export async function deliverReport(
+  message: ReportMessage,
+  channels: readonly string[],
+  routing: AlertRouting,
+  options: DeliveryOptions = {},
+): Promise<DeliveryReport> {
+  return deliverRouted(() => new Map(channels.map((channel) => [channel, [message]])), routing, options)
 }
 
 /** Sends each channel its messages: channels side by side, one channel's messages in turn. */

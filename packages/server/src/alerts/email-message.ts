@@ -1,5 +1,6 @@
-import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import type { Anomaly, BudgetAlert, SpendReport } from '../api/api-types.js'
 import { budgetDashboardLink, dashboardLink } from '../api/dashboard-link.js'
+import { renderReport, reportSections, reportTitle } from '../report/render-report.js'
 import {
   type AlertMessage,
   budgetScope,
@@ -8,6 +9,7 @@ import {
   formatUsd,
   headline,
   isBudgetMessage,
+  isReportMessage,
   listed,
   messageTitle,
   observedVsExpected,
@@ -31,6 +33,7 @@ export function emailMessage(message: AlertMessage, options: RenderOptions = {})
   const title = messageTitle(message)
   if (isBudgetMessage(message))
     return budgetEmail(message.budget, subject(title, ` (${budgetSpent(message.budget)})`, options), options)
+  if (isReportMessage(message)) return digestEmail(message.report, subject(title, '', options))
   if (message.type === 'alert.test') {
     const text = testMessageText(options)
     return { subject: subject(title, '', options), text: `${text}\n`, html: `<p>${escapeHtml(text)}</p>` }
@@ -96,6 +99,25 @@ function budgetEmail(alert: BudgetAlert, subjectLine: string, options: RenderOpt
     ...(link ? [`<p><a href="${escapeHtml(link)}">Open in dashboard</a></p>`] : []),
   ].join('\n')
   return { subject: subjectLine, text, html }
+}
+
+/** The weekly digest: the report as the terminal prints it, and the same sections as HTML tables. */
+function digestEmail(report: SpendReport, subjectLine: string): EmailContent {
+  const html = [`<h2>${escapeHtml(subjectLine)}</h2>`, `<p>${escapeHtml(reportTitle(report))}</p>`]
+  for (const section of reportSections(report)) {
+    html.push(`<h3>${escapeHtml(section.title)}</h3>`)
+    if (section.rows.length > 0)
+      html.push(
+        '<table border="1" cellpadding="4" cellspacing="0">',
+        `<tr>${section.head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`,
+        ...section.rows.map(
+          (row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`,
+        ),
+        '</table>',
+      )
+    if (section.note) html.push(`<p>${escapeHtml(section.note)}</p>`)
+  }
+  return { subject: subjectLine, text: renderReport(report, 'table'), html: html.join('\n') }
 }
 
 function link(anomaly: Anomaly, options: RenderOptions): string | undefined {

@@ -1,5 +1,6 @@
-import type { Anomaly, BudgetAlert } from '../api/api-types.js'
+import type { Anomaly, BudgetAlert, SpendReport } from '../api/api-types.js'
 import { budgetDashboardLink, dashboardLink } from '../api/dashboard-link.js'
+import { reportSections, reportTitle, sectionLines } from '../report/render-report.js'
 import {
   type AlertMessage,
   budgetScope,
@@ -8,6 +9,7 @@ import {
   formatUsd,
   headline,
   isBudgetMessage,
+  isReportMessage,
   listed,
   messageTitle,
   observedVsExpected,
@@ -34,6 +36,7 @@ const SECTION_LIMIT = 3000
  */
 export function slackMessage(message: AlertMessage, options: RenderOptions = {}): SlackPayload {
   if (isBudgetMessage(message)) return budgetBlocks(message.budget, messageTitle(message), options)
+  if (isReportMessage(message)) return digestBlocks(message.report, messageTitle(message))
   const title = messageTitle(message)
   if (message.type === 'alert.test') {
     const text = escapeSlack(testMessageText(options))
@@ -125,6 +128,27 @@ function budgetBlocks(alert: BudgetAlert, title: string, options: RenderOptions)
       ],
     })
   return { text: cut(escapeSlack(`${title}: ${alert.summary}`), SECTION_LIMIT), blocks }
+}
+
+/**
+ * The weekly digest: the headline, the period, and each section of the report as a monospaced
+ * block (Slack has no tables), cut to what a section holds.
+ */
+function digestBlocks(report: SpendReport, title: string): SlackPayload {
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(title, HEADER_LIMIT), emoji: false } },
+    { type: 'context', elements: [mrkdwn(escapeSlack(reportTitle(report)))] },
+  ]
+  for (const section of reportSections(report)) {
+    const [table, note] = section.rows.length > 0 ? sectionLines(section) : [undefined, section.note]
+    const body = [
+      `*${escapeSlack(section.title)}*`,
+      ...(table ? ['```', escapeSlack(table), '```'] : []),
+      ...(note ? [escapeSlack(note)] : []),
+    ].join('\n')
+    blocks.push({ type: 'section', text: mrkdwn(cut(body, SECTION_LIMIT)) })
+  }
+  return { text: cut(escapeSlack(`${title} · ${reportTitle(report)}`), SECTION_LIMIT), blocks }
 }
 
 /** One anomaly in a group: its headline (linked), money, and sentence. */

@@ -436,6 +436,7 @@ export type AlertMessageType =
   | 'alert.test'
   | 'budget.threshold'
   | 'budget.forecast'
+  | 'report.weekly'
 
 /** Where one alert message stands: still being tried, delivered, or given up on. */
 export type AlertDeliveryStatus = 'retrying' | 'delivered' | 'failed'
@@ -821,4 +822,95 @@ export interface BudgetAlert {
   runs_out_at: string | null
   /** One sentence for a person. */
   summary: string
+}
+
+/** The figures of one period in a report (`spendlens report`, GET /api/report). */
+export interface ReportTotals {
+  /** null when no call in the period has a known price (an unknown cost is not $0). */
+  cost_usd: number | null
+  requests: number
+  input_tokens: number
+  output_tokens: number
+  total_tokens: number
+  /** Calls without a known price: their cost is in no figure of the report. */
+  unpriced_count: number
+}
+
+/** A change from the previous period: `period − previous`, and that as a share of `previous` (null when it was 0). */
+export interface ReportChange {
+  cost_usd: number
+  cost_ratio: number | null
+  requests: number
+  requests_ratio: number | null
+  total_tokens: number
+  total_tokens_ratio: number | null
+}
+
+/** One value of a `by` dimension whose cost moved between the two periods. */
+export interface ReportMover {
+  value: string | null
+  cost_usd: number
+  previous_cost_usd: number
+  change_usd: number
+  /** change ÷ previous; null when the value cost nothing before (new). */
+  change_ratio: number | null
+}
+
+/** The largest increases and decreases in money of one dimension's values. */
+export interface ReportMovers {
+  dimension: Dimension
+  increases: ReportMover[]
+  decreases: ReportMover[]
+}
+
+/** How much of the providers' invoice the tracked events explain over the report's UTC days (GET /api/invoice/reconcile's totals). */
+export interface ReportInvoice {
+  /** The UTC days reconciled, [from, to): the days the report's period touches (invoices are cut in UTC days). */
+  from: string
+  to: string
+  invoiced_usd: number
+  tracked_usd: number
+  gap_usd: number
+  coverage: number | null
+  dominant: GapPart | null
+  summary: string
+  /** Tracked cost on days or providers no synced invoice covers yet: in no figure above. */
+  tracked_outside_invoice_usd: number
+  /** The providers whose invoice is synced into the project. */
+  providers: InvoiceProviderName[]
+}
+
+/** A budget's state as a report shows it. */
+export interface ReportBudget {
+  id: string
+  name: string
+  period: BudgetPeriod
+  amount_usd: number
+  spent_usd: number
+  remaining_usd: number
+  used: number
+  resets_at: string
+  /** The forecast spend by the reset, and when it runs out at that rate (null: it does not). */
+  forecast_usd: number
+  runs_out_at: string | null
+}
+
+/** GET /api/report and `spendlens report --format json` (docs/cli.md "report"). */
+export interface SpendReport {
+  project: string
+  time_zone: string
+  generated_at: string
+  /** [from, to), ISO; `name` as asked (`last-month`, `2026-11-01..2026-11-30`). */
+  period: { name: string; from: string; to: string }
+  previous_period: { from: string; to: string }
+  totals: ReportTotals
+  previous_totals: ReportTotals
+  change: ReportChange
+  /** One entry per `by` dimension, in the order asked. */
+  movers: ReportMovers[]
+  /** null when no provider's invoice is synced into the project. */
+  invoice: ReportInvoice | null
+  /** Open and acknowledged anomalies (not yet resolved), most money at stake first. */
+  anomalies: { open: number; acknowledged: number; money_at_stake_usd: number; top: Anomaly[] }
+  budgets: ReportBudget[]
 }

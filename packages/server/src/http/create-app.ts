@@ -16,6 +16,7 @@ import { createUnpricedWarning } from '../ingest/unpriced-models.js'
 import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
 import { createMetricsService } from '../metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../query/time-limit.js'
+import type { InvoiceProvider } from '../schema/invoice-table.js'
 import type { Store } from '../store/store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
@@ -33,6 +34,7 @@ import { registerMetricsRoute } from './metrics-route.js'
 import { registerModelRoutes } from './model-routes.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
+import { registerReportRoutes } from './report-routes.js'
 
 export type { RateLimits }
 
@@ -222,14 +224,15 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     app.log.debug({ flush: report }, 'ingest flush')
   }
   const budgets = options.budgets ?? createBudgetService({ store })
+  const liveSync = (project: string) => {
+    const job = options.invoiceSync
+    return job && job.project === project ? (provider: InvoiceProvider) => job.live(provider) : undefined
+  }
   const metrics = createMetricsService({
     store,
     budgets,
     queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-    liveSync: (project) => {
-      const job = options.invoiceSync
-      return job && job.project === project ? (provider) => job.live(provider) : undefined
-    },
+    liveSync,
     ...options.metrics,
   })
   const ingest = ingestPath(store, {
@@ -292,6 +295,12 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerAlertConfigRoutes(app, alerts)
   registerBudgetRoutes(app, budgets)
   registerMetricsRoute(app, metrics)
+  registerReportRoutes(app, (project) => ({
+    store,
+    budgets,
+    liveSync: liveSync(project),
+    queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+  }))
   registerAdminRoutes(app, store)
 
   const publicDir = options.publicDir ?? defaultPublicDir()
