@@ -44,7 +44,7 @@ const request = (spans: unknown[]) => ({
   resourceSpans: [{ scopeSpans: [{ scope: { name: 'test' }, spans }] }],
 })
 
-async function post(body: Uint8Array | string, headers: Record<string, string>) {
+async function post(body: Uint8Array<ArrayBuffer> | string, headers: Record<string, string>) {
   const response = await fetch(server.tracesUrl, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.keys.ingest}`, ...headers },
