@@ -24,9 +24,10 @@ import type { Attributes, AttributeValue, OtlpSpan } from './otlp-spans.js'
  *     workflow, task, agent or tool does not count; an OpenInference span counts only as LLM or
  *     EMBEDDING (`openinference.span.kind`); a span whose `gen_ai.operation.name` is invoke_agent,
  *     create_agent, execute_tool or invoke_workflow does not count.
- * The rule reads each span alone, never its neighbours: a trace's spans arrive in several exports
- * (children end, and are sent, before their parents), so a rule that looked at the batch would count
- * a call once or twice depending on how the exporter cut it.
+ * The rule reads each span alone: a trace's spans may arrive in several exports (children end, and
+ * are sent, before their parents), and a rule that needed the neighbours would count a call once or
+ * twice depending on how the exporter cut the trace. (Only two instrumentations of one call, nested,
+ * are told apart by their nesting: otlp-items.ts.)
  *
  * Every other span (HTTP, database, a framework's own) is not a model call: it is ignored, neither
  * stored nor rejected. Nothing of a span's content is read: prompts and completions
@@ -113,6 +114,7 @@ const CACHE_READ_KEYS = [
 ]
 const CACHE_WRITE_KEYS = [
   'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.cache_write.input_tokens',
   'gen_ai.usage.cache_creation_input_tokens',
   'llm.usage.cache_creation_input_tokens',
   'llm.token_count.prompt_details.cache_write',
@@ -232,25 +234,34 @@ function aiSdkUsage(attributes: Attributes, family: ModelFamily): Usage {
  * included; reasoning is part of output_tokens):
  * - OpenAI, Gemini and the rest report a prompt count that includes the cached tokens, and the
  *   instrumentations pass it on: taken as it is.
- * - Anthropic's `input_tokens` leaves cache reads and writes out, and the instrumentations copy it
- *   unchanged into `gen_ai.usage.input_tokens` (OpenLLMetry's, read in its source) while recording
- *   the cache counts beside it: the reads and writes are added. OpenInference's
- *   `llm.token_count.prompt` is the total by its own specification (its prompt_details are subsets),
- *   so it is taken as it is, for Anthropic too.
+ * - Anthropic's `input_tokens` leaves cache reads and writes out. The GenAI conventions ask for the
+ *   total, and instrumentations differ: OpenLLMetry's copies Anthropic's count unchanged into
+ *   `gen_ai.usage.input_tokens` (read in its source), so the cache reads and writes recorded beside
+ *   it are added; Anthropic's own SDK (scope `com.anthropic.sdk.*`) records the total, and
+ *   OpenInference's `llm.token_count.prompt` is the total by its specification (its prompt_details
+ *   are subsets): both are taken as they are.
+ * - Anthropic's own SDK also records the 1-hour cache writes apart
+ *   (`anthropic.usage.cache_creation.ephemeral_1h_input_tokens`, a subset of the writes), priced at
+ *   their own rate; other instrumentations do not, and all their writes are priced at the 5-minute rate.
  * - Reasoning counts are a subset of the output count in every spelling: never added to it.
  */
-function conventionUsage(attributes: Attributes, family: ModelFamily): Usage {
+function conventionUsage(attributes: Attributes, family: ModelFamily, scope: string): Usage {
   const cacheRead = firstCount(attributes, CACHE_READ_KEYS)
   const cacheWrite = firstCount(attributes, CACHE_WRITE_KEYS)
   let input = firstCount(attributes, INPUT_KEYS)
-  const openInferenceTotal = input !== null && firstCount(attributes, ['llm.token_count.prompt']) === input
-  if (family === 'anthropic' && input !== null && !openInferenceTotal)
+  const reportsTotal =
+    scope.startsWith('com.anthropic.sdk') ||
+    (input !== null && firstCount(attributes, ['llm.token_count.prompt']) === input)
+  if (family === 'anthropic' && input !== null && !reportsTotal)
     input = sumKnown(input, cacheRead, cacheWrite)
   return {
     ...emptyUsage(),
     input_tokens: input,
     cache_read_tokens: cacheRead,
     cache_write_tokens: cacheWrite,
+    cache_write_1h_tokens: firstCount(attributes, [
+      'anthropic.usage.cache_creation.ephemeral_1h_input_tokens',
+    ]),
     output_tokens: firstCount(attributes, OUTPUT_KEYS),
     reasoning_tokens: firstCount(attributes, REASONING_KEYS),
   }
@@ -297,8 +308,13 @@ export type SpanEvent = { value: Record<string, unknown> } | { error: string }
 
 /**
  * The CostEvent a span stands for, unpriced (ingest prices it as it prices every event), or null
- * when the span is not one model call (the count-once rule above). The event id is the span's
- * trace and span ids, so a span sent again is stored once.
+ * when the span is not one model call (the count-once rule above).
+ *
+ * The event id is the provider's response id where the span has one (`gen_ai.response.id`, unique
+ * per call), else the span's trace and span ids: a span sent again is stored once either way, and
+ * two instrumentations recording the same call (OpenLLMetry's span around the official Anthropic
+ * SDK's own; a LangChain LLM span around the OpenAI client's) make one event, the span that started
+ * last (the innermost, closest to the provider) winning as the store keeps the latest `ts`.
  */
 export function spanEvent(span: OtlpSpan): SpanEvent | null {
   const { attributes } = span
@@ -323,14 +339,17 @@ export function spanEvent(span: OtlpSpan): SpanEvent | null {
     return { error: `${where}: a GenAI span without a provider (gen_ai.provider.name or gen_ai.system)` }
 
   const { provider, family, operation } = providerOf(rawProvider)
-  const usage = isAiSdk ? aiSdkUsage(attributes, family) : conventionUsage(attributes, family)
+  const usage = isAiSdk
+    ? aiSdkUsage(attributes, family)
+    : conventionUsage(attributes, family, span.scope.name)
   const { tags, attribution } = tagsOf(span)
   const functionId = text(attributes, 'ai.telemetry.functionId')
   const environment = firstText(span.resource, ENVIRONMENT_KEYS) ?? firstText(attributes, ENVIRONMENT_KEYS)
   const cost = numberOf(attributes, COST_KEYS)
   const ttft = numberOf(attributes, ['ai.response.msToFirstChunk'])
+  const responseId = firstText(attributes, ['gen_ai.response.id', 'ai.response.id'])
   const value: Record<string, unknown> = {
-    event_id: `otlp:${span.traceId}:${span.spanId}`,
+    event_id: responseId ? `otlp:${provider}:${responseId}` : `otlp:${span.traceId}:${span.spanId}`,
     ts: millis(span.startTimeUnixNano),
     latency_ms: latencyOf(span),
     ttft_ms: ttft,
@@ -338,7 +357,8 @@ export function spanEvent(span: OtlpSpan): SpanEvent | null {
     operation: operationOf(attributes, family, operation),
     model,
     requested_model: requestedModel,
-    provider_request_id: firstText(attributes, ['gen_ai.response.id', 'ai.response.id']),
+    // The request id of the provider's header where the span has it (Anthropic's SDK), else the response's id.
+    provider_request_id: firstText(attributes, ['anthropic.request.id']) ?? responseId,
     ...usage,
     feature: functionId,
     session_id: firstText(attributes, SESSION_KEYS),

@@ -38,13 +38,22 @@ function parse(decoded: Uint8Array, encoding: OtlpEncoding): { request: unknown;
  * The model calls of a decompressed ExportTraceServiceRequest as ingest items: one CostEvent per
  * GenAI span that is one model call (genai-span.ts), or the reason such a span cannot be one.
  * Other spans are left out: an export without any model call is valid, and stores nothing.
+ *
+ * Two instrumentations of one call nest their spans (OpenLLMetry's around the official Anthropic
+ * SDK's own): where a model-call span's parent is a model-call span of the same export, only the
+ * inner one counts, being the closer to the provider. Exporters batch a trace's spans together
+ * (a child ends milliseconds before its parent), so both are almost always in one export; an
+ * exporter that sends every span alone (OpenLLMetry's `disableBatch`) defeats this (docs/otlp.md).
  */
 export function otlpItems(decoded: Uint8Array, encoding: OtlpEncoding): BatchItem[] {
   const { request, ids } = parse(decoded, encoding)
-  const items: BatchItem[] = []
+  const calls: { key: string; item: BatchItem }[] = []
+  const parentsOfCalls = new Set<string>()
   for (const span of spansOf(request, ids)) {
     const item = spanEvent(span)
-    if (item) items.push(item)
+    if (!item) continue
+    calls.push({ key: `${span.traceId}:${span.spanId}`, item })
+    if (span.parentSpanId) parentsOfCalls.add(`${span.traceId}:${span.parentSpanId}`)
   }
-  return items
+  return calls.filter((call) => !parentsOfCalls.has(call.key)).map((call) => call.item)
 }

@@ -10,6 +10,8 @@ export interface OtlpSpan {
   /** Lower-case hex (32 and 16 digits in a valid span; checked where an event is made of it). */
   traceId: string
   spanId: string
+  /** Empty for a root span. */
+  parentSpanId: string
   name: string
   /** Nanoseconds since the epoch, as decimal text (int64 does not fit a double). */
   startTimeUnixNano: string | null
@@ -118,6 +120,7 @@ export function spansOf(request: unknown, encoding: IdEncoding): OtlpSpan[] {
         spans.push({
           traceId: id(member(span, 'traceId', 'trace_id'), encoding),
           spanId: id(member(span, 'spanId', 'span_id'), encoding),
+          parentSpanId: id(member(span, 'parentSpanId', 'parent_span_id'), encoding),
           name: typeof name === 'string' ? name : '',
           startTimeUnixNano: nanos(member(span, 'startTimeUnixNano', 'start_time_unix_nano')),
           endTimeUnixNano: nanos(member(span, 'endTimeUnixNano', 'end_time_unix_nano')),

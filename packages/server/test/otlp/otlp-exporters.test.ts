@@ -52,6 +52,8 @@ function buildSpans() {
     'deployment.environment.name': 'staging',
   })
   const named: Record<string, ReadableSpan | undefined> = {}
+  // A response id per run, as a provider gives one per call: the event's id where a span has it.
+  const responseId = `chatcmpl-${Math.random().toString(36).slice(2)}`
   const finish = (key: string, span: ReturnType<typeof app.start>) => {
     span.end()
     named[key] = app.finished().find((done) => done.spanContext().spanId === span.spanContext().spanId)
@@ -63,7 +65,7 @@ function buildSpans() {
     'gen_ai.operation.name': 'chat',
     'gen_ai.request.model': 'gpt-4o-mini',
     'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-    'gen_ai.response.id': 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG',
+    'gen_ai.response.id': responseId,
     'gen_ai.usage.input_tokens': 1200,
     'gen_ai.usage.cache_read.input_tokens': 1024,
     'gen_ai.usage.output_tokens': 300,
@@ -233,16 +235,15 @@ function buildSpans() {
 
   const spans = app.finished()
   const span = (key: string) => named[key] as ReadableSpan
-  return { spans, span, shutdown: app.shutdown }
-}
-
-function byId(events: readonly CostEvent[], span: ReadableSpan): CostEvent | undefined {
-  return events.find((event) => event.event_id === eventIdOf(span))
+  /** The event id of a named span: its response id's where it has one, else its trace and span ids'. */
+  const eventId = (key: string) => (key === 'chat' ? `otlp:openai:${responseId}` : eventIdOf(span(key)))
+  return { spans, span, eventId, responseId, shutdown: app.shutdown }
 }
 
 describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, makeExporter) => {
   let stored: CostEvent[]
   let built: ReturnType<typeof buildSpans>
+  const byId = (key: string) => stored.find((event) => event.event_id === built.eventId(key))
 
   beforeAll(async () => {
     built = buildSpans()
@@ -253,7 +254,7 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
     expect(await exportSpans(exporter, built.spans)).toEqual({ code: 0 })
     await exporter.shutdown()
     await built.shutdown()
-    stored = await server.events(built.spans.map(eventIdOf))
+    stored = await server.events([...built.spans.map(eventIdOf), built.eventId('chat')])
   })
 
   it('stores one event per model call, once, and none for wrappers or other spans', () => {
@@ -267,19 +268,17 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
       'unknown',
       'failed',
     ]
-    expect(stored.map((event) => event.event_id).sort()).toEqual(
-      expected.map((key) => eventIdOf(built.span(key))).sort(),
-    )
+    expect(stored.map((event) => event.event_id).sort()).toEqual(expected.map(built.eventId).sort())
   })
 
   it('maps the current GenAI conventions: provider, models, every token kind, conversation, user, environment, tags', () => {
-    const event = byId(stored, built.span('chat'))
+    const event = byId('chat')
     expect(event).toMatchObject({
       provider: 'openai',
       operation: 'chat',
       model: 'gpt-4o-mini-2024-07-18',
       requested_model: 'gpt-4o-mini',
-      provider_request_id: 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG',
+      provider_request_id: built.responseId,
       input_tokens: 1200,
       cache_read_tokens: 1024,
       output_tokens: 300,
@@ -300,7 +299,7 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
   })
 
   it("adds Anthropic's cache reads and writes to its input (older spellings)", () => {
-    const event = byId(stored, built.span('anthropic'))
+    const event = byId('anthropic')
     expect(event).toMatchObject({
       provider: 'anthropic',
       operation: 'messages',
@@ -316,7 +315,7 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
   })
 
   it("counts the AI SDK's doGenerate child, with telemetry metadata as attribution and tags", () => {
-    const event = byId(stored, built.span('doGenerate'))
+    const event = byId('doGenerate')
     expect(event).toMatchObject({
       provider: 'openai',
       operation: 'chat',
@@ -329,11 +328,11 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
     })
     // 1,000 × 0.15/1M + 100 × 0.60/1M = 0.00015 + 0.00006 = $0.00021
     expect(event?.cost_usd).toBeCloseTo(0.00021, 10)
-    expect(byId(stored, built.span('generateText'))).toBeUndefined()
+    expect(byId('generateText')).toBeUndefined()
   })
 
   it("reads ai v6's normalized usage, reasoning inside the output, and the stream's first chunk", () => {
-    const event = byId(stored, built.span('doStream'))
+    const event = byId('doStream')
     expect(event).toMatchObject({
       provider: 'google',
       operation: 'generate_content',
@@ -350,7 +349,7 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
   })
 
   it("counts OpenInference's LLM span, not the chain and workflow around it nor the agent", () => {
-    const event = byId(stored, built.span('openinference'))
+    const event = byId('openinference')
     expect(event).toMatchObject({
       input_tokens: 2000,
       cache_read_tokens: 1000,
@@ -360,17 +359,16 @@ describe.each(exporters)('POST /v1/traces from the real exporter, %s', (_name, m
     // Its prompt count is the total: 1,000 × 0.15/1M + 1,000 × 0.075/1M + 50 × 0.60/1M
     //   = 0.00015 + 0.000075 + 0.00003 = $0.000255
     expect(event?.cost_usd).toBeCloseTo(0.000255, 10)
-    for (const wrapper of ['chain', 'workflow', 'agent'])
-      expect(byId(stored, built.span(wrapper))).toBeUndefined()
+    for (const wrapper of ['chain', 'workflow', 'agent']) expect(byId(wrapper)).toBeUndefined()
   })
 
   it('keeps a cost the instrumentation sent as client pricing', () => {
-    expect(byId(stored, built.span('clientCost'))).toMatchObject({ cost_usd: 0.5, pricing_status: 'client' })
+    expect(byId('clientCost')).toMatchObject({ cost_usd: 0.5, pricing_status: 'client' })
   })
 
   it('stores a model without a price as unpriced, and a failed call as an error', () => {
-    expect(byId(stored, built.span('unknown'))).toMatchObject({ cost_usd: null, pricing_status: 'unpriced' })
-    expect(byId(stored, built.span('failed'))).toMatchObject({
+    expect(byId('unknown')).toMatchObject({ cost_usd: null, pricing_status: 'unpriced' })
+    expect(byId('failed')).toMatchObject({
       status: 'error',
       error_type: 'RateLimitError',
       input_tokens: null,
