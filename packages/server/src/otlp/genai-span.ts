@@ -5,7 +5,6 @@ import {
   describeModelProvider,
   emptyUsage,
   type ModelFamily,
-  sumKnown,
 } from 'spendlens/internal'
 import type { Attributes, AttributeValue, OtlpSpan } from './otlp-spans.js'
 
@@ -129,7 +128,7 @@ const COST_KEYS = ['gen_ai.usage.cost', 'gen_ai.cost.usd', 'llm.cost.total', 'll
 const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id', 'ai.telemetry.metadata.sessionId']
 const USER_KEYS = ['user.id', 'enduser.id', 'ai.telemetry.metadata.userId']
 const ENVIRONMENT_KEYS = ['deployment.environment.name', 'deployment.environment']
-const TAG_PREFIXES = ['traceloop.association.properties.', 'ai.telemetry.metadata.', 'metadata.']
+const TAG_PREFIXES = ['traceloop.association.properties.', 'ai.telemetry.metadata.']
 
 /** The GenAI conventions' provider names (and older `gen_ai.system` values) that the catalog names otherwise. */
 const CATALOG_PROVIDERS: Record<string, string> = {
@@ -176,9 +175,10 @@ function operationOf(attributes: Attributes, family: ModelFamily, fromProvider: 
   if (fromProvider) return fromProvider
   const name = firstText(attributes, ['gen_ai.operation.name', 'llm.request.type'])
   if (name === 'embeddings' || name === 'embedding') return 'embeddings'
-  if (name === 'text_completion' || name === 'completion') return 'completions'
+  // As the SDK names these providers' calls (OpenLLMetry's Python Anthropic spans say `completion`).
   if (family === 'google') return 'generate_content'
   if (family === 'anthropic') return 'messages'
+  if (name === 'text_completion' || name === 'completion') return 'completions'
   return name === null || name === 'chat' ? 'chat' : name
 }
 
@@ -234,12 +234,12 @@ function aiSdkUsage(attributes: Attributes, family: ModelFamily): Usage {
  * included; reasoning is part of output_tokens):
  * - OpenAI, Gemini and the rest report a prompt count that includes the cached tokens, and the
  *   instrumentations pass it on: taken as it is.
- * - Anthropic's `input_tokens` leaves cache reads and writes out. The GenAI conventions ask for the
- *   total, and instrumentations differ: OpenLLMetry's copies Anthropic's count unchanged into
- *   `gen_ai.usage.input_tokens` (read in its source), so the cache reads and writes recorded beside
- *   it are added; Anthropic's own SDK (scope `com.anthropic.sdk.*`) records the total, and
- *   OpenInference's `llm.token_count.prompt` is the total by its specification (its prompt_details
- *   are subsets): both are taken as they are.
+ * - Anthropic's `input_tokens` leaves cache reads and writes out; the GenAI conventions ask for the
+ *   total, and most instrumentations record it: OpenLLMetry's Python one and Anthropic's own SDK
+ *   (both read in their source), OpenInference (`llm.token_count.prompt` is the total by its
+ *   specification). OpenLLMetry's JavaScript one copies Anthropic's count unchanged (read in its
+ *   source): for it (ANTHROPIC_INPUT_WITHOUT_CACHE), and for any span whose input is smaller than
+ *   its cache reads and writes together (it cannot be their total), the cache is added.
  * - Anthropic's own SDK also records the 1-hour cache writes apart
  *   (`anthropic.usage.cache_creation.ephemeral_1h_input_tokens`, a subset of the writes), priced at
  *   their own rate; other instrumentations do not, and all their writes are priced at the 5-minute rate.
@@ -249,11 +249,9 @@ function conventionUsage(attributes: Attributes, family: ModelFamily, scope: str
   const cacheRead = firstCount(attributes, CACHE_READ_KEYS)
   const cacheWrite = firstCount(attributes, CACHE_WRITE_KEYS)
   let input = firstCount(attributes, INPUT_KEYS)
-  const reportsTotal =
-    scope.startsWith('com.anthropic.sdk') ||
-    (input !== null && firstCount(attributes, ['llm.token_count.prompt']) === input)
-  if (family === 'anthropic' && input !== null && !reportsTotal)
-    input = sumKnown(input, cacheRead, cacheWrite)
+  const cache = (cacheRead ?? 0) + (cacheWrite ?? 0)
+  if (family === 'anthropic' && input !== null && (ANTHROPIC_INPUT_WITHOUT_CACHE.has(scope) || input < cache))
+    input += cache
   return {
     ...emptyUsage(),
     input_tokens: input,
@@ -267,11 +265,13 @@ function conventionUsage(attributes: Attributes, family: ModelFamily, scope: str
   }
 }
 
+/** Instrumentations (scope names) that record Anthropic's input_tokens without the cache. */
+const ANTHROPIC_INPUT_WITHOUT_CACHE: ReadonlySet<string> = new Set(['@traceloop/instrumentation-anthropic'])
+
 const ATTRIBUTION: ReadonlySet<string> = new Set(ATTRIBUTION_FIELDS)
 
 /**
- * Tags from OpenLLMetry's association properties and the AI SDK's telemetry metadata (and
- * OpenInference's `metadata.*`); a key that names an attribution field (`feature`, `customer_id`,
+ * Tags from OpenLLMetry's association properties and the AI SDK's telemetry metadata; a key that names an attribution field (`feature`, `customer_id`,
  * `user_id`, …) fills that field instead. The span's service is a tag too (`service.name`).
  */
 function tagsOf(span: OtlpSpan): { tags: Record<string, string>; attribution: Record<string, string> } {
