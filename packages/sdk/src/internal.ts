@@ -1,5 +1,7 @@
 /** For spendlens' own server, demo generator, tests and benchmarks; not a stable API. */
 
+export { convertAiSdkUsage, type ModelFamily } from './ai-sdk/ai-sdk-usage.js'
+export { describeModelProvider } from './ai-sdk/spendlens-middleware.js'
 export { emptyUsage } from './cost-event.js'
 export { describeScope } from './errors.js'
 export {
@@ -30,7 +32,7 @@ export {
 } from './pricing/price-usage.js'
 export { parseSupplement, SUPPLEMENT, type SupplementEntry } from './pricing/supplement.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
-export { count, sumKnown } from './providers/count.js'
+export { count, field, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'
 export {
   convertOpenAIChatUsage,

@@ -20,6 +20,7 @@ type Access = 'public' | 'ingest' | 'read' | 'admin'
  */
 const EXPECTED: Record<string, Access> = {
   'POST /v1/events': 'ingest',
+  'POST /v1/traces': 'ingest',
   'GET /api/session': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'public',
@@ -70,6 +71,7 @@ const EXPECTED: Record<string, Access> = {
 const body = (route: string): unknown =>
   ({
     'POST /v1/events': [event({ ts: new Date().toISOString() })],
+    'POST /v1/traces': { resourceSpans: [] },
     'POST /api/query': { metrics: ['requests'] },
     'POST /api/session': { key: keys.read },
     'POST /api/keys': { role: 'ingest', name: 'made by the security suite' },

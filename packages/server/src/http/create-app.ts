@@ -10,7 +10,6 @@ import { type BudgetService, createBudgetService } from '../budgets/budget-servi
 import { demoState } from '../demo/demo-project.js'
 import { BODY_LIMIT, isGzip, type RawBody } from '../ingest/decode-body.js'
 import type { FlushReport } from '../ingest/ingest-buffer.js'
-import { IngestError, type IngestErrorCode } from '../ingest/ingest-error.js'
 import { ingestPath } from '../ingest/ingest-path.js'
 import { createUnpricedWarning } from '../ingest/unpriced-models.js'
 import type { InvoiceSyncJob } from '../jobs/invoice-sync-job.js'
@@ -18,7 +17,6 @@ import { createMetricsService } from '../metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../query/time-limit.js'
 import type { InvoiceProvider } from '../schema/invoice-table.js'
 import type { Store } from '../store/store.js'
-import { StoreUnavailableError } from '../store/store-unavailable.js'
 import { SERVER_VERSION } from '../version.js'
 import { registerAdminRoutes } from './admin-routes.js'
 import { registerAlertConfigRoutes } from './alert-config-routes.js'
@@ -27,11 +25,13 @@ import { registerAuthRoutes } from './auth-routes.js'
 import { registerAuthentication } from './authenticate.js'
 import { registerBudgetRoutes } from './budget-routes.js'
 import { registerEconomicsRoutes } from './economics-routes.js'
+import { errorAnswer } from './error-answer.js'
 import { hostChecker } from './host-check.js'
-import { errorBody, HttpError } from './http-error.js'
+import { errorBody } from './http-error.js'
 import { registerInvoiceRoutes } from './invoice-routes.js'
 import { registerMetricsRoute } from './metrics-route.js'
 import { registerModelRoutes } from './model-routes.js'
+import { registerOtlpRoute } from './otlp-route.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.js'
 import { registerReportRoutes } from './report-routes.js'
@@ -106,15 +106,6 @@ export const CONNECTION_LIMITS = {
   maxConnections: 4096,
 } as const
 
-/** The HTTP status of each ingest failure. */
-const INGEST_STATUS: Record<IngestErrorCode, number> = {
-  bad_request: 400,
-  payload_too_large: 413,
-  unsupported_encoding: 415,
-  store_unavailable: 503,
-  internal: 500,
-}
-
 /** A Host header's name, for the hint in the refusal. */
 function hostName(host: string | undefined): string {
   return (host ?? '').replace(/:\d+$/, '')
@@ -152,33 +143,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.server.maxConnections = CONNECTION_LIMITS.maxConnections
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError)
-      return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details))
-    if (error instanceof IngestError && error.code !== 'internal') {
-      const status = INGEST_STATUS[error.code]
-      // A refusal that passes (store_unavailable) says when to retry, and is logged with its cause.
-      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
-      if (status >= 500) request.log.error(error)
-      return reply.status(status).send(errorBody(error.code, error.message))
-    }
-    if (error instanceof StoreUnavailableError) {
-      request.log.error(error)
-      return reply
-        .status(503)
-        .header('retry-after', String(error.retryAfterSeconds))
-        .send(
-          errorBody(
-            'store_unavailable',
-            `the store is unavailable now; retry in ${error.retryAfterSeconds} s`,
-          ),
-        )
-    }
-    const status = (error as { statusCode?: number }).statusCode
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return reply.status(status).send(errorBody('bad_request', (error as Error).message))
-    }
-    request.log.error(error)
-    return reply.status(500).send(errorBody('internal', 'internal error; see the server log'))
+    const answer = errorAnswer(error)
+    if (answer.log) request.log.error(error)
+    // A refusal that passes (store_unavailable, rate_limited) says when to retry.
+    if (answer.retryAfterSeconds !== undefined) reply.header('retry-after', String(answer.retryAfterSeconds))
+    return reply.status(answer.status).send(errorBody(answer.code, answer.message, answer.details))
   })
   const hostAllowed = hostChecker(options.allowedHosts)
   app.addHook('onRequest', async (request, reply) => {
@@ -249,7 +218,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // limit applies to the bytes received; the decompressed size is checked when inflating.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser(
-      ['application/json', 'application/x-ndjson', 'application/ndjson'],
+      // Protobuf for POST /v1/traces (OTLP/HTTP), which also takes JSON.
+      [
+        'application/json',
+        'application/x-ndjson',
+        'application/ndjson',
+        'application/x-protobuf',
+        'application/protobuf',
+      ],
       { parseAs: 'buffer' },
       (_request, body, done) => done(null, body),
     )
@@ -265,6 +241,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       metrics.countIngest(request.project, result)
       return reply.status(result.rejected === result.results.length ? 400 : 200).send(result)
     })
+    await registerOtlpRoute(scope, ingest, (project, result) => metrics.countIngest(project, result))
   })
 
   app.get('/api/meta', async (request) => {

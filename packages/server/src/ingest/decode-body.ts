@@ -1,4 +1,5 @@
 import { gunzip, gunzipSync } from 'node:zlib'
+import type { OtlpEncoding } from '../otlp/otlp-items.js'
 import { IngestError } from './ingest-error.js'
 import type { BatchItem } from './ingest-events.js'
 
@@ -8,11 +9,15 @@ export const BODY_LIMIT = 10 * 1024 * 1024
 /** Inflate in 1 MB steps (zlib's default, 16 KB, makes hundreds of steps of a batch). */
 const INFLATE_CHUNK = 1024 * 1024
 
-/** An ingest request body as received: its bytes, whether gzipped, whether NDJSON. */
+/**
+ * An ingest request body as received: its bytes, whether gzipped, whether NDJSON, and for
+ * POST /v1/traces its OTLP encoding (the body is then an ExportTraceServiceRequest, not events).
+ */
 export interface RawBody {
   bytes: Uint8Array
   gzip: boolean
   ndjson: boolean
+  otlp?: OtlpEncoding
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
+import { otlpItems } from '../otlp/otlp-items.js'
 import { type BatchFormatName, batchFormat, type EncodedBatch } from '../store/batch-format.js'
 import { batchItems, inflate, mayHoldUnsafeText, type RawBody } from './decode-body.js'
 import type { EventWindow } from './event-window.js'
@@ -46,7 +47,10 @@ export function decodeInflated(
   window: EventWindow,
   project: string,
 ): DecodedBody {
-  const validated = validateItems(batchItems(decoded, body.ndjson), window, !mayHoldUnsafeText(decoded))
+  // An OTLP body's events are made from its GenAI spans (otlp/); their strings are checked one by one.
+  const validated = body.otlp
+    ? validateItems(otlpItems(decoded, body.otlp), window)
+    : validateItems(batchItems(decoded, body.ndjson), window, !mayHoldUnsafeText(decoded))
   return {
     count: validated.count,
     validIndexes: validated.validIndexes,
@@ -150,6 +154,7 @@ export function createBodyDecoder(
         bytes,
         gzip: body.gzip,
         ndjson: body.ndjson,
+        otlp: body.otlp,
         format,
         window,
         project,
