@@ -39,6 +39,29 @@ describe('the digest’s hour', () => {
   })
 })
 
+describe('the digest’s configuration', () => {
+  it('defaults to Monday 09:00 UTC, by feature and customer, and refuses what it cannot use, naming where', () => {
+    const channels = [{ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/hook', secret: SECRET }]
+    expect(ALERTS_CONFIG_SCHEMA.parse({ channels, rules: [], digest: {} }).digest).toEqual({
+      day: 'monday',
+      hour: 9,
+      timeZone: 'UTC',
+      by: ['feature', 'customer_id'],
+      top: 5,
+    })
+    const problems = (digest: unknown) =>
+      ALERTS_CONFIG_SCHEMA.safeParse({ channels, rules: [], digest }).error?.issues.map(
+        (issue) => `${issue.path.join('.')}: ${issue.message}`,
+      )
+    expect(problems({ channels: ['nope'] })).toEqual(['digest.channels.0: no channel nope'])
+    expect(problems({ by: ['colour'] })?.[0]).toMatch(/^digest\.by: by: "colour" is not a dimension/)
+    expect(problems({ hour: 24 })?.[0]).toMatch(/^digest\.hour: /)
+    expect(problems({ timeZone: 'Mars/Olympus' })?.[0]).toMatch(
+      /^digest\.timeZone: must be an IANA time zone/,
+    )
+  })
+})
+
 /**
  * Two weeks of calls (UTC): the week of 2026-11-02 costs $2.00, the week of 2026-11-09 $5.00. The
  * digest goes out on Mondays at 09:00 UTC: on 2026-11-16 it reports the week of the 9th, $5.00,

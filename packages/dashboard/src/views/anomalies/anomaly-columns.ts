@@ -82,6 +82,7 @@ const MESSAGE_TYPES: Record<AlertDeliveryEntry['type'], string> = {
   'alert.test': 'Test message',
   'budget.threshold': 'Budget threshold',
   'budget.forecast': 'Budget forecast',
+  'report.weekly': 'Weekly digest',
 }
 
 /** When, where, what, how it went: one alert message to one channel. */
