@@ -6,6 +6,7 @@ import {
   emptyUsage,
   type ModelFamily,
 } from 'spendlens/internal'
+import { MAX_TAGS } from '../ingest/cost-event-schema.js'
 import type { Attributes, AttributeValue, OtlpSpan } from './otlp-spans.js'
 
 /*
@@ -269,6 +270,9 @@ function conventionUsage(attributes: Attributes, family: ModelFamily, scope: str
 const ANTHROPIC_INPUT_WITHOUT_CACHE: ReadonlySet<string> = new Set(['@traceloop/instrumentation-anthropic'])
 
 const ATTRIBUTION: ReadonlySet<string> = new Set(ATTRIBUTION_FIELDS)
+/** The longest tag key, and the longest label an event keeps (cost-event-schema.ts; attribution: 500). */
+const MAX_TAG_KEY = 200
+const MAX_LABEL = 500
 
 /**
  * Tags from OpenLLMetry's association properties and the AI SDK's telemetry metadata; a key that names an attribution field (`feature`, `customer_id`,
@@ -281,8 +285,10 @@ function tagsOf(span: OtlpSpan): { tags: Record<string, string>; attribution: Re
     const prefix = TAG_PREFIXES.find((candidate) => key.startsWith(candidate))
     if (!prefix || key.length === prefix.length) continue
     const name = key.slice(prefix.length)
-    if (ATTRIBUTION.has(name)) attribution[name] = String(value)
-    else tags[name] = String(value)
+    // Labels are cut to what an event holds rather than costing the call its event.
+    const label = String(value).slice(0, MAX_LABEL)
+    if (ATTRIBUTION.has(name)) attribution[name] = label
+    else if (name.length <= MAX_TAG_KEY && Object.keys(tags).length < MAX_TAGS - 1) tags[name] = label
   }
   const service = span.resource.get('service.name')
   if (typeof service === 'string' && service.length > 0) tags['service.name'] = service
@@ -376,7 +382,10 @@ export function spanEvent(span: OtlpSpan): SpanEvent | null {
       attributes.get('llm.is_streaming') === true,
     status: span.failed ? 'error' : 'ok',
     error_type: span.failed ? (text(attributes, 'error.type') ?? 'span_error') : null,
-    sdk: `otlp ${span.scope.name || 'unknown'}${span.scope.version ? ` ${span.scope.version}` : ''}`,
+    sdk: `otlp ${span.scope.name || 'unknown'}${span.scope.version ? ` ${span.scope.version}` : ''}`.slice(
+      0,
+      100,
+    ),
   }
   if (cost !== null) value.cost_usd = cost
   return { value }
