@@ -272,6 +272,11 @@ export function runStoreContract(options: StoreContractOptions): void {
           reasoning_tokens: 100,
           input_audio_tokens: 35,
           output_audio_tokens: 20,
+          // Tool calls: only e10 used any (3 web searches, 4 file searches, 2 fetches, 1 session).
+          web_search_requests: 3,
+          file_search_requests: 4,
+          web_fetch_requests: 2,
+          code_interpreter_sessions: 1,
           avg_tokens_per_request: 2873,
           error_rate: 0.1,
           unpriced_count: 1,
