@@ -283,7 +283,7 @@ export interface FoundPrice {
 export interface PriceBook {
   price: Pricer
   /** Where the price of `model` at `ts` comes from, as `price` looks it up; undefined when unknown. */
-  find(provider: string, model: string, ts: Date): FoundPrice | undefined
+  find(provider: string, model: string, ts: Date, options?: { catalogOnly?: boolean }): FoundPrice | undefined
   /** The discount that applies to `model`, if any. */
   discount(provider: string, model: string): PriceDiscount | undefined
   /** Every custom entry (the config's, then the supplement's), with where each is recorded from. */
@@ -369,7 +369,11 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
   })
 
   function lookUp(
-    input: Pick<PriceInput, 'provider' | 'model' | 'ts' | 'atBaseRate'> & { service_tier?: string | null },
+    input: Pick<PriceInput, 'provider' | 'model' | 'ts' | 'atBaseRate'> & {
+      service_tier?: string | null
+      /** The catalog's own price, even where a supplement entry fills its gaps (check:prices' snapshot). */
+      catalogOnly?: boolean
+    },
     usage: CatalogUsage,
   ) {
     const tierTable = (input.service_tier && tierTables.get(input.service_tier)) || noTier
@@ -379,6 +383,7 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       [undefined, 'catalog', false],
       [supplement, 'supplement', false],
     ] as const) {
+      if (input.catalogOnly && origin !== 'catalog') continue
       const entry = table?.get(input.provider)
       if (table && !entry) continue
       const provider = entry && periodAt(entry, input.ts.getTime())
@@ -389,7 +394,13 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
         provider ? { provider, timestamp: input.ts } : { providerId: input.provider, timestamp: input.ts },
       )
       if (!result) continue
-      if (origin === 'catalog' && fillers.length > 0 && catalogLacks(input, result.model_price)) continue
+      if (
+        origin === 'catalog' &&
+        !input.catalogOnly &&
+        fillers.length > 0 &&
+        catalogLacks(input, result.model_price)
+      )
+        continue
       if (input.atBaseRate && longContextThresholds(result.model).length > 0) {
         const base = calcPrice(usage, input.model, {
           provider: { ...result.provider, models: [atBaseRate(result.model)] },
@@ -465,10 +476,10 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
 
   return {
     price,
-    find(provider, model, ts) {
+    find(provider, model, ts, options) {
       let found: ReturnType<typeof lookUp>
       try {
-        found = lookUp({ provider, model, ts }, {})
+        found = lookUp({ provider, model, ts, catalogOnly: options?.catalogOnly }, {})
       } catch {
         return undefined
       }

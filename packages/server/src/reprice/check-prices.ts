@@ -74,7 +74,7 @@ export async function takePriceSnapshot(day = today()): Promise<PriceSnapshot> {
   const prices: Record<string, ModelPrice> = {}
   for (const provider of await catalogProviders())
     for (const model of provider.models) {
-      const found = book.find(provider.id, model.id, noonOf(day))
+      const found = book.find(provider.id, model.id, noonOf(day), { catalogOnly: true })
       if (found?.origin === 'catalog') prices[`${provider.id}/${model.id}`] = found.prices
     }
   return { catalog_version: catalogVersion(), taken: day, prices }
