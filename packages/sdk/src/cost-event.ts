@@ -51,11 +51,24 @@ export interface CostEvent {
   output_audio_tokens: number | null
   /** Subset of input_tokens that are image tokens (GPT image models price them apart). */
   input_image_tokens: number | null
+  /** Subset of input_tokens that are video tokens (Gemini `promptTokensDetails` modality VIDEO). */
+  input_video_tokens: number | null
+  /** Subset of output_tokens that are image tokens (Gemini image output, GPT image models). */
+  output_image_tokens: number | null
   /** Characters of input text, where a model bills per character (tts-1). */
   input_characters: number | null
   images: number | null
   audio_seconds: number | null
   web_search_requests: number | null
+  /** File searches run by the provider (OpenAI Responses `file_search_call` items), billed per call. */
+  file_search_requests: number | null
+  /** Pages fetched by the provider (Anthropic `server_tool_use.web_fetch_requests`): tokens only, no fee. */
+  web_fetch_requests: number | null
+  /**
+   * Code-execution containers the call ran code in (OpenAI code interpreter, Anthropic code
+   * execution): OpenAI bills each container session, Anthropic its container hours.
+   */
+  code_interpreter_sessions: number | null
 
   service_tier: string | null
   batch: boolean
@@ -100,10 +113,15 @@ export type Usage = Pick<
   | 'input_audio_tokens'
   | 'output_audio_tokens'
   | 'input_image_tokens'
+  | 'input_video_tokens'
+  | 'output_image_tokens'
   | 'input_characters'
   | 'images'
   | 'audio_seconds'
   | 'web_search_requests'
+  | 'file_search_requests'
+  | 'web_fetch_requests'
+  | 'code_interpreter_sessions'
 >
 
 export const USAGE_FIELDS = [
@@ -116,10 +134,15 @@ export const USAGE_FIELDS = [
   'input_audio_tokens',
   'output_audio_tokens',
   'input_image_tokens',
+  'input_video_tokens',
+  'output_image_tokens',
   'input_characters',
   'images',
   'audio_seconds',
   'web_search_requests',
+  'file_search_requests',
+  'web_fetch_requests',
+  'code_interpreter_sessions',
 ] as const satisfies readonly (keyof Usage)[]
 
 /** The product attribution fields. In the store a missing value becomes {@link UNATTRIBUTED}. */
@@ -152,9 +175,14 @@ export function emptyUsage(): Usage {
     input_audio_tokens: null,
     output_audio_tokens: null,
     input_image_tokens: null,
+    input_video_tokens: null,
+    output_image_tokens: null,
     input_characters: null,
     images: null,
     audio_seconds: null,
     web_search_requests: null,
+    file_search_requests: null,
+    web_fetch_requests: null,
+    code_interpreter_sessions: null,
   }
 }

@@ -1,3 +1,5 @@
+import Anthropic from '@anthropic-ai/sdk'
+import { GoogleGenAI } from '@google/genai'
 import * as aiV5 from 'ai-v5'
 import { createAnthropic as createAnthropicV5 } from 'ai-v5-anthropic'
 import { createGoogleGenerativeAI as createGoogleV5 } from 'ai-v5-google'
@@ -17,6 +19,7 @@ import {
   OPENAI_TOOL_RUN_STREAMED,
   OPENAI_UNKNOWN_MODEL_REPLY,
 } from './ai-sdk-fixtures.js'
+import { BILLED_UNIT_VECTORS } from './billed-unit-vectors.js'
 import { type FakeGemini, startFakeGemini } from './fake-gemini.js'
 import { collect, onlyEvent, recordingTracker, rejection } from './harness.js'
 import { type ScriptedProvider, type ScriptedReply, startScriptedProvider } from './scripted-provider.js'
@@ -381,6 +384,50 @@ describe.each([v5, v6])('spendlensMiddleware with $name', (ai) => {
         reasoning_tokens: 1200,
       })
       expect(event.cost_usd).toBeCloseTo(GEMINI_FLASH_COST, 12)
+    })
+
+    it('prices Anthropic web fetches as wrap() does, with the same count', async () => {
+      const vector = BILLED_UNIT_VECTORS.find((each) => each.name.startsWith('messages: web fetches'))
+      const answer = vector?.answer as ScriptedReply
+      const { tracker, events } = recordingTracker()
+      scripted.reply(answer)
+      await ai.generate({
+        kind: 'anthropic',
+        modelId: 'claude-sonnet-4-5',
+        middleware: middlewareOf(tracker),
+      })
+      scripted.reply(answer)
+      const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: scripted.url, maxRetries: 0 })
+      await tracker.wrap(client).messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: prompt }],
+      })
+      await tracker.flush()
+
+      // 2000 × 3 + 500 × 15 = 13,500 µ$ both ways; the fetches have no fee of their own
+      const [middleware, wrapped] = events
+      expect(middleware).toMatchObject({ web_fetch_requests: 2, cost_usd: 0.0135, pricing_status: 'priced' })
+      expect(wrapped).toMatchObject({ web_fetch_requests: 2, cost_usd: 0.0135, pricing_status: 'priced' })
+    })
+
+    it('prices Gemini image output at the image rate, as wrap() does', async () => {
+      const { tracker, events } = recordingTracker()
+      await ai.generate({
+        kind: 'google',
+        modelId: 'gemini-2.5-flash-image',
+        middleware: middlewareOf(tracker),
+      })
+      const google = new GoogleGenAI({ apiKey: 'AIza-test-fake', httpOptions: { baseUrl: gemini.baseUrl } })
+      await tracker.wrap(google).models.generateContent({ model: 'gemini-2.5-flash-image', contents: prompt })
+      await tracker.flush()
+
+      // 40 × 0.30 + 20 × 2.50 + 1,290 × 30 = 12 + 50 + 38,700 = 38,762 µ$ both ways
+      const [middleware, wrapped] = events
+      expect(middleware).toMatchObject({ output_tokens: 1310, output_image_tokens: 1290 })
+      expect(wrapped).toMatchObject({ output_tokens: 1310, output_image_tokens: 1290 })
+      expect(middleware?.cost_usd).toBeCloseTo(0.038762, 12)
+      expect(wrapped?.cost_usd).toBeCloseTo(0.038762, 12)
     })
 
     it('records an unknown model as unpriced with a null cost, never 0', async () => {

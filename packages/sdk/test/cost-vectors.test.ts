@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BILLED_UNIT_VECTORS } from './billed-unit-vectors.js'
 import { COST_VECTORS } from './cost-vectors.js'
 import { onlyEvent, recordingTracker } from './harness.js'
 import { type ScriptedProvider, startScriptedProvider } from './scripted-provider.js'
@@ -17,7 +18,7 @@ describe('cost vectors through the official clients over HTTP', () => {
     expect(COST_VECTORS.length).toBeGreaterThanOrEqual(30)
   })
 
-  for (const vector of COST_VECTORS) {
+  for (const vector of [...COST_VECTORS, ...BILLED_UNIT_VECTORS]) {
     it(vector.name, async () => {
       const { tracker, events } = recordingTracker()
       provider.reply(vector.answer)

@@ -33,15 +33,19 @@ export type CostVector = {
   | { client: 'anthropic'; call: (client: Anthropic) => Promise<unknown> }
 )
 
-async function drain(stream: AsyncIterable<unknown>): Promise<unknown[]> {
+export async function drain(stream: AsyncIterable<unknown>): Promise<unknown[]> {
   const items: unknown[] = []
   for await (const item of stream) items.push(item)
   return items
 }
 
-const user = [{ role: 'user' as const, content: 'Hello' }]
+export const user = [{ role: 'user' as const, content: 'Hello' }]
 
-function chatCompletion(model: string, usage: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+export function chatCompletion(
+  model: string,
+  usage: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
     object: 'chat.completion',
@@ -67,7 +71,7 @@ function chatCompletion(model: string, usage: Record<string, unknown>, extra: Re
   }
 }
 
-function chatUsage(prompt: number, completion: number, cached = 0, reasoning = 0) {
+export function chatUsage(prompt: number, completion: number, cached = 0, reasoning = 0) {
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
@@ -104,7 +108,11 @@ function chatStream(model: string, usage: Record<string, unknown>): ScriptedRepl
   }
 }
 
-function responseObject(model: string, usage: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+export function responseObject(
+  model: string,
+  usage: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     id: 'resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b',
     object: 'response',
@@ -142,7 +150,7 @@ function responseObject(model: string, usage: Record<string, unknown>, extra: Re
   }
 }
 
-function responsesUsage(input: number, output: number, cached = 0, reasoning = 0) {
+export function responsesUsage(input: number, output: number, cached = 0, reasoning = 0) {
   return {
     input_tokens: input,
     input_tokens_details: { cached_tokens: cached },
@@ -152,7 +160,7 @@ function responsesUsage(input: number, output: number, cached = 0, reasoning = 0
   }
 }
 
-function anthropicMessage(
+export function anthropicMessage(
   model: string,
   usage: Record<string, unknown>,
   extra: Record<string, unknown> = {},
@@ -170,7 +178,7 @@ function anthropicMessage(
   }
 }
 
-function anthropicUsage(fields: {
+export function anthropicUsage(fields: {
   input: number
   output: number
   read?: number
@@ -285,15 +293,32 @@ export const COST_VECTORS: CostVector[] = [
     expected: { service_tier: 'default', cost_usd: 0.02125 },
   },
   {
-    name: 'chat: priority tier priced at the standard rate and marked estimated',
+    name: 'chat: priority tier priced at its published price',
     client: 'openai',
     answer: {
       json: chatCompletion('gpt-4.1-2025-04-14', chatUsage(1000, 200), { service_tier: 'priority' }),
     },
     call: (client) =>
       client.chat.completions.create({ model: 'gpt-4.1', messages: user, service_tier: 'priority' }),
-    // 1000 × 2 + 200 × 8 = 3600 µ$, a lower bound: the catalog has no priority price
-    expected: { service_tier: 'priority', cost_usd: 0.0036, pricing_status: 'estimated' },
+    // gpt-4.1 priority: $3.50 in · $14 out (openai.com/api-priority-processing):
+    // 1000 × 3.5 + 200 × 14 = 3500 + 2800 = 6300 µ$ (the standard rate would give 3600 µ$)
+    expected: {
+      service_tier: 'priority',
+      cost_usd: 0.0063,
+      pricing_status: 'priced',
+      price_source: 'spendlens-supplement:openai/gpt-4.1@priority',
+    },
+  },
+  {
+    name: 'chat: priority tier without a published price is at the standard rate, marked estimated',
+    client: 'openai',
+    answer: {
+      json: chatCompletion('o4-mini-2025-04-16', chatUsage(1000, 200), { service_tier: 'priority' }),
+    },
+    call: (client) =>
+      client.chat.completions.create({ model: 'o4-mini', messages: user, service_tier: 'priority' }),
+    // 1000 × 1.10 + 200 × 4.40 = 1100 + 880 = 1980 µ$, a lower bound: no priority price for o4-mini here
+    expected: { service_tier: 'priority', cost_usd: 0.00198, pricing_status: 'estimated' },
   },
   {
     name: 'chat: streamed without asking for usage is still priced (not $0)',

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Json, JsonObject } from './fixtures.js'
-import { GEMINI_FIXTURES, geminiErrorBody } from './gemini-fixtures.js'
+import { embedContentResponse, GEMINI_FIXTURES, geminiErrorBody } from './gemini-fixtures.js'
 
 export interface GeminiRequest {
   method: string
@@ -31,12 +31,14 @@ export interface FakeGemini {
   close(): Promise<void>
 }
 
-const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
+const ROUTE =
+  /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/
 
 /**
  * A local stand-in for generativelanguage.googleapis.com serving gemini-fixtures.ts on the REST
- * routes the official clients call: `POST /v1beta/models/{model}:generateContent` and
- * `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE `data: {json}` events).
+ * routes the official clients call: `POST /v1beta/models/{model}:generateContent`,
+ * `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE `data: {json}` events) and
+ * `:embedContent` / `:batchEmbedContents` (embedContentResponse).
  */
 export async function startFakeGemini(): Promise<FakeGemini> {
   const requests: GeminiRequest[] = []
@@ -64,6 +66,11 @@ export async function startFakeGemini(): Promise<FakeGemini> {
       const failure = failures.shift()
       if (failure && 'status' in failure)
         return sendJson(response, failure.status, geminiErrorBody(failure.status))
+      if (match?.[2] === 'embedContent' || match?.[2] === 'batchEmbedContents') {
+        const body = requests[requests.length - 1]?.body ?? {}
+        const inputs = Array.isArray(body.requests) ? body.requests.length : 1
+        return sendJson(response, 200, embedContentResponse(match[2], inputs))
+      }
       if (request.method !== 'POST' || !fixture) return sendJson(response, 404, geminiErrorBody(404))
       if (!streamed) return sendJson(response, 200, fixture.response)
       const events: Json[] = failure

@@ -144,7 +144,76 @@ function asChunks(response: JsonObject): JsonObject[] {
   return [response]
 }
 
+/**
+ * gemini-2.5-flash listening to a recording beside a short video: promptTokenCount 9,000 by modality
+ * TEXT 200, AUDIO 6,400, VIDEO 2,400; candidatesTokenCount 300 (TEXT). Audio input has its own rate.
+ */
+const flashAudioVideoResponse: JsonObject = {
+  candidates: [textCandidate('The caller asks to move the delivery to Friday.', 'STOP')],
+  usageMetadata: {
+    promptTokenCount: 9000,
+    candidatesTokenCount: 300,
+    totalTokenCount: 9300,
+    promptTokensDetails: [
+      { modality: 'TEXT', tokenCount: 200 },
+      { modality: 'AUDIO', tokenCount: 6400 },
+      { modality: 'VIDEO', tokenCount: 2400 },
+    ],
+    candidatesTokensDetails: [{ modality: 'TEXT', tokenCount: 300 }],
+  },
+  modelVersion: 'gemini-2.5-flash',
+  responseId: 'aUdVaXZpZGVvMjAyNjEyMDc',
+}
+
+/**
+ * gemini-2.5-flash-image drawing one image: promptTokenCount 40 (TEXT); candidatesTokenCount 1,310
+ * by modality IMAGE 1,290 (one 1024×1024 image) and TEXT 20. Image output has its own rate.
+ */
+const flashImageResponse: JsonObject = {
+  candidates: [
+    {
+      content: {
+        parts: [
+          { text: 'Here is the lighthouse.' },
+          { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+        ],
+        role: 'model',
+      },
+      finishReason: 'STOP',
+      index: 0,
+    },
+  ],
+  usageMetadata: {
+    promptTokenCount: 40,
+    candidatesTokenCount: 1310,
+    totalTokenCount: 1350,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: 40 }],
+    candidatesTokensDetails: [
+      { modality: 'TEXT', tokenCount: 20 },
+      { modality: 'IMAGE', tokenCount: 1290 },
+    ],
+  },
+  modelVersion: 'gemini-2.5-flash-image',
+  responseId: 'aW1hZ2VPdXRwdXQyMDI2MTIwNw',
+}
+
+/**
+ * The Gemini API's `:embedContent` / `:batchEmbedContents` answer: the vectors and no count at all
+ * (token counts, `statistics.tokenCount`, are Vertex AI's only).
+ */
+export function embedContentResponse(
+  route: 'embedContent' | 'batchEmbedContents',
+  inputs: number,
+): JsonObject {
+  const embedding = { values: [0.0123, -0.0456, 0.0789] }
+  return route === 'embedContent'
+    ? { embedding }
+    : { embeddings: Array.from({ length: inputs }, () => embedding) }
+}
+
 export const GEMINI_FIXTURES: Record<string, GeminiFixture> = {
+  'gemini-2.5-flash-audio': { response: flashAudioVideoResponse, chunks: asChunks(flashAudioVideoResponse) },
+  'gemini-2.5-flash-image': { response: flashImageResponse, chunks: asChunks(flashImageResponse) },
   'gemini-2.5-flash': { response: flashResponse, chunks: flashChunks },
   'gemini-2.5-pro': { response: proLongResponse, chunks: asChunks(proLongResponse) },
   'gemini-2.0-flash': { response: groundedResponse, chunks: asChunks(groundedResponse) },

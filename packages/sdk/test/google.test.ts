@@ -405,3 +405,64 @@ describe('wrap() of a GoogleGenAI client', () => {
     expect(events).toHaveLength(0)
   })
 })
+
+describe('billed units by modality', () => {
+  it('prices audio input at its rate and video input at the text rate', async () => {
+    const { tracker, events } = recordingTracker()
+    await tracker.wrap(google).models.generateContent({ ...request, model: 'gemini-2.5-flash-audio' })
+    await tracker.flush()
+
+    // gemini-2.5-flash: $0.30 text (and video) in · $1.00 audio in · $2.50 out, per million:
+    // (9,000 − 6,400) × 0.30 + 6,400 × 1.00 + 300 × 2.50 = 780 + 6,400 + 750 = 7,930 µ$
+    // (all input at the text rate would give 9,000 × 0.30 + 750 = 3,450 µ$)
+    const event = onlyEvent(events)
+    expect(event).toMatchObject({
+      model: 'gemini-2.5-flash',
+      input_tokens: 9000,
+      input_audio_tokens: 6400,
+      input_video_tokens: 2400,
+      output_tokens: 300,
+      output_image_tokens: null,
+      pricing_status: 'priced',
+    })
+    expect(event.cost_usd).toBeCloseTo(0.00793, 12)
+  })
+
+  it('prices image output at the image rate', async () => {
+    const { tracker, events } = recordingTracker()
+    await tracker.wrap(google).models.generateContent({ ...request, model: 'gemini-2.5-flash-image' })
+    await tracker.flush()
+
+    // gemini-2.5-flash-image: $0.30 in · $2.50 text out · $30 image out, per million:
+    // 40 × 0.30 + 20 × 2.50 + 1,290 × 30 = 12 + 50 + 38,700 = 38,762 µ$
+    // (the image at the text output rate would give 12 + 1,310 × 2.50 = 3,287 µ$)
+    const event = onlyEvent(events)
+    expect(event).toMatchObject({
+      model: 'gemini-2.5-flash-image',
+      output_tokens: 1310,
+      output_image_tokens: 1290,
+    })
+    expect(event.cost_usd).toBeCloseTo(0.038762, 12)
+  })
+})
+
+describe('models.embedContent', () => {
+  it('records a Gemini API embedding, which counts no tokens, as unpriced: cost unknown, never $0', async () => {
+    const { tracker, events } = recordingTracker()
+    const answer = await tracker
+      .wrap(google)
+      .models.embedContent({ model: 'gemini-embedding-001', contents: ['refund policy', 'delivery times'] })
+    await tracker.flush()
+
+    expect(answer.embeddings).toHaveLength(2)
+    expect(onlyEvent(events)).toMatchObject({
+      provider: 'google',
+      operation: 'embeddings',
+      model: 'gemini-embedding-001',
+      input_tokens: null,
+      status: 'ok',
+      cost_usd: null,
+      pricing_status: 'unpriced',
+    })
+  })
+})

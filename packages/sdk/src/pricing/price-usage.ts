@@ -10,7 +10,7 @@ import {
 import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
 import { NANOS_PER_USD } from '../store-row.js'
 import type { CustomModelPrice } from './custom-model-price.js'
-import { SUPPLEMENT } from './supplement.js'
+import { PER_CALL_UNITS, type PerCallUnit, SUPPLEMENT, UNIT_PRICES, type UnitPrice } from './supplement.js'
 
 export type { CustomModelPrice }
 
@@ -85,9 +85,12 @@ function catalogUsage(usage: Usage): CatalogUsage {
   put('input_audio_tokens', usage.input_audio_tokens)
   put('output_audio_tokens', usage.output_audio_tokens)
   put('input_image_tokens', usage.input_image_tokens)
+  put('input_video_tokens', usage.input_video_tokens)
+  put('output_image_tokens', usage.output_image_tokens)
   put('input_characters', usage.input_characters)
   put('audio_seconds', usage.audio_seconds)
   put('web_searches', usage.web_search_requests)
+  put('storage_searches', usage.file_search_requests)
   return result
 }
 
@@ -188,6 +191,7 @@ export interface TierAdjustment {
 }
 
 const TIER_NOTES = { batch: '+batch50%', flex: '+flex50%', priority: '+priority-at-standard-rate' }
+const STANDARD: TierAdjustment = { factor: 1, note: '', estimated: false }
 
 /**
  * Discounts the catalog does not model. OpenAI flex and every provider's Batch API are billed at
@@ -202,11 +206,54 @@ export function tierAdjustment(provider: string, serviceTier: string | null, bat
   return { factor: 1, note: '', estimated: false }
 }
 
-const LIST_PRICE_SOURCE = new RegExp(
-  `^(?:(?:genai-prices|spendlens-supplement):[^+]*(?:${Object.values(TIER_NOTES)
+/**
+ * Notes on per-call fees: `fees`, a tool's call fees from the supplement's `units` were added (the
+ * catalog's entry had no price for them); `unpriced`, a unit was used that no price covers (Anthropic
+ * code-execution container hours): the cost leaves it out and is `estimated`.
+ */
+const UNIT_NOTES = { fees: '+tool-fees', unpriced: '+tool-fees-unpriced' }
+const escapeNotes = (notes: Record<string, string>): string =>
+  Object.values(notes)
     .map((note) => note.replace(/[+]/g, '\\+'))
-    .join('|')})?|free:[^+]*|not-billed:provider-error)$`,
+    .join('|')
+
+const LIST_PRICE_SOURCE = new RegExp(
+  `^(?:(?:genai-prices|spendlens-supplement):[^+]*(?:${escapeNotes(TIER_NOTES)})?(?:\\+tool-fees)?(?:\\+tool-fees-unpriced)?|free:[^+]*|not-billed:provider-error)$`,
 )
+
+/** The catalog's price key of each per-call unit it knows (a model's own fee wins over `units`). */
+const CATALOG_UNIT_KEYS: Record<PerCallUnit, string | undefined> = {
+  web_search_requests: 'web_searches_kcount',
+  file_search_requests: 'storage_searches_kcount',
+  web_fetch_requests: undefined,
+  code_interpreter_sessions: undefined,
+}
+
+/** The per-call fees of a call the catalog's entry (`prices`) does not price itself, and their note. */
+function unitFees(
+  provider: string,
+  usage: Usage,
+  prices: ModelPrice,
+  unitPrices: ReadonlyMap<string, UnitPrice>,
+): { usd: number; note: string; estimated: boolean } {
+  let usd = 0
+  let added = false
+  let unpriced = false
+  for (const unit of PER_CALL_UNITS) {
+    const calls = usage[unit]
+    if (!calls) continue
+    const key = CATALOG_UNIT_KEYS[unit]
+    if (key !== undefined && prices[key] !== undefined) continue
+    const price = unitPrices.get(`${provider}/${unit}`)
+    if (price === undefined) unpriced = true
+    else if (price.usd > 0) {
+      usd += calls * price.usd
+      added = true
+    }
+  }
+  const note = `${added ? UNIT_NOTES.fees : ''}${unpriced ? UNIT_NOTES.unpriced : ''}`
+  return { usd, note, estimated: unpriced }
+}
 
 /**
  * Whether a `price_source` names a price any pricer reproduces from the event alone: the catalog
@@ -236,7 +283,7 @@ export interface FoundPrice {
 export interface PriceBook {
   price: Pricer
   /** Where the price of `model` at `ts` comes from, as `price` looks it up; undefined when unknown. */
-  find(provider: string, model: string, ts: Date): FoundPrice | undefined
+  find(provider: string, model: string, ts: Date, options?: { catalogOnly?: boolean }): FoundPrice | undefined
   /** The discount that applies to `model`, if any. */
   discount(provider: string, model: string): PriceDiscount | undefined
   /** Every custom entry (the config's, then the supplement's), with where each is recorded from. */
@@ -262,7 +309,24 @@ export function createPricer(config: PricingConfig = {}): Pricer {
 /** The {@link PriceBook} of `config` (see {@link createPricer}, which is its `price`). */
 export function createPriceBook(config: PricingConfig = {}): PriceBook {
   const custom = customProviders(config.models ?? [])
-  const supplement = customProviders([...SUPPLEMENT])
+  const plain = SUPPLEMENT.filter((entry) => entry.service_tier === undefined)
+  const supplement = customProviders(plain)
+  // A tier's own prices (OpenAI priority), by tier: looked up only for calls answered in that tier.
+  const tierTables = new Map<string, Map<string, CustomTable>>()
+  for (const tier of new Set(SUPPLEMENT.map((entry) => entry.service_tier)))
+    if (tier !== undefined)
+      tierTables.set(tier, customProviders(SUPPLEMENT.filter((entry) => entry.service_tier === tier)))
+  const noTier = new Map<string, CustomTable>()
+  // Entries that price a model the catalog knows while its entry lacks some of their prices.
+  const fillers = plain.filter((entry) => entry.fills !== undefined)
+  const catalogLacks = (input: Pick<PriceInput, 'provider' | 'model'>, prices: ModelPrice) =>
+    fillers.some(
+      (entry) =>
+        entry.provider === input.provider &&
+        matches(entry.model, input.model) &&
+        (entry.fills as string[]).some((key) => prices[key] === undefined),
+    )
+  const unitPrices = new Map(UNIT_PRICES.map((price) => [`${price.provider}/${price.unit}`, price]))
   const discounts = config.discounts ?? []
   for (const discount of discounts) {
     if (!(discount.factor > 0))
@@ -280,10 +344,15 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     input_audio_tokens: 10,
     output_audio_tokens: 5,
     input_image_tokens: 10,
+    input_video_tokens: 10,
+    output_image_tokens: 5,
     input_characters: 10,
     images: null,
     audio_seconds: 1,
     web_search_requests: 1,
+    file_search_requests: 1,
+    web_fetch_requests: 1,
+    code_interpreter_sessions: 1,
   })
   ;(config.models ?? []).forEach((model) => {
     const probeModel = typeof model.model === 'string' ? model.model : `${model.model.startsWith}probe`
@@ -299,12 +368,22 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     }
   })
 
-  function lookUp(input: Pick<PriceInput, 'provider' | 'model' | 'ts' | 'atBaseRate'>, usage: CatalogUsage) {
-    for (const [table, origin] of [
-      [custom, 'custom'],
-      [undefined, 'catalog'],
-      [supplement, 'supplement'],
+  function lookUp(
+    input: Pick<PriceInput, 'provider' | 'model' | 'ts' | 'atBaseRate'> & {
+      service_tier?: string | null
+      /** The catalog's own price, even where a supplement entry fills its gaps (check:prices' snapshot). */
+      catalogOnly?: boolean
+    },
+    usage: CatalogUsage,
+  ) {
+    const tierTable = (input.service_tier && tierTables.get(input.service_tier)) || noTier
+    for (const [table, origin, tiered] of [
+      [custom, 'custom', false],
+      [tierTable, 'supplement', true],
+      [undefined, 'catalog', false],
+      [supplement, 'supplement', false],
     ] as const) {
+      if (input.catalogOnly && origin !== 'catalog') continue
       const entry = table?.get(input.provider)
       if (table && !entry) continue
       const provider = entry && periodAt(entry, input.ts.getTime())
@@ -315,6 +394,13 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
         provider ? { provider, timestamp: input.ts } : { providerId: input.provider, timestamp: input.ts },
       )
       if (!result) continue
+      if (
+        origin === 'catalog' &&
+        !input.catalogOnly &&
+        fillers.length > 0 &&
+        catalogLacks(input, result.model_price)
+      )
+        continue
       if (input.atBaseRate && longContextThresholds(result.model).length > 0) {
         const base = calcPrice(usage, input.model, {
           provider: { ...result.provider, models: [atBaseRate(result.model)] },
@@ -329,6 +415,7 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       return {
         result,
         origin,
+        tiered,
         entry: entry?.entries.get(result.model.id),
         source: `${SOURCE_PREFIX[origin]}${name}`,
       }
@@ -370,27 +457,29 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     ) {
       return UNPRICED
     }
-    const tier = tierAdjustment(input.provider, input.service_tier, input.batch)
+    // A tier's own price (found.tiered) already is that tier's: no multiplier, nothing estimated.
+    const tier = found.tiered ? STANDARD : tierAdjustment(input.provider, input.service_tier, input.batch)
+    const fees = unitFees(input.provider, input.usage, found.result.model_price, unitPrices)
     let factor = tier.factor
-    let source = `${found.source}${tier.note}`
+    let source = `${found.source}${tier.note}${fees.note}`
     const discount = discountOf(input.provider, input.model)
     if (discount) {
       factor *= discount.factor
       source += discountNote(discount)
     }
     return {
-      cost_usd: roundToNanos(found.result.total_price * factor * requests),
-      pricing_status: tier.estimated ? 'estimated' : 'priced',
+      cost_usd: roundToNanos((found.result.total_price * requests + fees.usd) * factor),
+      pricing_status: tier.estimated || fees.estimated ? 'estimated' : 'priced',
       price_source: source,
     }
   }
 
   return {
     price,
-    find(provider, model, ts) {
+    find(provider, model, ts, options) {
       let found: ReturnType<typeof lookUp>
       try {
-        found = lookUp({ provider, model, ts }, {})
+        found = lookUp({ provider, model, ts, catalogOnly: options?.catalogOnly }, {})
       } catch {
         return undefined
       }
@@ -411,6 +500,8 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
       if (discount) rest = rest.slice(0, -discount.length)
       if (isListPriceSource(rest)) return true
       if (!rest.startsWith(SOURCE_PREFIX.custom)) return false
+      for (const note of [UNIT_NOTES.unpriced, UNIT_NOTES.fees])
+        if (rest.endsWith(note)) rest = rest.slice(0, -note.length)
       const tier = Object.values(TIER_NOTES).find((note) => rest.endsWith(note))
       if (tier) rest = rest.slice(0, -tier.length)
       return customLabels.has(rest.slice(SOURCE_PREFIX.custom.length))

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../cost-event.js'
 import { createPriceBook } from './price-usage.js'
-import { parseSupplement, SUPPLEMENT } from './supplement.js'
+import { parseSupplement, parseUnitPrices, SUPPLEMENT, UNIT_PRICES } from './supplement.js'
 
 const file = () => JSON.parse(readFileSync(new URL('./supplement.json', import.meta.url), 'utf8'))
 
@@ -17,23 +17,49 @@ describe('the supplement file', () => {
   })
 
   it('prices a call of every entry through the price book, under its label', () => {
+    // A million of the unit of the entry's first price (for an entry that fills the catalog's gaps,
+    // the first gap): the cost is that price.
+    const million = {
+      input_mchars: { input_characters: 1_000_000 },
+      input_mtok: { input_tokens: 1_000_000, output_tokens: 0 },
+      input_audio_mtok: { input_tokens: 1_000_000, input_audio_tokens: 1_000_000, output_tokens: 0 },
+    } as const
     const book = createPriceBook()
     for (const entry of SUPPLEMENT) {
       const model = typeof entry.model === 'string' ? entry.model : `${entry.model.startsWith}probe`
+      const key = (entry.fills?.[0] ?? Object.keys(entry.prices)[0]) as keyof typeof million
+      expect(million[key], `${entry.label}: a unit for ${key}`).toBeDefined()
       const price = book.price({
         provider: entry.provider,
         model,
-        usage: { ...emptyUsage(), input_characters: 1_000_000 },
+        usage: { ...emptyUsage(), ...million[key] },
         ts: new Date('2026-12-01T00:00:00Z'),
-        service_tier: null,
+        service_tier: entry.service_tier ?? null,
         batch: false,
       })
-      expect(price).toEqual({
-        cost_usd: entry.prices.input_mchars,
+      expect(price, entry.label).toEqual({
+        cost_usd: entry.prices[key],
         pricing_status: 'priced',
         price_source: `spendlens-supplement:${entry.label}`,
       })
     }
+  })
+
+  it('checks the per-unit prices like the entries', () => {
+    expect(UNIT_PRICES.length).toBeGreaterThan(0)
+    const json = file()
+    json.units[0].unit = 'tokens'
+    expect(() => parseUnitPrices(json)).toThrow('units.0.unit: expected web_search_requests or')
+    const other = file()
+    delete other.units[1].checked
+    expect(() => parseUnitPrices(other)).toThrow('units.1.checked: expected a day as YYYY-MM-DD')
+  })
+
+  it('refuses fills naming a price the entry does not have', () => {
+    const json = file()
+    const index = json.entries.findIndex((entry: { fills?: string[] }) => entry.fills)
+    json.entries[index].fills = ['output_image_mtok']
+    expect(() => parseSupplement(json)).toThrow(`entries.${index}.fills: expected price keys the entry has`)
   })
 
   it('refuses an entry without a source, naming it', () => {

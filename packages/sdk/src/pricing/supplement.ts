@@ -1,3 +1,4 @@
+import type { Usage } from '../cost-event.js'
 import type { CustomModelPrice } from './custom-model-price.js'
 import data from './supplement.json' with { type: 'json' }
 
@@ -12,10 +13,78 @@ export interface SupplementEntry extends CustomModelPrice {
   source: string
   /** The UTC day (`YYYY-MM-DD`) the price was last checked against `source`. */
   checked: string
+  /**
+   * The price of this service tier only (OpenAI `priority`): consulted, before the catalog, for calls
+   * the provider answered in that tier, and for no other call.
+   */
+  service_tier?: string
+  /**
+   * Price keys the catalog's entry for the model lacks (e.g. `input_audio_mtok` of an audio
+   * snapshot): while the catalog's entry lacks any of them, this entry prices the model instead.
+   */
+  fills?: string[]
+}
+
+/** The usage fields billed per call or per session, which a per-unit price can apply to. */
+export const PER_CALL_UNITS = [
+  'web_search_requests',
+  'file_search_requests',
+  'web_fetch_requests',
+  'code_interpreter_sessions',
+] as const satisfies readonly (keyof Usage)[]
+export type PerCallUnit = (typeof PER_CALL_UNITS)[number]
+
+/**
+ * A provider's price for one unit billed per call or per session (a tool's call fee), for every
+ * model whose catalog entry has no price of its own for the unit; reviewed like the entries.
+ */
+export interface UnitPrice {
+  provider: string
+  unit: PerCallUnit
+  /** US dollars per unit (per call, per session). 0: counted, no fee of its own. */
+  usd: number
+  /** Recorded in `price_source` as `+<label>` where this price was added to the call's cost. */
+  label: string
+  source: string
+  checked: string
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
-const KEYS = new Set(['provider', 'model', 'prices', 'from', 'until', 'label', 'source', 'checked'])
+const KEYS = new Set([
+  'provider',
+  'model',
+  'prices',
+  'from',
+  'until',
+  'label',
+  'source',
+  'checked',
+  'service_tier',
+  'fills',
+])
+const UNIT_KEYS = new Set(['provider', 'unit', 'usd', 'label', 'source', 'checked'])
+
+/** The checks every reviewed record shares: known fields, a label, an https source, a checked day. */
+function checker(record: Record<string, unknown>, where: string, keys: Set<string>) {
+  const fail = (field: string, expected: string): never => {
+    throw new Error(
+      `spendlens supplement: ${where}.${field}: expected ${expected} (got ${JSON.stringify(record?.[field])})`,
+    )
+  }
+  if (typeof record !== 'object' || record === null) fail('', 'an object')
+  for (const key of Object.keys(record)) if (!keys.has(key)) fail(key, 'no such field')
+  const text = (field: string) => typeof record[field] === 'string' && (record[field] as string).length > 0
+  if (!text('provider')) fail('provider', 'a provider id')
+  if (!text('label')) fail('label', 'a label')
+  if (!text('source') || !/^https:\/\/\S+$/.test(record.source as string)) fail('source', 'an https URL')
+  for (const field of ['checked', 'from', 'until'])
+    if (
+      (field === 'checked' || record[field] !== undefined) &&
+      !(text(field) && DAY.test(record[field] as string))
+    )
+      fail(field, 'a day as YYYY-MM-DD')
+  return { fail, text }
+}
 
 /**
  * The supplement file's entries, checked: a file with a mistake throws naming the entry and the
@@ -26,15 +95,7 @@ export function parseSupplement(json: unknown): SupplementEntry[] {
   const entries = (json as { entries?: unknown } | null)?.entries
   if (!Array.isArray(entries)) throw new Error('spendlens supplement: expected { "entries": [...] }')
   return entries.map((entry: Record<string, unknown>, index) => {
-    const fail = (field: string, expected: string): never => {
-      throw new Error(
-        `spendlens supplement: entries.${index}.${field}: expected ${expected} (got ${JSON.stringify(entry?.[field])})`,
-      )
-    }
-    if (typeof entry !== 'object' || entry === null) fail('', 'an object')
-    for (const key of Object.keys(entry)) if (!KEYS.has(key)) fail(key, 'no such field')
-    const text = (field: string) => typeof entry[field] === 'string' && (entry[field] as string).length > 0
-    if (!text('provider')) fail('provider', 'a provider id')
+    const { fail } = checker(entry, `entries.${index}`, KEYS)
     const model = entry.model as CustomModelPrice['model'] | undefined
     const modelOk =
       (typeof model === 'string' && model.length > 0) ||
@@ -52,17 +113,38 @@ export function parseSupplement(json: unknown): SupplementEntry[] {
       !Object.values(prices).every((price) => typeof price === 'number' && price >= 0)
     )
       fail('prices', "the catalog's price keys with dollar amounts >= 0")
-    if (!text('label')) fail('label', 'a label')
-    if (!text('source') || !/^https:\/\/\S+$/.test(entry.source as string)) fail('source', 'an https URL')
-    for (const field of ['checked', 'from', 'until'])
-      if (
-        (field === 'checked' || entry[field] !== undefined) &&
-        !(text(field) && DAY.test(entry[field] as string))
+    if (entry.service_tier !== undefined && !(typeof entry.service_tier === 'string' && entry.service_tier))
+      fail('service_tier', 'a service tier')
+    const fills = entry.fills
+    if (
+      fills !== undefined &&
+      !(
+        Array.isArray(fills) &&
+        fills.length > 0 &&
+        fills.every(
+          (key) => typeof key === 'string' && (prices as Record<string, unknown>)[key] !== undefined,
+        )
       )
-        fail(field, 'a day as YYYY-MM-DD')
+    )
+      fail('fills', 'price keys the entry has')
     return entry as unknown as SupplementEntry
+  })
+}
+
+/** The supplement file's per-unit prices (`units`), checked like its entries. */
+export function parseUnitPrices(json: unknown): UnitPrice[] {
+  const units = (json as { units?: unknown } | null)?.units ?? []
+  if (!Array.isArray(units)) throw new Error('spendlens supplement: expected "units": [...]')
+  return units.map((unit: Record<string, unknown>, index) => {
+    const { fail } = checker(unit, `units.${index}`, UNIT_KEYS)
+    if (!PER_CALL_UNITS.includes(unit.unit as PerCallUnit)) fail('unit', PER_CALL_UNITS.join(' or '))
+    if (!(typeof unit.usd === 'number' && unit.usd >= 0)) fail('usd', 'a dollar amount >= 0')
+    return unit as unknown as UnitPrice
   })
 }
 
 /** spendlens' supplement (supplement.json), checked at load. */
 export const SUPPLEMENT: readonly SupplementEntry[] = parseSupplement(data)
+
+/** spendlens' per-unit prices (supplement.json `units`), checked at load. */
+export const UNIT_PRICES: readonly UnitPrice[] = parseUnitPrices(data)

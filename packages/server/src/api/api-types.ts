@@ -81,6 +81,11 @@ export const METRICS = [
   'reasoning_tokens',
   'input_audio_tokens',
   'output_audio_tokens',
+  // Tool calls billed per call or per session (docs/pricing.md): read from the events, not the rollups.
+  'web_search_requests',
+  'file_search_requests',
+  'web_fetch_requests',
+  'code_interpreter_sessions',
   'avg_tokens_per_request',
   'cost_per_request',
   'avg_latency_ms',

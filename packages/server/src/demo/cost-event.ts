@@ -1,4 +1,5 @@
 import type { CostEvent } from 'spendlens'
+import { emptyUsage } from 'spendlens/internal'
 
 /**
  * A complete event: every field set (null where unknown), so a round trip through the store can be
@@ -23,19 +24,7 @@ export function costEvent(overrides: Partial<CostEvent> & Pick<CostEvent, 'event
     environment: null,
     prompt_id: null,
     tags: {},
-    input_tokens: null,
-    cache_read_tokens: null,
-    cache_write_tokens: null,
-    cache_write_1h_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    input_audio_tokens: null,
-    output_audio_tokens: null,
-    input_image_tokens: null,
-    input_characters: null,
-    images: null,
-    audio_seconds: null,
-    web_search_requests: null,
+    ...emptyUsage(),
     service_tier: null,
     batch: false,
     cost_usd: null,

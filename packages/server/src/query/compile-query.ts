@@ -24,6 +24,10 @@ function metricSql(dialect: Dialect, metric: Metric): string {
     case 'reasoning_tokens':
     case 'input_audio_tokens':
     case 'output_audio_tokens':
+    case 'web_search_requests':
+    case 'file_search_requests':
+    case 'web_fetch_requests':
+    case 'code_interpreter_sessions':
       return dialect.sumOrZero(metric)
     case 'total_tokens':
       return totalTokens

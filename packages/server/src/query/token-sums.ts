@@ -15,6 +15,9 @@ export const UNIT_FLAGS = {
   audio_seconds: 8,
   web_search_requests: 16,
   images: 32,
+  file_search_requests: 64,
+  code_interpreter_sessions: 128,
+  output_image_tokens: 256,
 } as const
 export type UnitField = keyof typeof UNIT_FLAGS
 

@@ -74,7 +74,7 @@ export async function takePriceSnapshot(day = today()): Promise<PriceSnapshot> {
   const prices: Record<string, ModelPrice> = {}
   for (const provider of await catalogProviders())
     for (const model of provider.models) {
-      const found = book.find(provider.id, model.id, noonOf(day))
+      const found = book.find(provider.id, model.id, noonOf(day), { catalogOnly: true })
       if (found?.origin === 'catalog') prices[`${provider.id}/${model.id}`] = found.prices
     }
   return { catalog_version: catalogVersion(), taken: day, prices }
@@ -185,7 +185,10 @@ export async function checkPrices(options: {
   const covered: CoveredEntry[] = []
   const catalog = createPriceBook()
   for (const entry of options.supplement ?? SUPPLEMENT) {
-    // The catalog comes before the supplement in every lookup: a model it prices is found there.
+    // A service tier's price is one the catalog cannot hold (it has no tiers): never covered.
+    if (entry.service_tier !== undefined) continue
+    // The catalog comes before the supplement in every lookup (an entry with `fills` only while
+    // the catalog's entry lacks one of them): a model it prices is found there.
     const found = catalog.find(entry.provider, probeModel(entry.model), at)
     if (found?.origin !== 'catalog') continue
     covered.push({

@@ -67,6 +67,9 @@ const storeOnly = (column: EventColumn): EventColumn => ({ ...column, field: fal
 const recorded = (column: EventColumn): EventColumn => ({ ...column, field: false, recorded: true })
 const nanos = (usd: number | null) => (usd === null ? null : Math.round(usd * NANOS_PER_USD))
 
+/** The schema versions that added the other billed units' columns. */
+const UNITS_ADDED = { duckdb: 16, clickhouse: 14 }
+
 export const EVENTS_TABLE: Table<EventColumn> = {
   name: 'events',
   columns: [
@@ -120,6 +123,16 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     count('images', (event) => event.images),
     column('audio_seconds', 'double', true, (event) => event.audio_seconds),
     count('web_search_requests', (event) => event.web_search_requests),
+    // Other billed units (issue 17): video input and image output tokens, tool calls billed per call.
+    ...(
+      [
+        ['input_video_tokens', (event) => event.input_video_tokens],
+        ['output_image_tokens', (event) => event.output_image_tokens],
+        ['file_search_requests', (event) => event.file_search_requests],
+        ['web_fetch_requests', (event) => event.web_fetch_requests],
+        ['code_interpreter_sessions', (event) => event.code_interpreter_sessions],
+      ] satisfies [keyof LoggedEvent, Read<number | null>][]
+    ).map(([name, read]) => count(name, read, { added: UNITS_ADDED })),
     text('service_tier', 'low', true, (event) => event.service_tier, { rollup: 'key' }),
     column('batch', 'boolean', false, (event) => event.batch),
     count('cost_nanos', (event) => nanos(event.cost_usd), { rollup: 'measure' }),

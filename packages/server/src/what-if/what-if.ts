@@ -55,6 +55,10 @@ const UNIT_PRICES: Record<UnitField, { key: string | null; label: string }> = {
   input_characters: { key: 'input_mchars', label: 'characters of speech input' },
   audio_seconds: { key: 'audio_hours', label: 'seconds of audio' },
   web_search_requests: { key: 'web_searches_kcount', label: 'web searches' },
+  file_search_requests: { key: 'storage_searches_kcount', label: 'file searches' },
+  output_image_tokens: { key: 'output_image_mtok', label: 'image output tokens' },
+  // Billed per container session, a fee no catalog entry carries: such calls are not compared.
+  code_interpreter_sessions: { key: null, label: 'code-interpreter sessions' },
   // The pricer prices no generated image (a CostEvent counts them, the catalog has no such unit).
   images: { key: null, label: 'generated images' },
 }

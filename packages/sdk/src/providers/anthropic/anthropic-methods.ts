@@ -11,6 +11,8 @@ function readTier(usage: unknown, call: TrackedCall) {
 }
 
 const streamUsage = new WeakMap<TrackedCall, Record<string, unknown>>()
+/** The stream's code-execution container, from `message_start` or a `message_delta`. */
+const streamContainer = new WeakMap<TrackedCall, unknown>()
 
 /**
  * `messages.create`. Streamed: `message_start.message.usage` carries the input and cache counts
@@ -33,7 +35,7 @@ export const anthropicMessages: MethodSpec = {
     if (typeof model === 'string') call.model = model
     const usage = field(data, 'usage')
     readTier(usage, call)
-    call.usage = convertAnthropicUsage(usage)
+    call.usage = convertAnthropicUsage(usage, field(data, 'container'))
   },
   readChunk(chunk, call) {
     const type = field(chunk, 'type')
@@ -41,12 +43,16 @@ export const anthropicMessages: MethodSpec = {
     if (type === 'message_start') {
       const model = field(chunk, 'message', 'model')
       if (typeof model === 'string') call.model = model
+      const container = field(chunk, 'message', 'container')
+      if (container) streamContainer.set(call, container)
       // Its output_tokens is a placeholder (1): left out so an abandoned stream does not report it.
       const startUsage = field(chunk, 'message', 'usage')
       usage =
         startUsage && typeof startUsage === 'object' ? { ...startUsage, output_tokens: null } : startUsage
     } else if (type === 'message_delta') {
       usage = field(chunk, 'usage')
+      const container = field(chunk, 'delta', 'container')
+      if (container) streamContainer.set(call, container)
     }
     if (!usage || typeof usage !== 'object') return false
     const merged = streamUsage.get(call) ?? {}
@@ -54,7 +60,7 @@ export const anthropicMessages: MethodSpec = {
       if (value !== null && value !== undefined) merged[key] = value
     streamUsage.set(call, merged)
     readTier(merged, call)
-    call.usage = convertAnthropicUsage(merged)
+    call.usage = convertAnthropicUsage(merged, streamContainer.get(call))
     return false
   },
 }

@@ -1,6 +1,6 @@
 import type { MethodSpec, TrackedCall } from '../../record/tracked-call.js'
 import { field } from '../count.js'
-import { convertGoogleUsage } from './google-usage.js'
+import { convertGoogleEmbeddingUsage, convertGoogleUsage } from './google-usage.js'
 
 /**
  * The requested model as the catalog names it: the API also accepts `models/gemini-2.5-flash` and
@@ -60,7 +60,18 @@ export const googleGenerateContentStream: MethodSpec = {
   },
 }
 
+/** `models.embedContent`: input tokens only where the answer counts them (convertGoogleEmbeddingUsage). */
+export const googleEmbedContent: MethodSpec = {
+  operation: 'embeddings',
+  readRequest: rememberRequestedModel,
+  readResponse(response, call) {
+    call.http_status ??= 200
+    call.usage = convertGoogleEmbeddingUsage(response)
+  },
+}
+
 export const GOOGLE_METHODS: Record<string, MethodSpec> = {
   'models.generateContent': googleGenerateContent,
+  'models.embedContent': googleEmbedContent,
   'models.generateContentStream': googleGenerateContentStream,
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../../cost-event.js'
-import { convertGoogleUsage } from './google-usage.js'
+import { convertGoogleEmbeddingUsage, convertGoogleUsage } from './google-usage.js'
 
 describe('convertGoogleUsage', () => {
   it('adds thinking tokens to the candidates for output and keeps them as the reasoning part', () => {
@@ -82,5 +82,27 @@ describe('convertGoogleUsage', () => {
     expect(convertGoogleUsage(undefined)).toStrictEqual(emptyUsage())
     expect(convertGoogleUsage(null)).toStrictEqual(emptyUsage())
     expect(convertGoogleUsage({})).toStrictEqual(emptyUsage())
+  })
+})
+
+describe('convertGoogleEmbeddingUsage', () => {
+  it('sums the token counts Vertex AI gives each embedding as the input', () => {
+    const usage = convertGoogleEmbeddingUsage({
+      embeddings: [
+        { values: [0.1], statistics: { tokenCount: 7, truncated: false } },
+        { values: [0.2], statistics: { tokenCount: 8, truncated: false } },
+      ],
+      metadata: { billableCharacterCount: 60 },
+    })
+    expect(usage).toMatchObject({ input_tokens: 15, output_tokens: 0 })
+  })
+
+  it('leaves the input unknown when the Gemini API counts nothing, or counts only some', () => {
+    expect(convertGoogleEmbeddingUsage({ embeddings: [{ values: [0.1] }] }).input_tokens).toBeNull()
+    expect(
+      convertGoogleEmbeddingUsage({
+        embeddings: [{ values: [0.1], statistics: { tokenCount: 7 } }, { values: [0.2] }],
+      }).input_tokens,
+    ).toBeNull()
   })
 })

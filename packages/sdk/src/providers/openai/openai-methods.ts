@@ -69,20 +69,23 @@ export const openaiChat: MethodSpec = {
   },
 }
 
-/** `responses.create`. Streamed, usage arrives only on the terminal `response.completed` event. */
+/**
+ * `responses.create`. Streamed, usage arrives only on the terminal `response.completed` event, whose
+ * `response.output` also holds every output item (the tool calls billed per call).
+ */
 export const openaiResponses: MethodSpec = {
   operation: 'responses',
   promptText: (body) => instructionText(body.input, body.instructions),
   readResponse(data, call) {
     readModelAndTier(data, call)
-    call.usage = convertOpenAIResponsesUsage(field(data, 'usage'))
+    call.usage = convertOpenAIResponsesUsage(field(data, 'usage'), field(data, 'output'))
   },
   readChunk(chunk, call) {
     const response = field(chunk, 'response')
     if (!response) return false
     readModelAndTier(response, call)
     const usage = field(response, 'usage')
-    if (usage) call.usage = convertOpenAIResponsesUsage(usage)
+    if (usage) call.usage = convertOpenAIResponsesUsage(usage, field(response, 'output'))
     return false
   },
 }

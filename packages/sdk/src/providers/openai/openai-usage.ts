@@ -24,11 +24,51 @@ export function convertOpenAIChatUsage(usage: unknown): Usage {
 }
 
 /**
- * OpenAI Responses API `usage` → Usage. Same inclusion rules as Chat Completions under other names:
- * `input_tokens` includes `input_tokens_details.cached_tokens`; `output_tokens` includes
- * `output_tokens_details.reasoning_tokens`.
+ * The Responses API's tool calls that OpenAI bills per call, counted from the response's `output`
+ * items (the usage object does not count them):
+ * - `web_search_call` with action `search` (or none): one billed search each. `open_page` and
+ *   `find_in_page` actions read a page already found and carry no call fee.
+ * - `file_search_call`: one billed file search each.
+ * - `code_interpreter_call`: billed per container session, not per call: the distinct
+ *   `container_id`s the calls ran in (a container reused by a later response is counted there too).
+ * Computer use (`computer_call`) and function calls are billed as tokens only: not counted here.
+ * Null for a unit that no item used, so an answer without tools prices exactly as before.
  */
-export function convertOpenAIResponsesUsage(usage: unknown): Usage {
+export function countOpenAIToolCalls(
+  output: unknown,
+): Pick<Usage, 'web_search_requests' | 'file_search_requests' | 'code_interpreter_sessions'> {
+  let webSearches = 0
+  let fileSearches = 0
+  const containers = new Set<string>()
+  let anonymousContainers = 0
+  if (Array.isArray(output))
+    for (const item of output) {
+      const type = field(item, 'type')
+      if (type === 'web_search_call') {
+        const action = field(item, 'action', 'type')
+        if (action === undefined || action === null || action === 'search') webSearches++
+      } else if (type === 'file_search_call') fileSearches++
+      else if (type === 'code_interpreter_call') {
+        const container = field(item, 'container_id')
+        if (typeof container === 'string') containers.add(container)
+        else anonymousContainers++
+      }
+    }
+  const sessions = containers.size + anonymousContainers
+  return {
+    web_search_requests: webSearches || null,
+    file_search_requests: fileSearches || null,
+    code_interpreter_sessions: sessions || null,
+  }
+}
+
+/**
+ * OpenAI Responses API `usage` (and the response's `output` items) → Usage. Same inclusion rules as
+ * Chat Completions under other names: `input_tokens` includes `input_tokens_details.cached_tokens`;
+ * `output_tokens` includes `output_tokens_details.reasoning_tokens`. The tool calls billed per call
+ * come from the output items (countOpenAIToolCalls).
+ */
+export function convertOpenAIResponsesUsage(usage: unknown, output?: unknown): Usage {
   return {
     ...emptyUsage(),
     input_tokens: count(field(usage, 'input_tokens')),
@@ -36,6 +76,7 @@ export function convertOpenAIResponsesUsage(usage: unknown): Usage {
     cache_write_tokens: count(field(usage, 'input_tokens_details', 'cache_write_tokens')),
     output_tokens: count(field(usage, 'output_tokens')),
     reasoning_tokens: count(field(usage, 'output_tokens_details', 'reasoning_tokens')),
+    ...countOpenAIToolCalls(output),
   }
 }
 
@@ -48,7 +89,10 @@ export function convertOpenAIEmbeddingsUsage(usage: unknown): Usage {
 /**
  * OpenAI Images (GPT image models) `usage` → Usage: `input_tokens` includes
  * `input_tokens_details.image_tokens` (priced apart from text input); `output_tokens` are the
- * generated image's tokens. `images` counts the images returned. DALL·E answers without usage.
+ * generated image's tokens, split where the answer says so in `output_tokens_details`
+ * (`image_tokens`, `text_tokens`); without the split every output token is an image token, which is
+ * what the catalog's output rate for these models prices. `images` counts the images returned.
+ * DALL·E answers without usage.
  */
 export function convertOpenAIImagesUsage(usage: unknown, imageCount: number | null): Usage {
   return {
@@ -56,6 +100,7 @@ export function convertOpenAIImagesUsage(usage: unknown, imageCount: number | nu
     input_tokens: count(field(usage, 'input_tokens')),
     input_image_tokens: count(field(usage, 'input_tokens_details', 'image_tokens')),
     output_tokens: count(field(usage, 'output_tokens')),
+    output_image_tokens: count(field(usage, 'output_tokens_details', 'image_tokens')),
     images: imageCount,
   }
 }

@@ -241,6 +241,9 @@ ORDER BY (project, id)`,
   // 13: each event's model family (modelFamily), a key of both rollups; what is there gets '' here
   // and its family from fillModelFamilies at open (the catalog is JavaScript's, not SQL's).
   (target) => addColumnsAndRollupKeys(target, 13),
+  // 14: the other billed units: video input and image output tokens, file searches, web fetches and
+  // code-interpreter sessions (null for what is there: not counted then). Not in any sorting key.
+  (target) => addColumns(target, 14),
 ]
 
 /**

@@ -96,6 +96,9 @@ export const MIGRATIONS: string[] = [
   // 15: each event's model family (modelFamily), a key of both rollups; what is there gets '' here
   // and its family from fillModelFamilies at open (the catalog is JavaScript's, not SQL's).
   addColumnsAndRollupKeys(15),
+  // 16: the other billed units: video input and image output tokens, file searches, web fetches and
+  // code-interpreter sessions (null for what is there: not counted then).
+  addColumns(16),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
