@@ -88,8 +88,13 @@ function expectSameRows(rollup: QueryRow[], raw: QueryRow[], label: string) {
   })
 }
 
-const SUM_METRICS = METRICS.filter((metric) => !metric.endsWith('_latency_ms') || metric === 'avg_latency_ms')
-const ALL: Metric[] = [...METRICS]
+/** The first and last call time: only the events know it (the rollups keep hours). */
+const CALL_TIMES: Metric[] = ['first_seen_ms', 'last_seen_ms']
+const SUM_METRICS = METRICS.filter(
+  (metric) =>
+    (!metric.endsWith('_latency_ms') || metric === 'avg_latency_ms') && !CALL_TIMES.includes(metric),
+)
+const ALL: Metric[] = METRICS.filter((metric) => !CALL_TIMES.includes(metric))
 
 /** Queries the rollup can answer: groups, filters, buckets, zones, ranges, order, limit, others. */
 function rollupQueries(): [string, AnalyticsQuery][] {
@@ -241,6 +246,14 @@ function rawQueries(): [string, AnalyticsQuery][] {
         others: true,
       }),
     ],
+    ['first and last call by model', base({ groupBy: ['model'], metrics: [...ALL, ...CALL_TIMES] })],
+    [
+      'unpriced calls by model (the rollups are not kept by pricing status)',
+      base({
+        groupBy: ['provider', 'model'],
+        filters: [{ dimension: 'pricing_status', op: 'eq', values: ['unpriced'] }],
+      }),
+    ],
   ]
 }
 
@@ -285,7 +298,7 @@ export function runRollupSuite(options: RollupSuiteOptions): void {
     it('routes the queries it can to the rollup, and the others to the events', () => {
       for (const [name, query] of rollupQueries())
         expect(store.plan(query).sums, name).toEqual({ from: 'rollup' })
-      for (const [name, query] of rawQueries().slice(0, 5))
+      for (const [name, query] of [...rawQueries().slice(0, 5), ...rawQueries().slice(6)])
         expect(store.plan(query).sums.from, name).toBe('events')
       expect(store.plan(rawQueries()[5]?.[1] as AnalyticsQuery).percentiles?.from).toBe('events')
       expect(store.plan(rollupQueries()[0]?.[1] as AnalyticsQuery).percentiles).toEqual({
