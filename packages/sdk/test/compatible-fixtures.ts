@@ -84,6 +84,18 @@ export const DEEPSEEK_USAGE = {
   prompt_cache_miss_tokens: 500,
 }
 
+/*
+ * deepseek-reasoner on DEEPSEEK_USAGE: prompt 2,000 = 1,500 cache hits + 500 misses; completion 300
+ * (reasoning 200 of it). The catalog prices DeepSeek by time of day, and a call at its start:
+ *   00:30–16:30 UTC: 500 × 0.27/1M + 1,500 × 0.07/1M + 300 × 1.10/1M = 0.000135 + 0.000105 + 0.00033 = $0.00057
+ *   off-peak:        500 × 0.135/1M + 1,500 × 0.035/1M + 300 × 0.55/1M = 0.0000675 + 0.0000525 + 0.000165 = $0.000285
+ * (The hits priced as misses would give, at peak, 2,000 × 0.27/1M + 0.00033 = $0.00087.)
+ */
+export function deepseekReasonerCost(ts: string): number {
+  const minutes = new Date(ts).getUTCHours() * 60 + new Date(ts).getUTCMinutes()
+  return minutes >= 30 && minutes < 16 * 60 + 30 ? 0.00057 : 0.000285
+}
+
 /** Groq llama-3.3-70b-versatile: token counts beside seconds of latency. */
 export const GROQ_USAGE = {
   queue_time: 0.021,

@@ -9,6 +9,7 @@ import {
   chunk,
   completion,
   DEEPSEEK_USAGE,
+  deepseekReasonerCost,
   FIREWORKS_USAGE,
   GROQ_USAGE,
   MISTRAL_USAGE,
@@ -110,18 +111,7 @@ describe('xAI', () => {
 })
 
 describe('DeepSeek', () => {
-  /*
-   * deepseek-reasoner: prompt 2,000 = 1,500 cache hits + 500 misses; completion 300 (reasoning 200
-   * of it). DeepSeek prices by time of day, and the call is priced at its start:
-   *   00:30–16:30 UTC: 500 × 0.27/1M + 1,500 × 0.07/1M + 300 × 1.10/1M = 0.000135 + 0.000105 + 0.00033 = $0.00057
-   *   off-peak:        500 × 0.135/1M + 1,500 × 0.035/1M + 300 × 0.55/1M = 0.0000675 + 0.0000525 + 0.000165 = $0.000285
-   * (The hits priced as misses would give, at peak, 2,000 × 0.27/1M + 0.00033 = $0.00087.)
-   */
-  function expectedCost(ts: string): number {
-    const minutes = new Date(ts).getUTCHours() * 60 + new Date(ts).getUTCMinutes()
-    return minutes >= 30 && minutes < 16 * 60 + 30 ? 0.00057 : 0.000285
-  }
-
+  // deepseekReasonerCost (compatible-fixtures.ts) works the price out by hand, peak and off-peak.
   it('prices prompt_cache_hit_tokens at the cache-hit rate and hides the usage chunk it asked for', async () => {
     const model = 'deepseek-reasoner'
     fake.reply(
@@ -147,7 +137,7 @@ describe('DeepSeek', () => {
         reasoning_tokens: 200,
         pricing_status: 'priced',
       })
-      expect(event.cost_usd).toBeCloseTo(expectedCost(event.ts), 12)
+      expect(event.cost_usd).toBeCloseTo(deepseekReasonerCost(event.ts), 12)
     }
   })
 })
