@@ -1,6 +1,7 @@
 import AnthropicBedrock from '@anthropic-ai/bedrock-sdk'
 import AnthropicVertex from '@anthropic-ai/vertex-sdk'
 import { GoogleGenAI } from '@google/genai'
+import { EventStreamCodec } from '@smithy/core/event-streams'
 import { OAuth2Client } from 'google-auth-library'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { collect, onlyEvent, recordingTracker } from './harness.js'
@@ -61,6 +62,49 @@ beforeEach(() => fake.reset())
 
 const messages = [{ role: 'user' as const, content: 'How long do refunds take?' }]
 
+/** Anthropic's stream events of `message(model)`, in the order the Messages API sends them. */
+function messageEvents(model: string): ({ type: string } & Record<string, unknown>)[] {
+  return [
+    {
+      type: 'message_start',
+      message: { ...message(model), content: [], usage: { ...SONNET_USAGE, output_tokens: 1 } },
+    },
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Refunds take 5 days.' } },
+    { type: 'content_block_stop', index: 0 },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 500 },
+    },
+    { type: 'message_stop' },
+  ]
+}
+
+/**
+ * Bedrock's `invoke-with-response-stream` answer: AWS event-stream frames (encoded by Smithy's
+ * codec, as AWS's SDKs do), each a `chunk` event carrying one Anthropic event as base64 `bytes`.
+ */
+function bedrockEventStream(events: { type: string }[]) {
+  const codec = new EventStreamCodec(
+    (bytes) => new TextDecoder().decode(bytes),
+    (text) => new TextEncoder().encode(text),
+  )
+  const frames = events.map((event) =>
+    codec.encode({
+      headers: {
+        ':event-type': { type: 'string', value: 'chunk' },
+        ':message-type': { type: 'string', value: 'event' },
+        ':content-type': { type: 'string', value: 'application/json' },
+      },
+      body: new TextEncoder().encode(
+        JSON.stringify({ bytes: Buffer.from(JSON.stringify(event)).toString('base64') }),
+      ),
+    }),
+  )
+  return { body: { text: Buffer.concat(frames), contentType: 'application/vnd.amazon.eventstream' } }
+}
+
 describe('Amazon Bedrock (AnthropicBedrock)', () => {
   function bedrock() {
     return new AnthropicBedrock({
@@ -103,6 +147,41 @@ function oauthWithFakeToken() {
   return client
 }
 
+describe('Amazon Bedrock streams', () => {
+  it('reads a streamed call from the event-stream frames, priced by the requested profile', async () => {
+    const model = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+    fake.reply(bedrockEventStream(messageEvents('claude-sonnet-4-5-20250929')))
+    const { tracker, events } = recordingTracker()
+    const client = tracker.wrap(
+      new AnthropicBedrock({
+        awsRegion: 'us-east-1',
+        awsAccessKey: 'AKIAFAKEFAKEFAKEFAKE',
+        awsSecretKey: 'fake-secret',
+        baseURL: fake.url,
+        maxRetries: 0,
+      }),
+    )
+    const parts = await collect(
+      await client.messages.create({ model, max_tokens: 1024, messages, stream: true }),
+    )
+    await tracker.flush()
+
+    expect(decodeURIComponent(fake.requests[0]?.path ?? '')).toBe(
+      `/model/${model}/invoke-with-response-stream`,
+    )
+    expect(parts.map((part) => part.type)).toContain('message_delta')
+    const event = onlyEvent(events)
+    expect(event).toMatchObject({
+      provider: 'bedrock',
+      model,
+      streamed: true,
+      output_tokens: 500,
+      status: 'ok',
+    })
+    expect(event.cost_usd).toBeCloseTo(SONNET_REGIONAL_COST, 12)
+  })
+})
+
 describe('Vertex AI (AnthropicVertex)', () => {
   function vertex() {
     return new AnthropicVertex({
@@ -120,41 +199,7 @@ describe('Vertex AI (AnthropicVertex)', () => {
     fake.reply(
       { json: message('claude-sonnet-4-5-20250929') },
       {
-        events: [
-          {
-            event: 'message_start',
-            data: {
-              type: 'message_start',
-              message: {
-                ...message('claude-sonnet-4-5-20250929'),
-                content: [],
-                usage: { ...SONNET_USAGE, output_tokens: 1 },
-              },
-            },
-          },
-          {
-            event: 'content_block_start',
-            data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-          },
-          {
-            event: 'content_block_delta',
-            data: {
-              type: 'content_block_delta',
-              index: 0,
-              delta: { type: 'text_delta', text: 'Refunds take 5 days.' },
-            },
-          },
-          { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
-          {
-            event: 'message_delta',
-            data: {
-              type: 'message_delta',
-              delta: { stop_reason: 'end_turn', stop_sequence: null },
-              usage: { output_tokens: 500 },
-            },
-          },
-          { event: 'message_stop', data: { type: 'message_stop' } },
-        ],
+        events: messageEvents('claude-sonnet-4-5-20250929').map((data) => ({ event: data.type, data })),
       },
     )
     const { tracker, events } = recordingTracker()
