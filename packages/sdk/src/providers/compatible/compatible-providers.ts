@@ -49,6 +49,11 @@ export function compatibleProvider(id: string): CompatibleProvider | undefined {
   return BY_ID.get(id)
 }
 
+/** A provider that runs on the caller's machine: its calls are a known $0 whatever the model. */
+export function isFreeProvider(id: string): boolean {
+  return BY_ID.get(id)?.free === true
+}
+
 /** The provider behind an OpenAI client, from its base URL; `openai` when the host is not a known other one. */
 export function providerFromBaseURL(baseURL: unknown): string {
   if (typeof baseURL !== 'string') return 'openai'
