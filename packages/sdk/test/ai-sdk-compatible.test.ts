@@ -24,7 +24,7 @@ import { type ScriptedProvider, type ScriptedReply, startScriptedProvider } from
  * The expected figures are compatible-providers.test.ts's, worked by hand there:
  *   xAI grok-4, 1,000 prompt (600 cached), 200 completion + 800 reasoning: $0.01665
  *   DeepSeek deepseek-reasoner, 2,000 prompt (1,500 hits), 300 completion: deepseekReasonerCost
- *   (compatible-fixtures.ts), $0.00057 from 00:30 to 16:30 UTC, $0.000285 off-peak
+ *   (compatible-fixtures.ts), $0.001142 from 00:30 to 16:30 UTC, $0.000285 off-peak
  */
 const GROK_4_COST = 0.01665
 

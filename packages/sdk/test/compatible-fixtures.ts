@@ -87,13 +87,13 @@ export const DEEPSEEK_USAGE = {
 /*
  * deepseek-reasoner on DEEPSEEK_USAGE: prompt 2,000 = 1,500 cache hits + 500 misses; completion 300
  * (reasoning 200 of it). The catalog prices DeepSeek by time of day, and a call at its start:
- *   00:30–16:30 UTC: 500 × 0.27/1M + 1,500 × 0.07/1M + 300 × 1.10/1M = 0.000135 + 0.000105 + 0.00033 = $0.00057
+ *   00:30–16:30 UTC: 500 × 0.55/1M + 1,500 × 0.14/1M + 300 × 2.19/1M = 0.000275 + 0.00021 + 0.000657 = $0.001142
  *   off-peak:        500 × 0.135/1M + 1,500 × 0.035/1M + 300 × 0.55/1M = 0.0000675 + 0.0000525 + 0.000165 = $0.000285
- * (The hits priced as misses would give, at peak, 2,000 × 0.27/1M + 0.00033 = $0.00087.)
+ * (The hits priced as misses would give, at peak, 2,000 × 0.55/1M + 0.000657 = $0.001757.)
  */
 export function deepseekReasonerCost(ts: string): number {
   const minutes = new Date(ts).getUTCHours() * 60 + new Date(ts).getUTCMinutes()
-  return minutes >= 30 && minutes < 16 * 60 + 30 ? 0.00057 : 0.000285
+  return minutes >= 30 && minutes < 16 * 60 + 30 ? 0.001142 : 0.000285
 }
 
 /** Groq llama-3.3-70b-versatile: token counts beside seconds of latency. */

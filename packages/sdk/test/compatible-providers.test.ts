@@ -34,7 +34,7 @@ import { type ScriptedProvider, startScriptedProvider } from './scripted-provide
  *
  * Catalog prices used below (per million tokens), from calcPrice of @pydantic/genai-prices 0.1.8:
  *   x-ai        grok-4 (grok-4-0709)                      $3 input, $0.75 cached, $15 output
- *   deepseek    deepseek-reasoner   00:30–16:30 UTC       $0.27 input, $0.07 cache hit, $1.10 output
+ *   deepseek    deepseek-reasoner   00:30–16:30 UTC       $0.55 input, $0.14 cache hit, $2.19 output
  *                                   off-peak (the rest)   $0.135 input, $0.035 cache hit, $0.55 output
  *   groq        llama-3.3-70b-versatile                   $0.59 input, $0.79 output
  *   mistral     mistral-large-latest (mistral-large)      $2 input, $6 output
