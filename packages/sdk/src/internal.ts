@@ -32,6 +32,7 @@ export {
 } from './pricing/price-usage.js'
 export { parseSupplement, SUPPLEMENT, type SupplementEntry } from './pricing/supplement.js'
 export { convertAnthropicUsage } from './providers/anthropic/anthropic-usage.js'
+export { isFreeProvider } from './providers/compatible/compatible-providers.js'
 export { count, field, sumKnown } from './providers/count.js'
 export { convertGoogleUsage } from './providers/google/google-usage.js'
 export {

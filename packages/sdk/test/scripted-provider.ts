@@ -11,7 +11,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>
   json?: unknown
   events?: { event?: string; data: unknown }[]
-  body?: { text: string; contentType: string }
+  /** A body as it is: text, or bytes (AWS event streams). */
+  body?: { text: string | Uint8Array; contentType: string }
 }
 
 export interface ScriptedRequest {

@@ -20,7 +20,20 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'spendlens-check-prices-'))
   storePath = join(folder, 'events.duckdb')
   const store = await openDuckDBStore(storePath)
-  await store.append(EVENTS)
+  // A call to a local Ollama server: a known $0, which no catalog lists and no check should.
+  const local = EVENTS[0] as (typeof EVENTS)[number]
+  await store.append([
+    ...EVENTS,
+    {
+      ...local,
+      event_id: 'local-ollama-call',
+      provider: 'ollama',
+      model: 'llama3.2',
+      cost_usd: 0,
+      pricing_status: 'priced',
+      price_source: 'free:ollama',
+    },
+  ])
   await store.close()
   // The release's prices, but gpt-4o-mini's input price was $0.10 then (it is $0.15 now).
   const snapshot = JSON.parse(await readFile(new URL('packages/sdk/release-prices.json', REPO), 'utf8'))

@@ -1,5 +1,6 @@
 import { emptyUsage, type Usage } from '../cost-event.js'
 import { convertAnthropicUsage } from '../providers/anthropic/anthropic-usage.js'
+import { compatibleProvider } from '../providers/compatible/compatible-providers.js'
 import { count, field, sumKnown } from '../providers/count.js'
 import { convertGoogleUsage } from '../providers/google/google-usage.js'
 import { convertOpenAIChatUsage, convertOpenAIResponsesUsage } from '../providers/openai/openai-usage.js'
@@ -17,8 +18,11 @@ function rawUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown
   return undefined
 }
 
-function fromRawUsage(family: ModelFamily, raw: unknown): Usage | undefined {
+function fromRawUsage(family: ModelFamily, raw: unknown, provider: string | undefined): Usage | undefined {
   if (!raw || typeof raw !== 'object') return undefined
+  // xAI, DeepSeek, Groq…: their Chat Completions usage, through the converter wrap() uses for them.
+  const compatible = family === 'other' && provider !== undefined ? compatibleProvider(provider) : undefined
+  if (compatible && 'prompt_tokens' in raw) return compatible.convertUsage(raw)
   if (family === 'google' && 'promptTokenCount' in raw) return convertGoogleUsage(raw)
   if (family === 'anthropic' && 'input_tokens' in raw) return convertAnthropicUsage(raw)
   if (family === 'openai' && 'prompt_tokens' in raw) return convertOpenAIChatUsage(raw)
@@ -80,7 +84,8 @@ function fromV2Usage(family: ModelFamily, usage: unknown, providerMetadata: unkn
  * - Where the provider's own usage object is passed on (ai v6 `usage.raw`; `providerMetadata.anthropic
  *   .usage` and `providerMetadata.google.usageMetadata` in v5 and v6), it goes through the same
  *   converter as a wrapped client, so both paths count alike, with 1-hour cache writes, web searches
- *   and Gemini's tool-use prompt tokens that the AI SDK's summary drops.
+ *   and Gemini's tool-use prompt tokens that the AI SDK's summary drops. An OpenAI-compatible
+ *   provider's (`provider`: xAI, DeepSeek, …) goes through that provider's converter.
  * - ai v6 summary: `inputTokens.total` includes cache reads and writes; `outputTokens.total`
  *   includes reasoning. Taken as they are.
  * - ai v5 summary means different things per provider: OpenAI's inputTokens include the cached
@@ -88,8 +93,13 @@ function fromV2Usage(family: ModelFamily, usage: unknown, providerMetadata: unkn
  *   (`cachedInputTokens`) and writes (`providerMetadata.anthropic.cacheCreationInputTokens`), which
  *   are added; Google's outputTokens EXCLUDE the thoughts (`reasoningTokens`), which are added.
  */
-export function convertAiSdkUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown): Usage {
-  const fromRaw = fromRawUsage(family, rawUsage(family, usage, providerMetadata))
+export function convertAiSdkUsage(
+  family: ModelFamily,
+  usage: unknown,
+  providerMetadata: unknown,
+  provider?: string,
+): Usage {
+  const fromRaw = fromRawUsage(family, rawUsage(family, usage, providerMetadata), provider)
   if (fromRaw) return fromRaw
   if (!usage || typeof usage !== 'object') return emptyUsage()
   const inputTokens = field(usage, 'inputTokens')

@@ -53,12 +53,14 @@ interface WrapStreamOptions<Result> {
   model: LanguageModelInfo
 }
 
-/** Provider prefixes of the AI SDK (`xai.chat`) that the price catalog names otherwise. */
+/**
+ * Provider prefixes of the AI SDK (`xai.chat`) recorded under the id wrap() gives the same provider
+ * (the price catalog's, or one it resolves: `bedrock` is its `aws`, `vertex` its `google`).
+ */
 const CATALOG_PROVIDER_IDS: Record<string, string> = {
   xai: 'x-ai',
-  'amazon-bedrock': 'aws',
+  'amazon-bedrock': 'bedrock',
   togetherai: 'together',
-  vertex: 'google',
 }
 
 const OPERATIONS = new Set(['chat', 'responses', 'messages', 'completion'])
@@ -74,7 +76,8 @@ export function describeModelProvider(modelProvider: string): {
 } {
   const parts = modelProvider.toLowerCase().split('.')
   const prefix = parts[0] ?? modelProvider
-  const provider = CATALOG_PROVIDER_IDS[prefix] ?? prefix
+  // Gemini on Vertex AI (`google.vertex.chat`) is billed by Vertex, as wrap() records it.
+  const provider = parts.includes('vertex') ? 'vertex' : (CATALOG_PROVIDER_IDS[prefix] ?? prefix)
   const family: ModelFamily = parts.includes('anthropic')
     ? 'anthropic'
     : prefix === 'google'
@@ -229,7 +232,12 @@ export function createSpendlensMiddleware(
         // The AI SDK throws APICallError for any other status, so a result means HTTP 200.
         call.http_status = 200
         readResponseInfo(field(result, 'response'), family, call)
-        call.usage = convertAiSdkUsage(family, field(result, 'usage'), field(result, 'providerMetadata'))
+        call.usage = convertAiSdkUsage(
+          family,
+          field(result, 'usage'),
+          field(result, 'providerMetadata'),
+          call.provider,
+        )
       })
       safely(() => call.finish('ok'))
       return result
@@ -285,7 +293,12 @@ function observeParts(source: ReadableStream<unknown>, family: ModelFamily, call
         call.provider_request_id = id
     } else if (type === 'finish') {
       finished = true
-      call.usage = convertAiSdkUsage(family, field(part, 'usage'), field(part, 'providerMetadata'))
+      call.usage = convertAiSdkUsage(
+        family,
+        field(part, 'usage'),
+        field(part, 'providerMetadata'),
+        call.provider,
+      )
     } else if (type === 'error') {
       streamError ??= field(part, 'error') ?? new Error('error part in the model stream')
     }

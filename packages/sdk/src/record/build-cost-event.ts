@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { ATTRIBUTION_FIELDS, type CallStatus, type CostEvent, type Tags, type Usage } from '../cost-event.js'
-import { type Pricer, priceUsage } from '../pricing/price-usage.js'
+import { type Price, type Pricer, priceUsage, roundToNanos } from '../pricing/price-usage.js'
 import { SDK_NAME } from '../version.js'
 
 /**
@@ -22,6 +22,11 @@ export interface CallRecord {
   provider_project?: string | null
   tags: Tags
   usage: Usage
+  /**
+   * The cost the provider reported for the call (OpenRouter's `usage.cost`): the event's cost,
+   * `pricing_status: client`, instead of the catalog's price of the usage (docs/sdk.md).
+   */
+  charged_cost_usd?: number | null
   service_tier: string | null
   batch: boolean
   status: CallStatus
@@ -46,6 +51,20 @@ export function promptHash(text: string): string {
 
 const attributionKeys = new Set<string>(ATTRIBUTION_FIELDS)
 
+/**
+ * The provider's own figure for what the call cost, where it gives one: what it bills is the
+ * truth, and the usage stays on the event for the catalog's price to be recomputed beside it.
+ */
+function chargedPrice(record: CallRecord): Price | undefined {
+  const charged = record.charged_cost_usd
+  if (typeof charged !== 'number' || !Number.isFinite(charged) || charged < 0) return undefined
+  return {
+    cost_usd: roundToNanos(charged),
+    pricing_status: 'client',
+    price_source: `charged:${record.provider}`,
+  }
+}
+
 /** Turns an observed call into a priced CostEvent. Pure apart from the event id it may generate. */
 export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage): CostEvent {
   const ts = new Date(record.started_at)
@@ -57,17 +76,19 @@ export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage):
     if (attributionKeys.has(key)) attribution[key] = String(value)
     else tags[key] = String(value)
   }
-  const price = pricer({
-    provider: record.provider,
-    model,
-    usage: record.usage,
-    ts,
-    service_tier: record.service_tier,
-    batch: record.batch,
-    status: record.status,
-    http_status: record.http_status,
-    free: record.free,
-  })
+  const price =
+    chargedPrice(record) ??
+    pricer({
+      provider: record.provider,
+      model,
+      usage: record.usage,
+      ts,
+      service_tier: record.service_tier,
+      batch: record.batch,
+      status: record.status,
+      http_status: record.http_status,
+      free: record.free,
+    })
   return {
     schema_version: 1,
     event_id: record.event_id ?? randomUUID(),

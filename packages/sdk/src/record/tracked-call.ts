@@ -40,6 +40,8 @@ export class TrackedCall implements CallRecord {
   /** Set by wrap() when the call starts: the client's project, or the call's own header. */
   provider_project: string | null = null
   usage: Usage = emptyUsage()
+  /** What the provider said it charged (OpenRouter's `usage.cost`); null when it did not say. */
+  charged_cost_usd: number | null = null
   service_tier: string | null = null
   batch = false
   /** Set by finish(). */

@@ -1,7 +1,13 @@
 import { ANTHROPIC_METHODS } from '../providers/anthropic/anthropic-methods.js'
+import { BEDROCK_METHODS } from '../providers/bedrock/bedrock.js'
+import {
+  canonicalProvider,
+  openaiClientMethods,
+  providerFromBaseURL,
+} from '../providers/compatible/compatible-providers.js'
 import { field } from '../providers/count.js'
 import { GOOGLE_METHODS } from '../providers/google/google-methods.js'
-import { OPENAI_METHODS, providerFromBaseURL } from '../providers/openai/openai-methods.js'
+import { VERTEX_ANTHROPIC_METHODS } from '../providers/vertex/vertex.js'
 import type { MethodSpec } from '../record/tracked-call.js'
 
 /** What wrap() needs to know about a client: who bills its calls, and which methods to record. */
@@ -36,38 +42,65 @@ function hasMethod(object: unknown, ...path: string[]): boolean {
   return typeof current === 'function'
 }
 
+/** The Anthropic-shaped clients' methods by provider: the clouds price by the requested model id. */
+const ANTHROPIC_CLIENT_METHODS: Record<string, Record<string, MethodSpec>> = {
+  bedrock: BEDROCK_METHODS,
+  vertex: VERTEX_ANTHROPIC_METHODS,
+}
+
 /**
  * The supported clients, recognised by shape rather than by class so the SDK needs none of them
- * installed. The first match wins: order from the most specific shape to the least.
+ * installed. The first match wins: order from the most specific shape to the least. `named` is
+ * wrap's `provider` option, which wins over what the client tells.
  */
-const CLIENT_KINDS: ((client: object) => ClientShape | undefined)[] = [
-  (client) =>
-    hasMethod(client, 'chat', 'completions', 'create')
-      ? {
-          provider: providerFromBaseURL((client as { baseURL?: unknown }).baseURL),
-          methods: OPENAI_METHODS,
-          // `project` (openai v4–v6): the option, or $OPENAI_PROJECT_ID, sent as `OpenAI-Project`.
-          project: {
-            provider: 'openai',
-            fromClient: nonEmpty(field(client, 'project')),
-            header: 'openai-project',
-          },
-        }
-      : undefined,
-  (client) =>
-    hasMethod(client, 'messages', 'create')
-      ? { provider: 'anthropic', methods: ANTHROPIC_METHODS }
-      : undefined,
-  // @google/genai's GoogleGenAI (Gemini API or Vertex AI: the catalog prices both as `google`).
-  (client) =>
+const CLIENT_KINDS: ((client: object, named: string | undefined) => ClientShape | undefined)[] = [
+  (client, named) => {
+    if (!hasMethod(client, 'chat', 'completions', 'create')) return undefined
+    // AzureOpenAI has an `apiVersion` (and any base URL, e.g. an API Management gateway).
+    const provider =
+      named ??
+      (typeof field(client, 'apiVersion') === 'string'
+        ? 'azure'
+        : providerFromBaseURL(field(client, 'baseURL')))
+    return {
+      provider,
+      methods: openaiClientMethods(provider),
+      // `project` (openai v4–v6): the option, or $OPENAI_PROJECT_ID, sent as `OpenAI-Project`.
+      project: {
+        provider: 'openai',
+        fromClient: nonEmpty(field(client, 'project')),
+        header: 'openai-project',
+      },
+    }
+  },
+  (client, named) => {
+    if (!hasMethod(client, 'messages', 'create')) return undefined
+    // AnthropicBedrock has `awsRegion`; AnthropicVertex `region` and `projectId`.
+    const provider =
+      named ??
+      (typeof field(client, 'awsRegion') === 'string'
+        ? 'bedrock'
+        : typeof field(client, 'region') === 'string' && 'projectId' in client
+          ? 'vertex'
+          : 'anthropic')
+    return { provider, methods: ANTHROPIC_CLIENT_METHODS[provider] ?? ANTHROPIC_METHODS }
+  },
+  // @google/genai's GoogleGenAI: the Gemini API (`google`) or Vertex AI (`vertex`), priced alike.
+  (client, named) =>
     hasMethod(client, 'models', 'generateContent')
-      ? { provider: 'google', methods: GOOGLE_METHODS, helperPaths: ['chats'] }
+      ? {
+          provider: named ?? (field(client, 'vertexai') === true ? 'vertex' : 'google'),
+          methods: GOOGLE_METHODS,
+          helperPaths: ['chats'],
+        }
       : undefined,
 ]
 
-export function detectClient(client: object): ClientShape | undefined {
+/** What wrap() needs to know of `client`; `provider` is wrap's option, recorded under its usual id. */
+export function detectClient(client: object, provider?: string): ClientShape | undefined {
+  const named = provider === undefined ? undefined : canonicalProvider(provider)
   for (const kind of CLIENT_KINDS) {
-    const shape = kind(client)
+    const shape = kind(client, named)
     if (shape) return shape
   }
   return undefined

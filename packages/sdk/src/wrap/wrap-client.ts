@@ -61,12 +61,12 @@ export function wrapClient<T extends object>(
       { ...inner.options, ...options },
     )
   }
-  const shape = detectClient(client)
+  const shape = detectClient(client, options.provider)
   if (!shape) {
     recorder.warn('wrap() was given an object that is not a supported LLM client; it is returned untracked')
     return client
   }
-  const provider = options.provider ?? shape.provider
+  const provider = shape.provider
   // The project header means something only to the provider that defines it (not to Groq behind
   // an OpenAI client).
   const billing = shape.project?.provider === provider ? shape.project : undefined

@@ -4,6 +4,7 @@ import {
   catalogProviders,
   catalogVersion,
   createPriceBook,
+  isFreeProvider,
   type ModelPrice,
   type PriceBook,
   SUPPLEMENT,
@@ -144,7 +145,8 @@ export async function checkPrices(options: {
     for (const row of rows) {
       const provider = String(row.provider)
       const model = String(row.model)
-      if (book.find(provider, model, at)) continue
+      // A local server's models (Ollama, vLLM) are a known $0, not missing from the catalog.
+      if (isFreeProvider(provider) || book.find(provider, model, at)) continue
       seen.add(`${provider}/${model}`)
       unpriced.push({
         provider,
@@ -158,7 +160,8 @@ export async function checkPrices(options: {
   }
   for (const folder of options.fixtures ?? [])
     for (const { provider, model, file } of await fixtureModels(folder)) {
-      if (seen.has(`${provider}/${model}`) || book.find(provider, model, at)) continue
+      if (seen.has(`${provider}/${model}`) || isFreeProvider(provider) || book.find(provider, model, at))
+        continue
       seen.add(`${provider}/${model}`)
       unpriced.push({ provider, model, seen_in: file })
     }

@@ -1,3 +1,4 @@
+import type { Usage } from '../../cost-event.js'
 import type { MethodSpec, TrackedCall } from '../../record/tracked-call.js'
 import { field } from '../count.js'
 import {
@@ -10,7 +11,8 @@ import {
 
 function readModelAndTier(source: unknown, call: TrackedCall) {
   const model = field(source, 'model')
-  if (typeof model === 'string') call.model = model
+  // Azure's first stream chunk (its prompt filter results) names the model as "".
+  if (typeof model === 'string' && model !== '') call.model = model
   const tier = field(source, 'service_tier')
   if (typeof tier === 'string') call.service_tier = tier
 }
@@ -38,36 +40,66 @@ function instructionText(messages: unknown, instructions?: unknown): string | un
 }
 
 /**
- * `chat.completions.create` (and, through it, `parse`, `stream` and `runTools`). A streamed Chat Completion carries usage only when the request sets
- * `stream_options.include_usage`; spendlens sets it when the caller did not, then hides the extra
- * usage-only chunk and the `usage: null` it adds to every other chunk, so the caller's loop sees
- * exactly what it would have seen unwrapped.
+ * How one provider's Chat Completions count and stream usage. OpenAI's is below; the providers
+ * reached through the same client with another `baseURL` have theirs (providers/compatible/).
  */
-export const openaiChat: MethodSpec = {
-  operation: 'chat',
-  promptText: (body) => instructionText(body.messages),
-  prepareBody(body, call) {
-    if (body.stream !== true) return body
-    const streamOptions = body.stream_options as Record<string, unknown> | null | undefined
-    if (streamOptions?.include_usage === true) return body
-    call.injectedUsage = true
-    return { ...body, stream_options: { ...streamOptions, include_usage: true } }
-  },
-  readResponse(data, call) {
-    readModelAndTier(data, call)
-    call.usage = convertOpenAIChatUsage(field(data, 'usage'))
-  },
-  readChunk(chunk, call) {
-    readModelAndTier(chunk, call)
-    const usage = field(chunk, 'usage')
-    if (usage) call.usage = convertOpenAIChatUsage(usage)
-    if (!call.injectedUsage) return false
-    const choices = field(chunk, 'choices')
-    if (usage && Array.isArray(choices) && choices.length === 0) return true
-    if (usage === null) delete (chunk as Record<string, unknown>).usage
-    return false
-  },
+export interface ChatDialect {
+  /** The provider's `usage` object → Usage, by its own counting rules. */
+  convertUsage(usage: unknown): Usage
+  /**
+   * Whether a stream's usage is asked for with `stream_options.include_usage` when the caller did
+   * not: only where the provider honours the field (Mistral rejects it with a 422).
+   */
+  askForStreamUsage: boolean
+  /** The usage a stream chunk carries, when the provider puts it elsewhere than `usage` (Groq). */
+  chunkUsage?(chunk: unknown): unknown
+  /** The cost the provider says it charged, in US dollars, from its `usage` (OpenRouter, Perplexity). */
+  chargedCost?(usage: unknown): number | null
 }
+
+export const OPENAI_CHAT: ChatDialect = { convertUsage: convertOpenAIChatUsage, askForStreamUsage: true }
+
+function readChatUsage(usage: unknown, dialect: ChatDialect, call: TrackedCall) {
+  call.usage = dialect.convertUsage(usage)
+  if (dialect.chargedCost) call.charged_cost_usd = dialect.chargedCost(usage)
+}
+
+/**
+ * `chat.completions.create` (and, through it, `parse`, `stream` and `runTools`). A streamed Chat Completion carries usage only when the request sets
+ * `stream_options.include_usage`; spendlens sets it when the caller did not (and the provider
+ * honours it), then hides the extra usage-only chunk and the `usage: null` it adds to every other
+ * chunk, so the caller's loop sees exactly what it would have seen unwrapped.
+ */
+export function chatCompletions(dialect: ChatDialect): MethodSpec {
+  return {
+    operation: 'chat',
+    promptText: (body) => instructionText(body.messages),
+    prepareBody(body, call) {
+      if (body.stream !== true || !dialect.askForStreamUsage) return body
+      const streamOptions = body.stream_options as Record<string, unknown> | null | undefined
+      if (streamOptions?.include_usage === true) return body
+      call.injectedUsage = true
+      return { ...body, stream_options: { ...streamOptions, include_usage: true } }
+    },
+    readResponse(data, call) {
+      readModelAndTier(data, call)
+      readChatUsage(field(data, 'usage'), dialect, call)
+    },
+    readChunk(chunk, call) {
+      readModelAndTier(chunk, call)
+      const usage = field(chunk, 'usage')
+      const elsewhere = usage ? undefined : dialect.chunkUsage?.(chunk)
+      if (usage || elsewhere) readChatUsage(usage || elsewhere, dialect, call)
+      if (!call.injectedUsage) return false
+      const choices = field(chunk, 'choices')
+      if (usage && Array.isArray(choices) && choices.length === 0) return true
+      if (usage === null) delete (chunk as Record<string, unknown>).usage
+      return false
+    },
+  }
+}
+
+export const openaiChat: MethodSpec = chatCompletions(OPENAI_CHAT)
 
 /**
  * `responses.create`. Streamed, usage arrives only on the terminal `response.completed` event, whose
@@ -162,29 +194,4 @@ export const OPENAI_METHODS: Record<string, MethodSpec> = {
   'audio.transcriptions.create': openaiTranscription,
   'audio.speech.create': openaiSpeech,
   'moderations.create': openaiModerations,
-}
-
-/** OpenAI-compatible providers reached through the official client with another `baseURL`. */
-const COMPATIBLE_HOSTS: [RegExp, string][] = [
-  [/(^|\.)openai\.azure\.com$/, 'azure'],
-  [/(^|\.)deepseek\.com$/, 'deepseek'],
-  [/(^|\.)groq\.com$/, 'groq'],
-  [/(^|\.)together\.(xyz|ai)$/, 'together'],
-  [/(^|\.)openrouter\.ai$/, 'openrouter'],
-  [/(^|\.)x\.ai$/, 'x-ai'],
-  [/(^|\.)mistral\.ai$/, 'mistral'],
-  [/(^|\.)fireworks\.ai$/, 'fireworks'],
-]
-
-/** The provider behind an OpenAI client, from its base URL; `openai` when the host is not a known other one. */
-export function providerFromBaseURL(baseURL: unknown): string {
-  if (typeof baseURL !== 'string') return 'openai'
-  let host: string
-  try {
-    host = new URL(baseURL).hostname
-  } catch {
-    return 'openai'
-  }
-  for (const [pattern, provider] of COMPATIBLE_HOSTS) if (pattern.test(host)) return provider
-  return 'openai'
 }

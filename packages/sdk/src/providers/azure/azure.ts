@@ -1,0 +1,23 @@
+import { type CompatibleProvider, onHosts } from '../compatible/compatible-provider.js'
+import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
+
+/**
+ * Azure OpenAI Chat Completions.
+ *
+ * Counting rules (learn.microsoft.com, Azure OpenAI REST reference and pricing):
+ * - OpenAI's usage shape and inclusion rules. OpenAI's converter counts it.
+ * - The URL names a deployment, which is any name the customer chose; the response's `model`
+ *   (`gpt-4o-2024-11-20`) is the model, and is what is priced.
+ * - Prices depend on the deployment type, which no response tells: the catalog's `azure` prices are
+ *   Global Standard. Data Zone and Regional deployments cost more (about 10%), Provisioned is billed
+ *   by the hour: a `discounts` entry for provider `azure` (factor 1.1, say) prices them
+ *   (docs/pricing.md).
+ * - Streams carry usage when asked (`stream_options.include_usage`, honoured since api-version
+ *   2024-09-01-preview). The first chunk, with the prompt filter results, has `model: ""`.
+ */
+export const AZURE: CompatibleProvider = {
+  id: 'azure',
+  matches: onHosts('openai.azure.com', 'cognitiveservices.azure.com', 'services.ai.azure.com'),
+  convertUsage: convertOpenAIChatUsage,
+  askForStreamUsage: true,
+}
