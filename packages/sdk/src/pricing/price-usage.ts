@@ -390,19 +390,24 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     return resolution
   }
 
-  /** `price_source`, factor and status of a resolution under a tier and discount, made once each. */
+  /** `price_source`, factor and status of a price under the call's tier and the discount. */
+  function notesFor(source: string, discount: PriceDiscount | undefined, input: PriceInput): Notes {
+    const tier = tierAdjustment(input.provider, input.service_tier, input.batch)
+    let factor = tier.factor
+    let noted = `${source}${tier.note}`
+    if (discount) {
+      factor *= discount.factor
+      noted += discountNote(discount)
+    }
+    return { factor, source: noted, status: tier.estimated ? 'estimated' : 'priced' }
+  }
+
+  /** {@link notesFor} a resolution, made once per tier. */
   function notesOf(resolution: Resolution, input: PriceInput): Notes {
     const key = `${input.service_tier}\u0000${input.batch}`
     let notes = resolution.notes.get(key)
     if (notes === undefined) {
-      const tier = tierAdjustment(input.provider, input.service_tier, input.batch)
-      let factor = tier.factor
-      let source = `${resolution.source}${tier.note}`
-      if (resolution.discount) {
-        factor *= resolution.discount.factor
-        source += discountNote(resolution.discount)
-      }
-      notes = { factor, source, status: tier.estimated ? 'estimated' : 'priced' }
+      notes = notesFor(resolution.source, resolution.discount, input)
       resolution.notes.set(key, notes)
     }
     return notes
@@ -427,18 +432,11 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     ) {
       return UNPRICED
     }
-    const tier = tierAdjustment(input.provider, input.service_tier, input.batch)
-    let factor = tier.factor
-    let source = `${found.source}${tier.note}`
-    const discount = discountOf(input.provider, input.model)
-    if (discount) {
-      factor *= discount.factor
-      source += discountNote(discount)
-    }
+    const notes = notesFor(found.source, discountOf(input.provider, input.model), input)
     return {
-      cost_usd: roundToNanos(found.result.total_price * factor * requests),
-      pricing_status: tier.estimated ? 'estimated' : 'priced',
-      price_source: source,
+      cost_usd: roundToNanos(found.result.total_price * notes.factor * requests),
+      pricing_status: notes.status,
+      price_source: notes.source,
     }
   }
 
