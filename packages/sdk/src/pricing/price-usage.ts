@@ -11,6 +11,7 @@ import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
 import { NANOS_PER_USD } from '../store-row.js'
 import type { CustomModelPrice } from './custom-model-price.js'
 import { PER_CALL_UNITS, type PerCallUnit, SUPPLEMENT, UNIT_PRICES, type UnitPrice } from './supplement.js'
+import { pricesAt, type TokenPrice, tokenPrice } from './token-price.js'
 
 export type { CustomModelPrice }
 
@@ -175,11 +176,16 @@ function customProviders(models: CustomModelPrice[]): Map<string, CustomTable> {
   return tables
 }
 
-/** The provider of the period `tsMs` falls in. */
-function periodAt(table: CustomTable, tsMs: number): Provider {
+/** The index of the period `tsMs` falls in. */
+function periodIndex(table: CustomTable, tsMs: number): number {
   let index = 0
   while (index < table.bounds.length && (table.bounds[index] as number) <= tsMs) index++
-  return table.periods[index] as Provider
+  return index
+}
+
+/** The provider of the period `tsMs` falls in. */
+function periodAt(table: CustomTable, tsMs: number): Provider {
+  return table.periods[periodIndex(table, tsMs)] as Provider
 }
 
 /** What a service tier or the Batch API does to a list price, and the note it adds to `price_source`. */
@@ -306,8 +312,11 @@ export function createPricer(config: PricingConfig = {}): Pricer {
   return createPriceBook(config).price
 }
 
-/** The {@link PriceBook} of `config` (see {@link createPricer}, which is its `price`). */
-export function createPriceBook(config: PricingConfig = {}): PriceBook {
+/**
+ * The {@link PriceBook} of `config` (see {@link createPricer}, which is its `price`). `cache: false`
+ * looks every call up in full, as the cache must agree with (its tests compare the two).
+ */
+export function createPriceBook(config: PricingConfig = {}, { cache = true } = {}): PriceBook {
   const custom = customProviders(config.models ?? [])
   const plain = SUPPLEMENT.filter((entry) => entry.service_tier === undefined)
   const supplement = customProviders(plain)
@@ -428,18 +437,101 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     `+${discount.label ?? `discount${Math.round((1 - discount.factor) * 100)}%`}`
   const customLabels = new Set([...custom.values()].flatMap((table) => [...table.labels.values()]))
 
-  const price: Pricer = (input) => {
-    if (input.free) return { cost_usd: 0, pricing_status: 'priced', price_source: `free:${input.provider}` }
-    if (USAGE_FIELDS.every((key) => (input.usage[key] ?? null) === null)) {
-      // The provider answered with an HTTP error: such calls are not billed, so $0 is known.
-      if (input.status === 'error' && (input.http_status ?? 0) >= 400) return NOT_BILLED
-      // No count at all otherwise (a stream abandoned before its usage arrived, a timeout): the
-      // catalog would answer $0, which is a guess, not a price. Unknown stays unknown.
-      return UNPRICED
+  /**
+   * What a call's model resolves to, found once per provider, model and custom (and supplement)
+   * price period: which table has it and which of its entries matches, the catalog's scan of the
+   * provider's models being the costly part of a lookup. A call is then priced by the catalog's
+   * engine against that one entry, at the call's time (the entry's own price periods are picked
+   * there), so the price is the one the full lookup gives. `null`: no table knows the model.
+   */
+  const resolutions = new Map<string, Resolution | null>()
+  function resolve(input: PriceInput): Resolution | null | undefined {
+    const tsMs = input.ts.getTime()
+    const customTable = custom.get(input.provider)
+    const supplementTable = supplement.get(input.provider)
+    const tierTable = input.service_tier ? tierTables.get(input.service_tier)?.get(input.provider) : undefined
+    // A filling entry's choice between it and the catalog depends on the catalog's prices at the
+    // call's time: such models (a handful) are looked up in full.
+    if (fillers.some((entry) => entry.provider === input.provider && matches(entry.model, input.model)))
+      return undefined
+    const key = `${input.provider}\u0000${input.model}\u0000${customTable ? periodIndex(customTable, tsMs) : ''}\u0000${supplementTable ? periodIndex(supplementTable, tsMs) : ''}\u0000${tierTable ? `${input.service_tier}:${periodIndex(tierTable, tsMs)}` : ''}`
+    let resolution = resolutions.get(key)
+    if (resolution !== undefined) return resolution
+    let found: ReturnType<typeof lookUp>
+    try {
+      // Empty usage: the match does not depend on the counts (find() looks up the same way).
+      found = lookUp(input, {})
+    } catch {
+      return undefined
     }
-    const requests = input.requests ?? 1
-    if (!(requests >= 1)) return UNPRICED
-    const usage = catalogUsage(requests === 1 ? input.usage : perCall(input.usage, requests))
+    resolution = found
+      ? {
+          only: { ...found.result.provider, models: [found.result.model] },
+          model: found.result.model,
+          // The engine bills Groq's Whisper models by a minimum duration of its own.
+          engineOnly: found.result.provider.id === 'groq',
+
+          source: found.source,
+          tiered: found.tiered,
+          discount: discountOf(input.provider, input.model),
+          notes: new Map(),
+        }
+      : null
+    // Bounded: a caller inventing model ids cannot grow it without end.
+    if (resolutions.size >= MAX_RESOLUTIONS) resolutions.clear()
+    resolutions.set(key, resolution)
+    return resolution
+  }
+
+  /**
+   * `price_source` (before and after where fee notes go), factor and status of a price under the
+   * call's tier and the discount. A tier's own price (`tiered`) already is that tier's: no
+   * multiplier, nothing estimated.
+   */
+  function notesFor(
+    source: string,
+    tiered: boolean,
+    discount: PriceDiscount | undefined,
+    input: PriceInput,
+  ): Notes {
+    const tier = tiered ? STANDARD : tierAdjustment(input.provider, input.service_tier, input.batch)
+    return {
+      factor: tier.factor * (discount ? discount.factor : 1),
+      source: `${source}${tier.note}`,
+      after: discount ? discountNote(discount) : '',
+      status: tier.estimated ? 'estimated' : 'priced',
+    }
+  }
+
+  /** The price of a call whose catalog (or custom) price is `total` per request, with its per-call fees. */
+  function finish(
+    total: number,
+    prices: ModelPrice,
+    notes: Notes,
+    input: PriceInput,
+    requests: number,
+  ): Price {
+    const fees = unitFees(input.provider, input.usage, prices, unitPrices)
+    return {
+      cost_usd: roundToNanos((total * requests + fees.usd) * notes.factor),
+      pricing_status: notes.status === 'estimated' || fees.estimated ? 'estimated' : 'priced',
+      price_source: `${notes.source}${fees.note}${notes.after}`,
+    }
+  }
+
+  /** {@link notesFor} a resolution, made once per tier. */
+  function notesOf(resolution: Resolution, input: PriceInput): Notes {
+    const key = `${input.service_tier}\u0000${input.batch}`
+    let notes = resolution.notes.get(key)
+    if (notes === undefined) {
+      notes = notesFor(resolution.source, resolution.tiered, resolution.discount, input)
+      resolution.notes.set(key, notes)
+    }
+    return notes
+  }
+
+  /** The full lookup, for what the cache does not cover (atBaseRate, a model whose match threw). */
+  function priceUncached(input: PriceInput, usage: CatalogUsage, requests: number): Price {
     let found: ReturnType<typeof lookUp>
     try {
       found = lookUp(input, usage)
@@ -457,21 +549,45 @@ export function createPriceBook(config: PricingConfig = {}): PriceBook {
     ) {
       return UNPRICED
     }
-    // A tier's own price (found.tiered) already is that tier's: no multiplier, nothing estimated.
-    const tier = found.tiered ? STANDARD : tierAdjustment(input.provider, input.service_tier, input.batch)
-    const fees = unitFees(input.provider, input.usage, found.result.model_price, unitPrices)
-    let factor = tier.factor
-    let source = `${found.source}${tier.note}${fees.note}`
-    const discount = discountOf(input.provider, input.model)
-    if (discount) {
-      factor *= discount.factor
-      source += discountNote(discount)
+    const notes = notesFor(found.source, found.tiered, discountOf(input.provider, input.model), input)
+    return finish(found.result.total_price, found.result.model_price, notes, input, requests)
+  }
+
+  const price: Pricer = (input) => {
+    if (input.free) return { cost_usd: 0, pricing_status: 'priced', price_source: `free:${input.provider}` }
+    if (USAGE_FIELDS.every((key) => (input.usage[key] ?? null) === null)) {
+      // The provider answered with an HTTP error: such calls are not billed, so $0 is known.
+      if (input.status === 'error' && (input.http_status ?? 0) >= 400) return NOT_BILLED
+      // No count at all otherwise (a stream abandoned before its usage arrived, a timeout): the
+      // catalog would answer $0, which is a guess, not a price. Unknown stays unknown.
+      return UNPRICED
     }
-    return {
-      cost_usd: roundToNanos((found.result.total_price * requests + fees.usd) * factor),
-      pricing_status: tier.estimated || fees.estimated ? 'estimated' : 'priced',
-      price_source: source,
+    const requests = input.requests ?? 1
+    if (!(requests >= 1)) return UNPRICED
+    const usage = catalogUsage(requests === 1 ? input.usage : perCall(input.usage, requests))
+    const resolution = input.atBaseRate || !cache ? undefined : resolve(input)
+    if (resolution === null) return UNPRICED
+    if (resolution === undefined) return priceUncached(input, usage, requests)
+    // The entry's prices at the call's time, priced without the engine's per-call checks where
+    // token-price.ts can (the same arithmetic), by the engine otherwise.
+    const prices = resolution.engineOnly ? undefined : pricesAt(resolution.model, input.ts)
+    let result: TokenPrice & { model_price: ModelPrice }
+    const computed = prices && tokenPrice(prices, usage)
+    if (prices && computed) result = { ...computed, model_price: prices }
+    else {
+      let engine: ReturnType<typeof calcPrice>
+      try {
+        engine = calcPrice(usage, input.model, { provider: resolution.only, timestamp: input.ts })
+      } catch {
+        return UNPRICED
+      }
+      if (!engine) return priceUncached(input, usage, requests)
+      result = engine
     }
+    // A model the catalog knows, but not in the unit the call was billed in (a speech model priced
+    // per token called without token usage): $0 would be a silent guess.
+    if (result.total_price === 0 && hasKeys(result.model_price) && hasPositive(usage)) return UNPRICED
+    return finish(result.total_price, result.model_price, notesOf(resolution, input), input, requests)
   }
 
   return {
@@ -554,6 +670,41 @@ function atBaseRate(model: ModelInfo): ModelInfo {
       ? model.prices.map((conditional) => ({ ...conditional, prices: flatten(conditional.prices) }))
       : flatten(model.prices as ModelPrice),
   }
+}
+
+/** One provider, model and price period resolved (see `resolve` in createPriceBook). */
+interface Resolution {
+  /** The provider found, with only the model's entry: the catalog's engine matches it at once. */
+  only: Provider
+  model: ModelInfo
+  /** Priced by the engine on every call (a provider it has rules of its own for). */
+  engineOnly: boolean
+  source: string
+  /** Found in a service tier's own prices. */
+  tiered: boolean
+  discount: PriceDiscount | undefined
+  /** By service tier and batch. */
+  notes: Map<string, Notes>
+}
+
+interface Notes {
+  factor: number
+  /** `price_source` up to the tier's note; `after`: the discount's note, after any fee notes. */
+  source: string
+  after: string
+  status: 'priced' | 'estimated'
+}
+
+const MAX_RESOLUTIONS = 10_000
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true
+  return false
+}
+
+function hasPositive(usage: CatalogUsage): boolean {
+  for (const key in usage) if ((usage[key] ?? 0) > 0) return true
+  return false
 }
 
 const SOURCE_PREFIX = { custom: 'custom:', catalog: 'genai-prices:', supplement: 'spendlens-supplement:' }

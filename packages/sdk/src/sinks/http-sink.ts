@@ -16,7 +16,10 @@ export interface HttpSinkOptions {
   /** Server base URL, e.g. `http://localhost:4600`; events go to `${endpoint}/v1/events`. */
   endpoint: string
   apiKey?: string
-  /** Send as soon as this many events are waiting; also the most events in one request. Default 200. */
+  /**
+   * Send as soon as this many events are waiting; also the most events in one request. Default 1,000:
+   * the server stores a request's events in one append, whose fixed cost dominates small batches.
+   */
   maxBatchSize?: number
   /**
    * Otherwise send this long after the first waiting event. Default 1000 ms. While the server is
@@ -57,8 +60,14 @@ export interface HttpSinkOptions {
 }
 
 interface Batch {
-  /** Each event serialized once, as sent and as spooled. */
-  lines: string[]
+  /** How many events. */
+  size: number
+  /**
+   * The events as read from the spool. A batch taken from memory has none: its events are
+   * serialized into the request body (and again only if it has to be spooled), so a batch in flight
+   * holds its events and the compressed body, not a third copy as text.
+   */
+  lines?: string[]
   /** The events, for a batch taken from memory: without a spool, a failed batch goes back in line. */
   events?: CostEvent[]
   /** The spool segment holding this batch: read from it, or written at exit while in flight. */
@@ -113,7 +122,7 @@ const LAST_CHANCE_MAX_WAIT_MS = 5000
  */
 export function httpSink(options: HttpSinkOptions): Sink {
   const url = `${options.endpoint.replace(/\/+$/, '')}/v1/events`
-  const maxBatchSize = options.maxBatchSize ?? 200
+  const maxBatchSize = options.maxBatchSize ?? 1000
   const flushIntervalMs = options.flushIntervalMs ?? 1000
   const maxQueueSize = options.maxQueueSize ?? 10_000
   const maxAttempts = options.maxAttempts ?? 5
@@ -248,13 +257,13 @@ export function httpSink(options: HttpSinkOptions): Sink {
     for (let segment = spool?.oldest(); spool && segment; segment = spool.oldest()) {
       const { lines, invalid } = await spool.read(segment)
       if (invalid > 0) drop(invalid, `${invalid} lines of spool segment ${segment.name} were unreadable`)
-      if (lines.length > 0) return { lines, segment }
+      if (lines.length > 0) return { lines, size: lines.length, segment }
       spool.remove(segment)
     }
     if (memory.length === 0) return undefined
     const events = memory.slice(0, maxBatchSize)
     memory = memory.slice(events.length)
-    return { lines: events.map((event) => JSON.stringify(event)), events, key: spool?.reserveKey() }
+    return { events, size: events.length, key: spool?.reserveKey() }
   }
 
   async function pump(): Promise<void> {
@@ -270,7 +279,7 @@ export function httpSink(options: HttpSinkOptions): Sink {
       const batch = await nextBatch()
       if (!batch) return
       current = batch
-      const outcome = await deliver(batch.lines, retryAt > 0 ? 1 : maxAttempts)
+      const outcome = await deliver(batch, retryAt > 0 ? 1 : maxAttempts)
       current = undefined
       if (outcome.kind === 'unavailable') {
         if (retryAt === 0)
@@ -279,11 +288,11 @@ export function httpSink(options: HttpSinkOptions): Sink {
           )
         retryAt = Date.now() + (outcome.retryAfterMs ?? backoff(maxAttempts + outageProbes++))
         if (!batch.segment) {
-          const written = spool?.writeSync(batch.lines, batch.key)
+          const written = spool?.writeSync(linesOf(batch), batch.key)
           if (written?.ok) batch.segment = written.segment
           else {
             if (spool && written)
-              warn(`could not spool ${batch.lines.length} events to ${spool.dir}: ${written.reason}`)
+              warn(`could not spool ${batch.size} events to ${spool.dir}: ${written.reason}`)
             // Back to the front of the line, in memory.
             memory = [...(batch.events ?? []), ...memory]
             trimMemory()
@@ -302,21 +311,18 @@ export function httpSink(options: HttpSinkOptions): Sink {
         if (options.onDelivered) {
           try {
             options.onDelivered(
-              batch.events ? batch.events.map((event) => event.event_id) : batch.lines.map(idOfLine),
+              batch.events ? batch.events.map((event) => event.event_id) : linesOf(batch).map(idOfLine),
             )
           } catch {}
         }
-        sent += batch.lines.length - outcome.rejected
+        sent += batch.size - outcome.rejected
         if (outcome.rejected > 0)
           drop(
             outcome.rejected,
             `the server rejected ${outcome.rejected} events (${outcome.firstError ?? 'invalid'})`,
           )
       } else {
-        drop(
-          batch.lines.length,
-          `the server refused ${batch.lines.length} events with HTTP ${outcome.status}`,
-        )
+        drop(batch.size, `the server refused ${batch.size} events with HTTP ${outcome.status}`)
       }
       if (batch.segment) spool?.remove(batch.segment)
     }
@@ -360,8 +366,8 @@ export function httpSink(options: HttpSinkOptions): Sink {
     return lastChance()
   }
 
-  async function deliver(lines: readonly string[], attempts: number): Promise<Outcome> {
-    const json = `[${lines.join(',')}]`
+  async function deliver(batch: Batch, attempts: number): Promise<Outcome> {
+    const json = `[${linesOf(batch).join(',')}]`
     const body = compress ? new Uint8Array(await gzip(json)) : json
     let reason = 'no attempt'
     let retryAfterMs: number | undefined
@@ -430,14 +436,13 @@ export function httpSink(options: HttpSinkOptions): Sink {
     flushSync() {
       spill()
       if (spool && current && !current.segment) {
-        const written = spool.writeSync(current.lines, current.key)
+        const written = spool.writeSync(linesOf(current), current.key)
         if (written.ok) current.segment = written.segment
       }
     },
     stats: () => ({
       sent,
-      pending:
-        memory.length + (current && !current.segment ? current.lines.length : 0) + (spool?.events ?? 0),
+      pending: memory.length + (current && !current.segment ? current.size : 0) + (spool?.events ?? 0),
       dropped,
       failedAttempts,
       spooled: spool?.events ?? 0,
@@ -458,6 +463,11 @@ function rejections(text: string): { rejected: number; firstError?: string } {
   } catch {
     return { rejected: 0 }
   }
+}
+
+/** A batch's events, one JSON text each: as read from the spool, or serialized now. */
+function linesOf(batch: Batch): string[] {
+  return batch.lines ?? (batch.events ?? []).map((event) => JSON.stringify(event))
 }
 
 /** The event id of a spooled line (only read for `onDelivered`). */
