@@ -606,7 +606,11 @@ if (VOLUMES) {
     results.push(result)
   }
   if (results.length > 1) reportGrowth(results)
-  console.log(`load average after: ${loadavg().map((value) => value.toFixed(1)).join(' ')}`)
+  console.log(
+    `load average after: ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}`,
+  )
   process.exit(0)
 }
 

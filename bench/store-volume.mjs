@@ -17,7 +17,15 @@ import { statSync } from 'node:fs'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { analyticsQuerySchema } from '../packages/server/dist/query/analytics-query.js'
 import { openStore } from '../packages/server/dist/store/open-store.js'
-import { cpuTimes, integer, ms, percentile, residentBytes, startSpendlensServer, table } from './bench-support.mjs'
+import {
+  cpuTimes,
+  integer,
+  ms,
+  percentile,
+  residentBytes,
+  startSpendlensServer,
+  table,
+} from './bench-support.mjs'
 import { loadDashboardQueries } from './dashboard-queries.mjs'
 import { benchStore } from './store-data.mjs'
 
@@ -175,7 +183,15 @@ export function reportVolume(result, runs) {
   )
   console.log(
     table(
-      ['query', 'route', 'statements', 'HTTP, all at once', 'store.query alone', 'DuckDB alone (floor)', 'ours ÷ floor'],
+      [
+        'query',
+        'route',
+        'statements',
+        'HTTP, all at once',
+        'store.query alone',
+        'DuckDB alone (floor)',
+        'ours ÷ floor',
+      ],
       http.queries.map(({ name }, index) => [
         name,
         describePlan(local.plans[index]),
@@ -212,10 +228,31 @@ export function reportGrowth(results) {
     ],
     ['bytes per event', (r) => r.bytes / r.events, `< ${TARGET_BYTES}`],
     ['server RSS peak while serving (MB)', (r) => r.http.peakRss / 1e6, `< ${TARGET_RSS / 1e6}`],
-    ['restart to first answer (ms)', (r) => percentile(r.http.starts.map((start) => start.answered), 50), `< ${TARGET_START_MS}`],
-    ['server CPU until first answer (s)', (r) => percentile(r.http.starts.map((start) => start.cpu ?? 0), 50), ''],
+    [
+      'restart to first answer (ms)',
+      (r) =>
+        percentile(
+          r.http.starts.map((start) => start.answered),
+          50,
+        ),
+      `< ${TARGET_START_MS}`,
+    ],
+    [
+      'server CPU until first answer (s)',
+      (r) =>
+        percentile(
+          r.http.starts.map((start) => start.cpu ?? 0),
+          50,
+        ),
+      '',
+    ],
   ]
-  const headers = ['figure', ...results.map((r) => integer(r.events)), ...results.slice(1).map((r, i) => `× ${integer(results[i].events)}→${integer(r.events)}`), 'target']
+  const headers = [
+    'figure',
+    ...results.map((r) => integer(r.events)),
+    ...results.slice(1).map((r, i) => `× ${integer(results[i].events)}→${integer(r.events)}`),
+    'target',
+  ]
   console.log(
     table(
       headers,

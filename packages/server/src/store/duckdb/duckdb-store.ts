@@ -72,7 +72,7 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
   // Kept across reopenings (reopening-database.ts): the span only widens, and the index holds every
   // id this process stored (a hash of a batch that failed is only a lookup more).
   let span: RollupSpan | undefined
-  let ids: EventIdIndex | undefined
+  let ids: Promise<EventIdIndex> | undefined
   const database = await ReopeningDatabase.open(path, async () => {
     const instance = await createInstance(path)
     const connections: DuckDBConnection[] = []
@@ -86,7 +86,9 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       const stager = await instance.connect()
       connections.push(stager)
       span ??= await RollupSpan.load('duckdb', readers.execute)
-      ids ??= await loadIdIndex(writer)
+      // Read in the background: queries are answered meanwhile, and appends wait for it.
+      ids ??= loadIdIndex(instance)
+      ids.catch(() => undefined)
       const hours = new RollupHours(writer, span)
       const pipeline = new AppendPipeline(writer, stager, ids, hours)
       return { instance, writer, stager, readers, hours, pipeline }
@@ -188,7 +190,12 @@ export async function openDuckDBStore(path: string): Promise<DuckDBStore> {
       exportOutcomePages('duckdb', execute, batchSize, project),
 
     // Folds the busy hours first; on a full disk that fails, and the partial rows stay (still exact).
-    close: () => database.close(({ pipeline, hours }) => pipeline.exclusive(() => hours.compactBusy())),
+    // The id index may still be loading on its own connection: the database closes after it.
+    close: () =>
+      database.close(async ({ pipeline, hours }) => {
+        await ids?.catch(() => undefined)
+        await pipeline.exclusive(() => hours.compactBusy())
+      }),
   }
 }
 
@@ -214,18 +221,27 @@ async function createInstance(path: string): Promise<DuckDBInstance> {
   }
 }
 
-/** Every stored id hash, read as doubles (exact: the hashes have 52 bits). */
-async function loadIdIndex(connection: DuckDBConnection): Promise<EventIdIndex> {
-  const count = Number(
-    (await connection.runAndReadAll('SELECT count(*) AS events FROM events')).getRowObjects()[0]?.events ?? 0,
-  )
-  const ids = new EventIdIndex(count)
-  const result = await connection.stream('SELECT CAST(id_hash AS DOUBLE) FROM events')
-  for (;;) {
-    const chunk = await result.fetchChunk()
-    if (!chunk || chunk.rowCount === 0) break
-    const hashes = chunk.getColumnVector(0) as DuckDBVector<number>
-    for (let row = 0; row < chunk.rowCount; row++) ids.add(hashes.getItem(row) as number)
+/**
+ * Every stored id hash, read as doubles (exact: the hashes have 52 bits), on a connection of its
+ * own: about half a second per million events, which a start no longer waits for.
+ */
+async function loadIdIndex(instance: DuckDBInstance): Promise<EventIdIndex> {
+  const connection = await instance.connect()
+  try {
+    const count = Number(
+      (await connection.runAndReadAll('SELECT count(*) AS events FROM events')).getRowObjects()[0]?.events ??
+        0,
+    )
+    const ids = new EventIdIndex(count)
+    const result = await connection.stream('SELECT CAST(id_hash AS DOUBLE) FROM events')
+    for (;;) {
+      const chunk = await result.fetchChunk()
+      if (!chunk || chunk.rowCount === 0) break
+      const hashes = chunk.getColumnVector(0) as DuckDBVector<number>
+      for (let row = 0; row < chunk.rowCount; row++) ids.add(hashes.getItem(row) as number)
+    }
+    return ids
+  } finally {
+    connection.closeSync()
   }
-  return ids
 }
