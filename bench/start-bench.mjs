@@ -66,7 +66,7 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 console.log(
-  `\ndemo load (${integer(demo[0].events)} events) and a restart of the same store; median (min–max)`,
+  "\ndemo load (into its own project) and a restart of the same store; median (min–max)",
 )
 console.log(
   table(
