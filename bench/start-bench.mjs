@@ -65,9 +65,7 @@ for (let run = 0; run < RUNS; run++) {
     rmSync(folder, { recursive: true, force: true })
   }
 }
-console.log(
-  "\ndemo load (into its own project) and a restart of the same store; median (min–max)",
-)
+console.log('\ndemo load (into its own project) and a restart of the same store; median (min–max)')
 console.log(
   table(
     ['start', 'first answer ms', 'server CPU s', 'RSS at first answer MB', 'RSS 2 s later MB'],
