@@ -83,11 +83,27 @@ function sumsSource(engine: EngineName, sql: SqlBuilder, query: AnalyticsQuery):
     ...(wholeFrom === undefined ? [] : [`hour >= ${timeFromMs(sql.bind(wholeFrom))}`]),
     ...(wholeTo === undefined ? [] : [`hour < ${timeFromMs(sql.bind(wholeTo))}`]),
   ]
-  const inWholeHours = [
-    ...(wholeFrom === undefined ? [] : [sql.dialect.timeAtLeast(sql.bind(wholeFrom))]),
-    ...(wholeTo === undefined ? [] : [sql.dialect.timeBefore(sql.bind(wholeTo))]),
-  ].join(' AND ')
-  const edges = `SELECT * FROM ${sql.dialect.table}${sql.where(query, [`NOT (${inWholeHours})`])}`
+  // Each edge as a plain range of its own, so the engine skips every other row group by its time
+  // bounds (a NOT over the whole range made DuckDB read the range's every ts: 314 ms at 10M events).
+  const parts: [number | undefined, number | undefined][] =
+    from !== undefined && to !== undefined && (wholeFrom as number) >= (wholeTo as number)
+      ? [[from, to]]
+      : [
+          ...(from !== undefined && from < (wholeFrom as number)
+            ? [[from, wholeFrom] as [number, number]]
+            : []),
+          ...(to !== undefined && (wholeTo as number) < to ? [[wholeTo, to] as [number, number]] : []),
+        ]
+  const edges = parts
+    .map(
+      ([edgeFrom, edgeTo]) =>
+        `SELECT * FROM ${sql.dialect.table}${sql.where({
+          ...query,
+          from: edgeFrom === undefined ? undefined : new Date(edgeFrom),
+          to: edgeTo === undefined ? undefined : new Date(edgeTo),
+        })}`,
+    )
+    .join(' UNION ALL ')
   const columns = rollupColumnNames(SUMS_TABLE).join(', ')
   const table = `(SELECT ${columns} FROM ${SUMS_TABLE.name} WHERE ${whole.join(' AND ')} UNION ALL ${contributionSelect(engine, SUMS_TABLE, edges, 1, true)})`
   const widened: AnalyticsQuery = {
