@@ -10,13 +10,24 @@ const APPEND_BATCH = 20_000
 
 /**
  * `spendlens serve --store <location> --port 0 --no-demo …args` in its own process, resolved once it
- * listens. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+ * listens (`{ demo: true }`: without --no-demo, so an empty store gets the demo).
+ * BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
  */
-export async function startSpendlensServer(location, args = []) {
+export async function startSpendlensServer(location, args = [], options = {}) {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child = spawn(
     process.execPath,
-    [...nodeArgs, CLI, 'serve', '--store', location, '--port', '0', '--no-demo', ...args],
+    [
+      ...nodeArgs,
+      CLI,
+      'serve',
+      '--store',
+      location,
+      '--port',
+      '0',
+      ...(options.demo ? [] : ['--no-demo']),
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = await new Promise((resolve, reject) => {

@@ -25,7 +25,7 @@
 // Figures only; nothing is asserted. A section per engine, then the targets side by side.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { Credentials } from '../packages/server/dist/auth/credentials.js'
@@ -43,6 +43,7 @@ import {
   table,
   templateParts,
 } from './bench-support.mjs'
+import { benchVolume, reportGrowth, reportVolume } from './store-volume.mjs'
 
 const EVENTS = argument('events', 10_000_000)
 const BATCH = argument('batch', 5000)
@@ -586,6 +587,31 @@ function targets(results) {
       ),
     ),
   )
+}
+
+const VOLUMES = process.argv.includes('--volumes')
+  ? process.argv[process.argv.indexOf('--volumes') + 1].split(',').map(Number)
+  : undefined
+if (VOLUMES) {
+  console.log(
+    `spendlens store bench, the overview at volume: node ${process.version}, ${process.platform}/${process.arch}, ` +
+      `${availableParallelism()} CPUs (${cpus()[0]?.model.trim()}), load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
+  )
+  const results = []
+  for (const events of VOLUMES) {
+    const result = await benchVolume(events, RUNS)
+    reportVolume(result, RUNS)
+    results.push(result)
+  }
+  if (results.length > 1) reportGrowth(results)
+  console.log(
+    `load average after: ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}`,
+  )
+  process.exit(0)
 }
 
 process.stderr.write(`generating ${integer(EVENTS)} events\n`)

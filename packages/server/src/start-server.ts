@@ -154,6 +154,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const days = Math.max(1, Math.min(30, Math.floor(options.retentionDays ?? 30)))
       const project = options.demoProject ?? DEMO_PROJECT
       const { events, invoiceLines, anomalies } = await loadDemo(store, { days, project })
+      // On disk now, not held in memory until the engine's own checkpoint (bench:start).
+      await store.checkpoint?.()
       demoLoaded = true
       options.onNotice?.(
         `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms, in the project "${project}": the dashboard shows it, labelled, until the first real event arrives. \`spendlens demo drop\` removes it; --no-demo skips this.`,

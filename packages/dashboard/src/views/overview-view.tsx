@@ -9,13 +9,18 @@ import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme, useTimeAxis } from '../hooks/use-chart-theme'
-import { SERIES_METRICS } from '../hooks/use-stacked-series'
 import { drillDown } from '../lib/filters'
 import { formatCompact, formatInteger, formatShare, formatUsd, formatUsdShort } from '../lib/format'
-import { cumulative, monthDays, monthWindow, projectMonthEnd, runRateWindow } from '../lib/month-projection'
-import { scopeQuery } from '../lib/scope'
+import { cumulative, monthDays, projectMonthEnd } from '../lib/month-projection'
 import { alignToAxis, weekHourGrid } from '../lib/series'
 import { addDays, dateLabel, startOfDateLabel } from '../lib/zoned-time'
+import {
+  heatmapQuery,
+  monthToDateQueries,
+  OVERVIEW_TOP_LISTS,
+  topListQuery,
+} from '../queries/overview-queries'
+import { seriesTotalsQuery } from '../queries/series-queries'
 import { CostOverTimePanel, NoEventsHint } from './cost-over-time-panel'
 import { LongContextWarning } from './long-context-warning'
 import { knownCost, SummaryCards } from './summary-cards'
@@ -33,9 +38,9 @@ export function OverviewView() {
         <HeatmapPanel metric="requests" />
         <HeatmapPanel metric="cost_usd" />
         <div className="grid-3 panel-wide">
-          <TopList dimension="feature" title="Top features" />
-          <TopList dimension="customer_id" title="Top customers" />
-          <TopList dimension="model_family" title="Top models" />
+          {OVERVIEW_TOP_LISTS.map(({ dimension, title }) => (
+            <TopList key={dimension} dimension={dimension} title={title} />
+          ))}
         </div>
       </div>
     </>
@@ -48,9 +53,7 @@ function TokensPanel() {
   const theme = useChartTheme()
   const axis = useTimeAxis(scope)
   // The same request as the cost chart's totals: one fetch serves both.
-  const totals = useAnalyticsQuery(
-    scopeQuery(scope, { bucket: scope.bucket, metrics: SERIES_METRICS, limit: 10_000 }),
-  )
+  const totals = useAnalyticsQuery(seriesTotalsQuery(scope))
   const series = useMemo(() => {
     const rows = totals.data ?? []
     return [
@@ -121,27 +124,13 @@ function MonthToDatePanel() {
   const { scope, meta } = useDashboard()
   const theme = useChartTheme()
   const { now, timeZone } = scope
-  const calendar = useMemo(() => monthWindow(now, timeZone), [now, timeZone])
-  const days = useMemo(() => monthDays(calendar, timeZone), [calendar, timeZone])
   const firstTs = meta?.first_ts
-  const rateWindow = useMemo(
-    () => runRateWindow(now, firstTs ? new Date(firstTs) : undefined),
-    [now, firstTs],
-  )
-  const month = useAnalyticsQuery(
-    scopeQuery(scope, {
-      range: { from: calendar.start, to: calendar.end },
-      bucket: 'day',
-      metrics: ['cost_usd'],
-    }),
-  )
-  const runRate = useAnalyticsQuery(scopeQuery(scope, { range: rateWindow, metrics: ['cost_usd'] }))
-  const lastMonth = useAnalyticsQuery(
-    scopeQuery(scope, {
-      range: { from: calendar.previousStart, to: calendar.start },
-      metrics: ['cost_usd', 'requests'],
-    }),
-  )
+  const queries = useMemo(() => monthToDateQueries(scope, firstTs), [scope, firstTs])
+  const { calendar, rateWindow } = queries
+  const days = useMemo(() => monthDays(calendar, timeZone), [calendar, timeZone])
+  const month = useAnalyticsQuery(queries.month)
+  const runRate = useAnalyticsQuery(queries.runRate)
+  const lastMonth = useAnalyticsQuery(queries.lastMonth)
   const today = dateLabel(now, timeZone)
   const figures = useMemo(() => {
     if (!month.data || !runRate.data) return undefined
@@ -238,30 +227,13 @@ function MonthToDatePanel() {
   )
 }
 
-/** Most the heat map reads: 13 weeks of hours (2,184 rows). */
-const HEAT_DAYS = 91
-
 /** Requests or cost by hour of day × day of week, in the selected zone. */
 function HeatmapPanel({ metric }: { metric: 'requests' | 'cost_usd' }) {
   const { scope } = useDashboard()
   const theme = useChartTheme()
   const span = scope.span
-  // A long range reads its last 13 weeks: enough to show a weekly rhythm, never a year of hours.
-  const from =
-    span && span.to.getTime() - span.from.getTime() > HEAT_DAYS * 86_400_000
-      ? startOfDateLabel(addDays(dateLabel(span.to, scope.timeZone), -HEAT_DAYS), scope.timeZone)
-      : span?.from
-  const clipped = span !== undefined && from !== span.from
-  const hours = useAnalyticsQuery(
-    span
-      ? scopeQuery(scope, {
-          range: { from, to: span.to },
-          bucket: 'hour',
-          metrics: ['requests', 'cost_usd'],
-          limit: 10_000,
-        })
-      : undefined,
-  )
+  const { request, clipped } = heatmapQuery(scope)
+  const hours = useAnalyticsQuery(request)
   const grid = useMemo(() => weekHourGrid(hours.data ?? [], metric), [hours.data, metric])
   const format =
     metric === 'requests'
@@ -316,15 +288,7 @@ function HeatmapPanel({ metric }: { metric: 'requests' | 'cost_usd' }) {
 /** A short ranked list with share bars (Plausible-style); a click filters everything by the value. */
 function TopList({ dimension, title }: { dimension: Dimension; title: string }) {
   const { scope, view, update } = useDashboard()
-  const top = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: ['cost_usd', 'requests'],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: 5,
-      others: true,
-    }),
-  )
+  const top = useAnalyticsQuery(topListQuery(scope, dimension))
   const rows = top.data ?? []
   const total = rows.reduce((sum, row) => sum + (row.cost_usd ?? 0), 0)
   const max = Math.max(0, ...rows.filter((row) => !row.others).map((row) => row.cost_usd ?? 0))

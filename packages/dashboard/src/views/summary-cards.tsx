@@ -1,23 +1,11 @@
-import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
+import type { Filter, QueryRow } from '@spendlens/server/api-types'
 import { StatCard, StatGrid } from '../components/stat-card'
 import { UnpricedLink } from '../components/unpriced-link'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { describeComparison } from '../lib/describe-range'
 import { formatCompact, formatInteger, formatLatency, formatUsd, latencyBand } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
-
-export const SUMMARY_METRICS: Metric[] = [
-  'requests',
-  'input_tokens',
-  'output_tokens',
-  'total_tokens',
-  'avg_tokens_per_request',
-  'avg_latency_ms',
-  'cost_usd',
-  'cost_per_request',
-  'unpriced_count',
-]
+import { summaryQueries } from '../queries/summary-queries'
 
 /**
  * The average cost of a call: known cost over the calls with a known price (the query model's
@@ -44,12 +32,9 @@ export function knownCost(row: QueryRow | undefined): number | null | undefined 
 /** The headline figures of the scope, each against the previous period of equal length. */
 export function SummaryCards({ extraFilters = [] }: { extraFilters?: Filter[] }) {
   const { scope } = useDashboard()
-  const current = useAnalyticsQuery(scopeQuery(scope, { metrics: SUMMARY_METRICS, filters: extraFilters }))
-  const previous = useAnalyticsQuery(
-    scope.previous
-      ? scopeQuery(scope, { metrics: SUMMARY_METRICS, filters: extraFilters, range: scope.previous })
-      : undefined,
-  )
+  const queries = summaryQueries(scope, extraFilters)
+  const current = useAnalyticsQuery(queries.current)
+  const previous = useAnalyticsQuery(queries.previous)
   const row = current.data?.[0]
   const before = scope.previous ? (previous.data?.[0] ?? undefined) : undefined
   const compareLabel = describeComparison(scope.previous, true)

@@ -57,11 +57,16 @@ export interface QueryPlan {
 
 const HOUR_MS = 3_600_000
 
-/** Why a query cannot read hourly tables kept by `dimensions`; undefined when it can. */
+/**
+ * Why a query cannot read hourly tables kept by `dimensions`; undefined when it can. A range edge
+ * inside an hour is an obstacle only for tables that cannot take the partial hour's events beside
+ * them (`raggedEdges` false: the latency histograms); the sums can (compile-rollup.ts, sumsSource).
+ */
 function hourlyObstacle(
   query: AnalyticsQuery,
   dimensions: readonly (BaseDimension | 'project')[],
   span: RollupDefinition['span'],
+  raggedEdges: boolean,
 ): string | undefined {
   const kept = new Set<string>(dimensions)
   const foreign =
@@ -69,7 +74,7 @@ function hourlyObstacle(
     query.filters.map((filter) => filter.dimension).find((dimension) => !kept.has(dimension))
   if (foreign !== undefined) return `the rollup does not keep ${foreign}`
   if (query.bucket === 'minute') return 'minute buckets are finer than the rollup'
-  for (const edge of [query.from, query.to]) {
+  for (const edge of raggedEdges ? [] : [query.from, query.to]) {
     if (edge && edge.getTime() % HOUR_MS !== 0) return `${edge.toISOString()} is not on a whole hour`
   }
   if (query.bucket) {
@@ -95,7 +100,7 @@ export function planQuery(
     ? 'the events were asked for'
     : !rollup
       ? 'this engine keeps no rollup'
-      : (hourlyObstacle(query, rollup.dimensions, span) ??
+      : (hourlyObstacle(query, rollup.dimensions, span, true) ??
         query.metrics
           .filter((metric) => !rollup.metrics.has(metric) && !asked.includes(metric))
           .map((metric) => `${metric} needs the events`)[0])
@@ -105,7 +110,7 @@ export function planQuery(
   if (percentiles && asked.length > 0) {
     const obstacle = options.events
       ? 'the events were asked for'
-      : hourlyObstacle(query, percentiles.dimensions, span)
+      : hourlyObstacle(query, percentiles.dimensions, span, false)
     plan.percentiles = obstacle ? { from: 'events', reason: obstacle } : { from: 'histograms' }
   }
   return plan

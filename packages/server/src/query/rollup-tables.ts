@@ -1,7 +1,7 @@
 import type { StoreRow } from 'spendlens/internal'
 import type { BaseDimension } from '../api/api-types.js'
 import { EVENTS_TABLE, ROLLUP_KEY_COLUMNS } from '../schema/events-table.js'
-import type { ColumnType } from '../schema/table.js'
+import { COLUMN_TYPES, type ColumnType } from '../schema/table.js'
 import { DIALECTS, type EngineName } from './dialect.js'
 import { LATENCY_DIMENSIONS, latencyBucket } from './latency-sketch.js'
 
@@ -173,6 +173,34 @@ export function rollupColumnNames(table: RollupTable): string[] {
 }
 
 /**
+ * The contribution of the events-shaped rows `source` selects to `table`, as rows of the table
+ * (its columns in rollupColumnNames' order), negated when `sign` is -1. With `typed`, each key and
+ * sum is cast to the table's own type, so the rows can stand beside the table's in a UNION ALL
+ * (ClickHouse finds no common type for the table's Int64 and count()'s UInt64).
+ */
+export function contributionSelect(
+  engine: EngineName,
+  table: RollupTable,
+  source: string,
+  sign: 1 | -1,
+  typed = false,
+): string {
+  const dialect = DIALECTS[engine]
+  const as = (sql: string, type: ColumnType) =>
+    typed ? `CAST(${sql} AS ${COLUMN_TYPES[type][engine]})` : sql
+  const keys = [
+    `${dialect.utcHour} AS hour`,
+    ...table.dimensions,
+    ...table.computed.map(([column, type, fromEvents]) => `${as(fromEvents, type)} AS ${column}`),
+  ]
+  const sums = table.sums.map(
+    ([column, type, fromEvents]) => `${as(sign === 1 ? fromEvents : `-(${fromEvents})`, type)} AS ${column}`,
+  )
+  const where = table.where ? ` WHERE ${table.where[0]}` : ''
+  return `SELECT ${keys.join(', ')}, ${sums.join(', ')} FROM (${source})${where} GROUP BY ALL`
+}
+
+/**
  * Appends to `table` the contribution of the events-shaped rows `source` selects, negated when
  * `sign` is -1 (a replaced version, a retention delete).
  */
@@ -183,18 +211,8 @@ export function contributionSql(
   sign: 1 | -1,
   tableName = table.name,
 ): string {
-  const dialect = DIALECTS[engine]
-  const keys = [
-    `${dialect.utcHour} AS hour`,
-    ...table.dimensions,
-    ...table.computed.map(([column, , fromEvents]) => `${fromEvents} AS ${column}`),
-  ]
-  const sums = table.sums.map(
-    ([column, , fromEvents]) => `${sign === 1 ? fromEvents : `-(${fromEvents})`} AS ${column}`,
-  )
-  const where = table.where ? ` WHERE ${table.where[0]}` : ''
   // Columns named: a table created before a dimension moved in the catalog keeps its own order.
-  return `INSERT INTO ${tableName} (${rollupColumnNames(table).join(', ')}) SELECT ${keys.join(', ')}, ${sums.join(', ')} FROM (${source})${where} GROUP BY ALL${dialect.settings}`
+  return `INSERT INTO ${tableName} (${rollupColumnNames(table).join(', ')}) ${contributionSelect(engine, table, source, sign)}${DIALECTS[engine].settings}`
 }
 
 /**

@@ -99,6 +99,11 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   exportEvents(batchSize?: number, project?: string): AsyncIterable<LoggedEvent[]>
   /** The projects that have events. */
   projects(): Promise<string[]>
+  /**
+   * Writes what the engine holds in memory to its files (DuckDB: CHECKPOINT; it otherwise does so
+   * when its log reaches 256 MB), after a bulk load such as the demo's. Nothing to do on ClickHouse.
+   */
+  checkpoint?(): Promise<void>
   getMeta(key: string): Promise<string | null>
   setMeta(key: string, value: string): Promise<void>
   /** Every record of a record table (schema/record-table.ts: keys, users), by key. */

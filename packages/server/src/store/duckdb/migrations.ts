@@ -120,8 +120,24 @@ export async function migrateDuckDB(connection: DuckDBConnection): Promise<void>
     },
     MIGRATIONS.length,
   )
-  await fillIdHashes(connection)
-  await fillModelFamilies(connection)
+  await onceRecorded(connection, 'filled_id_hashes', () => fillIdHashes(connection))
+  await onceRecorded(connection, 'filled_model_families', () => fillModelFamilies(connection))
+}
+
+/**
+ * Runs a fill of rows stored before a migration once, and records in the meta table that it ran:
+ * each fill scans the whole events table for rows it left empty (a second at ten million events),
+ * which every later open would repeat for nothing. Rows written since the migration are never
+ * empty (ingest sets them), so a recorded fill needs no second look.
+ */
+async function onceRecorded(connection: DuckDBConnection, key: string, fill: () => Promise<void>) {
+  const done = await connection.runAndReadAll('SELECT value FROM spendlens_meta WHERE key = $key', { key })
+  if (done.getRowObjects().length > 0) return
+  await fill()
+  await connection.run('INSERT OR REPLACE INTO spendlens_meta VALUES ($key, $value)', {
+    key,
+    value: new Date().toISOString(),
+  })
 }
 
 /** Computes id_hash for rows stored before schema version 4 (in JavaScript: it is hashEventId). */

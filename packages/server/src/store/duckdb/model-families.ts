@@ -7,7 +7,7 @@ import { inTransaction } from './transactions.js'
  * Gives rows stored before the events had a `model_family` (schema version 15 added it as '') their
  * family, in the events and in the rollups kept by it, in one transaction. A family is a function of
  * the provider and the model (modelFamily), which every rollup keeps too, so the rollups are
- * relabelled in place rather than rebuilt. Run at every open: nothing to do once filled.
+ * relabelled in place rather than rebuilt. Run at open until it has run once (migrations.ts records it).
  */
 export async function fillModelFamilies(connection: DuckDBConnection): Promise<void> {
   const missing = await connection.runAndReadAll(
