@@ -61,7 +61,7 @@ const ALL_VIEWS = [
 const VIEWS = option('views', ALL_VIEWS.join(',')).split(',')
 for (const view of VIEWS) if (!ALL_VIEWS.includes(view)) throw new Error(`unknown view ${view}`)
 
-const CURRENT = fileURLToPath(new URL('../packages/server/dist/public', import.meta.url))
+const CURRENT = process.env.BENCH_CURRENT ?? fileURLToPath(new URL('../packages/server/dist/public', import.meta.url))
 const BUILDS = [
   ...(BASELINE ? [{ name: 'baseline', folder: BASELINE }] : []),
   { name: 'this build', folder: CURRENT },

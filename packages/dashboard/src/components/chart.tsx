@@ -51,9 +51,10 @@ export interface ChartProps {
 
 /**
  * One ECharts instance per mounted chart: created once, updated with `setOption` whenever `option`
- * changes, resized with its container, disposed on unmount. Updates merge into the live chart
- * (series matched by id) instead of rebuilding it, so a refresh animates from the old values to
- * the new ones instead of redrawing from zero: live mode does not flicker. The container carries
+ * changes, resized with its container (when its size changes), disposed on unmount. The first
+ * draw never animates: the figures show as soon as they arrive. Updates merge into the live chart
+ * (series matched by id) instead of rebuilding it, so a refresh animates (when the option says)
+ * from the old values to the new ones instead of redrawing from zero: live mode does not flicker. The container carries
  * `data-rendered="true"` once ECharts has finished drawing the current option, so tests can wait
  * for the drawing rather than guess a delay.
  */
@@ -62,6 +63,7 @@ export function Chart({ option, label, testId, className, onItemClick, described
   const chartRef = useRef<echarts.ECharts | undefined>(undefined)
   const clickRef = useRef(onItemClick)
   clickRef.current = onItemClick
+  const drawnRef = useRef(false)
 
   useEffect(() => {
     const container = containerRef.current
@@ -79,13 +81,20 @@ export function Chart({ option, label, testId, className, onItemClick, described
         seriesName: String(event.seriesName ?? ''),
       })
     })
-    const observer = new ResizeObserver(() => chart.resize())
+    // A resize redraws the whole chart: only when the size really changed. The observer's first
+    // call (when it starts observing) reports the size the chart was just created at.
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return
+      const { width, height } = entry.contentRect
+      if (Math.round(width) !== chart.getWidth() || Math.round(height) !== chart.getHeight()) chart.resize()
+    })
     observer.observe(container)
     chartRef.current = chart
     return () => {
       observer.disconnect()
       chart.dispose()
       chartRef.current = undefined
+      drawnRef.current = false
       delete container.dataset.rendered
     }
   }, [])
@@ -97,7 +106,10 @@ export function Chart({ option, label, testId, className, onItemClick, described
     // Set directly on the element (React does not own this attribute) so it flips back to "false"
     // in the same task as setOption, before 'finished' can fire for the new option.
     container.dataset.rendered = 'false'
-    chart.setOption(option, { replaceMerge: ['series'] })
+    // The first draw shows the figures at once; updates animate as the option says (live mode).
+    const first = !drawnRef.current
+    drawnRef.current = true
+    chart.setOption(first ? { ...option, animation: false } : option, { replaceMerge: ['series'] })
   }, [option])
 
   return (
