@@ -3,7 +3,7 @@
 // and the last change React made to the view, whichever is later.
 //
 //   npm run bench:dashboard                                   (builds first; 10M events, made once)
-//   npm run bench:dashboard -- --events 10000000 --data /work/bench-data/dashboard --runs 7
+//   npm run bench:dashboard -- --events 10000000 --data /work/bench-data/dashboard --runs 7 --warmup 1
 //       --baseline /path/to/a/built/public   (another build of the dashboard, timed in the same run)
 //       --views overview,models --profile /tmp/profiles
 //
@@ -17,11 +17,16 @@
 // 4. In the page, a mutation observer notes when each chart reports it has drawn (data-rendered,
 //    set on ECharts' 'finished') and when React last changed anything in <main>; the load counts as
 //    settled when no API request is in flight, nothing in <main> is busy and every chart has drawn.
-//    The time after the API is the later of the two minus the last API response's end (resource
-//    timing).
+//    The time after the API is the later of the two minus the end (resource timing) of the last API
+//    response before it: an answer after the last drawing changed nothing on screen.
 // 5. `--profile <folder>`: then one load per view and build under the V8 CPU profiler (CDP, 100 µs
 //    sampling), saved as .cpuprofile, with the self time after the last API response summed by
 //    script (ECharts, React, the dashboard) and its heaviest functions printed.
+//    `--trace`: one load per view and build under a Chromium trace (devtools.timeline), the
+//    renderer's main thread after the last API response split into script, style, layout, paint
+//    and garbage collection (what the CPU profile shows as "(program)" is the native part).
+//    BENCH_CURRENT=<folder> times another folder as "this build" (an unminified build profiles with
+//    readable names: `npx vite build --minify false --outDir <folder>` in packages/dashboard).
 //
 // Figures only; nothing is asserted. The machine's load average is printed before and after.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -38,12 +43,14 @@ const option = (name, fallback) => {
 }
 const EVENTS = Number(option('events', 10_000_000))
 const RUNS = Number(option('runs', 7))
+const WARMUP = Number(option('warmup', 1))
 const DATA = option('data', join(tmpdir(), 'spendlens-dashboard-bench'))
 const BASELINE = option('baseline', undefined)
 const PROFILE = option('profile', undefined)
+const TRACE = process.argv.includes('--trace')
 const TARGET_MS = 150
 const QUIET_MS = 400
-const SETTLE_TIMEOUT_MS = 60_000
+const SETTLE_TIMEOUT_MS = 180_000
 const VIEWPORT = { width: 1280, height: 900 }
 const ALL_VIEWS = [
   'overview',
@@ -61,7 +68,8 @@ const ALL_VIEWS = [
 const VIEWS = option('views', ALL_VIEWS.join(',')).split(',')
 for (const view of VIEWS) if (!ALL_VIEWS.includes(view)) throw new Error(`unknown view ${view}`)
 
-const CURRENT = process.env.BENCH_CURRENT ?? fileURLToPath(new URL('../packages/server/dist/public', import.meta.url))
+const CURRENT =
+  process.env.BENCH_CURRENT ?? fileURLToPath(new URL('../packages/server/dist/public', import.meta.url))
 const BUILDS = [
   ...(BASELINE ? [{ name: 'baseline', folder: BASELINE }] : []),
   { name: 'this build', folder: CURRENT },
@@ -119,7 +127,7 @@ async function serveBuild(page, origin, folder) {
 }
 
 /** Loads `url` with `build`, waits until the view has settled, and answers what it measured. */
-async function measureLoad(browser, url, build, profiler) {
+async function measureLoad(browser, url, build, profiler, tracing = false) {
   const context = await browser.newContext({ viewport: VIEWPORT })
   const page = await context.newPage()
   await page.addInitScript(recordDrawing)
@@ -143,6 +151,8 @@ async function measureLoad(browser, url, build, profiler) {
     await session.send('Profiler.setSamplingInterval', { interval: 100 })
     await session.send('Profiler.start')
   }
+  if (tracing)
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'toplevel'] })
   await page.goto(url)
   const deadline = performance.now() + SETTLE_TIMEOUT_MS
   let state
@@ -161,18 +171,26 @@ async function measureLoad(browser, url, build, profiler) {
     })
     const quiet = inFlight === 0 && performance.now() - lastSettledAt > QUIET_MS
     if (state.ready && quiet && state.sinceChange > QUIET_MS) break
-    if (performance.now() > deadline) throw new Error(`${url} did not settle in ${SETTLE_TIMEOUT_MS} ms`)
+    if (performance.now() > deadline)
+      throw new Error(
+        `${url} (${build.name}) did not settle in ${SETTLE_TIMEOUT_MS} ms: ${JSON.stringify({ ...state, inFlight })}`,
+      )
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const timing = await page.evaluate(() => {
     const api = performance
       .getEntriesByType('resource')
       .filter((entry) => new URL(entry.name).pathname.startsWith('/api/'))
-    const lastApi = Math.max(...api.map((entry) => entry.responseEnd))
     const { chartAt, domAt, draws } = window.__drawing
+    const drawnAt = Math.max(chartAt, domAt)
+    // The answer the last drawing waited for: an answer after it that changed nothing on screen
+    // (equal figures, an empty warning) would hide the drawing before it.
+    const answered = api.map((entry) => entry.responseEnd).filter((end) => end <= drawnAt)
+    const lastApi = answered.length > 0 ? Math.max(...answered) : drawnAt
     return {
       calls: api.length,
       lastApi,
+      answersAfterDrawn: api.length - answered.length,
       chartAfter: chartAt - lastApi,
       domAfter: domAt - lastApi,
       draws,
@@ -183,9 +201,10 @@ async function measureLoad(browser, url, build, profiler) {
   })
   let profile
   if (session) profile = (await session.send('Profiler.stop')).profile
+  const trace = tracing ? JSON.parse((await browser.stopTracing()).toString('utf8')) : undefined
   await context.close()
   const afterApi = Math.max(0, timing.chartAfter, timing.domAfter)
-  return { ...timing, charts: state.charts, afterApi, profile }
+  return { ...timing, charts: state.charts, afterApi, profile, trace }
 }
 
 // ------------------------------------------------------------------ profiles
@@ -230,6 +249,66 @@ function summariseProfile(profile, timing) {
   return { busyMs: total / 1000, scripts: top(byScript, 6), functions: top(byFunction, 8) }
 }
 
+/** The trace's events by kind: what the renderer's main thread does, as DevTools names it. */
+const TRACE_KINDS = {
+  script: [
+    'FunctionCall',
+    'EvaluateScript',
+    'RunMicrotasks',
+    'TimerFire',
+    'FireAnimationFrame',
+    'EventDispatch',
+  ],
+  style: ['UpdateLayoutTree', 'RecalculateStyles'],
+  layout: ['Layout'],
+  paint: ['PrePaint', 'Paint', 'Layerize', 'Commit', 'PaintImage', 'UpdateLayer'],
+  gc: ['MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'BlinkGC.AtomicPhase'],
+}
+
+/**
+ * The renderer main thread's time after the last API response until the view was drawn, by kind:
+ * `busy` is its top-level tasks; layout and style forced by a script count in both (a forced
+ * layout runs inside the script that read a size). Nested events of one kind count once.
+ */
+function summariseTrace(trace, afterApi) {
+  const events = trace.traceEvents ?? trace
+  const sent = events.filter((event) => event.name === 'ResourceSendRequest')
+  const page = sent.find((event) => event.args.data.resourceType === 'Document')
+  const api = new Set(
+    sent
+      .filter((event) => new URL(event.args.data.url).pathname.startsWith('/api/'))
+      .map((event) => event.args.data.requestId),
+  )
+  const main = events.find(
+    (event) =>
+      event.name === 'thread_name' && event.pid === page?.pid && event.args?.name === 'CrRendererMain',
+  )
+  if (!page || !main || api.size === 0) return undefined
+  const from = Math.max(
+    ...events
+      .filter((event) => event.name === 'ResourceFinish' && api.has(event.args.data.requestId))
+      .map((event) => event.ts),
+  )
+  const to = from + afterApi * 1000
+  const sums = { busy: 0 }
+  const overlap = (event) => Math.max(0, Math.min(to, event.ts + event.dur) - Math.max(from, event.ts))
+  // Events of a kind nest (a microtask run inside a function call): only the outermost counts.
+  const ends = {}
+  const mainEvents = events
+    .filter((event) => event.ph === 'X' && event.pid === main.pid && event.tid === main.tid)
+    .sort((a, b) => a.ts - b.ts)
+  for (const event of mainEvents) {
+    const kind =
+      event.name === 'RunTask' || event.name === 'ThreadControllerImpl::RunTask'
+        ? 'busy'
+        : Object.keys(TRACE_KINDS).find((name) => TRACE_KINDS[name].includes(event.name))
+    if (!kind || event.ts < (ends[kind] ?? 0)) continue
+    ends[kind] = event.ts + event.dur
+    sums[kind] = (sums[kind] ?? 0) + overlap(event)
+  }
+  return Object.fromEntries(Object.entries(sums).map(([kind, us]) => [kind, us / 1000]))
+}
+
 // ------------------------------------------------------------------ the run
 
 const loadBefore = load()
@@ -269,7 +348,7 @@ try {
   )
   const samples = new Map(VIEWS.map((view) => [view, new Map(BUILDS.map((build) => [build.name, []]))]))
   const facts = new Map()
-  for (let round = 0; round <= RUNS; round++) {
+  for (let round = 1 - WARMUP; round <= RUNS; round++) {
     for (const view of VIEWS) {
       const order = round % 2 ? [...BUILDS].reverse() : BUILDS
       for (const build of order) {
@@ -282,7 +361,7 @@ try {
         if (build.folder === CURRENT) facts.set(view, result)
       }
     }
-    process.stderr.write(`round ${round}/${RUNS}${round === 0 ? ' (warm-up)' : ''}; load average ${load()}\n`)
+    process.stderr.write(`round ${round}/${RUNS}${round <= 0 ? ' (warm-up)' : ''}; load average ${load()}\n`)
   }
 
   const profiles = []
@@ -307,6 +386,20 @@ try {
       }
   }
 
+  const traces = []
+  if (TRACE)
+    for (const view of VIEWS)
+      for (const build of BUILDS) {
+        const result = await measureLoad(browser, urlOf(view), build, false, true)
+        if (process.env.BENCH_DEBUG) writeFileSync('/tmp/drawperf-trace.json', JSON.stringify(result.trace))
+        traces.push({
+          view,
+          build: build.name,
+          afterApi: result.afterApi,
+          ...summariseTrace(result.trace, result.afterApi),
+        })
+      }
+
   console.log(
     `spendlens dashboard drawing: ${browser.version()}, viewport ${VIEWPORT.width}×${VIEWPORT.height}, default range (30 days)`,
   )
@@ -314,7 +407,7 @@ try {
     `store: ${EVENTS.toLocaleString('en-US')} events (dashboard-store.mjs, built ${new Date(data.end).toISOString()}), served by spendlens serve in its own process`,
   )
   console.log(
-    `${RUNS} loads per view and build after a warm-up round, interleaved; ms from the last API response to the last chart drawn or change to the view; load average ${loadBefore} before, ${load()} after\n`,
+    `${RUNS} loads per view and build after ${WARMUP} warm-up round(s), interleaved; ms from the last API response to the last chart drawn or change to the view; load average ${loadBefore} before, ${load()} after\n`,
   )
   const headers = ['view', 'API calls', 'charts']
   for (const build of BUILDS) headers.push(`${build.name} median`, 'min–max')
@@ -334,6 +427,23 @@ try {
     return row
   })
   console.log(table(headers, rows))
+  if (traces.length > 0) {
+    const kinds = ['busy', ...Object.keys(TRACE_KINDS)]
+    console.log(
+      `\none traced load per view and build: the renderer's main thread from the last API response to drawn, ms (script includes the layout and style it forces)`,
+    )
+    console.log(
+      table(
+        ['view', 'build', 'after API', ...kinds],
+        traces.map((trace) => [
+          trace.view,
+          trace.build,
+          ms(trace.afterApi),
+          ...kinds.map((kind) => ms(trace[kind] ?? 0)),
+        ]),
+      ),
+    )
+  }
   for (const profile of profiles) {
     console.log(
       `\nprofile ${profile.view} (${profile.build}): ${ms(profile.afterApi)} ms after the API, ${ms(profile.busyMs)} ms busy; ${profile.file}`,
