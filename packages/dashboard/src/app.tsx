@@ -1,5 +1,5 @@
 import type { Meta } from '@spendlens/server/api-types'
-import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { AccountControls } from './components/account-controls'
 import { DemoBanner } from './components/demo-banner'
@@ -10,6 +10,7 @@ import { InvoicePeriodControls } from './components/invoice-period-controls'
 import { Logo } from './components/logo'
 import { ProjectPicker } from './components/project-picker'
 import { TimeControls } from './components/time-controls'
+import { UpdatedAt } from './components/updated-at'
 import { type Dashboard, DashboardContext } from './hooks/dashboard-context'
 import { isPlainClick, useViewState, viewHref } from './hooks/use-view-state'
 import { getJson } from './lib/api-client'
@@ -80,7 +81,6 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
   const timeZone = view.timeZone ?? defaultTimeZone
   const client = useQueryClient()
   const [now, setNow] = useState(() => new Date())
-  const [updatedAt, setUpdatedAt] = useState(() => new Date())
 
   useEffect(() => {
     if (!view.live) return
@@ -109,11 +109,6 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
     () => ({ project, view, setView, update, scope, meta: meta.data, refetchInterval, principal }),
     [project, view, setView, update, scope, meta.data, refetchInterval, principal],
   )
-
-  const fetching = useIsFetching()
-  useEffect(() => {
-    if (fetching === 0) setUpdatedAt(new Date())
-  }, [fetching])
 
   const refresh = () => {
     setNow(new Date())
@@ -156,11 +151,7 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
             ) : null}
           </div>
           <div className="topbar-actions">
-            <span className="muted updated" data-testid="updated-at" aria-live="off">
-              {fetching > 0
-                ? 'Updating…'
-                : `Updated ${updatedAt.toLocaleTimeString('en-US', { timeZone, hourCycle: 'h23' })}`}
-            </span>
+            <UpdatedAt timeZone={timeZone} />
             <button
               type="button"
               className={view.live ? 'button live-toggle is-live' : 'button live-toggle'}

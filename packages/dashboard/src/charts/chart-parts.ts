@@ -7,7 +7,7 @@ import type { ChartPalette } from './palette'
 /** A tooltip or label text for a value; unknown (null) has its own text, never "0". */
 export type ValueFormat = (value: number | null | undefined) => string
 
-/** Animated when the system allows motion; an update animates from the drawn values to the new. */
+/** Animated as the theme says (live mode's refreshes): an update animates from the drawn values to the new. */
 export function optionBase(theme: ChartTheme) {
   return { animation: theme.animate, animationDurationUpdate: 300, backgroundColor: 'transparent' }
 }

@@ -281,8 +281,9 @@ function useOverflow(ref: RefObject<HTMLElement | null>): boolean {
   useEffect(() => {
     const element = ref.current
     if (!element) return
+    // The observer's first call measures it, once the page is laid out: measured here, during
+    // React's commit, every table forced a layout of its own.
     const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1)
-    measure()
     const observer = new ResizeObserver(measure)
     observer.observe(element)
     const table = element.firstElementChild

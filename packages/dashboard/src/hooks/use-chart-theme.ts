@@ -3,16 +3,23 @@ import type { ChartTheme } from '../charts/chart-theme'
 import { DARK_PALETTE, LIGHT_PALETTE } from '../charts/palette'
 import { type BucketSlot, bucketAxis } from '../lib/buckets'
 import type { Scope } from '../lib/scope'
+import { useDashboard } from './dashboard-context'
 import { useNarrowScreen, usePrefersDark, usePrefersReducedMotion } from './use-color-scheme'
 
-/** Palette, animation and width, following the system's colour scheme and motion settings. */
+/**
+ * Palette, animation and width, following the system's colour scheme and motion settings. Charts
+ * animate only live mode's refreshes (from the drawn values to the new ones), when the system allows
+ * motion: a view's first answer, or the answer to a changed range or filter, is drawn at once.
+ */
 export function useChartTheme(): ChartTheme {
+  const { view } = useDashboard()
   const dark = usePrefersDark()
   const reducedMotion = usePrefersReducedMotion()
   const narrow = useNarrowScreen()
+  const animate = view.live && !reducedMotion
   return useMemo(
-    () => ({ palette: dark ? DARK_PALETTE : LIGHT_PALETTE, animate: !reducedMotion, narrow }),
-    [dark, reducedMotion, narrow],
+    () => ({ palette: dark ? DARK_PALETTE : LIGHT_PALETTE, animate, narrow }),
+    [dark, animate, narrow],
   )
 }
 
