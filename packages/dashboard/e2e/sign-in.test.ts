@@ -74,7 +74,8 @@ async function writeProjectCredentials(location: string): Promise<string> {
   try {
     for (const project of ['alpha', 'beta'])
       await store.append(
-        generateDemoEvents({ days: 1, dailyRequests: project === 'alpha' ? 200 : 300 }),
+        // Two days: today's alone holds next to nothing just after midnight UTC.
+        generateDemoEvents({ days: 2, dailyRequests: project === 'alpha' ? 200 : 300 }),
         project,
       )
     const solo = newApiKey('solo', 'read', 'e2e solo')

@@ -35,7 +35,13 @@ const names = (engine: EngineName) => eventColumns(engine).map((column) => colum
 
 /** DuckDB describes TIMESTAMPTZ by its long name. */
 const shortType = (type: unknown) => String(type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ')
-const sample = generateDemoEvents({ days: 1, dailyRequests: 20, seed: 3 })
+// A fixed end: a day that ends at now holds no events just after midnight UTC.
+const sample = generateDemoEvents({
+  now: new Date('2026-11-18T18:00:00Z'),
+  days: 1,
+  dailyRequests: 20,
+  seed: 3,
+})
 
 /** name → "TYPE NULL|NOT NULL" of DuckDB's events table in the database at `path`. */
 async function describeDuckDB(path: string): Promise<Record<string, string>> {
