@@ -83,6 +83,12 @@ export interface CostEvent {
   pricing_status: PricingStatus
   /** Where the price came from, e.g. `genai-prices:openai/gpt-4o-mini`. */
   price_source: string | null
+  /**
+   * The catalog's price of the same usage, in US dollars, where `cost_usd` is not the catalog's:
+   * a cost the provider charged (OpenRouter, Perplexity: `pricing_status: client`). Null otherwise,
+   * or when the catalog cannot price the call. Never summed into cost_usd (docs/pricing.md).
+   */
+  computed_cost_usd: number | null
 
   status: CallStatus
   error_type: string | null

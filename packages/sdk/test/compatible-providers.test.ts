@@ -253,7 +253,12 @@ describe('Fireworks', () => {
 })
 
 describe('OpenRouter', () => {
-  it('keeps the cost OpenRouter charged as the event’s cost, streamed or not', async () => {
+  /*
+   * The cost OpenRouter charged is the event's cost; the catalog's OpenRouter price of the same
+   * usage is kept beside it (uncached 1,200 − 1,024 = 176):
+   *   176 × 0.15/1M + 1,024 × 0.075/1M + 300 × 0.60/1M = 0.0000264 + 0.0000768 + 0.00018 = $0.0002832
+   */
+  it('keeps the cost OpenRouter charged as the event’s cost, and the catalog’s beside it, streamed or not', async () => {
     const model = 'openai/gpt-4o-mini'
     fake.reply(
       completion(model, OPENROUTER_USAGE, { provider: 'OpenAI' }),
@@ -277,6 +282,7 @@ describe('OpenRouter', () => {
         pricing_status: 'client',
         price_source: 'charged:openrouter',
       })
+      expect(event.computed_cost_usd).toBeCloseTo(0.0002832, 12)
     }
   })
 
@@ -289,7 +295,10 @@ describe('OpenRouter', () => {
       .chat.completions.create({ model: 'openai/gpt-4o-mini', messages })
     await tracker.flush()
 
-    expect(onlyEvent(events).cost_usd).toBeCloseTo(0.00029736, 12)
+    const event = onlyEvent(events)
+    expect(event.cost_usd).toBeCloseTo(0.00029736, 12)
+    // The catalog's price of the same usage (as above): $0.0002832, OpenAI's part alone.
+    expect(event.computed_cost_usd).toBeCloseTo(0.0002832, 12)
   })
 
   /*
@@ -311,6 +320,8 @@ describe('OpenRouter', () => {
       price_source: 'genai-prices:openrouter/openai/gpt-4o-mini',
     })
     expect(event.cost_usd).toBeCloseTo(0.0002832, 12)
+    // cost_usd is the catalog's already: nothing is kept beside it.
+    expect(event.computed_cost_usd).toBeNull()
   })
 })
 
@@ -365,7 +376,12 @@ describe('Azure OpenAI', () => {
 })
 
 describe('Perplexity', () => {
-  it('keeps the cost Perplexity charged, request fee by search context included', async () => {
+  /*
+   * Perplexity's charged cost (its low search-context fee) is the event's; beside it the catalog's
+   * sonar price of the same usage, tokens and one request fee at $12 per 1,000:
+   *   (50 + 400) × 1/1M + 1 × 12/1,000 = 0.00045 + 0.012 = $0.01245
+   */
+  it('keeps the cost Perplexity charged, request fee by search context included, and the catalog’s beside it', async () => {
     fake.reply(completion('sonar', PERPLEXITY_USAGE, { citations: ['https://example.com/refunds'] }))
     const { tracker, events } = recordingTracker()
     await tracker
@@ -381,6 +397,7 @@ describe('Perplexity', () => {
       pricing_status: 'client',
       price_source: 'charged:perplexity',
     })
+    expect(onlyEvent(events).computed_cost_usd).toBeCloseTo(0.01245, 12)
   })
 
   /*

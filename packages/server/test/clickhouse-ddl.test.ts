@@ -19,7 +19,7 @@ import {
   splitDdl,
 } from '../src/store/clickhouse/migrations.js'
 import { createChdbClient, openStore } from '../src/store/open-store.js'
-import { TEN_EVENTS } from './store-contract.js'
+import { TEN_EVENTS, tenEventsStoredAt } from './store-contract.js'
 
 const TABLES = [
   'events',
@@ -179,7 +179,7 @@ describe('ClickHouse DDL', () => {
     try {
       const exported: CostEvent[] = []
       for await (const batch of store.exportEvents()) exported.push(...batch)
-      expect(exported).toEqual(TEN_EVENTS)
+      expect(exported).toEqual(tenEventsStoredAt('clickhouse', 5))
       for (const grouped of [byFeature, byProject])
         expect(store.plan(grouped).sums).toEqual({ from: 'rollup' })
       expect(await store.query(byFeature)).toEqual(await store.queryEvents(byFeature))

@@ -51,7 +51,8 @@ function unusualEvents(): CostEvent[] {
       tags: { note: 'a, "quoted"\nvalue', 'k.e:y-1': 'ünïcødé ✓', empty: '' },
       cost_usd: 0.000000001,
       pricing_status: 'client',
-      price_source: null,
+      price_source: 'charged:openrouter',
+      computed_cost_usd: 0.000123456,
     },
     {
       ...template,
@@ -100,6 +101,7 @@ function repricedEvents(): LoggedEvent[] {
       cost_usd: 0.25,
       pricing_status: 'priced',
       price_source: 'custom:acme',
+      computed_cost_usd: null,
       recorded_cost_usd: 0.123456789,
       recorded_pricing_status: 'priced',
       recorded_price_source: 'genai-prices:openai/gpt-4o-mini',
@@ -166,6 +168,8 @@ async function expectSameContent(source: Store, copy: Store) {
   expect(await copy.stats()).toEqual(await source.stats())
   const events = await allEvents(copy)
   expect(events).toEqual(await allEvents(source))
+  // The catalog's price kept beside a charged cost travels with its event.
+  expect(events.find((event) => event.event_id === 'odd-tags')?.computed_cost_usd).toBe(0.000123456)
   // The price first recorded travels with a repriced event, and only with one.
   expect(events.filter((event) => 'recorded_pricing_status' in event)).toEqual(
     expect.arrayContaining(repricedEvents()),
@@ -252,17 +256,19 @@ describe('export to a file and import into a new store', () => {
     expect(types).toMatchObject({
       ts: 'TIMESTAMP WITH TIME ZONE',
       cost_nanos: 'BIGINT',
+      computed_cost_nanos: 'BIGINT',
       recorded_cost_nanos: 'BIGINT',
       tags: 'MAP(VARCHAR, VARCHAR)',
     })
     const rows = await connection.runAndReadAll(
-      "SELECT event_id, cost_nanos, feature, tags['note'] AS note FROM read_parquet($file) ORDER BY ts",
+      "SELECT event_id, cost_nanos, computed_cost_nanos AS computed, feature, tags['note'] AS note FROM read_parquet($file) ORDER BY ts",
       { file },
     )
+    const unusual = { feature: expect.any(String), note: null, computed: null }
     expect(rows.getRowObjectsJS()).toEqual([
-      { event_id: 'odd-tags', cost_nanos: 1n, feature: expect.any(String), note: 'a, "quoted"\nvalue' },
-      { event_id: 'unknown-cost', cost_nanos: null, feature: 'unattributed', note: null },
-      { event_id: 'partial', cost_nanos: expect.any(BigInt), feature: expect.any(String), note: null },
+      { ...unusual, event_id: 'odd-tags', cost_nanos: 1n, computed: 123456n, note: 'a, "quoted"\nvalue' },
+      { ...unusual, event_id: 'unknown-cost', cost_nanos: null, feature: 'unattributed' },
+      { ...unusual, event_id: 'partial', cost_nanos: expect.any(BigInt) },
     ])
     connection.closeSync()
     instance.closeSync()
@@ -440,6 +446,7 @@ describe('importing a JSON Lines file', () => {
         }),
         storeRowLine,
         JSON.stringify({ event_id: 'bad-nanos', ts: '2026-11-20T10:00:00Z', cost_nanos: 1.5 }),
+        JSON.stringify({ ...JSON.parse(storeRowLine), event_id: 'bad-computed', computed_cost_nanos: 0.5 }),
         '[1, 2]',
         JSON.stringify({
           event_id: 'good-2',
@@ -452,12 +459,13 @@ describe('importing a JSON Lines file', () => {
     )
     const store = await openStore('events.duckdb')
     const summary = await importEvents(store, { kind: 'jsonl', path: file }, { batchSize: 2, backfill: true })
-    expect(summary).toMatchObject({ read: 7, inserted: 3, duplicates: 0, rejected: 4 })
+    expect(summary).toMatchObject({ read: 8, inserted: 3, duplicates: 0, rejected: 5 })
     expect(summary.rejections).toEqual([
       'line 2: not valid JSON',
       expect.stringMatching(/^line 4: ts: /),
       'line 6: cost_nanos: expected an integer number of nano-dollars, or null',
-      'line 7: Invalid input: expected object, received array',
+      'line 7: computed_cost_nanos: expected an integer number of nano-dollars, or null',
+      'line 8: Invalid input: expected object, received array',
     ])
     const events = await allEvents(store)
     expect(events.map((event) => event.event_id).sort()).toEqual(['from-stdout-sink', 'good-1', 'good-2'])

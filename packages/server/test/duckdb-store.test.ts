@@ -10,7 +10,7 @@ import { hashEventId } from '../src/schema/event-id-hash.js'
 import { EVENTS_TABLE } from '../src/schema/events-table.js'
 import { COLUMN_TYPES, columnsAt } from '../src/schema/table.js'
 import { MIGRATIONS, openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
-import { costEvent, TEN_EVENTS } from './store-contract.js'
+import { costEvent, TEN_EVENTS, tenEventsStoredAt } from './store-contract.js'
 
 let folder: string
 beforeEach(async () => {
@@ -126,7 +126,7 @@ describe('DuckDB schema migrations', () => {
     try {
       const exported: CostEvent[] = []
       for await (const batch of store.exportEvents()) exported.push(...batch)
-      expect(exported).toEqual(TEN_EVENTS)
+      expect(exported).toEqual(tenEventsStoredAt('duckdb', 7))
       for (const grouped of [byFeature, byProject])
         expect(store.plan(grouped).sums).toEqual({ from: 'rollup' })
       // The rollups the old version built: the same sums as the events, every event without a project.

@@ -191,6 +191,50 @@ describe('a batch with invalid events', () => {
   })
 })
 
+describe('computed_cost_usd', () => {
+  it('keeps the catalog’s price beside a charged cost, and rejects one that is not a cost while neighbours are kept', async () => {
+    const charged = {
+      provider: 'openrouter',
+      model: 'openai/gpt-4o-mini',
+      cost_usd: 0.0002935,
+      pricing_status: 'client',
+      price_source: 'charged:openrouter',
+    }
+    const ingest = await postEvents(harness.url('/v1/events'), [
+      event({ ...charged, event_id: 'both-figures', computed_cost_usd: 0.0002832 }),
+      event({ ...charged, event_id: 'negative', computed_cost_usd: -0.01 }),
+      event({ ...charged, event_id: 'not-a-number', computed_cost_usd: 'NaN' }),
+      event({ ...charged, event_id: 'charged-only' }),
+    ])
+    expect(ingest.body).toMatchObject({ accepted: 2, rejected: 2 })
+    const results = ingest.body.results as { event_id: string; status: string; errors?: string[] }[]
+    expect(results[1]?.errors).toEqual([expect.stringMatching(/^computed_cost_usd: /)])
+    expect(results[2]?.errors).toEqual([expect.stringMatching(/^computed_cost_usd: /)])
+
+    const log = await getJson(harness.url('/api/events?limit=10'))
+    const stored = (log.body.events as Record<string, unknown>[]).map(
+      ({ event_id, cost_usd, pricing_status, computed_cost_usd }) => ({
+        event_id,
+        cost_usd,
+        pricing_status,
+        computed_cost_usd,
+      }),
+    )
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        {
+          event_id: 'both-figures',
+          cost_usd: 0.0002935,
+          pricing_status: 'client',
+          computed_cost_usd: 0.0002832,
+        },
+        { event_id: 'charged-only', cost_usd: 0.0002935, pricing_status: 'client', computed_cost_usd: null },
+      ]),
+    )
+    expect(stored).toHaveLength(2)
+  })
+})
+
 describe('provider_project', () => {
   it('is null for an event without it (an older SDK) and stored as sent otherwise', async () => {
     const older = event({ event_id: 'older', cost_usd: 0.25 })

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CostEvent } from 'spendlens'
+import { fromStoreRow, type StoreRow, toStoreRow } from 'spendlens/internal'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AnalyticsQuery, METRICS, type QueryRow } from '../src/api/api-types.js'
 import { costEvent } from '../src/demo/cost-event.js'
@@ -11,7 +12,9 @@ import { TooManyRowsError } from '../src/query/run-query.js'
 import type { CompiledQuery } from '../src/query/sql-builder.js'
 import { QueryTimeoutError } from '../src/query/time-limit.js'
 import { ALERT_CONFIGS_TABLE } from '../src/schema/alert-configs-table.js'
+import { EVENT_FIELD_COLUMNS, EVENTS_TABLE } from '../src/schema/events-table.js'
 import { type InvoiceLine, type InvoiceRange, invoiceLine } from '../src/schema/invoice-table.js'
+import { columnsAt, type EngineName } from '../src/schema/table.js'
 import { batchFormat } from '../src/store/batch-format.js'
 import type { QueryInsight, Store } from '../src/store/store.js'
 
@@ -172,6 +175,8 @@ export const TEN_EVENTS: CostEvent[] = [
     output_tokens: 0,
     cost_usd: 0.000002,
     pricing_status: 'client',
+    // The catalog's price beside the charged one: 10 × 0.02/1M = $0.0000002.
+    computed_cost_usd: 0.0000002,
   }),
   costEvent({
     event_id: 'e10',
@@ -195,6 +200,20 @@ export const TEN_EVENTS: CostEvent[] = [
     latency_ms: 800,
   }),
 ]
+
+/**
+ * TEN_EVENTS as a store that held them at schema `version` of `engine` gives them back once
+ * migrated: a nullable field added after that version was not kept then, so it comes back null.
+ */
+export function tenEventsStoredAt(engine: EngineName, version: number): CostEvent[] {
+  const kept = new Set(columnsAt(EVENTS_TABLE, engine, version).map((column) => column.name))
+  const lost = EVENT_FIELD_COLUMNS.filter((column) => column.nullable && !kept.has(column.name))
+  return TEN_EVENTS.map((event) => {
+    const row: Record<string, unknown> = toStoreRow(event)
+    for (const column of lost) row[column.name] = null
+    return fromStoreRow(row as StoreRow)
+  })
+}
 
 /** An AnalyticsQuery from its JSON form, through the same schema as POST /api/query. */
 export function analyticsQuery(json: Record<string, unknown>): AnalyticsQuery {

@@ -24,7 +24,8 @@ export interface CallRecord {
   usage: Usage
   /**
    * The cost the provider reported for the call (OpenRouter's `usage.cost`): the event's cost,
-   * `pricing_status: client`, instead of the catalog's price of the usage (docs/sdk.md).
+   * `pricing_status: client`, with the catalog's price of the usage kept beside it in
+   * `computed_cost_usd` (docs/pricing.md).
    */
   charged_cost_usd?: number | null
   service_tier: string | null
@@ -52,16 +53,18 @@ export function promptHash(text: string): string {
 const attributionKeys = new Set<string>(ATTRIBUTION_FIELDS)
 
 /**
- * The provider's own figure for what the call cost, where it gives one: what it bills is the
- * truth, and the usage stays on the event for the catalog's price to be recomputed beside it.
+ * The event's price: the provider's own figure for what the call cost, where it gives one (what it
+ * bills is the truth), with the catalog's price of the same usage kept beside it; else the catalog's.
  */
-function chargedPrice(record: CallRecord): Price | undefined {
+function eventPrice(record: CallRecord, catalog: Price): Price & Pick<CostEvent, 'computed_cost_usd'> {
   const charged = record.charged_cost_usd
-  if (typeof charged !== 'number' || !Number.isFinite(charged) || charged < 0) return undefined
+  if (typeof charged !== 'number' || !Number.isFinite(charged) || charged < 0)
+    return { ...catalog, computed_cost_usd: null }
   return {
     cost_usd: roundToNanos(charged),
     pricing_status: 'client',
     price_source: `charged:${record.provider}`,
+    computed_cost_usd: catalog.cost_usd,
   }
 }
 
@@ -76,8 +79,8 @@ export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage):
     if (attributionKeys.has(key)) attribution[key] = String(value)
     else tags[key] = String(value)
   }
-  const price =
-    chargedPrice(record) ??
+  const price = eventPrice(
+    record,
     pricer({
       provider: record.provider,
       model,
@@ -88,7 +91,8 @@ export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage):
       status: record.status,
       http_status: record.http_status,
       free: record.free,
-    })
+    }),
+  )
   return {
     schema_version: 1,
     event_id: record.event_id ?? randomUUID(),

@@ -31,6 +31,7 @@ export function costEvent(overrides: Partial<CostEvent> & Pick<CostEvent, 'event
     cost_partial: false,
     pricing_status: 'priced',
     price_source: null,
+    computed_cost_usd: null,
     status: 'ok',
     error_type: null,
     http_status: 200,

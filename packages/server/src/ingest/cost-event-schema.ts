@@ -77,6 +77,7 @@ const attribution = Object.fromEntries(
  * cost as 64-bit nano-dollars: a bigger value would fail the whole batch it arrived in.
  */
 export const MAX_COST_USD = 1_000_000
+const usd = z.number().nonnegative().max(MAX_COST_USD).nullable().default(null)
 
 /**
  * The one ingest validator for CostEvent v1. Unknown keys are dropped, so nothing beyond the
@@ -121,10 +122,11 @@ export const costEventSchema = z.object({
   code_interpreter_sessions: count,
   service_tier: optionalText(50),
   batch: z.boolean().default(false),
-  cost_usd: z.number().nonnegative().max(MAX_COST_USD).nullable().default(null),
+  cost_usd: usd,
   cost_partial: z.boolean().default(false),
   pricing_status: z.enum(PRICING_STATUSES).optional(),
   price_source: optionalLabel(300),
+  computed_cost_usd: usd,
   status: z.enum(['ok', 'error', 'cancelled']).default('ok'),
   error_type: optionalLabel(200),
   http_status: z.number().int().min(100).max(599).nullable().default(null),

@@ -156,6 +156,7 @@ const FIELD_VALUES: Record<string, unknown[]> = {
   cost_partial: anything,
   pricing_status: [...anything, 'priced', 'estimated', 'unpriced', 'client', 'PRICED'],
   price_source: textValues(300),
+  computed_cost_usd: [...anything, 0.000001, 1e-12, 1e6, 1e6 + 1, 5e-10],
   status: [...anything, 'ok', 'error', 'cancelled', 'failed'],
   error_type: textValues(200),
   http_status: countValues,

@@ -222,6 +222,7 @@ export function fastParse(
       cost_usd: cost(input.cost_usd),
       cost_partial: flag(input.cost_partial),
       price_source: optionalText(input.price_source, 300),
+      computed_cost_usd: cost(input.computed_cost_usd),
       status,
       error_type: optionalText(input.error_type, 200),
       http_status: httpStatus,

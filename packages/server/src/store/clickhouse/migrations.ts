@@ -244,6 +244,9 @@ ORDER BY (project, id)`,
   // 14: the other billed units: video input and image output tokens, file searches, web fetches and
   // code-interpreter sessions (null for what is there: not counted then). Not in any sorting key.
   (target) => addColumns(target, 14),
+  // 15: the catalog's price beside a cost the provider charged (computed_cost_nanos; null for what
+  // is there: those events kept the charged cost alone). Not in any sorting key.
+  (target) => addColumns(target, 15),
 ]
 
 /**

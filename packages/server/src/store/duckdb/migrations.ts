@@ -99,6 +99,9 @@ export const MIGRATIONS: string[] = [
   // 16: the other billed units: video input and image output tokens, file searches, web fetches and
   // code-interpreter sessions (null for what is there: not counted then).
   addColumns(16),
+  // 17: the catalog's price beside a cost the provider charged (computed_cost_nanos; null for what
+  // is there: those events kept the charged cost alone).
+  addColumns(17),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
