@@ -262,7 +262,9 @@ describe('a customer over a block budget', () => {
   })
 
   it('counts a call once: once the server has it, the process no longer adds it', async () => {
-    const { server, tracker, openai } = await setUp()
+    // Counting alone: no estimate of other processes' spend, which on a loaded machine once took a
+    // part of this process's own acknowledged spend for theirs (blocking early; noted in the issue).
+    const { server, tracker, openai } = await setUp({ estimateOthers: false })
     await server.define('acme', customerBudget('acme', GPT_4O_MINI_COST * 2.5))
     await tracker.refreshBudgets()
     await withTags({ customer_id: 'acme' }, async () => {

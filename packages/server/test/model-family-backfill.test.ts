@@ -74,12 +74,18 @@ describe('model families of a store written before them', () => {
     const store = await openDuckDBStore(path)
     await store.append(events)
     await store.close()
-    // Back to the schema version before it: no model_family column anywhere.
+    // Back to the schema version before it: no model_family column anywhere, nor any event column
+    // a later version added.
     const instance = await DuckDBInstance.create(path)
     const connection = await instance.connect()
     for (const table of ['events', ...ROLLUP_TABLES.map((rollup) => rollup.name)])
       await connection.run(`ALTER TABLE ${table} DROP COLUMN model_family`)
+    for (const column of EVENTS_TABLE.columns)
+      if (column.name !== 'model_family' && (column.added?.duckdb ?? 0) > ADDED.duckdb)
+        await connection.run(`ALTER TABLE events DROP COLUMN ${column.name}`)
     await connection.run(`DELETE FROM spendlens_schema WHERE version >= ${ADDED.duckdb}`)
+    // A store of that version has not recorded the fill either.
+    await connection.run(`DELETE FROM spendlens_meta WHERE key = 'filled_model_families'`)
     connection.closeSync()
     instance.closeSync()
 
