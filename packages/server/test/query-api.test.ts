@@ -482,6 +482,8 @@ describe('GET /api/events', () => {
       service_tier: 'priority',
       batch: false,
       cost_usd: 0.0421,
+      // The catalog's price beside a cost the sender was charged.
+      computed_cost_usd: 0.0398,
       cost_partial: true,
       pricing_status: 'client',
       price_source: 'contract:2026',
