@@ -33,7 +33,7 @@ import { convertAiSdkUsage, type ModelFamily, providerUsage } from './ai-sdk-usa
 export class AiSdkCallUsage {
   /** Units counted from the provider's answer, replacing what the AI SDK's usage says of them. */
   private counted: Partial<Usage> | undefined = undefined
-  /** The provider's answer (body or a raw event) was read. */
+  /** The Responses API's answer (the body or the raw `response.completed`) was read. */
   private answerRead = false
   /** A tool the provider ran was seen. */
   private providerRan = false
@@ -91,7 +91,6 @@ export class AiSdkCallUsage {
 
   /** Anthropic's code-execution container (or none) as the answer names it. */
   private readContainer(container: unknown) {
-    this.answerRead = true
     const sessions = convertAnthropicUsage(undefined, container).code_interpreter_sessions
     if (sessions !== null) this.counted = { code_interpreter_sessions: sessions }
   }
