@@ -9,7 +9,7 @@ import { convertOpenAIChatUsage, convertOpenAIResponsesUsage } from '../provider
 export type ModelFamily = 'openai' | 'anthropic' | 'google' | 'other'
 
 /** The provider's own usage object, where the AI SDK passes it on. */
-function rawUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown): unknown {
+export function providerUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown): unknown {
   const raw = field(usage, 'raw') // ai v6 (LanguageModelV3Usage.raw)
   if (raw && typeof raw === 'object') return raw
   // ai v5 and v6 alike put it in the provider metadata for these two.
@@ -18,13 +18,20 @@ function rawUsage(family: ModelFamily, usage: unknown, providerMetadata: unknown
   return undefined
 }
 
-function fromRawUsage(family: ModelFamily, raw: unknown, provider: string | undefined): Usage | undefined {
+function fromRawUsage(
+  family: ModelFamily,
+  raw: unknown,
+  providerMetadata: unknown,
+  provider: string | undefined,
+): Usage | undefined {
   if (!raw || typeof raw !== 'object') return undefined
   // xAI, DeepSeek, Groq…: their Chat Completions usage, through the converter wrap() uses for them.
   const compatible = family === 'other' && provider !== undefined ? compatibleProvider(provider) : undefined
   if (compatible && 'prompt_tokens' in raw) return compatible.convertUsage(raw)
   if (family === 'google' && 'promptTokenCount' in raw) return convertGoogleUsage(raw)
-  if (family === 'anthropic' && 'input_tokens' in raw) return convertAnthropicUsage(raw)
+  // The code-execution container the AI SDK passes beside the usage (v5 and v6).
+  if (family === 'anthropic' && 'input_tokens' in raw)
+    return convertAnthropicUsage(raw, field(providerMetadata, 'anthropic', 'container'))
   if (family === 'openai' && 'prompt_tokens' in raw) return convertOpenAIChatUsage(raw)
   if (family === 'openai' && 'input_tokens' in raw) return convertOpenAIResponsesUsage(raw)
   return undefined
@@ -84,7 +91,9 @@ function fromV2Usage(family: ModelFamily, usage: unknown, providerMetadata: unkn
  * - Where the provider's own usage object is passed on (ai v6 `usage.raw`; `providerMetadata.anthropic
  *   .usage` and `providerMetadata.google.usageMetadata` in v5 and v6), it goes through the same
  *   converter as a wrapped client, so both paths count alike, with 1-hour cache writes, web searches
- *   and Gemini's tool-use prompt tokens that the AI SDK's summary drops. An OpenAI-compatible
+ *   and Gemini's tool-use prompt tokens that the AI SDK's summary drops (with Anthropic's
+ *   code-execution container from `providerMetadata.anthropic.container`; the units only the
+ *   provider's full answer tells are counted in ai-sdk-units.ts). An OpenAI-compatible
  *   provider's (`provider`: xAI, DeepSeek, …) goes through that provider's converter.
  * - ai v6 summary: `inputTokens.total` includes cache reads and writes; `outputTokens.total`
  *   includes reasoning. Taken as they are.
@@ -99,7 +108,12 @@ export function convertAiSdkUsage(
   providerMetadata: unknown,
   provider?: string,
 ): Usage {
-  const fromRaw = fromRawUsage(family, rawUsage(family, usage, providerMetadata), provider)
+  const fromRaw = fromRawUsage(
+    family,
+    providerUsage(family, usage, providerMetadata),
+    providerMetadata,
+    provider,
+  )
   if (fromRaw) return fromRaw
   if (!usage || typeof usage !== 'object') return emptyUsage()
   const inputTokens = field(usage, 'inputTokens')

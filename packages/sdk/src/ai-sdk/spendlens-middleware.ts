@@ -5,7 +5,8 @@ import type { Recorder } from '../record/recorder.js'
 import { startCall } from '../record/start-call.js'
 import type { MethodSpec, TrackedCall } from '../record/tracked-call.js'
 import type { Tracker } from '../tracker.js'
-import { convertAiSdkUsage, type ModelFamily } from './ai-sdk-usage.js'
+import { AiSdkCallUsage } from './ai-sdk-units.js'
+import type { ModelFamily } from './ai-sdk-usage.js'
 
 export interface SpendlensMiddlewareOptions {
   /** The tracker that records the calls. Default: the one `init()` configures, as for `wrap()`. */
@@ -197,11 +198,11 @@ export function createSpendlensMiddleware(
           'object',
         )
       const instead = admission ? (admission.model as SwitchableModel | undefined) : undefined
-      if (!instead) return { call: started.call, family: started.family }
+      if (!instead) return { call: started.call, family: started.family, model: model as SwitchableModel }
       // Another model is another call: its own provider, model and event.
       recorder.budgets.recorded(started.call, undefined)
       const switched = begin(instead)
-      return { call: switched.call, family: switched.family, instead }
+      return { call: switched.call, family: switched.family, model: instead, instead }
     } catch (error) {
       // A policy the app asked for (required tags, a spent budget) fails at the call site, as with wrap().
       if (SpendlensError.isInstance(error)) throw error
@@ -232,12 +233,9 @@ export function createSpendlensMiddleware(
         // The AI SDK throws APICallError for any other status, so a result means HTTP 200.
         call.http_status = 200
         readResponseInfo(field(result, 'response'), family, call)
-        call.usage = convertAiSdkUsage(
-          family,
-          field(result, 'usage'),
-          field(result, 'providerMetadata'),
-          call.provider,
-        )
+        const usage = new AiSdkCallUsage(family, call.operation)
+        usage.readResult(result)
+        usage.finish(call, field(result, 'usage'), field(result, 'providerMetadata'))
       })
       safely(() => call.finish('ok'))
       return result
@@ -251,9 +249,17 @@ export function createSpendlensMiddleware(
       const started = startModelCall(model, params, true)
       if (!started) return doStream()
       const { call, family, instead } = started
+      const usage = new AiSdkCallUsage(family, call.operation)
+      // The provider's own events, where units are only there: hidden again from a caller who did not ask.
+      const callerWantsRaw = field(params, 'includeRawChunks') === true
+      const askRaw = usage.wantsRawChunks && !callerWantsRaw && typeof started.model.doStream === 'function'
       let result: Result
       try {
-        result = instead ? ((await instead.doStream(params)) as Result) : await doStream()
+        result = askRaw
+          ? ((await started.model.doStream({ ...(params as object), includeRawChunks: true })) as Result)
+          : instead
+            ? ((await instead.doStream(params)) as Result)
+            : await doStream()
       } catch (error) {
         safely(() => readError(error, family, call))
         safely(() => call.finish('error', error))
@@ -263,7 +269,7 @@ export function createSpendlensMiddleware(
       try {
         call.http_status = 200
         readResponseInfo(field(result, 'response'), family, call)
-        stream = observeParts(result.stream, family, call)
+        stream = observeParts(result.stream, family, call, usage, askRaw)
       } catch {
         safely(() => call.finish('ok'))
         return result
@@ -277,13 +283,22 @@ export function createSpendlensMiddleware(
  * The model's stream as the AI SDK would have read it, part for part. Usage arrives on the `finish`
  * part; a stream that errors, carries an `error` part, or ends without `finish` stopped short of the
  * provider's final count; one the AI SDK cancels (the caller stopped reading, an abort) is `cancelled`.
+ * Raw parts the middleware asked for (`hideRaw`) are read and not passed on.
  */
-function observeParts(source: ReadableStream<unknown>, family: ModelFamily, call: TrackedCall) {
+function observeParts(
+  source: ReadableStream<unknown>,
+  family: ModelFamily,
+  call: TrackedCall,
+  usage: AiSdkCallUsage,
+  hideRaw: boolean,
+) {
   const reader = source.getReader()
   let finished = false
   let streamError: unknown
   const read = (part: unknown) => {
     const type = field(part, 'type')
+    usage.readPart(part)
+    if (type === 'raw') return
     if (type !== 'stream-start') call.markChunk()
     if (type === 'response-metadata') {
       const modelId = field(part, 'modelId')
@@ -293,12 +308,7 @@ function observeParts(source: ReadableStream<unknown>, family: ModelFamily, call
         call.provider_request_id = id
     } else if (type === 'finish') {
       finished = true
-      call.usage = convertAiSdkUsage(
-        family,
-        field(part, 'usage'),
-        field(part, 'providerMetadata'),
-        call.provider,
-      )
+      usage.finish(call, field(part, 'usage'), field(part, 'providerMetadata'))
     } else if (type === 'error') {
       streamError ??= field(part, 'error') ?? new Error('error part in the model stream')
     }
@@ -306,28 +316,33 @@ function observeParts(source: ReadableStream<unknown>, family: ModelFamily, call
   return new ReadableStream<unknown>(
     {
       async pull(controller) {
-        let step: ReadableStreamReadResult<unknown>
-        try {
-          step = await reader.read()
-        } catch (error) {
-          safely(() => call.finish('error', error))
-          controller.error(error)
+        // One part passed on per pull: a hidden raw part is read and the next one taken.
+        for (;;) {
+          let step: ReadableStreamReadResult<unknown>
+          try {
+            step = await reader.read()
+          } catch (error) {
+            safely(() => call.finish('error', error))
+            controller.error(error)
+            return
+          }
+          if (step.done) {
+            safely(() => {
+              if (streamError !== undefined) {
+                readError(streamError, family, call)
+                call.finish('error', streamError)
+              } else call.finish(finished ? 'ok' : 'error')
+            })
+            controller.close()
+            return
+          }
+          // A part read after the call finished (cancelled while this read was in flight) must not
+          // change the recorded call (see TrackedCall.finished).
+          if (!call.finished) safely(() => read(step.value))
+          if (hideRaw && field(step.value, 'type') === 'raw') continue
+          controller.enqueue(step.value)
           return
         }
-        if (step.done) {
-          safely(() => {
-            if (streamError !== undefined) {
-              readError(streamError, family, call)
-              call.finish('error', streamError)
-            } else call.finish(finished ? 'ok' : 'error')
-          })
-          controller.close()
-          return
-        }
-        // A part read after the call finished (cancelled while this read was in flight) must not
-        // change the recorded call (see TrackedCall.finished).
-        if (!call.finished) safely(() => read(step.value))
-        controller.enqueue(step.value)
       },
       cancel(reason) {
         safely(() => call.finish('cancelled'))

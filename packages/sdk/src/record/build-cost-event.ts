@@ -33,6 +33,12 @@ export interface CallRecord {
   status: CallStatus
   /** The usage stopped short of the provider's final count (a stream cancelled or broken). */
   cost_partial?: boolean
+  /**
+   * A unit billed per call was used that the observer could not count (the AI SDK middleware saw a
+   * tool the provider ran, without the provider's answer to count it from): the cost is a lower
+   * bound, `pricing_status: estimated`.
+   */
+  uncounted_units?: boolean
   error_type: string | null
   http_status: number | null
   streamed: boolean
@@ -58,8 +64,11 @@ const attributionKeys = new Set<string>(ATTRIBUTION_FIELDS)
  */
 function eventPrice(record: CallRecord, catalog: Price): Price & Pick<CostEvent, 'computed_cost_usd'> {
   const charged = record.charged_cost_usd
-  if (typeof charged !== 'number' || !Number.isFinite(charged) || charged < 0)
-    return { ...catalog, computed_cost_usd: null }
+  if (typeof charged !== 'number' || !Number.isFinite(charged) || charged < 0) {
+    // Priced without a unit it could not count: a lower bound, never passed off as the price.
+    const estimated = record.uncounted_units === true && catalog.pricing_status === 'priced'
+    return { ...catalog, ...(estimated ? { pricing_status: 'estimated' } : {}), computed_cost_usd: null }
+  }
   return {
     cost_usd: roundToNanos(charged),
     pricing_status: 'client',

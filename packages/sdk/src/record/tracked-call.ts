@@ -48,6 +48,8 @@ export class TrackedCall implements CallRecord {
   status: CallStatus = 'ok'
   /** Set by finish(). */
   cost_partial = false
+  /** Set by the AI SDK middleware when a unit billed per call could not be counted (CallRecord). */
+  uncounted_units = false
   /** Set by finish(). */
   error_type: string | null = null
   http_status: number | null = null

@@ -15,6 +15,22 @@ const streamUsage = new WeakMap<TrackedCall, Record<string, unknown>>()
 const streamContainer = new WeakMap<TrackedCall, unknown>()
 
 /**
+ * The code-execution container a stream event names: `message_start.message.container` or
+ * `message_delta.delta.container`; undefined for any other event. A later event without one does
+ * not take it away (the AI SDK middleware reads raw events through this too).
+ */
+export function anthropicStreamContainer(event: unknown): unknown {
+  const type = field(event, 'type')
+  const container =
+    type === 'message_start'
+      ? field(event, 'message', 'container')
+      : type === 'message_delta'
+        ? field(event, 'delta', 'container')
+        : undefined
+  return container || undefined
+}
+
+/**
  * `messages.create`. Streamed: `message_start.message.usage` carries the input and cache counts
  * (its output_tokens is a placeholder); each `message_delta.usage` carries CUMULATIVE counts, so
  * later values replace earlier ones and are never added.
@@ -43,17 +59,15 @@ export const anthropicMessages: MethodSpec = {
     if (type === 'message_start') {
       const model = field(chunk, 'message', 'model')
       if (typeof model === 'string') call.model = model
-      const container = field(chunk, 'message', 'container')
-      if (container) streamContainer.set(call, container)
       // Its output_tokens is a placeholder (1): left out so an abandoned stream does not report it.
       const startUsage = field(chunk, 'message', 'usage')
       usage =
         startUsage && typeof startUsage === 'object' ? { ...startUsage, output_tokens: null } : startUsage
     } else if (type === 'message_delta') {
       usage = field(chunk, 'usage')
-      const container = field(chunk, 'delta', 'container')
-      if (container) streamContainer.set(call, container)
     }
+    const container = anthropicStreamContainer(chunk)
+    if (container) streamContainer.set(call, container)
     if (!usage || typeof usage !== 'object') return false
     const merged = streamUsage.get(call) ?? {}
     for (const [key, value] of Object.entries(usage))
