@@ -100,20 +100,25 @@ export function convertOpenAIEmbeddingsUsage(usage: unknown): Usage {
 }
 
 /**
- * OpenAI Images (GPT image models) `usage` → Usage: `input_tokens` includes
- * `input_tokens_details.image_tokens` (priced apart from text input); `output_tokens` are the
- * generated image's tokens, split where the answer says so in `output_tokens_details`
- * (`image_tokens`, `text_tokens`); without the split every output token is an image token, which is
- * what the catalog's output rate for these models prices. `images` counts the images returned.
- * DALL·E answers without usage.
+ * OpenAI Images (GPT image models) `usage` → Usage, each part at its own catalog rate:
+ * - `input_tokens` includes `input_tokens_details.image_tokens` (the input images, priced at the
+ *   model's image input rate) and `text_tokens` (the prompt, at its text input rate).
+ * - `output_tokens` includes `output_tokens_details.image_tokens` and `text_tokens` where the
+ *   answer splits them (gpt-image-1.5 and later: image output $32/M, text output $10/M). Without the
+ *   split (gpt-image-1, gpt-image-1-mini) every output token is an image token: the Images API
+ *   outputs images, and counting them as text would price them at the text output rate (a third of
+ *   the image rate on gpt-image-1.5).
+ * - `images` counts the images returned. DALL·E answers without usage.
  */
 export function convertOpenAIImagesUsage(usage: unknown, imageCount: number | null): Usage {
+  const output = count(field(usage, 'output_tokens'))
+  const details = field(usage, 'output_tokens_details')
   return {
     ...emptyUsage(),
     input_tokens: count(field(usage, 'input_tokens')),
     input_image_tokens: count(field(usage, 'input_tokens_details', 'image_tokens')),
-    output_tokens: count(field(usage, 'output_tokens')),
-    output_image_tokens: count(field(usage, 'output_tokens_details', 'image_tokens')),
+    output_tokens: output,
+    output_image_tokens: details ? count(field(details, 'image_tokens')) : output,
     images: imageCount,
   }
 }
