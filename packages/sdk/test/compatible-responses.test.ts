@@ -17,6 +17,7 @@ import { type ScriptedProvider, startScriptedProvider } from './scripted-provide
  *   openrouter  openai/gpt-4o-mini            $0.15 input, $0.075 cached, $0.60 output
  *   azure       gpt-4o (gpt-4o-2024-11-20)    $2.50 input, $1.25 cached, $10 output
  *   groq        llama-3.3-70b-versatile       $0.59 input, $0.79 output
+ *   mistral     mistral-large-latest          $2 input, $6 output
  */
 
 let fake: ScriptedProvider
@@ -205,6 +206,61 @@ describe('Groq Responses', () => {
     for (const event of await callBoth('groq', 'llama-3.3-70b-versatile')) {
       expect(event).toMatchObject({ provider: 'groq', input_tokens: 1000, output_tokens: 500 })
       expect(event.cost_usd).toBeCloseTo(0.000985, 12)
+    }
+  })
+})
+
+describe('Mistral Responses', () => {
+  /* mistral-large-latest: 2,000 × 2/1M + 500 × 6/1M = 0.004 + 0.003 = $0.007 */
+  it('counts OpenAI’s Responses shape, streamed or not', async () => {
+    const response = responseObject('mistral-large-latest', {
+      input_tokens: 2000,
+      output_tokens: 500,
+      total_tokens: 2500,
+    })
+    fake.reply({ json: response }, streamed(response))
+    for (const event of await callBoth('mistral', 'mistral-large-latest')) {
+      expect(event).toMatchObject({ provider: 'mistral', price_source: 'genai-prices:mistral/mistral-large' })
+      expect(event.cost_usd).toBeCloseTo(0.007, 12)
+    }
+  })
+})
+
+describe('Perplexity Responses (Agent API)', () => {
+  /*
+   * What Perplexity charged is the event's cost: its parts add up to the total,
+   *   input 0.00075 + cache read 0.0000625 + output 0.0075 + tool calls 0.005 = $0.0133125
+   * (a price from the catalog for the tokens alone would miss the searches' $0.005).
+   */
+  it('keeps the cost Perplexity charged, searches included, and reads its cache counts', async () => {
+    const response = responseObject('perplexity/sonar', {
+      input_tokens: 1500,
+      input_tokens_details: { cache_read_input_tokens: 500, cache_creation_input_tokens: 0 },
+      output_tokens: 600,
+      total_tokens: 2100,
+      tool_calls_details: { search_web: { invocation: 2 } },
+      cost: {
+        currency: 'USD',
+        input_cost: 0.00075,
+        cache_read_cost: 0.0000625,
+        cache_creation_cost: 0,
+        output_cost: 0.0075,
+        tool_calls_cost: 0.005,
+        total_cost: 0.0133125,
+      },
+    })
+    fake.reply({ json: response }, streamed(response))
+    for (const event of await callBoth('perplexity', 'perplexity/sonar')) {
+      expect(event).toMatchObject({
+        provider: 'perplexity',
+        input_tokens: 1500,
+        cache_read_tokens: 500,
+        cache_write_tokens: 0,
+        output_tokens: 600,
+        pricing_status: 'client',
+        price_source: 'charged:perplexity',
+      })
+      expect(event.cost_usd).toBeCloseTo(0.0133125, 12)
     }
   })
 })
