@@ -7,6 +7,7 @@ import {
 import type { CostEvent, Tags } from './cost-event.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { createPricer, type PricingConfig } from './pricing/price-usage.js'
+import { ContainerMemory } from './providers/openai/container-memory.js'
 import { buildCostEvent, type CallRecord } from './record/build-cost-event.js'
 import type { Recorder } from './record/recorder.js'
 import { applyTagPolicy, type TagPolicy } from './required-tags.js'
@@ -160,6 +161,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   const recorder: Recorder = {
     sinks,
     budgets,
+    containers: new ContainerMemory(),
     defaultTags: options.tags ?? {},
     hashPrompts: options.hashPrompts ?? false,
     warn,

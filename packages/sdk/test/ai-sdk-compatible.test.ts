@@ -13,6 +13,7 @@ import {
   usageChunk,
   XAI_USAGE,
 } from './compatible-fixtures.js'
+import { drain, responseObject } from './cost-vectors.js'
 import { collect, onlyEvent, recordingTracker } from './harness.js'
 import { type ScriptedProvider, type ScriptedReply, startScriptedProvider } from './scripted-provider.js'
 
@@ -113,6 +114,74 @@ describe('the AI SDK middleware prices OpenAI-compatible providers as wrap() doe
       expect(wrapped.cost_usd).toBeCloseTo(deepseekReasonerCost(wrapped.ts), 12)
       expect(middleware.cost_usd).toBeCloseTo(deepseekReasonerCost(middleware.ts), 12)
       expect(middleware.price_source).toBe(wrapped.price_source)
+    },
+  )
+
+  /*
+   * xAI's Responses API: the same counts under its Responses names (input 1,000 of which 600 cached,
+   * output 200 and reasoning 800 beside it, total 2,000): $0.01665 as above. The AI SDK's own
+   * conversion takes output_tokens alone as the output (200: $0.00465).
+   */
+  it.each([false, true])(
+    'xAI grok-4 on the Responses API (streamed: %s): reasoning billed beside output',
+    async (streamed) => {
+      const response = responseObject('grok-4-0709', {
+        input_tokens: 1000,
+        input_tokens_details: { cached_tokens: 600 },
+        output_tokens: 200,
+        output_tokens_details: { reasoning_tokens: 800 },
+        total_tokens: 2000,
+        num_sources_used: 0,
+      })
+      const reply = (): ScriptedReply =>
+        streamed
+          ? {
+              events: [
+                {
+                  event: 'response.created',
+                  data: {
+                    type: 'response.created',
+                    sequence_number: 0,
+                    response: { ...response, status: 'in_progress', output: [], usage: null },
+                  },
+                },
+                {
+                  event: 'response.completed',
+                  data: { type: 'response.completed', sequence_number: 1, response },
+                },
+              ],
+            }
+          : { json: response }
+
+      const viaWrap = recordingTracker()
+      fake.reply(reply())
+      const client = viaWrap.tracker.wrap(
+        new OpenAI({ apiKey: 'sk-test-fake', baseURL: `${fake.url}/v1`, maxRetries: 0 }),
+        {},
+        { provider: 'xai' },
+      )
+      if (streamed)
+        await drain(await client.responses.create({ model: 'grok-4', input: prompt, stream: true }))
+      else await client.responses.create({ model: 'grok-4', input: prompt })
+      await viaWrap.tracker.flush()
+
+      const viaMiddleware = recordingTracker()
+      fake.reply(reply())
+      const model = wrapLanguageModel({
+        model: createXai({ apiKey: 'fake-key', baseURL: `${fake.url}/v1` }).responses('grok-4'),
+        middleware: spendlensMiddleware({ tracker: viaMiddleware.tracker }),
+      })
+      if (streamed) await streamText({ model, prompt, maxRetries: 0 }).consumeStream()
+      else await generateText({ model, prompt, maxRetries: 0 })
+      await viaMiddleware.tracker.flush()
+
+      const wrapped = onlyEvent(viaWrap.events)
+      const middleware = onlyEvent(viaMiddleware.events)
+      expect(middleware.provider).toBe('x-ai')
+      expect(wrapped.output_tokens).toBe(1000)
+      expect(usageOf(middleware)).toStrictEqual(usageOf(wrapped))
+      expect(wrapped.cost_usd).toBeCloseTo(GROK_4_COST, 12)
+      expect(middleware.cost_usd).toBe(wrapped.cost_usd)
     },
   )
 })

@@ -12,6 +12,8 @@
  *   gpt-4o-mini-audio-preview  $0.15 · $10 · $0.60 · $20 (supplement)
  *   gpt-audio                  $2.50 · $32 · $10 · $64 (catalog)
  *   claude-sonnet-4-5  $3 in · $15 out; web fetch no fee; code execution billed by container hour
+ *   gpt-image-1.5     $5 text in · $8 image in · $10 text out · $32 image out (catalog)
+ *   gpt-image-1-mini  $2 text in · $2.50 image in · $8 image out (catalog; no text output price)
  */
 import {
   anthropicMessage,
@@ -283,6 +285,81 @@ export const BILLED_UNIT_VECTORS: CostVector[] = [
       pricing_status: 'priced',
       price_source: 'spendlens-supplement:openai/gpt-5@priority',
     },
+  },
+  // ------------------------------------------------------------------ GPT image models
+  {
+    name: 'images: gpt-image-1.5 output without a split is all image tokens, at the image rate',
+    client: 'openai',
+    answer: {
+      json: {
+        created: 1765900000,
+        data: [{ b64_json: 'iVBORw0KGgo=' }],
+        usage: {
+          total_tokens: 4210,
+          input_tokens: 50,
+          output_tokens: 4160,
+          input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+        },
+      },
+    },
+    call: (client) => client.images.generate({ model: 'gpt-image-1.5', prompt: 'A lighthouse' }),
+    // 50 × 5 + 4160 × 32 = 250 + 133120 = 133370 µ$
+    // (the output at the text output rate would be 250 + 4160 × 10 = 41850 µ$)
+    expected: {
+      operation: 'images',
+      model: 'gpt-image-1.5',
+      output_tokens: 4160,
+      output_image_tokens: 4160,
+      cost_usd: 0.13337,
+      price_source: 'genai-prices:openai/gpt-image-1.5',
+    },
+  },
+  {
+    name: 'images: gpt-image-1.5 edit, text and image tokens in and out each at their own rate',
+    client: 'openai',
+    answer: {
+      json: {
+        created: 1765900000,
+        data: [{ b64_json: 'iVBORw0KGgo=' }],
+        usage: {
+          total_tokens: 5260,
+          input_tokens: 1000,
+          output_tokens: 4260,
+          input_tokens_details: { text_tokens: 400, image_tokens: 600 },
+          output_tokens_details: { text_tokens: 100, image_tokens: 4160 },
+        },
+      },
+    },
+    call: async (client) => {
+      const { toFile } = await import('openai')
+      return client.images.edit({
+        model: 'gpt-image-1.5',
+        prompt: 'Add a boat',
+        image: await toFile(Buffer.from('fake-png'), 'in.png', { type: 'image/png' }),
+      })
+    },
+    // text in 400 × 5 = 2000, image in 600 × 8 = 4800, image out 4160 × 32 = 133120,
+    // text out 100 × 10 = 1000 → 140920 µ$
+    expected: { input_image_tokens: 600, output_image_tokens: 4160, cost_usd: 0.14092 },
+  },
+  {
+    name: 'images: gpt-image-1-mini generate at its own image output rate',
+    client: 'openai',
+    answer: {
+      json: {
+        created: 1765900000,
+        data: [{ b64_json: 'iVBORw0KGgo=' }],
+        usage: {
+          total_tokens: 1106,
+          input_tokens: 50,
+          output_tokens: 1056,
+          input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+        },
+      },
+    },
+    call: (client) => client.images.generate({ model: 'gpt-image-1-mini', prompt: 'A lighthouse' }),
+    // 50 × 2 + 1056 × 8 = 100 + 8448 = 8548 µ$
+    expected: { output_image_tokens: 1056, cost_usd: 0.008548 },
   },
   // ------------------------------------------------------------------ Anthropic server tools
   {

@@ -28,6 +28,8 @@ function fromRawUsage(
   // xAI, DeepSeek, Groq…: their Chat Completions usage, through the converter wrap() uses for them.
   const compatible = family === 'other' && provider !== undefined ? compatibleProvider(provider) : undefined
   if (compatible && 'prompt_tokens' in raw) return compatible.convertUsage(raw)
+  // …and their Responses API usage (xai.responses(), say), by their Responses rules.
+  if (compatible?.responses && 'input_tokens' in raw) return compatible.responses.convertUsage(raw)
   if (family === 'google' && 'promptTokenCount' in raw) return convertGoogleUsage(raw)
   // The code-execution container the AI SDK passes beside the usage (v5 and v6).
   if (family === 'anthropic' && 'input_tokens' in raw)

@@ -1,5 +1,6 @@
 import type { BudgetGuard } from '../budgets/budget-guard.js'
 import type { Tags } from '../cost-event.js'
+import type { ContainerMemory } from '../providers/openai/container-memory.js'
 import type { Sink } from '../sinks/sink.js'
 import type { CallRecord } from './build-cost-event.js'
 
@@ -27,4 +28,6 @@ export interface Recorder {
   warn(message: string): void
   /** The budgets checked before each call (NO_BUDGETS when off). */
   readonly budgets: BudgetGuard
+  /** The code-interpreter containers already counted, so a reused one is not a new session. */
+  readonly containers: ContainerMemory
 }

@@ -1,4 +1,5 @@
 import { type CallStatus, emptyUsage, type Tags, type Usage } from '../cost-event.js'
+import type { ContainerMemory } from '../providers/openai/container-memory.js'
 import type { CallRecord } from './build-cost-event.js'
 import type { Recorder } from './recorder.js'
 
@@ -82,6 +83,11 @@ export class TrackedCall implements CallRecord {
    */
   get finished(): boolean {
     return this.recorded
+  }
+
+  /** The tracker's memory of the code-interpreter containers it has counted (container-memory.ts). */
+  get containers(): ContainerMemory {
+    return this.recorder.containers
   }
 
   markChunk() {

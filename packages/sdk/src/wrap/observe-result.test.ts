@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NO_BUDGETS } from '../budgets/budget-guard.js'
+import { ContainerMemory } from '../providers/openai/container-memory.js'
 import { openaiChat } from '../providers/openai/openai-methods.js'
 import type { CallRecord } from '../record/build-cost-event.js'
 import type { Recorder } from '../record/recorder.js'
@@ -17,6 +18,7 @@ function recordingRecorder(recorded: CallRecord[]): Recorder {
     sinks: [],
     warn: () => undefined,
     budgets: NO_BUDGETS,
+    containers: new ContainerMemory(),
   }
 }
 

@@ -1,4 +1,5 @@
 import { type CompatibleProvider, onHosts } from '../compatible/compatible-provider.js'
+import { OPENAI_RESPONSES } from '../openai/openai-methods.js'
 import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
 
 /**
@@ -14,10 +15,16 @@ import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
  *   (docs/pricing.md).
  * - Streams carry usage when asked (`stream_options.include_usage`, honoured since api-version
  *   2024-09-01-preview). The first chunk, with the prompt filter results, has `model: ""`.
+ *
+ * Responses API (learn.microsoft.com, "Azure OpenAI Responses API", `/openai/v1/responses`): OpenAI's
+ * usage shape, inclusion rules and output items, so OpenAI's Responses rules count it, code
+ * interpreter containers included (billed per session as OpenAI's). The model and deployment-type
+ * rules above hold as for Chat Completions.
  */
 export const AZURE: CompatibleProvider = {
   id: 'azure',
   matches: onHosts('openai.azure.com', 'cognitiveservices.azure.com', 'services.ai.azure.com'),
   convertUsage: convertOpenAIChatUsage,
   askForStreamUsage: true,
+  responses: OPENAI_RESPONSES,
 }

@@ -1,15 +1,20 @@
-import type { ChatDialect } from '../openai/openai-methods.js'
+import type { ChatDialect, ResponsesDialect } from '../openai/openai-methods.js'
 
 /**
  * A provider reached through the official `openai` client with another `baseURL`: how it is
- * recognised, and how its Chat Completions count usage (each in its own folder, with its counting
- * rules written above its converter).
+ * recognised, and how its Chat Completions (and its Responses API, where it offers one) count usage
+ * (each in its own folder, with its counting rules written above its converter).
  */
 export interface CompatibleProvider extends ChatDialect {
   /** Recorded as the event's `provider`: the price catalog's id for it, where it has one. */
   id: string
   /** Whether a client's base URL is this provider's API. */
   matches(url: URL): boolean
+  /**
+   * How its Responses API (`responses.create`) counts usage, where the provider offers one. Absent:
+   * the provider has no Responses API, and a call to it is counted by OpenAI's rules.
+   */
+  responses?: ResponsesDialect
   /**
    * Runs on the caller's own machine (Ollama, vLLM, LM Studio): every call is a known $0, priced
    * `free:<id>`, never unpriced.

@@ -6,7 +6,7 @@ import { FIREWORKS } from '../fireworks/fireworks.js'
 import { GROQ } from '../groq/groq.js'
 import { LM_STUDIO, OLLAMA, VLLM } from '../local/local-servers.js'
 import { MISTRAL } from '../mistral/mistral.js'
-import { chatCompletions, OPENAI_METHODS } from '../openai/openai-methods.js'
+import { chatCompletions, OPENAI_METHODS, responsesMethod } from '../openai/openai-methods.js'
 import { OPENROUTER } from '../openrouter/openrouter.js'
 import { PERPLEXITY } from '../perplexity/perplexity.js'
 import { TOGETHER } from '../together/together.js'
@@ -70,17 +70,22 @@ const methodsByProvider = new Map<string, Record<string, MethodSpec>>()
 
 /**
  * The methods wrap() tracks on an `openai` client that calls `provider`: OpenAI's, with the
- * provider's Chat Completions rules, and every one free on a local server.
+ * provider's Chat Completions rules and its Responses API rules (where it has one), and every one
+ * free on a local server.
  */
 export function openaiClientMethods(provider: string): Record<string, MethodSpec> {
   const compatible = BY_ID.get(provider)
   if (!compatible) return OPENAI_METHODS
   let methods = methodsByProvider.get(provider)
   if (!methods) {
-    const withChat = { ...OPENAI_METHODS, 'chat.completions.create': chatCompletions(compatible) }
+    const own: Record<string, MethodSpec> = {
+      ...OPENAI_METHODS,
+      'chat.completions.create': chatCompletions(compatible),
+    }
+    if (compatible.responses) own['responses.create'] = responsesMethod(compatible.responses)
     methods = compatible.free
-      ? Object.fromEntries(Object.entries(withChat).map(([path, spec]) => [path, { ...spec, free: true }]))
-      : withChat
+      ? Object.fromEntries(Object.entries(own).map(([path, spec]) => [path, { ...spec, free: true }]))
+      : own
     methodsByProvider.set(provider, methods)
   }
   return methods

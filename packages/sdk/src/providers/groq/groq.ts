@@ -1,5 +1,6 @@
 import { type CompatibleProvider, onHosts } from '../compatible/compatible-provider.js'
 import { field } from '../count.js'
+import { OPENAI_RESPONSES } from '../openai/openai-methods.js'
 import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
 
 /**
@@ -13,6 +14,11 @@ import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
  *   billed units: left out.
  * - Streamed, the usage arrives on the last chunk as `x_groq.usage` without being asked for, so
  *   spendlens sends no `stream_options`.
+ *
+ * Responses API (console.groq.com/docs, "Responses API", `/openai/v1/responses`): OpenAI's usage
+ * shape and inclusion rules (`input_tokens` includes `input_tokens_details.cached_tokens`,
+ * `output_tokens` includes `output_tokens_details.reasoning_tokens`), usage on the terminal
+ * `response.completed` event, not in `x_groq`: OpenAI's Responses rules count it.
  */
 export const GROQ: CompatibleProvider = {
   id: 'groq',
@@ -20,4 +26,5 @@ export const GROQ: CompatibleProvider = {
   convertUsage: convertOpenAIChatUsage,
   askForStreamUsage: false,
   chunkUsage: (chunk) => field(chunk, 'x_groq', 'usage'),
+  responses: OPENAI_RESPONSES,
 }

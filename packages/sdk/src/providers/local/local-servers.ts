@@ -1,4 +1,5 @@
 import { type CompatibleProvider, onLoopbackPort } from '../compatible/compatible-provider.js'
+import { OPENAI_RESPONSES } from '../openai/openai-methods.js'
 import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
 
 /*
@@ -11,6 +12,9 @@ import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
  * in front of a paid API and keeps the client's provider.
  *
  * Streams: Ollama and vLLM honour `stream_options.include_usage`; LM Studio is not asked.
+ *
+ * Responses API: all three serve `/v1/responses` in OpenAI's shape; OpenAI's Responses rules count
+ * the tokens, and the call is a known $0 like every other call to them.
  */
 
 export const OLLAMA: CompatibleProvider = {
@@ -19,6 +23,7 @@ export const OLLAMA: CompatibleProvider = {
   convertUsage: convertOpenAIChatUsage,
   askForStreamUsage: true,
   free: true,
+  responses: OPENAI_RESPONSES,
 }
 
 export const VLLM: CompatibleProvider = {
@@ -27,6 +32,7 @@ export const VLLM: CompatibleProvider = {
   convertUsage: convertOpenAIChatUsage,
   askForStreamUsage: true,
   free: true,
+  responses: OPENAI_RESPONSES,
 }
 
 export const LM_STUDIO: CompatibleProvider = {
@@ -35,4 +41,5 @@ export const LM_STUDIO: CompatibleProvider = {
   convertUsage: convertOpenAIChatUsage,
   askForStreamUsage: false,
   free: true,
+  responses: OPENAI_RESPONSES,
 }

@@ -5,8 +5,9 @@ import {
   convertOpenAIChatUsage,
   convertOpenAIEmbeddingsUsage,
   convertOpenAIImagesUsage,
-  convertOpenAIResponsesUsage,
+  convertOpenAIResponsesTokens,
   convertOpenAITranscriptionUsage,
+  countOpenAIToolCalls,
 } from './openai-usage.js'
 
 function readModelAndTier(source: unknown, call: TrackedCall) {
@@ -102,25 +103,75 @@ export function chatCompletions(dialect: ChatDialect): MethodSpec {
 export const openaiChat: MethodSpec = chatCompletions(OPENAI_CHAT)
 
 /**
- * `responses.create`. Streamed, usage arrives only on the terminal `response.completed` event, whose
- * `response.output` also holds every output item (the tool calls billed per call).
+ * How one provider's Responses API counts usage. OpenAI's is below; the providers that offer the
+ * Responses API behind the same client with another `baseURL` have theirs (providers/compatible/).
+ * The tool calls billed per call are counted from the output items the same way for every one.
  */
-export const openaiResponses: MethodSpec = {
-  operation: 'responses',
-  promptText: (body) => instructionText(body.input, body.instructions),
-  readResponse(data, call) {
-    readModelAndTier(data, call)
-    call.usage = convertOpenAIResponsesUsage(field(data, 'usage'), field(data, 'output'))
-  },
-  readChunk(chunk, call) {
-    const response = field(chunk, 'response')
-    if (!response) return false
-    readModelAndTier(response, call)
-    const usage = field(response, 'usage')
-    if (usage) call.usage = convertOpenAIResponsesUsage(usage, field(response, 'output'))
-    return false
-  },
+export interface ResponsesDialect {
+  /** The provider's Responses `usage` → the token counts of Usage, by its own counting rules. */
+  convertUsage(usage: unknown): Usage
+  /** The cost the provider says it charged, in US dollars, from its `usage` (OpenRouter, Perplexity). */
+  chargedCost?(usage: unknown): number | null
 }
+
+export const OPENAI_RESPONSES: ResponsesDialect = { convertUsage: convertOpenAIResponsesTokens }
+
+/** The containers each call's request names (`container: 'cntr_…'`): never a new session. */
+const namedContainers = new WeakMap<TrackedCall, Set<string>>()
+
+/** The explicit containers of a request's code interpreter tools. */
+function requestContainers(tools: unknown): Set<string> | undefined {
+  if (!Array.isArray(tools)) return undefined
+  const named = new Set<string>()
+  for (const tool of tools) {
+    const container = field(tool, 'container')
+    if (field(tool, 'type') === 'code_interpreter' && typeof container === 'string') named.add(container)
+  }
+  return named.size > 0 ? named : undefined
+}
+
+function readResponsesUsage(response: unknown, dialect: ResponsesDialect, call: TrackedCall) {
+  const usage = field(response, 'usage')
+  const named = namedContainers.get(call)
+  const memory = call.containers
+  const newSession = (container: string) => memory.sighted(container) && !named?.has(container)
+  call.usage = {
+    ...dialect.convertUsage(usage),
+    ...countOpenAIToolCalls(field(response, 'output'), newSession),
+  }
+  if (dialect.chargedCost) call.charged_cost_usd = dialect.chargedCost(usage)
+}
+
+/**
+ * `responses.create`. Streamed, usage arrives only on the terminal `response.completed` event, whose
+ * `response.output` also holds every output item (the tool calls billed per call). A code
+ * interpreter container is one session however many responses run code in it: the tracker
+ * remembers the containers it counted (container-memory.ts), and a container the request names
+ * was created before the call.
+ */
+export function responsesMethod(dialect: ResponsesDialect): MethodSpec {
+  return {
+    operation: 'responses',
+    promptText: (body) => instructionText(body.input, body.instructions),
+    readRequest(body, call) {
+      const named = requestContainers(body.tools)
+      if (named) namedContainers.set(call, named)
+    },
+    readResponse(data, call) {
+      readModelAndTier(data, call)
+      readResponsesUsage(data, dialect, call)
+    },
+    readChunk(chunk, call) {
+      const response = field(chunk, 'response')
+      if (!response) return false
+      readModelAndTier(response, call)
+      if (field(response, 'usage')) readResponsesUsage(response, dialect, call)
+      return false
+    },
+  }
+}
+
+export const openaiResponses: MethodSpec = responsesMethod(OPENAI_RESPONSES)
 
 /** `embeddings.create`. */
 export const openaiEmbeddings: MethodSpec = {

@@ -30,12 +30,15 @@ export function convertOpenAIChatUsage(usage: unknown): Usage {
  *   `find_in_page` actions read a page already found and carry no call fee.
  * - `file_search_call`: one billed file search each.
  * - `code_interpreter_call`: billed per container session, not per call: the distinct
- *   `container_id`s the calls ran in (a container reused by a later response is counted there too).
+ *   `container_id`s the calls ran in, less those `newSession` says are not new (a container an
+ *   earlier response of the same tracker ran in, or one the request named: container-memory.ts).
+ *   A call without a container id counts as a session of its own.
  * Computer use (`computer_call`) and function calls are billed as tokens only: not counted here.
  * Null for a unit that no item used, so an answer without tools prices exactly as before.
  */
 export function countOpenAIToolCalls(
   output: unknown,
+  newSession: (containerId: string) => boolean = () => true,
 ): Pick<Usage, 'web_search_requests' | 'file_search_requests' | 'code_interpreter_sessions'> {
   let webSearches = 0
   let fileSearches = 0
@@ -54,21 +57,23 @@ export function countOpenAIToolCalls(
         else anonymousContainers++
       }
     }
-  const sessions = containers.size + anonymousContainers
+  let sessions = anonymousContainers
+  for (const container of containers) if (newSession(container)) sessions++
   return {
     web_search_requests: webSearches || null,
     file_search_requests: fileSearches || null,
-    code_interpreter_sessions: sessions || null,
+    // Code ran only in containers already counted: 0 sessions, not "none used" (null).
+    code_interpreter_sessions: containers.size + anonymousContainers === 0 ? null : sessions,
   }
 }
 
 /**
- * OpenAI Responses API `usage` (and the response's `output` items) → Usage. Same inclusion rules as
- * Chat Completions under other names: `input_tokens` includes `input_tokens_details.cached_tokens`;
+ * OpenAI Responses API `usage` → the token counts of Usage. Same inclusion rules as Chat
+ * Completions under other names: `input_tokens` includes `input_tokens_details.cached_tokens`;
  * `output_tokens` includes `output_tokens_details.reasoning_tokens`. The tool calls billed per call
- * come from the output items (countOpenAIToolCalls).
+ * are in the output items, not here (countOpenAIToolCalls).
  */
-export function convertOpenAIResponsesUsage(usage: unknown, output?: unknown): Usage {
+export function convertOpenAIResponsesTokens(usage: unknown): Usage {
   return {
     ...emptyUsage(),
     input_tokens: count(field(usage, 'input_tokens')),
@@ -76,8 +81,16 @@ export function convertOpenAIResponsesUsage(usage: unknown, output?: unknown): U
     cache_write_tokens: count(field(usage, 'input_tokens_details', 'cache_write_tokens')),
     output_tokens: count(field(usage, 'output_tokens')),
     reasoning_tokens: count(field(usage, 'output_tokens_details', 'reasoning_tokens')),
-    ...countOpenAIToolCalls(output),
   }
+}
+
+/** OpenAI Responses API `usage` and the response's `output` items → Usage (tokens and tool calls). */
+export function convertOpenAIResponsesUsage(
+  usage: unknown,
+  output?: unknown,
+  newSession?: (containerId: string) => boolean,
+): Usage {
+  return { ...convertOpenAIResponsesTokens(usage), ...countOpenAIToolCalls(output, newSession) }
 }
 
 /** OpenAI Embeddings `usage: { prompt_tokens, total_tokens }` → Usage. Embeddings produce no output tokens. */
@@ -87,20 +100,25 @@ export function convertOpenAIEmbeddingsUsage(usage: unknown): Usage {
 }
 
 /**
- * OpenAI Images (GPT image models) `usage` → Usage: `input_tokens` includes
- * `input_tokens_details.image_tokens` (priced apart from text input); `output_tokens` are the
- * generated image's tokens, split where the answer says so in `output_tokens_details`
- * (`image_tokens`, `text_tokens`); without the split every output token is an image token, which is
- * what the catalog's output rate for these models prices. `images` counts the images returned.
- * DALL·E answers without usage.
+ * OpenAI Images (GPT image models) `usage` → Usage, each part at its own catalog rate:
+ * - `input_tokens` includes `input_tokens_details.image_tokens` (the input images, priced at the
+ *   model's image input rate) and `text_tokens` (the prompt, at its text input rate).
+ * - `output_tokens` includes `output_tokens_details.image_tokens` and `text_tokens` where the
+ *   answer splits them (gpt-image-1.5 and later: image output $32/M, text output $10/M). Without the
+ *   split (gpt-image-1, gpt-image-1-mini) every output token is an image token: the Images API
+ *   outputs images, and counting them as text would price them at the text output rate (a third of
+ *   the image rate on gpt-image-1.5).
+ * - `images` counts the images returned. DALL·E answers without usage.
  */
 export function convertOpenAIImagesUsage(usage: unknown, imageCount: number | null): Usage {
+  const output = count(field(usage, 'output_tokens'))
+  const details = field(usage, 'output_tokens_details')
   return {
     ...emptyUsage(),
     input_tokens: count(field(usage, 'input_tokens')),
     input_image_tokens: count(field(usage, 'input_tokens_details', 'image_tokens')),
-    output_tokens: count(field(usage, 'output_tokens')),
-    output_image_tokens: count(field(usage, 'output_tokens_details', 'image_tokens')),
+    output_tokens: output,
+    output_image_tokens: details ? count(field(details, 'image_tokens')) : output,
     images: imageCount,
   }
 }

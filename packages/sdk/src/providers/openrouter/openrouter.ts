@@ -1,6 +1,6 @@
 import { type CompatibleProvider, onHosts } from '../compatible/compatible-provider.js'
 import { count, field } from '../count.js'
-import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
+import { convertOpenAIChatUsage, convertOpenAIResponsesTokens } from '../openai/openai-usage.js'
 
 /**
  * What OpenRouter says a call cost: `usage.cost`, in credits (1 credit = 1 US dollar). With BYOK
@@ -29,6 +29,11 @@ export function openrouterChargedCost(usage: unknown): number | null {
  * - The charged cost (openrouterChargedCost) is the event's cost, `pricing_status: client`: the
  *   route OpenRouter picked may bill another rate than the catalog's. Without it (an older
  *   response), the catalog prices the `vendor/model` id under `openrouter`.
+ *
+ * Responses API (openrouter.ai/docs, "Responses API Beta", `/api/v1/responses`): OpenAI's Responses
+ * usage shape and inclusion rules, with the same `cost` (and `is_byok`, `cost_details`) as on Chat
+ * Completions: the charged cost is the event's cost there too, and the catalog's price sits beside
+ * it (`computed_cost_usd`).
  */
 export const OPENROUTER: CompatibleProvider = {
   id: 'openrouter',
@@ -36,4 +41,5 @@ export const OPENROUTER: CompatibleProvider = {
   convertUsage: convertOpenAIChatUsage,
   askForStreamUsage: false,
   chargedCost: openrouterChargedCost,
+  responses: { convertUsage: convertOpenAIResponsesTokens, chargedCost: openrouterChargedCost },
 }

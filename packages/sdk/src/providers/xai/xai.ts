@@ -19,18 +19,55 @@ import { count, field, sumKnown } from '../count.js'
  *   is honoured.
  */
 export function convertXaiUsage(usage: unknown): Usage {
-  const prompt = count(field(usage, 'prompt_tokens'))
-  const completion = count(field(usage, 'completion_tokens'))
-  const reasoning = count(field(usage, 'completion_tokens_details', 'reasoning_tokens'))
-  const total = count(field(usage, 'total_tokens'))
-  const reasoningInside =
-    total !== null && prompt !== null && completion !== null && total === prompt + completion
+  return xaiUsage(
+    count(field(usage, 'prompt_tokens')),
+    count(field(usage, 'prompt_tokens_details', 'cached_tokens')),
+    count(field(usage, 'completion_tokens')),
+    count(field(usage, 'completion_tokens_details', 'reasoning_tokens')),
+    count(field(usage, 'total_tokens')),
+  )
+}
+
+/**
+ * xAI Responses API `usage` → Usage.
+ *
+ * Counting rules (docs.x.ai, Responses API reference, "Reasoning" and "Consumption"; xAI calls the
+ * Responses API the recommended one and Chat Completions deprecated):
+ * - The Chat Completions rules under OpenAI's Responses names: `input_tokens` includes
+ *   `input_tokens_details.cached_tokens`; `output_tokens_details.reasoning_tokens` are billed at the
+ *   output rate and are NOT part of `output_tokens`, which `total_tokens` (input + output +
+ *   reasoning) shows: output_tokens = output + reasoning, unless the total leaves the reasoning out
+ *   (total = input + output), where it is already inside.
+ * - `num_sources_used`, `num_server_side_tools_used` and `server_side_tool_usage_details` (xAI's
+ *   server-side tools, billed per call at xAI's rates) have no price in the catalog: not counted.
+ *   `cost_in_usd_ticks` is not read (docs/sdk.md, limits).
+ * - The output items' tool calls are counted as OpenAI's are (countOpenAIToolCalls).
+ * - Streamed, the usage is on the terminal `response.completed` event, as OpenAI's.
+ */
+export function convertXaiResponsesUsage(usage: unknown): Usage {
+  return xaiUsage(
+    count(field(usage, 'input_tokens')),
+    count(field(usage, 'input_tokens_details', 'cached_tokens')),
+    count(field(usage, 'output_tokens')),
+    count(field(usage, 'output_tokens_details', 'reasoning_tokens')),
+    count(field(usage, 'total_tokens')),
+  )
+}
+
+/** xAI's one rule on both APIs: reasoning tokens are billed as output, and sent outside it. */
+function xaiUsage(
+  input: number | null,
+  cached: number | null,
+  output: number | null,
+  reasoning: number | null,
+  total: number | null,
+): Usage {
+  const reasoningInside = total !== null && input !== null && output !== null && total === input + output
   return {
     ...emptyUsage(),
-    input_tokens: prompt,
-    cache_read_tokens: count(field(usage, 'prompt_tokens_details', 'cached_tokens')),
-    output_tokens:
-      completion === null ? null : reasoningInside ? completion : sumKnown(completion, reasoning),
+    input_tokens: input,
+    cache_read_tokens: cached,
+    output_tokens: output === null ? null : reasoningInside ? output : sumKnown(output, reasoning),
     reasoning_tokens: reasoning,
   }
 }
@@ -40,4 +77,5 @@ export const XAI: CompatibleProvider = {
   matches: onHosts('x.ai'),
   convertUsage: convertXaiUsage,
   askForStreamUsage: true,
+  responses: { convertUsage: convertXaiResponsesUsage },
 }
