@@ -10,7 +10,8 @@ const APPEND_BATCH = 20_000
 
 /**
  * `spendlens serve --store <location> --port 0 --no-demo …args` in its own process, resolved once it
- * listens (`{ demo: true }`: without --no-demo, so an empty store gets the demo).
+ * listens (`{ demo: true }`: without --no-demo, so an empty store gets the demo; `{ cli }`: another
+ * build's dist/cli.js, for a before/after in the same run).
  * BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
  */
 export async function startSpendlensServer(location, args = [], options = {}) {
@@ -19,7 +20,7 @@ export async function startSpendlensServer(location, args = [], options = {}) {
     process.execPath,
     [
       ...nodeArgs,
-      CLI,
+      options.cli ?? CLI,
       'serve',
       '--store',
       location,

@@ -7,6 +7,18 @@ export function utcDay(value: string): number {
   return Date.parse(`${value}T00:00:00Z`)
 }
 
+/** Where the CLI's commands find the store unless `--store` names one. */
+export const DEFAULT_STORE = '.spendlens/spendlens.duckdb'
+export const STORE_HELP = 'DuckDB file, chdb://<folder>, or clickhouse://user:password@host:8123/database'
+
+/** A count on the command line: a whole number ≥ 1. */
+export function positiveInteger(value: string): number {
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a whole number ≥ 1')
+  return number
+}
+
 /** The port `spendlens serve` listens on when neither `--port`, `SPENDLENS_PORT` nor `PORT` names one. */
 export const DEFAULT_PORT = 4600
 

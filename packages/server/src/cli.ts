@@ -1,28 +1,28 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { readAlertsConfig } from './alerts/alerts-config.js'
-import { registerAnomalyCommands } from './anomalies/anomaly-commands.js'
-import { registerAuthCommands } from './auth/auth-commands.js'
 import { readBudgetsFile } from './budgets/budget-definition.js'
-import { DEFAULT_PORT, portFromEnvironment, portNumber } from './cli-arguments.js'
-import { runExport, runImport } from './data-transfer/transfer-command.js'
-import { registerDemoCommands } from './demo/demo-commands.js'
-import { registerRevenueCommands } from './economics/revenue-commands.js'
-import { registerInvoiceCommands } from './invoice/invoice-commands.js'
+import {
+  DEFAULT_PORT,
+  DEFAULT_STORE,
+  portFromEnvironment,
+  portNumber,
+  positiveInteger,
+  STORE_HELP,
+} from './cli-arguments.js'
 import { configuredReports } from './invoice/provider-reports.js'
 import { DEFAULT_METRICS_TOP } from './metrics/metrics-figures.js'
 import { checkMetricsTop } from './metrics/metrics-service.js'
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query/time-limit.js'
-import { addServerOptions, type ServerOptions } from './remote/store-or-server.js'
-import { registerReportCommand } from './report/report-command.js'
-import { registerCheckPricesCommand, registerRepriceCommands } from './reprice/reprice-commands.js'
 import { checkProjectName } from './schema/projects.js'
 import { startServer } from './start-server.js'
-import { clickhouseDdl } from './store/open-store.js'
 import { SERVER_VERSION } from './version.js'
 
-const DEFAULT_STORE = '.spendlens/spendlens.duckdb'
-const STORE_HELP = 'DuckDB file, chdb://<folder>, or clickhouse://user:password@host:8123/database'
+/**
+ * The background jobs' first run, after start: the first answers (a dashboard opening on a
+ * restart) do not queue behind their queries (docs/development.md#start-time).
+ */
+const JOBS_FIRST_RUN_DELAY_MS = 10_000
 
 function wholeNumber(value: string): number {
   const number = Number(value)
@@ -36,13 +36,6 @@ function positiveSeconds(value: string): number {
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw new InvalidArgumentError('expected a number of seconds > 0')
   return seconds
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 1)
-    throw new InvalidArgumentError('expected a whole number ≥ 1')
-  return number
 }
 
 function metricsTop(value: string): number {
@@ -194,11 +187,17 @@ program
             }
           : undefined,
       alerts: options.alerts === undefined ? undefined : await readAlertsConfig(options.alerts),
-      anomalies: options.anomalyInterval > 0 ? { intervalMs: options.anomalyInterval * 60_000 } : undefined,
+      anomalies:
+        options.anomalyInterval > 0
+          ? { intervalMs: options.anomalyInterval * 60_000, firstRunDelayMs: JOBS_FIRST_RUN_DELAY_MS }
+          : undefined,
       budgets: options.budgets === undefined ? undefined : await readBudgetsFile(options.budgets),
-      budgetAlerts: options.budgetInterval > 0 ? { intervalMs: options.budgetInterval * 1000 } : undefined,
+      budgetAlerts:
+        options.budgetInterval > 0
+          ? { intervalMs: options.budgetInterval * 1000, firstRunDelayMs: JOBS_FIRST_RUN_DELAY_MS }
+          : undefined,
       // The weekly digest of each project whose alerts configuration has a `digest` (docs/alerts.md).
-      digest: {},
+      digest: { firstRunDelayMs: JOBS_FIRST_RUN_DELAY_MS },
       onNotice: (message) => console.log(message),
     })
     console.log(`spendlens ${SERVER_VERSION} on ${server.store.location}`)
@@ -212,89 +211,9 @@ program
     process.once('SIGTERM', stop)
   })
 
-registerDemoCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
-
-addServerOptions(
-  program
-    .command('export')
-    .description('copy every event to a JSON Lines or Parquet file, or into another store')
-    .option('--store <location>', `store to export from: ${STORE_HELP}`, DEFAULT_STORE)
-    .requiredOption('--to <target>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
-    .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
-    .option(
-      '--project <name>',
-      'only this project’s events (default: every project; a file does not say which)',
-    ),
-).action(
-  async (options: ServerOptions & { store: string; to: string; batchSize: number; project?: string }) => {
-    await runExport({
-      remote: options,
-      store: options.store,
-      other: options.to,
-      batchSize: options.batchSize,
-      project: options.project === undefined ? undefined : checkProjectName(options.project),
-      print: (line) => console.log(line),
-    })
-  },
-)
-
-addServerOptions(
-  program
-    .command('import')
-    .description(
-      'add events from a JSON Lines or Parquet file, or from another store, validated as at ingest (ts at most 30 days old unless --backfill)',
-    )
-    .option('--store <location>', `store to import into: ${STORE_HELP}`, DEFAULT_STORE)
-    .requiredOption('--from <source>', 'file.jsonl, file.ndjson, file.parquet, or a store location')
-    .option('--batch-size <number>', 'events per batch', positiveInteger, 5000)
-    .option('--backfill', 'history: take events of any age (a ts more than a day ahead is still refused)')
-    .option(
-      '--project <name>',
-      'put every event into this project (default: a store’s keep theirs, a file’s go to default)',
-    ),
-).action(
-  async (
-    options: ServerOptions & {
-      store: string
-      from: string
-      batchSize: number
-      backfill?: boolean
-      project?: string
-    },
-  ) => {
-    await runImport({
-      remote: options,
-      store: options.store,
-      other: options.from,
-      batchSize: options.batchSize,
-      project: options.project === undefined ? undefined : checkProjectName(options.project),
-      backfill: options.backfill ?? false,
-      print: (line) => console.log(line),
-    })
-  },
-)
-
-registerAuthCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
-registerInvoiceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
-registerAnomalyCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
-registerRevenueCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
-registerReportCommand(program, { default: DEFAULT_STORE, help: STORE_HELP })
-registerRepriceCommands(program, { default: DEFAULT_STORE, help: STORE_HELP })
-registerCheckPricesCommand(program, { default: DEFAULT_STORE })
-
-program
-  .command('clickhouse-ddl')
-  .description('print the ClickHouse schema (the statements the store runs at start) for a DBA to apply')
-  .option(
-    '--cluster <name>',
-    'a cluster from remote_servers: replicated tables and a Distributed events table',
-  )
-  .option('--database <name>', 'database to create the tables in', 'default')
-  .action((options: { cluster?: string; database: string }) => {
-    process.stdout.write(
-      clickhouseDdl({ database: options.database, ...(options.cluster ? { cluster: options.cluster } : {}) }),
-    )
-  })
+// `serve` is the hot path: a restart loads only what serving needs, the other commands' code when
+// one of them (or help) is asked for.
+if (process.argv[2] !== 'serve') (await import('./cli-commands.js')).registerCommands(program)
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`spendlens: ${error instanceof Error ? error.message : String(error)}`)

@@ -4,6 +4,7 @@ import { createProjectAlerts, type ProjectAlerts } from './alerts/project-alerts
 import { Credentials } from './auth/credentials.js'
 import type { FileBudget } from './budgets/budget-definition.js'
 import { type BudgetService, createBudgetService } from './budgets/budget-service.js'
+import { collectGarbage } from './demo/collect-garbage.js'
 import { foundByDemo, loadDemo } from './demo/demo-data.js'
 import { DEMO_META_KEY, DEMO_PROJECT, demoDropped } from './demo/demo-project.js'
 import { createApp, type RateLimits } from './http/create-app.js'
@@ -15,6 +16,7 @@ import {
   type InvoiceSyncJobOptions,
   startInvoiceSyncJob,
 } from './jobs/invoice-sync-job.js'
+import type { JobTiming } from './jobs/periodic-job.js'
 import { type RetentionJob, startRetentionJob } from './jobs/retention-job.js'
 import { toAnomaly } from './schema/anomalies-table.js'
 import { openStore } from './store/open-store.js'
@@ -74,7 +76,7 @@ export interface StartServerOptions {
    * Run the anomaly detectors every `intervalMs` (jobs/anomaly-job.ts). Off unless given:
    * `spendlens serve` turns it on.
    */
-  anomalies?: { intervalMs?: number }
+  anomalies?: Omit<JobTiming, 'onError'>
   /**
    * Where anomalies and budget alerts are sent (alerts/alerts-config.ts; `spendlens serve --alerts
    * <file>`): every project without a configuration of its own, set through the API
@@ -87,12 +89,12 @@ export interface StartServerOptions {
    * Check budgets for alerts every `intervalMs` (jobs/budget-job.ts), through `alerts`' channels.
    * Off unless given: `spendlens serve` turns it on.
    */
-  budgetAlerts?: { intervalMs?: number }
+  budgetAlerts?: Omit<JobTiming, 'onError'>
   /**
    * Send the weekly digest of each project whose alerts configuration has a `digest`, checking every
    * `intervalMs` (jobs/digest-job.ts). Off unless given: `spendlens serve` turns it on.
    */
-  digest?: { intervalMs?: number; now?: () => number }
+  digest?: Omit<JobTiming, 'onError'> & { now?: () => number }
   /** Told what happened at start-up (demo loaded…) and what the retention job deleted. */
   onNotice?: (message: string) => void
 }
@@ -156,6 +158,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const { events, invoiceLines, anomalies } = await loadDemo(store, { days, project })
       // On disk now, not held in memory until the engine's own checkpoint (bench:start).
       await store.checkpoint?.()
+      // What the load built is garbage now: collected at once, not held until the heap next fills.
+      collectGarbage()
       demoLoaded = true
       options.onNotice?.(
         `The store was empty: loaded ${events.toLocaleString('en-US')} demo events (${days} days of a fictional product), its providers' simulated invoice (${invoiceLines.toLocaleString('en-US')} lines) and the ${anomalies} anomalies found in them in ${Math.round(performance.now() - started)} ms, in the project "${project}": the dashboard shows it, labelled, until the first real event arrives. \`spendlens demo drop\` removes it; --no-demo skips this.`,
@@ -189,7 +193,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (options.anomalies)
       anomalyJob = startAnomalyJob({
         store,
-        intervalMs: options.anomalies.intervalMs,
+        ...options.anomalies,
         onChanged: (project, anomalies) =>
           projectAlerts.notify(
             project,
@@ -203,7 +207,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       budgetJob = startBudgetJob({
         budgets,
         store,
-        intervalMs: options.budgetAlerts.intervalMs,
+        ...options.budgetAlerts,
         // Each project by its own alerts configuration (set through the API), else the --alerts file.
         routingFor: (project) => projectAlerts.configOf(project).config,
         onReport: (project, report) => {
@@ -220,8 +224,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       digestJob = startDigestJob({
         store,
         budgets,
-        intervalMs: options.digest.intervalMs,
-        now: options.digest.now,
+        ...options.digest,
         queryTimeoutMs: options.queryTimeoutMs,
         configFor: (project) => projectAlerts.configOf(project).config,
         onReport: (project, report) => {

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer'
 import { retryAfterMs } from '../invoice/admin-http.js'
 import { SERVER_VERSION } from '../version.js'
 import { type AlertMessage, type RenderOptions, webhookBody } from './alert-message.js'
@@ -101,6 +100,8 @@ async function sendEmail(
   context: AttemptContext,
 ): Promise<AttemptOutcome> {
   const content = emailMessage(message, context.render)
+  // Loaded on the first email, not at start: most servers never send one (docs/development.md#start-time).
+  const { default: nodemailer } = await import('nodemailer')
   const transport = nodemailer.createTransport({
     host: channel.host,
     port: channel.port,

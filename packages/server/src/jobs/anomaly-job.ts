@@ -2,23 +2,20 @@ import { detectAnomalies } from '../anomalies/detect-anomalies.js'
 import { HOUR_MS } from '../anomalies/hourly-series.js'
 import { ANOMALIES_TABLE, type AnomalyRecord } from '../schema/anomalies-table.js'
 import type { Store } from '../store/store.js'
+import { type JobTiming, type PeriodicJob, startPeriodicJob } from './periodic-job.js'
 
 const FIVE_MINUTES = 300_000
 
-export interface AnomalyJobOptions {
+export interface AnomalyJobOptions extends JobTiming {
   store: Store
   /** Between runs. Default five minutes: an anomaly is found within the hour it starts. */
   intervalMs?: number
   /** Told of every anomaly a run opened, extended or resolved (the alerts' input). */
   onChanged?: (project: string, anomalies: AnomalyRecord[]) => void
-  onError?: (error: unknown) => void
 }
 
-export interface AnomalyJob {
-  /** Runs the detectors now over the last hour and the current one, in every project. */
-  run(): Promise<void>
-  stop(): Promise<void>
-}
+/** `run()`: the detectors now over the last hour and the current one, in every project. */
+export type AnomalyJob = PeriodicJob
 
 /**
  * The detectors on a timer (`spendlens serve`): every few minutes, in every project with events,
@@ -27,40 +24,22 @@ export interface AnomalyJob {
  * and the next one tries again. Runs one at a time, on an unref'd timer.
  */
 export function startAnomalyJob(options: AnomalyJobOptions): AnomalyJob {
-  let running: Promise<void> | undefined
-  const run = () => {
-    running ??= (async () => {
-      try {
-        const now = Date.now()
-        const current = Math.floor(now / HOUR_MS) * HOUR_MS
-        for (const project of await options.store.projects()) {
-          const changed = await detectAnomalies({
-            store: options.store,
-            project,
-            from: current - HOUR_MS,
-            to: current + HOUR_MS,
-          })
-          if (changed.length === 0) continue
-          await options.store.writeRecords(ANOMALIES_TABLE, changed)
-          options.onChanged?.(project, changed)
-        }
-      } finally {
-        running = undefined
+  return startPeriodicJob(
+    async () => {
+      const now = Date.now()
+      const current = Math.floor(now / HOUR_MS) * HOUR_MS
+      for (const project of await options.store.projects()) {
+        const changed = await detectAnomalies({
+          store: options.store,
+          project,
+          from: current - HOUR_MS,
+          to: current + HOUR_MS,
+        })
+        if (changed.length === 0) continue
+        await options.store.writeRecords(ANOMALIES_TABLE, changed)
+        options.onChanged?.(project, changed)
       }
-    })()
-    return running
-  }
-  const tick = () => {
-    run().catch((error: unknown) => options.onError?.(error))
-  }
-  tick()
-  const timer = setInterval(tick, options.intervalMs ?? FIVE_MINUTES)
-  timer.unref()
-  return {
-    run,
-    async stop() {
-      clearInterval(timer)
-      await running?.catch(() => undefined)
     },
-  }
+    { ...options, intervalMs: options.intervalMs ?? FIVE_MINUTES },
+  )
 }

@@ -8,6 +8,7 @@ import { BudgetAlertMemory } from '../budgets/budget-alerts.js'
 import type { BudgetService } from '../budgets/budget-service.js'
 import { DEMO_BUDGET_AUTHOR } from '../demo/demo-budgets.js'
 import type { Store } from '../store/store.js'
+import { type JobTiming, type PeriodicJob, startPeriodicJob } from './periodic-job.js'
 
 const ONE_MINUTE = 60_000
 
@@ -16,7 +17,7 @@ export interface BudgetAlertRouting extends AlertRouting {
   dashboardUrl?: string
 }
 
-export interface BudgetJobOptions {
+export interface BudgetJobOptions extends JobTiming {
   budgets: BudgetService
   /** The delivery log: what was sent is read back from it after a restart. */
   store?: Store
@@ -28,14 +29,10 @@ export interface BudgetJobOptions {
   delivery?: Omit<DeliveryOptions, 'store' | 'project' | 'dashboardUrl'>
   /** Told what each project's delivery did, for the server's log. */
   onReport?: (project: string, report: DeliveryReport) => void
-  onError?: (error: unknown) => void
 }
 
-export interface BudgetJob {
-  /** Reads every project's budgets now and sends the alerts that are due. */
-  run(): Promise<void>
-  stop(): Promise<void>
-}
+/** `run()`: every project's budgets read now and the alerts that are due sent. */
+export type BudgetJob = PeriodicJob
 
 /**
  * Budget alerts on a timer (`spendlens serve`): every minute, each project's budgets with their
@@ -46,53 +43,35 @@ export interface BudgetJob {
  */
 export function startBudgetJob(options: BudgetJobOptions): BudgetJob {
   const memory = new BudgetAlertMemory(options.store)
-  let running: Promise<void> | undefined
-  const run = () => {
-    running ??= (async () => {
-      try {
-        await memory.recall()
-        for (const project of await options.budgets.book.projects()) {
-          const routing = options.routingFor(project)
-          if (!routing) continue
-          const { budgets } = await options.budgets.list(project)
-          // The demo's budgets are planted over their thresholds: nobody's on-call hears about a
-          // demo (as for its anomalies), until someone changes one and so makes it theirs.
-          const due = budgets
-            .filter((budget) => budget.changed_by !== DEMO_BUDGET_AUTHOR)
-            .flatMap((budget) =>
-              memory.due(project, budget).map((alert) => ({ alert, channels: budget.channels })),
-            )
-          if (due.length === 0) continue
-          const report = await deliverBudgetAlerts(due, routing, {
-            ...options.delivery,
-            store: options.store,
-            project,
-            dashboardUrl: routing.dashboardUrl,
-          })
-          for (const delivery of report.deliveries)
-            if (delivery.status === 'delivered')
-              for (const id of delivery.anomalyIds) memory.remember(project, id)
-          try {
-            options.onReport?.(project, report)
-          } catch {}
-        }
-      } finally {
-        running = undefined
+  return startPeriodicJob(
+    async () => {
+      await memory.recall()
+      for (const project of await options.budgets.book.projects()) {
+        const routing = options.routingFor(project)
+        if (!routing) continue
+        const { budgets } = await options.budgets.list(project)
+        // The demo's budgets are planted over their thresholds: nobody's on-call hears about a
+        // demo (as for its anomalies), until someone changes one and so makes it theirs.
+        const due = budgets
+          .filter((budget) => budget.changed_by !== DEMO_BUDGET_AUTHOR)
+          .flatMap((budget) =>
+            memory.due(project, budget).map((alert) => ({ alert, channels: budget.channels })),
+          )
+        if (due.length === 0) continue
+        const report = await deliverBudgetAlerts(due, routing, {
+          ...options.delivery,
+          store: options.store,
+          project,
+          dashboardUrl: routing.dashboardUrl,
+        })
+        for (const delivery of report.deliveries)
+          if (delivery.status === 'delivered')
+            for (const id of delivery.anomalyIds) memory.remember(project, id)
+        try {
+          options.onReport?.(project, report)
+        } catch {}
       }
-    })()
-    return running
-  }
-  const tick = () => {
-    run().catch((error: unknown) => options.onError?.(error))
-  }
-  tick()
-  const timer = setInterval(tick, options.intervalMs ?? ONE_MINUTE)
-  timer.unref()
-  return {
-    run,
-    async stop() {
-      clearInterval(timer)
-      await running?.catch(() => undefined)
     },
-  }
+    { ...options, intervalMs: options.intervalMs ?? ONE_MINUTE },
+  )
 }

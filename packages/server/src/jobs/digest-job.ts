@@ -6,28 +6,24 @@ import { buildReport, type ReportSources } from '../report/build-report.js'
 import { reportPeriod } from '../report/report-period.js'
 import { DigestMemory, digestId, digestSlot } from '../report/weekly-digest.js'
 import type { Store } from '../store/store.js'
+import { type JobTiming, type PeriodicJob, startPeriodicJob } from './periodic-job.js'
 
 /** Between checks: a digest goes out within this long of its hour. */
 const DEFAULT_INTERVAL_MS = 5 * 60_000
 
-export interface DigestJobOptions extends Omit<ReportSources, 'budgets'> {
+export interface DigestJobOptions extends Omit<ReportSources, 'budgets'>, JobTiming {
   store: Store
   budgets: BudgetService
   /** A project's alerts configuration; its `digest` section turns the digest on. */
   configFor(project: string): AlertsConfig | undefined
-  intervalMs?: number
   now?: () => number
   /** Retries and time limits of delivery (deliver-alerts.ts). */
   delivery?: Omit<DeliveryOptions, 'store' | 'project' | 'dashboardUrl'>
   onReport?: (project: string, report: DeliveryReport) => void
-  onError?: (error: unknown) => void
 }
 
-export interface DigestJob {
-  /** Sends every digest that is due now. */
-  run(): Promise<void>
-  stop(): Promise<void>
-}
+/** `run()`: every digest that is due now sent. */
+export type DigestJob = PeriodicJob
 
 /**
  * The weekly digest on a timer (`spendlens serve`): for each project (but the demo) whose alerts
@@ -40,61 +36,43 @@ export interface DigestJob {
 export function startDigestJob(options: DigestJobOptions): DigestJob {
   const memory = new DigestMemory(options.store)
   const clock = options.now ?? Date.now
-  let running: Promise<void> | undefined
-  const run = () => {
-    running ??= (async () => {
-      try {
-        await memory.recall()
-        const now = clock()
-        for (const project of await options.store.projects()) {
-          const config = options.configFor(project)
-          const digest = config?.digest
-          if (!config || !digest || project === DEMO_PROJECT) continue
-          const slot = digestSlot(digest, now)
-          const id = digestId(reportPeriod('last-week', digest.timeZone, slot).from)
-          const channels = memory.missing(
-            project,
-            id,
-            digest.channels ?? config.channels.map((channel) => channel.id),
-          )
-          if (channels.length === 0) continue
-          const report = await buildReport(options, {
-            project,
-            period: 'last-week',
-            timeZone: digest.timeZone,
-            by: digest.by,
-            top: digest.top,
-            now: slot,
-          })
-          const delivered = await deliverReport({ type: 'report.weekly', id, report }, channels, config, {
-            ...options.delivery,
-            store: options.store,
-            project,
-            dashboardUrl: config.dashboardUrl,
-          })
-          for (const delivery of delivered.deliveries)
-            if (delivery.status === 'delivered') memory.remember(project, delivery.channel, id)
-          try {
-            options.onReport?.(project, delivered)
-          } catch {}
-        }
-      } finally {
-        running = undefined
+  return startPeriodicJob(
+    async () => {
+      await memory.recall()
+      const now = clock()
+      for (const project of await options.store.projects()) {
+        const config = options.configFor(project)
+        const digest = config?.digest
+        if (!config || !digest || project === DEMO_PROJECT) continue
+        const slot = digestSlot(digest, now)
+        const id = digestId(reportPeriod('last-week', digest.timeZone, slot).from)
+        const channels = memory.missing(
+          project,
+          id,
+          digest.channels ?? config.channels.map((channel) => channel.id),
+        )
+        if (channels.length === 0) continue
+        const report = await buildReport(options, {
+          project,
+          period: 'last-week',
+          timeZone: digest.timeZone,
+          by: digest.by,
+          top: digest.top,
+          now: slot,
+        })
+        const delivered = await deliverReport({ type: 'report.weekly', id, report }, channels, config, {
+          ...options.delivery,
+          store: options.store,
+          project,
+          dashboardUrl: config.dashboardUrl,
+        })
+        for (const delivery of delivered.deliveries)
+          if (delivery.status === 'delivered') memory.remember(project, delivery.channel, id)
+        try {
+          options.onReport?.(project, delivered)
+        } catch {}
       }
-    })()
-    return running
-  }
-  const tick = () => {
-    run().catch((error: unknown) => options.onError?.(error))
-  }
-  tick()
-  const timer = setInterval(tick, options.intervalMs ?? DEFAULT_INTERVAL_MS)
-  timer.unref()
-  return {
-    run,
-    async stop() {
-      clearInterval(timer)
-      await running?.catch(() => undefined)
     },
-  }
+    { ...options, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS },
+  )
 }

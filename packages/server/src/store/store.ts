@@ -101,7 +101,8 @@ export interface Store extends Pick<PlannedQueries, 'query'> {
   projects(): Promise<string[]>
   /**
    * Writes what the engine holds in memory to its files (DuckDB: CHECKPOINT; it otherwise does so
-   * when its log reaches 256 MB), after a bulk load such as the demo's. Nothing to do on ClickHouse.
+   * when its log reaches 256 MB) and lets go of the blocks the load left cached, after a bulk load
+   * such as the demo's, so that the load's peak does not stay. Nothing to do on ClickHouse.
    */
   checkpoint?(): Promise<void>
   getMeta(key: string): Promise<string | null>
