@@ -67,12 +67,13 @@ const SCENARIOS: Scenario[] = [
     model: 'gpt-4.1',
     answer: OPENAI_CODE_INTERPRETER,
     // 1,000 × 2 + 200 × 8 = 2,000 + 1,600 = 3,600 µ$, + 2 containers × 30,000 µ$ = 63,600 µ$
-    // (three calls, two containers: per call it would be 93,600 µ$; without the sessions 3,600 µ$)
+    // (three calls, two containers: per call it would be 93,600 µ$; without the sessions 3,600 µ$).
+    // Estimated: a container is billed by the minute up to 30,000 µ$ (supplement `estimated`).
     expected: {
       code_interpreter_sessions: 2,
       web_search_requests: null,
       cost_usd: 0.0636,
-      pricing_status: 'priced',
+      pricing_status: 'estimated',
     },
   },
   {

@@ -134,11 +134,13 @@ export const BILLED_UNIT_VECTORS: CostVector[] = [
         tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
       }),
     // 1000 × 2 + 200 × 8 = 2000 + 1600 = 3600 µ$, + 2 containers × 30000 µ$ = 63600 µ$
-    // (three calls priced per call would give 93600 µ$)
+    // (three calls priced per call would give 93600 µ$). Estimated: since 2026-06-02 OpenAI bills a
+    // container by the minute (5-minute minimum) up to the 20-minute session's 30000 µ$, and no
+    // response says how long it ran, so 30000 µ$ is each container's most.
     expected: {
       code_interpreter_sessions: 2,
       cost_usd: 0.0636,
-      pricing_status: 'priced',
+      pricing_status: 'estimated',
       price_source: 'genai-prices:openai/gpt-4.1+tool-fees',
     },
   },

@@ -245,6 +245,8 @@ function unitFees(
   let usd = 0
   let added = false
   let unpriced = false
+  // A fee the provider bills by what no response says (supplement `estimated`): its most, estimated.
+  let bounded = false
   for (const unit of PER_CALL_UNITS) {
     const calls = usage[unit]
     if (!calls) continue
@@ -255,10 +257,11 @@ function unitFees(
     else if (price.usd > 0) {
       usd += calls * price.usd
       added = true
+      if (price.estimated) bounded = true
     }
   }
   const note = `${added ? UNIT_NOTES.fees : ''}${unpriced ? UNIT_NOTES.unpriced : ''}`
-  return { usd, note, estimated: unpriced }
+  return { usd, note, estimated: unpriced || bounded }
 }
 
 /**

@@ -47,6 +47,11 @@ export interface UnitPrice {
   label: string
   source: string
   checked: string
+  /**
+   * The provider bills the unit by something no response says (how long a container ran): `usd` is
+   * the most one unit costs and a call's cost with it is `estimated`, never passed off as exact.
+   */
+  estimated?: boolean
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
@@ -62,7 +67,7 @@ const KEYS = new Set([
   'service_tier',
   'fills',
 ])
-const UNIT_KEYS = new Set(['provider', 'unit', 'usd', 'label', 'source', 'checked'])
+const UNIT_KEYS = new Set(['provider', 'unit', 'usd', 'label', 'source', 'checked', 'estimated'])
 
 /** The checks every reviewed record shares: known fields, a label, an https source, a checked day. */
 function checker(record: Record<string, unknown>, where: string, keys: Set<string>) {
@@ -139,6 +144,8 @@ export function parseUnitPrices(json: unknown): UnitPrice[] {
     const { fail } = checker(unit, `units.${index}`, UNIT_KEYS)
     if (!PER_CALL_UNITS.includes(unit.unit as PerCallUnit)) fail('unit', PER_CALL_UNITS.join(' or '))
     if (!(typeof unit.usd === 'number' && unit.usd >= 0)) fail('usd', 'a dollar amount >= 0')
+    if (unit.estimated !== undefined && typeof unit.estimated !== 'boolean')
+      fail('estimated', 'true or false')
     return unit as unknown as UnitPrice
   })
 }
