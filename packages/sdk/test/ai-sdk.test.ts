@@ -430,6 +430,33 @@ describe.each([v5, v6])('spendlensMiddleware with $name', (ai) => {
       expect(wrapped?.cost_usd).toBeCloseTo(0.038762, 12)
     })
 
+    it('counts Gemini 3’s search queries and prices them as wrap() does, streamed or not', async () => {
+      const { tracker, events } = recordingTracker()
+      await ai.generate({
+        kind: 'google',
+        modelId: 'gemini-3-flash-preview',
+        middleware: middlewareOf(tracker),
+      })
+      await ai.stream({
+        kind: 'google',
+        modelId: 'gemini-3-flash-preview',
+        middleware: middlewareOf(tracker),
+      })
+      const google = new GoogleGenAI({ apiKey: 'AIza-test-fake', httpOptions: { baseUrl: gemini.baseUrl } })
+      await tracker.wrap(google).models.generateContent({ model: 'gemini-3-flash-preview', contents: prompt })
+      await tracker.flush()
+
+      // wrap(): 3,000 × 0.50 + 1,000 × 3 = 4,500 µ$ of tokens + 3 unique queries × 14,000 µ$ = 46,500 µ$.
+      // @ai-sdk/google 2.x (ai v5) drops toolUsePromptTokenCount from the usageMetadata it passes on:
+      // its input is the 300 prompt tokens, 300 × 0.50 + 3,000 + 42,000 = 45,150 µ$; the fee is the same.
+      const middlewareCost = ai.name === 'ai v5' ? 0.04515 : 0.0465
+      expect(events).toHaveLength(3)
+      events.forEach((event, index) => {
+        expect(event).toMatchObject({ web_search_requests: 3, pricing_status: 'estimated' })
+        expect(event.cost_usd).toBeCloseTo(index < 2 ? middlewareCost : 0.0465, 12)
+      })
+    })
+
     it('records an unknown model as unpriced with a null cost, never 0', async () => {
       const { tracker, events } = recordingTracker()
       scripted.reply(OPENAI_UNKNOWN_MODEL_REPLY)
