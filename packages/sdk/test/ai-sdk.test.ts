@@ -13,6 +13,7 @@ import { type SpendlensMiddleware, spendlensMiddleware, type Tracker, withTags }
 import {
   ANTHROPIC_CACHED_REPLY,
   ANTHROPIC_CACHED_REPLY_STREAMED,
+  AZURE_REPLY,
   OPENAI_RATE_LIMITED_REPLY,
   OPENAI_RESPONSES_REPLY,
   OPENAI_TOOL_RUN,
@@ -64,7 +65,8 @@ const SONNET_COST = 0.02265
  */
 const GEMINI_FLASH_COST = 0.005315
 
-type ProviderKind = 'openai-chat' | 'openai-responses' | 'anthropic' | 'google'
+/** `azure-chat`: the OpenAI provider named `azure` (its models' provider reads `azure.chat`). */
+type ProviderKind = 'openai-chat' | 'azure-chat' | 'openai-responses' | 'anthropic' | 'google'
 
 interface RunOptions {
   kind: ProviderKind
@@ -134,11 +136,13 @@ const v5: AiVersion = (() => {
     const base: Model =
       kind === 'openai-chat'
         ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1` }).chat(modelId)
-        : kind === 'openai-responses'
-          ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
-          : kind === 'anthropic'
-            ? createAnthropicV5({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
-            : createGoogleV5({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
+        : kind === 'azure-chat'
+          ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1`, name: 'azure' }).chat(modelId)
+          : kind === 'openai-responses'
+            ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
+            : kind === 'anthropic'
+              ? createAnthropicV5({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
+              : createGoogleV5({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
     return middleware ? aiV5.wrapLanguageModel({ model: base, middleware }) : base
   }
   const settings = (options: RunOptions) => ({
@@ -190,11 +194,13 @@ const v6: AiVersion = (() => {
     const base: Model =
       kind === 'openai-chat'
         ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1` }).chat(modelId)
-        : kind === 'openai-responses'
-          ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
-          : kind === 'anthropic'
-            ? createAnthropicV6({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
-            : createGoogleV6({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
+        : kind === 'azure-chat'
+          ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1`, name: 'azure' }).chat(modelId)
+          : kind === 'openai-responses'
+            ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
+            : kind === 'anthropic'
+              ? createAnthropicV6({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
+              : createGoogleV6({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
     return middleware ? aiV6.wrapLanguageModel({ model: base, middleware }) : base
   }
   const settings = (options: RunOptions) => ({
@@ -455,6 +461,29 @@ describe.each([v5, v6])('spendlensMiddleware with $name', (ai) => {
         expect(event).toMatchObject({ web_search_requests: 3, pricing_status: 'estimated' })
         expect(event.cost_usd).toBeCloseTo(index < 2 ? middlewareCost : 0.0465, 12)
       })
+    })
+
+    it('prices an Azure Data Zone deployment named in the middleware as wrap() does', async () => {
+      const { tracker, events } = recordingTracker()
+      scripted.reply(AZURE_REPLY)
+      await ai.generate({
+        kind: 'azure-chat',
+        modelId: 'support-eu',
+        middleware: spendlensMiddleware({ tracker, deployment: 'data-zone' }),
+      })
+      await tracker.flush()
+
+      // 1,000 × 2.50/1M + 100 × 10/1M = $0.0035 at the Global price; × 1.1 = $0.00385, an estimate
+      expect(onlyEvent(events)).toMatchObject({
+        provider: 'azure',
+        model: 'gpt-4o-2024-11-20',
+        pricing_status: 'estimated',
+        price_source: 'genai-prices:azure/gpt-4o+azure-data-zone10%',
+      })
+      expect(onlyEvent(events).cost_usd).toBeCloseTo(0.00385, 12)
+      expect(() => spendlensMiddleware({ tracker, deployment: 'zone' })).toThrow(
+        'spendlens: spendlensMiddleware(): deployment "zone" is no deployment type spendlens prices',
+      )
     })
 
     it('records an unknown model as unpriced with a null cost, never 0', async () => {

@@ -256,5 +256,12 @@ export function deploymentTypes(provider: string): string[] {
   ]
 }
 
+/** The providers whose prices depend on a deployment type the supplement knows. */
+export function deploymentProviders(): string[] {
+  return [
+    ...new Set([...Object.keys(LIST_PRICE_DEPLOYMENT), ...DEPLOYMENT_PRICES.map((price) => price.provider)]),
+  ]
+}
+
 /** The deployment whose prices the catalog's are, per provider: no multiplier, no note. */
 export const LIST_PRICE_DEPLOYMENT: Record<string, string> = { azure: 'global', vertex: 'global' }

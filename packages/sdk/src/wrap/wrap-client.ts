@@ -1,7 +1,7 @@
 import { takeCallTags } from '../call-options.js'
 import type { Tags } from '../cost-event.js'
 import { SpendlensError } from '../errors.js'
-import { deploymentTypes } from '../pricing/supplement.js'
+import { deploymentProviders, deploymentTypes } from '../pricing/supplement.js'
 import type { Recorder } from '../record/recorder.js'
 import { startCall } from '../record/start-call.js'
 import type { MethodSpec, TrackedCall } from '../record/tracked-call.js'
@@ -82,7 +82,7 @@ export function wrapClient<T extends object>(
     if (!known.includes(options.deployment))
       throw new Error(
         known.length === 0
-          ? `spendlens: wrap(): deployment ${JSON.stringify(options.deployment)} given for provider ${provider}, which prices no deployment types (azure and vertex do)`
+          ? `spendlens: wrap(): deployment ${JSON.stringify(options.deployment)} given for provider ${provider}, which prices no deployment types (${deploymentProviders().join(' and ')} do)`
           : `spendlens: wrap(): deployment ${JSON.stringify(options.deployment)} is not one of ${provider}'s: ${known.join(', ')}`,
       )
   }
