@@ -112,8 +112,7 @@ function catalogUsage(usage: Usage): CatalogUsage {
 }
 
 function matches(rule: string | { startsWith: string } | undefined, model: string): boolean {
-  if (rule === undefined) return true
-  return typeof rule === 'string' ? rule === model : model.startsWith(rule.startsWith)
+  return rule === undefined || matchesModel(rule, model)
 }
 
 function toMatchLogic(rule: string | { startsWith: string }): MatchLogic {
@@ -263,7 +262,7 @@ export function deploymentPrice(
     (price) =>
       price.provider === provider &&
       price.deployment === deployment &&
-      (price.model === undefined || matchesModel(price.model, model)) &&
+      matches(price.model, model) &&
       !(price.except ?? []).some((rule) => matchesModel(rule, model)),
   )
 }
@@ -307,7 +306,7 @@ function unitFees(
     if (key !== undefined && prices[key] !== undefined) continue
     const price = unitPrices
       .get(`${input.provider}/${unit}`)
-      ?.find((candidate) => candidate.model === undefined || matchesModel(candidate.model, input.model))
+      ?.find((candidate) => matches(candidate.model, input.model))
     if (price === undefined) unpriced = true
     else if (price.usd > 0) {
       // A fee per request is owed once by each of the calls the usage adds up to.
