@@ -48,6 +48,11 @@ export interface CostEvent {
   /** Subset of output_tokens spent on reasoning / thinking. Never added on top. */
   reasoning_tokens: number | null
   input_audio_tokens: number | null
+  /**
+   * Subset of cache_read_tokens (and of input_audio_tokens) that is audio: Gemini bills cached
+   * audio at a cache rate of its own (`cacheTokensDetails` modality AUDIO).
+   */
+  cache_read_audio_tokens: number | null
   output_audio_tokens: number | null
   /** Subset of input_tokens that are image tokens (GPT image models price them apart). */
   input_image_tokens: number | null
@@ -117,6 +122,7 @@ export type Usage = Pick<
   | 'output_tokens'
   | 'reasoning_tokens'
   | 'input_audio_tokens'
+  | 'cache_read_audio_tokens'
   | 'output_audio_tokens'
   | 'input_image_tokens'
   | 'input_video_tokens'
@@ -138,6 +144,7 @@ export const USAGE_FIELDS = [
   'output_tokens',
   'reasoning_tokens',
   'input_audio_tokens',
+  'cache_read_audio_tokens',
   'output_audio_tokens',
   'input_image_tokens',
   'input_video_tokens',
@@ -179,6 +186,7 @@ export function emptyUsage(): Usage {
     output_tokens: null,
     reasoning_tokens: null,
     input_audio_tokens: null,
+    cache_read_audio_tokens: null,
     output_audio_tokens: null,
     input_image_tokens: null,
     input_video_tokens: null,

@@ -62,6 +62,7 @@ import {
 } from './ai-sdk/spendlens-middleware.js'
 import type { Tags } from './cost-event.js'
 import { defaultTrackerOf as tracker } from './default-tracker.js'
+import { deploymentProviders, deploymentTypes } from './pricing/supplement.js'
 import { recorderOf } from './tracker.js'
 import type { WrapOptions } from './wrap/wrap-client.js'
 
@@ -85,7 +86,13 @@ export function wrap<T extends object>(client: T, tags?: Tags, options?: WrapOpt
  *   })
  */
 export function spendlensMiddleware(options: SpendlensMiddlewareOptions = {}): SpendlensMiddleware {
-  return createSpendlensMiddleware(() => recorderOf(options.tracker ?? tracker()), options.tags)
+  const { deployment } = options
+  const providers = deploymentProviders()
+  if (deployment !== undefined && !providers.some((id) => deploymentTypes(id).includes(deployment)))
+    throw new Error(
+      `spendlens: spendlensMiddleware(): deployment ${JSON.stringify(deployment)} is no deployment type spendlens prices (${providers.map((id) => `${id}: ${deploymentTypes(id).join(', ')}`).join('; ')})`,
+    )
+  return createSpendlensMiddleware(() => recorderOf(options.tracker ?? tracker()), options.tags, deployment)
 }
 
 /** Waits until every pending event has been delivered (or given up on). Call it before a serverless handler returns. */

@@ -17,6 +17,7 @@ export { modelFamily } from './pricing/model-family.js'
 export {
   createPriceBook,
   createPricer,
+  deploymentOfPriceSource,
   type FoundPrice,
   isListPriceSource,
   longContextThresholds,

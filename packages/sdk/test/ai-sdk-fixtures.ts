@@ -149,6 +149,12 @@ export const OPENAI_UNKNOWN_MODEL_REPLY: ScriptedReply = {
   headers: openaiHeaders('req_unknown1'),
 }
 
+/** gpt-4o-2024-11-20 behind an Azure deployment: prompt 1,000, completion 100. */
+export const AZURE_REPLY: ScriptedReply = {
+  json: { ...chatAnswer, model: 'gpt-4o-2024-11-20', usage: chatUsage(1000, 0, 100) },
+  headers: openaiHeaders('req_azure1'),
+}
+
 export const OPENAI_RATE_LIMITED_REPLY: ScriptedReply = {
   status: 429,
   json: openaiErrorBody(429),

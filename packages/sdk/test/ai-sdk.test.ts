@@ -13,6 +13,7 @@ import { type SpendlensMiddleware, spendlensMiddleware, type Tracker, withTags }
 import {
   ANTHROPIC_CACHED_REPLY,
   ANTHROPIC_CACHED_REPLY_STREAMED,
+  AZURE_REPLY,
   OPENAI_RATE_LIMITED_REPLY,
   OPENAI_RESPONSES_REPLY,
   OPENAI_TOOL_RUN,
@@ -64,7 +65,8 @@ const SONNET_COST = 0.02265
  */
 const GEMINI_FLASH_COST = 0.005315
 
-type ProviderKind = 'openai-chat' | 'openai-responses' | 'anthropic' | 'google'
+/** `azure-chat`: the OpenAI provider named `azure` (its models' provider reads `azure.chat`). */
+type ProviderKind = 'openai-chat' | 'azure-chat' | 'openai-responses' | 'anthropic' | 'google'
 
 interface RunOptions {
   kind: ProviderKind
@@ -134,11 +136,13 @@ const v5: AiVersion = (() => {
     const base: Model =
       kind === 'openai-chat'
         ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1` }).chat(modelId)
-        : kind === 'openai-responses'
-          ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
-          : kind === 'anthropic'
-            ? createAnthropicV5({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
-            : createGoogleV5({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
+        : kind === 'azure-chat'
+          ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1`, name: 'azure' }).chat(modelId)
+          : kind === 'openai-responses'
+            ? createOpenAIV5({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
+            : kind === 'anthropic'
+              ? createAnthropicV5({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
+              : createGoogleV5({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
     return middleware ? aiV5.wrapLanguageModel({ model: base, middleware }) : base
   }
   const settings = (options: RunOptions) => ({
@@ -190,11 +194,13 @@ const v6: AiVersion = (() => {
     const base: Model =
       kind === 'openai-chat'
         ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1` }).chat(modelId)
-        : kind === 'openai-responses'
-          ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
-          : kind === 'anthropic'
-            ? createAnthropicV6({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
-            : createGoogleV6({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
+        : kind === 'azure-chat'
+          ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1`, name: 'azure' }).chat(modelId)
+          : kind === 'openai-responses'
+            ? createOpenAIV6({ apiKey, baseURL: `${scripted.url}/v1` }).responses(modelId)
+            : kind === 'anthropic'
+              ? createAnthropicV6({ apiKey, baseURL: `${scripted.url}/v1` })(modelId)
+              : createGoogleV6({ apiKey, baseURL: gemini.aiSdkBaseURL })(modelId)
     return middleware ? aiV6.wrapLanguageModel({ model: base, middleware }) : base
   }
   const settings = (options: RunOptions) => ({
@@ -428,6 +434,56 @@ describe.each([v5, v6])('spendlensMiddleware with $name', (ai) => {
       expect(wrapped).toMatchObject({ output_tokens: 1310, output_image_tokens: 1290 })
       expect(middleware?.cost_usd).toBeCloseTo(0.038762, 12)
       expect(wrapped?.cost_usd).toBeCloseTo(0.038762, 12)
+    })
+
+    it('counts Gemini 3’s search queries and prices them as wrap() does, streamed or not', async () => {
+      const { tracker, events } = recordingTracker()
+      await ai.generate({
+        kind: 'google',
+        modelId: 'gemini-3-flash-preview',
+        middleware: middlewareOf(tracker),
+      })
+      await ai.stream({
+        kind: 'google',
+        modelId: 'gemini-3-flash-preview',
+        middleware: middlewareOf(tracker),
+      })
+      const google = new GoogleGenAI({ apiKey: 'AIza-test-fake', httpOptions: { baseUrl: gemini.baseUrl } })
+      await tracker.wrap(google).models.generateContent({ model: 'gemini-3-flash-preview', contents: prompt })
+      await tracker.flush()
+
+      // wrap(): 3,000 × 0.50 + 1,000 × 3 = 4,500 µ$ of tokens + 3 unique queries × 14,000 µ$ = 46,500 µ$.
+      // @ai-sdk/google 2.x (ai v5) drops toolUsePromptTokenCount from the usageMetadata it passes on:
+      // its input is the 300 prompt tokens, 300 × 0.50 + 3,000 + 42,000 = 45,150 µ$; the fee is the same.
+      const middlewareCost = ai.name === 'ai v5' ? 0.04515 : 0.0465
+      expect(events).toHaveLength(3)
+      events.forEach((event, index) => {
+        expect(event).toMatchObject({ web_search_requests: 3, pricing_status: 'estimated' })
+        expect(event.cost_usd).toBeCloseTo(index < 2 ? middlewareCost : 0.0465, 12)
+      })
+    })
+
+    it('prices an Azure Data Zone deployment named in the middleware as wrap() does', async () => {
+      const { tracker, events } = recordingTracker()
+      scripted.reply(AZURE_REPLY)
+      await ai.generate({
+        kind: 'azure-chat',
+        modelId: 'support-eu',
+        middleware: spendlensMiddleware({ tracker, deployment: 'data-zone' }),
+      })
+      await tracker.flush()
+
+      // 1,000 × 2.50/1M + 100 × 10/1M = $0.0035 at the Global price; × 1.1 = $0.00385, an estimate
+      expect(onlyEvent(events)).toMatchObject({
+        provider: 'azure',
+        model: 'gpt-4o-2024-11-20',
+        pricing_status: 'estimated',
+        price_source: 'genai-prices:azure/gpt-4o+azure-data-zone10%',
+      })
+      expect(onlyEvent(events).cost_usd).toBeCloseTo(0.00385, 12)
+      expect(() => spendlensMiddleware({ tracker, deployment: 'zone' })).toThrow(
+        'spendlens: spendlensMiddleware(): deployment "zone" is no deployment type spendlens prices',
+      )
     })
 
     it('records an unknown model as unpriced with a null cost, never 0', async () => {

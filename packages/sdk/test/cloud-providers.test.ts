@@ -182,10 +182,20 @@ describe('Amazon Bedrock streams', () => {
   })
 })
 
+/*
+ * Vertex AI's regional endpoints cost 10% more than the global one for Claude Sonnet 4.5 and later
+ * (platform.claude.com/docs/en/build-with-claude/claude-on-vertex-ai, checked 2026-12-08); the
+ * catalog's prices are the global endpoint's. Sonnet 4.5 at us-east5:
+ *   0.0183 (the global price above) × 1.1 = $0.02013
+ * Claude Sonnet 4 (`claude-sonnet-4@20250514`, the catalog's claude-4-sonnet: the same $3 / $3.75 /
+ * $0.30 / $15) keeps its price at a regional endpoint: $0.0183.
+ */
+const SONNET_VERTEX_REGIONAL_COST = 0.02013
+
 describe('Vertex AI (AnthropicVertex)', () => {
-  function vertex() {
+  function vertex(region = 'us-east5') {
     return new AnthropicVertex({
-      region: 'us-east5',
+      region,
       projectId: 'fake-project',
       // A real Google auth client holding a fake token that never expires: no network, no ADC.
       authClient: oauthWithFakeToken(),
@@ -195,7 +205,7 @@ describe('Vertex AI (AnthropicVertex)', () => {
   }
   const model = 'claude-sonnet-4-5@20250929'
 
-  it('records a Vertex model id as vertex at the catalog’s Claude price, streamed or not', async () => {
+  it('records a Vertex model id as vertex at the catalog’s Claude price plus the regional endpoint’s 10%, streamed or not', async () => {
     fake.reply(
       { json: message('claude-sonnet-4-5-20250929') },
       {
@@ -214,9 +224,32 @@ describe('Vertex AI (AnthropicVertex)', () => {
     expect(events).toHaveLength(2)
     for (const event of events) {
       expect(event).toMatchObject({ provider: 'vertex', model, output_tokens: 500, pricing_status: 'priced' })
-      expect(event.price_source).toBe('genai-prices:google/claude-sonnet-4-5')
-      expect(event.cost_usd).toBeCloseTo(SONNET_GLOBAL_COST, 12)
+      expect(event.price_source).toBe('genai-prices:google/claude-sonnet-4-5+vertex-regional10%')
+      expect(event.cost_usd).toBeCloseTo(SONNET_VERTEX_REGIONAL_COST, 12)
     }
+  })
+
+  it('prices the global endpoint at the catalog’s price, and a regional call of an older model without the premium', async () => {
+    fake.reply({ json: message('claude-sonnet-4-5-20250929') }, { json: message('claude-sonnet-4-20250514') })
+    const { tracker, events } = recordingTracker()
+    await tracker.wrap(vertex('global')).messages.create({ model, max_tokens: 1024, messages })
+    await tracker
+      .wrap(vertex())
+      .messages.create({ model: 'claude-sonnet-4@20250514', max_tokens: 1024, messages })
+    await tracker.flush()
+
+    expect(fake.requests[0]?.path).toBe(
+      `/projects/fake-project/locations/global/publishers/anthropic/models/${model}:rawPredict`,
+    )
+    const [global, older] = events
+    expect(global).toMatchObject({ model, price_source: 'genai-prices:google/claude-sonnet-4-5' })
+    expect(global?.cost_usd).toBeCloseTo(SONNET_GLOBAL_COST, 12)
+    expect(older).toMatchObject({
+      model: 'claude-sonnet-4@20250514',
+      pricing_status: 'priced',
+      price_source: 'genai-prices:google/claude-4-sonnet',
+    })
+    expect(older?.cost_usd).toBeCloseTo(SONNET_GLOBAL_COST, 12)
   })
 })
 

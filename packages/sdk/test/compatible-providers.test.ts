@@ -373,6 +373,72 @@ describe('Azure OpenAI', () => {
       expect(event.cost_usd).toBeCloseTo(AZURE_COST, 12)
     }
   })
+  /*
+   * The catalog's Azure prices are Global Standard's. Microsoft lists Data Zone and Regional
+   * (Standard) deployments per model, about 10% above Global: the supplement's multiplier 1.1,
+   * marked `estimated` (azure.microsoft.com/…/openai-service, checked 2026-12-08):
+   *   0.0035 × 1.1 = $0.00385
+   */
+  const AZURE_DATA_ZONE_COST = 0.00385
+
+  it.each([
+    ['data-zone', 'azure-data-zone10%'],
+    ['regional', 'azure-regional10%'],
+  ])(
+    'prices a %s deployment named in wrap() at the supplement’s multiplier, as an estimate',
+    async (deployment, label) => {
+      const model = 'gpt-4o-2024-11-20'
+      fake.reply(completion(model, AZURE_USAGE, AZURE_PROMPT_FILTER), completion(model, AZURE_USAGE))
+      const { tracker, events } = recordingTracker()
+      // The AzureOpenAI class, and the plain client at Azure's v1 API (a local fake: named `azure`).
+      await tracker
+        .wrap(
+          new AzureOpenAI({
+            endpoint: fake.url,
+            apiKey: 'fake-azure-key',
+            apiVersion: '2024-10-21',
+            deployment: 'support-eu',
+            maxRetries: 0,
+          }),
+          {},
+          { deployment },
+        )
+        .chat.completions.create({ model: 'support-eu', messages })
+      await tracker
+        .wrap(
+          new OpenAI({ apiKey: 'fake-azure-key', baseURL: `${fake.url}/openai/v1`, maxRetries: 0 }),
+          {},
+          { provider: 'azure', deployment },
+        )
+        .chat.completions.create({ model: 'support-eu', messages })
+      await tracker.flush()
+
+      expect(events).toHaveLength(2)
+      for (const event of events) {
+        expect(event).toMatchObject({
+          provider: 'azure',
+          model,
+          pricing_status: 'estimated',
+          price_source: `genai-prices:azure/gpt-4o+${label}`,
+        })
+        expect(event.cost_usd).not.toBeCloseTo(AZURE_COST, 9)
+        expect(event.cost_usd).toBeCloseTo(AZURE_DATA_ZONE_COST, 12)
+      }
+    },
+  )
+
+  it('refuses a deployment type the provider does not price, naming the ones it does', () => {
+    const { tracker } = recordingTracker()
+    const client = () => new OpenAI({ apiKey: 'fake', baseURL: `${fake.url}/openai/v1`, maxRetries: 0 })
+    expect(() => tracker.wrap(client(), {}, { provider: 'azure', deployment: 'datazone' })).toThrow(
+      'spendlens: wrap(): deployment "datazone" is not one of azure\'s: global, data-zone, regional',
+    )
+    expect(() => tracker.wrap(client(), {}, { provider: 'groq', deployment: 'regional' })).toThrow(
+      'prices no deployment types (azure and vertex do)',
+    )
+    // Global is the catalog's own price: accepted, nothing added.
+    expect(() => tracker.wrap(client(), {}, { provider: 'azure', deployment: 'global' })).not.toThrow()
+  })
 })
 
 describe('Perplexity', () => {

@@ -104,13 +104,14 @@ const proLongResponse: JsonObject = {
 /**
  * gemini-2.0-flash grounded with Google Search: promptTokenCount 500; toolUsePromptTokenCount 1,500
  * (the search results fed back to the model, NOT part of the prompt count); candidatesTokenCount 200.
+ * Two search queries: Gemini 2.x bills the grounded prompt once, whatever number it ran.
  */
 const groundedResponse: JsonObject = {
   candidates: [
     {
       ...textCandidate('Euro 2024 was won by Spain.', 'STOP'),
       groundingMetadata: {
-        webSearchQueries: ['euro 2024 winner'],
+        webSearchQueries: ['euro 2024 winner', 'euro 2024 final score'],
         searchEntryPoint: { renderedContent: '<div class="container">…</div>' },
       },
     },
@@ -142,6 +143,90 @@ const unknownResponse: JsonObject = {
 
 function asChunks(response: JsonObject): JsonObject[] {
   return [response]
+}
+
+/**
+ * gemini-3-flash-preview grounded with Google Search, which bills each unique non-empty query:
+ * promptTokenCount 300 + toolUsePromptTokenCount 2,700; candidatesTokenCount 500, thoughts 500.
+ * The queries as the API lists them, with an empty one and a repeat: 3 unique non-empty queries.
+ */
+const gemini3GroundedResponse: JsonObject = {
+  candidates: [
+    {
+      ...textCandidate('The next full moon is on 24 December.', 'STOP'),
+      groundingMetadata: {
+        webSearchQueries: ['next full moon', '', 'full moon december 2026', 'next full moon', 'moon phases'],
+        groundingChunks: [{ web: { uri: 'https://example.org/moon', title: 'example.org' } }],
+      },
+    },
+  ],
+  usageMetadata: {
+    promptTokenCount: 300,
+    candidatesTokenCount: 500,
+    thoughtsTokenCount: 500,
+    toolUsePromptTokenCount: 2700,
+    totalTokenCount: 4000,
+  },
+  modelVersion: 'gemini-3-flash-preview',
+  responseId: 'Z3JvdW5kZWQzMjAyNjEyMDg',
+}
+
+/** The same answer streamed: each chunk lists some of the queries, the last one the running usage. */
+const gemini3GroundedChunks: JsonObject[] = [
+  {
+    candidates: [
+      {
+        content: { parts: [{ text: 'The next full moon' }], role: 'model' },
+        index: 0,
+        groundingMetadata: { webSearchQueries: ['next full moon', ''] },
+      },
+    ],
+    usageMetadata: { promptTokenCount: 300, toolUsePromptTokenCount: 2700, totalTokenCount: 3000 },
+    modelVersion: 'gemini-3-flash-preview',
+    responseId: 'Z3JvdW5kZWQzMjAyNjEyMDg',
+  },
+  {
+    candidates: [
+      {
+        content: { parts: [{ text: ' is on 24 December.' }], role: 'model' },
+        finishReason: 'STOP',
+        index: 0,
+        groundingMetadata: {
+          webSearchQueries: ['next full moon', 'full moon december 2026', 'moon phases'],
+          groundingChunks: [{ web: { uri: 'https://example.org/moon', title: 'example.org' } }],
+        },
+      },
+    ],
+    usageMetadata: gemini3GroundedResponse.usageMetadata as JsonObject,
+    modelVersion: 'gemini-3-flash-preview',
+    responseId: 'Z3JvdW5kZWQzMjAyNjEyMDg',
+  },
+]
+
+/**
+ * gemini-2.5-flash answering about a recording held in a context cache: promptTokenCount 10,000 by
+ * modality TEXT 2,000 and AUDIO 8,000, of which cachedContentTokenCount 6,000 by TEXT 1,000 and
+ * AUDIO 5,000 (`cacheTokensDetails`); candidatesTokenCount 400. Cached audio has its own cache rate.
+ */
+const flashCachedAudioResponse: JsonObject = {
+  candidates: [textCandidate('The caller confirms the Friday delivery.', 'STOP')],
+  usageMetadata: {
+    promptTokenCount: 10000,
+    candidatesTokenCount: 400,
+    totalTokenCount: 10400,
+    cachedContentTokenCount: 6000,
+    promptTokensDetails: [
+      { modality: 'TEXT', tokenCount: 2000 },
+      { modality: 'AUDIO', tokenCount: 8000 },
+    ],
+    cacheTokensDetails: [
+      { modality: 'TEXT', tokenCount: 1000 },
+      { modality: 'AUDIO', tokenCount: 5000 },
+    ],
+    candidatesTokensDetails: [{ modality: 'TEXT', tokenCount: 400 }],
+  },
+  modelVersion: 'gemini-2.5-flash',
+  responseId: 'Y2FjaGVkQXVkaW8yMDI2MTIwOA',
 }
 
 /**
@@ -217,6 +302,11 @@ export const GEMINI_FIXTURES: Record<string, GeminiFixture> = {
   'gemini-2.5-flash': { response: flashResponse, chunks: flashChunks },
   'gemini-2.5-pro': { response: proLongResponse, chunks: asChunks(proLongResponse) },
   'gemini-2.0-flash': { response: groundedResponse, chunks: asChunks(groundedResponse) },
+  'gemini-3-flash-preview': { response: gemini3GroundedResponse, chunks: gemini3GroundedChunks },
+  'gemini-2.5-flash-cached-audio': {
+    response: flashCachedAudioResponse,
+    chunks: asChunks(flashCachedAudioResponse),
+  },
   'gemini-acme-experimental': { response: unknownResponse, chunks: asChunks(unknownResponse) },
 }
 

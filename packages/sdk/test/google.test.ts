@@ -51,12 +51,16 @@ const PRO_BASE_RATE_COST = 0.22
 
 /*
  * gemini-2.0-flash grounded with Search: promptTokenCount 500 + toolUsePromptTokenCount 1,500 = 2,000
- * input, candidatesTokenCount 200:
+ * input, candidatesTokenCount 200, two search queries:
  *   input  2,000 × $0.10 / 1M = $0.0002
  *   output   200 × $0.40 / 1M = $0.00008
- *   total                     = $0.00028
+ *   tokens                    = $0.00028
+ *   grounded prompt: Gemini 2.x bills it once ($35 / 1,000 = $0.035), not per query
+ *   total    0.00028 + 0.035  = $0.03528   (per query it would be 0.00028 + 2 × 0.035 = $0.07028)
  */
-const GROUNDED_COST = 0.00028
+const GROUNDED_TOKENS_COST = 0.00028
+const GROUNDED_COST = 0.03528
+const GROUNDED_PER_QUERY_COST = 0.07028
 
 let fake: FakeGemini
 let google: GoogleGenAI
@@ -69,6 +73,101 @@ afterAll(() => fake.close())
 beforeEach(() => fake.reset())
 
 const request = { model: 'gemini-2.5-flash', contents: 'When does the contract renew?' }
+
+/*
+ * Grounding with Google Search (ai.google.dev/gemini-api/docs/pricing, checked 2026-12-08):
+ *   Gemini 3:   $14 / 1,000 search queries (each unique non-empty query), after 5,000 free a month
+ *   Gemini 2.x: $35 / 1,000 grounded prompts (once per call), after 1,500 free a day
+ * The free allowance is the account's and unseen here: the fee is priced as owed, `estimated`.
+ *
+ * gemini-3-flash-preview ($0.50 input, $3 output): prompt 300 + tool-use prompt 2,700 = 3,000 input,
+ * candidates 500 + thoughts 500 = 1,000 output, queries ['next full moon', '', 'full moon december
+ * 2026', 'next full moon', 'moon phases'] → 3 unique non-empty:
+ *   input  3,000 × $0.50 / 1M = $0.0015
+ *   output 1,000 × $3 / 1M    = $0.003
+ *   search 3 × $14 / 1,000    = $0.042
+ *   total                     = $0.0465
+ */
+const GEMINI3_GROUNDED_COST = 0.0465
+const GROUNDING_SOURCE = '+tool-fees+tool-fees-allowance-unknown'
+
+describe('Grounding with Google Search', () => {
+  it('bills Gemini 3 per unique non-empty search query, streamed or not', async () => {
+    const { tracker, events } = recordingTracker()
+    const client = tracker.wrap(google)
+    await client.models.generateContent({ ...request, model: 'gemini-3-flash-preview' })
+    await collect(await client.models.generateContentStream({ ...request, model: 'gemini-3-flash-preview' }))
+    await tracker.flush()
+
+    expect(events).toHaveLength(2)
+    for (const event of events) {
+      expect(event).toMatchObject({
+        model: 'gemini-3-flash-preview',
+        input_tokens: 3000,
+        output_tokens: 1000,
+        web_search_requests: 3,
+        pricing_status: 'estimated',
+        price_source: `genai-prices:google/gemini-3-flash-preview${GROUNDING_SOURCE}`,
+      })
+      expect(event.cost_usd).toBeCloseTo(GEMINI3_GROUNDED_COST, 12)
+    }
+  })
+
+  it('bills a Gemini 2.x grounded prompt once, however many queries it ran', async () => {
+    const { tracker, events } = recordingTracker()
+    await tracker.wrap(google).models.generateContent({ ...request, model: 'gemini-2.0-flash' })
+    await tracker.flush()
+
+    const event = onlyEvent(events)
+    expect(event).toMatchObject({
+      web_search_requests: 2,
+      pricing_status: 'estimated',
+      price_source: `genai-prices:google/gemini-2.0-flash${GROUNDING_SOURCE}`,
+    })
+    expect(event.cost_usd).not.toBeCloseTo(GROUNDED_PER_QUERY_COST, 9)
+    expect(event.cost_usd).toBeCloseTo(GROUNDED_COST, 12)
+  })
+})
+
+/*
+ * Cached audio (gemini-2.5-flash: $0.30 text input, $1 audio input, $0.03 cached text, $0.10 cached
+ * audio, $2.50 output). Prompt 10,000 = TEXT 2,000 + AUDIO 8,000; cached 6,000 = TEXT 1,000 +
+ * AUDIO 5,000; output 400:
+ *   uncached text  (2,000 − 1,000) = 1,000 × $0.30 / 1M = $0.0003
+ *   uncached audio (8,000 − 5,000) = 3,000 × $1 / 1M    = $0.003
+ *   cached text                      1,000 × $0.03 / 1M = $0.00003
+ *   cached audio                     5,000 × $0.10 / 1M = $0.0005
+ *   output                             400 × $2.50 / 1M = $0.001
+ *   total                                               = $0.00483
+ * Cached audio at the text cache rate: 0.0003 + 0.003 + 6,000 × 0.03/1M + 0.001 = $0.00448.
+ * All audio at the text rates (before): 4,000 × 0.30/1M + 6,000 × 0.03/1M + 0.001 = $0.00238.
+ */
+const CACHED_AUDIO_COST = 0.00483
+const CACHED_AUDIO_AT_TEXT_CACHE_RATE = 0.00448
+const AUDIO_AT_TEXT_RATES = 0.00238
+
+describe('cached audio', () => {
+  it('prices audio read from a context cache at the cached-audio rate', async () => {
+    const { tracker, events } = recordingTracker()
+    await tracker.wrap(google).models.generateContent({ ...request, model: 'gemini-2.5-flash-cached-audio' })
+    await tracker.flush()
+
+    const event = onlyEvent(events)
+    expect(event).toMatchObject({
+      model: 'gemini-2.5-flash',
+      input_tokens: 10000,
+      cache_read_tokens: 6000,
+      input_audio_tokens: 8000,
+      cache_read_audio_tokens: 5000,
+      output_tokens: 400,
+      pricing_status: 'priced',
+      price_source: 'genai-prices:google/gemini-2.5-flash',
+    })
+    expect(event.cost_usd).not.toBeCloseTo(CACHED_AUDIO_AT_TEXT_CACHE_RATE, 9)
+    expect(event.cost_usd).not.toBeCloseTo(AUDIO_AT_TEXT_RATES, 9)
+    expect(event.cost_usd).toBeCloseTo(CACHED_AUDIO_COST, 12)
+  })
+})
 
 describe('chat sessions', () => {
   it('records each sendMessage of a chat created from the wrapped client, once', async () => {
@@ -185,7 +284,8 @@ describe('models.generateContent', () => {
 
     const event = onlyEvent(events)
     expect(event).toMatchObject({ input_tokens: 2000, output_tokens: 200, reasoning_tokens: null })
-    expect(event.cost_usd).toBeCloseTo(GROUNDED_COST, 12)
+    // The tokens, with the one grounded-prompt fee on top (next block).
+    expect(event.cost_usd).toBeCloseTo(GROUNDED_TOKENS_COST + 0.035, 12)
   })
 
   it('records an unknown model as unpriced with a null cost, never 0', async () => {

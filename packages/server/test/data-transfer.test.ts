@@ -85,6 +85,8 @@ function unusualEvents(): CostEvent[] {
       file_search_requests: 5,
       code_interpreter_sessions: 1,
       output_image_tokens: 12,
+      input_audio_tokens: 40,
+      cache_read_audio_tokens: 25,
       http_status: null,
       error_type: 'AbortError',
     },

@@ -186,6 +186,8 @@ export const TEN_EVENTS: CostEvent[] = [
     input_tokens: 700,
     output_tokens: 70,
     input_audio_tokens: 5,
+    // Gemini's cached audio (a subset of the audio input; kept as sent).
+    cache_read_audio_tokens: 3,
     images: 2,
     audio_seconds: 1.25,
     web_search_requests: 3,

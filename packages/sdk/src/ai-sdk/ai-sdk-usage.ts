@@ -2,7 +2,7 @@ import { emptyUsage, type Usage } from '../cost-event.js'
 import { convertAnthropicUsage } from '../providers/anthropic/anthropic-usage.js'
 import { compatibleProvider } from '../providers/compatible/compatible-providers.js'
 import { count, field, sumKnown } from '../providers/count.js'
-import { convertGoogleUsage } from '../providers/google/google-usage.js'
+import { addGroundingQueries, convertGoogleUsage } from '../providers/google/google-usage.js'
 import { convertOpenAIChatUsage, convertOpenAIResponsesUsage } from '../providers/openai/openai-usage.js'
 
 /** The provider families whose raw usage spendlens has its own converter for. */
@@ -110,6 +110,11 @@ export function convertAiSdkUsage(
   providerMetadata: unknown,
   provider?: string,
 ): Usage {
+  const converted = convertTokens(family, usage, providerMetadata, provider)
+  return family === 'google' ? withGroundingQueries(converted, providerMetadata) : converted
+}
+
+function convertTokens(family: ModelFamily, usage: unknown, providerMetadata: unknown, provider?: string) {
   const fromRaw = fromRawUsage(
     family,
     providerUsage(family, usage, providerMetadata),
@@ -122,4 +127,16 @@ export function convertAiSdkUsage(
   return typeof inputTokens === 'object' && inputTokens !== null
     ? fromV3Usage(usage)
     : fromV2Usage(family, usage, providerMetadata)
+}
+
+/**
+ * Gemini's search queries (Grounding with Google Search), which @ai-sdk/google passes on as
+ * `providerMetadata.google.groundingMetadata`: counted as wrap() counts them (addGroundingQueries).
+ */
+function withGroundingQueries(usage: Usage, providerMetadata: unknown): Usage {
+  const groundingMetadata = field(providerMetadata, 'google', 'groundingMetadata')
+  if (!groundingMetadata || usage.input_tokens === null) return usage
+  const queries = new Set<string>()
+  addGroundingQueries({ candidates: [{ groundingMetadata }] }, queries)
+  return queries.size > 0 ? { ...usage, web_search_requests: queries.size } : usage
 }

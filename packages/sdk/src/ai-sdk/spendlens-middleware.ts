@@ -1,5 +1,6 @@
 import type { Tags } from '../cost-event.js'
 import { SpendlensError } from '../errors.js'
+import { deploymentTypes } from '../pricing/supplement.js'
 import { field } from '../providers/count.js'
 import type { Recorder } from '../record/recorder.js'
 import { startCall } from '../record/start-call.js'
@@ -13,6 +14,12 @@ export interface SpendlensMiddlewareOptions {
   tracker?: Tracker
   /** Tags on every call made through this middleware. `withTags()` context wins over them. */
   tags?: Tags
+  /**
+   * The deployment type or endpoint of the models this middleware wraps, as wrap's `deployment`
+   * (Azure `data-zone`, `regional`; Vertex `regional`): applied to the calls of a provider that
+   * prices it, ignored for the others.
+   */
+  deployment?: string
 }
 
 /** What the middleware reads of an AI SDK language model: the same in LanguageModelV2 (ai v5) and V3 (ai v6). */
@@ -152,6 +159,7 @@ function safely(action: () => void) {
 export function createSpendlensMiddleware(
   resolveRecorder: () => Recorder | undefined,
   middlewareTags: Tags = {},
+  deployment?: string,
 ): SpendlensMiddleware {
   // The tracker's tags under the middleware's, merged once per recorder rather than on every call.
   let baseRecorder: Recorder | undefined
@@ -178,6 +186,8 @@ export function createSpendlensMiddleware(
           baseTags,
         )
         call.model = modelId
+        if (deployment !== undefined && deploymentTypes(provider).includes(deployment))
+          call.deployment = deployment
         return { call, family, provider, operation }
       }
       const started = begin(model)

@@ -10,7 +10,16 @@ import {
 import { type CostEvent, USAGE_FIELDS, type Usage } from '../cost-event.js'
 import { NANOS_PER_USD } from '../store-row.js'
 import type { CustomModelPrice } from './custom-model-price.js'
-import { PER_CALL_UNITS, type PerCallUnit, SUPPLEMENT, UNIT_PRICES, type UnitPrice } from './supplement.js'
+import {
+  DEPLOYMENT_PRICES,
+  type DeploymentPrice,
+  matchesModel,
+  PER_CALL_UNITS,
+  type PerCallUnit,
+  SUPPLEMENT,
+  UNIT_PRICES,
+  type UnitPrice,
+} from './supplement.js'
 import { pricesAt, type TokenPrice, tokenPrice } from './token-price.js'
 
 export type { CustomModelPrice }
@@ -23,6 +32,12 @@ export interface PriceInput {
   ts: Date
   service_tier: string | null
   batch: boolean
+  /**
+   * The deployment type or endpoint the call went to, where it changes the list price (Azure
+   * `data-zone` or `regional`, Vertex `regional`): the supplement's `deployments` multiplier applies
+   * and `price_source` names it. Absent or `global`: the catalog's list price.
+   */
+  deployment?: string | null
   /** With `http_status`, tells a refused call (not billed) from one whose usage never arrived (unknown). */
   status?: CostEvent['status']
   http_status?: number | null
@@ -80,6 +95,7 @@ function catalogUsage(usage: Usage): CatalogUsage {
   }
   put('input_tokens', usage.input_tokens)
   put('cache_read_tokens', usage.cache_read_tokens)
+  put('cache_audio_read_tokens', usage.cache_read_audio_tokens)
   put('cache_write_tokens', usage.cache_write_tokens)
   put('cache_write_1h_tokens', usage.cache_write_1h_tokens)
   put('output_tokens', usage.output_tokens)
@@ -96,8 +112,7 @@ function catalogUsage(usage: Usage): CatalogUsage {
 }
 
 function matches(rule: string | { startsWith: string } | undefined, model: string): boolean {
-  if (rule === undefined) return true
-  return typeof rule === 'string' ? rule === model : model.startsWith(rule.startsWith)
+  return rule === undefined || matchesModel(rule, model)
 }
 
 function toMatchLogic(rule: string | { startsWith: string }): MatchLogic {
@@ -217,15 +232,50 @@ export function tierAdjustment(provider: string, serviceTier: string | null, bat
  * catalog's entry had no price for them); `unpriced`, a unit was used that no price covers (Anthropic
  * code-execution container hours): the cost leaves it out and is `estimated`.
  */
-const UNIT_NOTES = { fees: '+tool-fees', unpriced: '+tool-fees-unpriced' }
+const UNIT_NOTES = {
+  fees: '+tool-fees',
+  allowance: '+tool-fees-allowance-unknown',
+  unpriced: '+tool-fees-unpriced',
+}
 const escapeNotes = (notes: Record<string, string>): string =>
   Object.values(notes)
     .map((note) => note.replace(/[+]/g, '\\+'))
     .join('|')
 
-const LIST_PRICE_SOURCE = new RegExp(
-  `^(?:(?:genai-prices|spendlens-supplement):[^+]*(?:${escapeNotes(TIER_NOTES)})?(?:\\+tool-fees)?(?:\\+tool-fees-unpriced)?|free:[^+]*|not-billed:provider-error)$`,
+/** The `price_source` note of each deployment multiplier (`+azure-data-zone10%`). */
+const DEPLOYMENT_NOTES: Record<string, string> = Object.fromEntries(
+  DEPLOYMENT_PRICES.map((price) => [price.label, `+${price.label}`]),
 )
+
+const LIST_PRICE_SOURCE = new RegExp(
+  `^(?:(?:genai-prices|spendlens-supplement):[^+]*(?:${escapeNotes(TIER_NOTES)})?(?:${escapeNotes(DEPLOYMENT_NOTES)})?(?:\\+tool-fees)?(?:\\+tool-fees-allowance-unknown)?(?:\\+tool-fees-unpriced)?|free:[^+]*|not-billed:provider-error)$`,
+)
+
+/** The deployment multiplier that applies to a call of `model`, if any (none: the list price). */
+export function deploymentPrice(
+  provider: string,
+  model: string,
+  deployment: string | null | undefined,
+): DeploymentPrice | undefined {
+  if (!deployment) return undefined
+  return DEPLOYMENT_PRICES.find(
+    (price) =>
+      price.provider === provider &&
+      price.deployment === deployment &&
+      matches(price.model, model) &&
+      !(price.except ?? []).some((rule) => matchesModel(rule, model)),
+  )
+}
+
+/**
+ * The deployment a recorded `price_source` says the call was priced for (its `+<label>` note), so a
+ * reprice applies the same multiplier: the event keeps no other trace of it. Undefined when none.
+ */
+export function deploymentOfPriceSource(provider: string, source: string | null): string | undefined {
+  if (source === null) return undefined
+  return DEPLOYMENT_PRICES.find((price) => price.provider === provider && source.includes(`+${price.label}`))
+    ?.deployment
+}
 
 /** The catalog's price key of each per-call unit it knows (a model's own fee wins over `units`). */
 const CATALOG_UNIT_KEYS: Record<PerCallUnit, string | undefined> = {
@@ -235,33 +285,41 @@ const CATALOG_UNIT_KEYS: Record<PerCallUnit, string | undefined> = {
   code_interpreter_sessions: undefined,
 }
 
-/** The per-call fees of a call the catalog's entry (`prices`) does not price itself, and their note. */
+/**
+ * The per-call fees of a call the catalog's entry (`prices`) does not price itself, and their note.
+ * `unitPrices`: by `provider/unit`, in the file's order (the first whose model matches applies).
+ */
 function unitFees(
-  provider: string,
-  usage: Usage,
+  input: Pick<PriceInput, 'provider' | 'model' | 'usage'>,
   prices: ModelPrice,
-  unitPrices: ReadonlyMap<string, UnitPrice>,
+  unitPrices: ReadonlyMap<string, UnitPrice[]>,
+  requests: number,
 ): { usd: number; note: string; estimated: boolean } {
   let usd = 0
   let added = false
+  let allowance = false
   let unpriced = false
   // A fee the provider bills by what no response says (supplement `estimated`): its most, estimated.
   let bounded = false
   for (const unit of PER_CALL_UNITS) {
-    const calls = usage[unit]
+    const calls = input.usage[unit]
     if (!calls) continue
     const key = CATALOG_UNIT_KEYS[unit]
     if (key !== undefined && prices[key] !== undefined) continue
-    const price = unitPrices.get(`${provider}/${unit}`)
+    const price = unitPrices
+      .get(`${input.provider}/${unit}`)
+      ?.find((candidate) => matches(candidate.model, input.model))
     if (price === undefined) unpriced = true
     else if (price.usd > 0) {
-      usd += calls * price.usd
+      // A fee per request is owed once by each of the calls the usage adds up to.
+      usd += (price.per === 'request' ? requests : calls) * price.usd
       added = true
+      if (price.allowance !== undefined) allowance = true
       if (price.estimated) bounded = true
     }
   }
-  const note = `${added ? UNIT_NOTES.fees : ''}${unpriced ? UNIT_NOTES.unpriced : ''}`
-  return { usd, note, estimated: unpriced || bounded }
+  const note = `${added ? UNIT_NOTES.fees : ''}${allowance ? UNIT_NOTES.allowance : ''}${unpriced ? UNIT_NOTES.unpriced : ''}`
+  return { usd, note, estimated: unpriced || allowance || bounded }
 }
 
 /**
@@ -338,7 +396,11 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
         matches(entry.model, input.model) &&
         (entry.fills as string[]).some((key) => prices[key] === undefined),
     )
-  const unitPrices = new Map(UNIT_PRICES.map((price) => [`${price.provider}/${price.unit}`, price]))
+  const unitPrices = new Map<string, UnitPrice[]>()
+  for (const price of UNIT_PRICES) {
+    const key = `${price.provider}/${price.unit}`
+    unitPrices.set(key, [...(unitPrices.get(key) ?? []), price])
+  }
   const discounts = config.discounts ?? []
   for (const discount of discounts) {
     if (!(discount.factor > 0))
@@ -354,6 +416,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     output_tokens: 10,
     reasoning_tokens: null,
     input_audio_tokens: 10,
+    cache_read_audio_tokens: 5,
     output_audio_tokens: 5,
     input_image_tokens: 10,
     input_video_tokens: 10,
@@ -488,8 +551,8 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
 
   /**
    * `price_source` (before and after where fee notes go), factor and status of a price under the
-   * call's tier and the discount. A tier's own price (`tiered`) already is that tier's: no
-   * multiplier, nothing estimated.
+   * call's tier, deployment and the discount. A tier's own price (`tiered`) already is that tier's:
+   * no tier multiplier, nothing estimated. A deployment multiplier applies on top of any tier.
    */
   function notesFor(
     source: string,
@@ -498,11 +561,12 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     input: PriceInput,
   ): Notes {
     const tier = tiered ? STANDARD : tierAdjustment(input.provider, input.service_tier, input.batch)
+    const deployment = deploymentPrice(input.provider, input.model, input.deployment)
     return {
-      factor: tier.factor * (discount ? discount.factor : 1),
-      source: `${source}${tier.note}`,
+      factor: tier.factor * (deployment ? deployment.factor : 1) * (discount ? discount.factor : 1),
+      source: `${source}${tier.note}${deployment ? `+${deployment.label}` : ''}`,
       after: discount ? discountNote(discount) : '',
-      status: tier.estimated ? 'estimated' : 'priced',
+      status: tier.estimated || deployment?.estimated ? 'estimated' : 'priced',
     }
   }
 
@@ -514,7 +578,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     input: PriceInput,
     requests: number,
   ): Price {
-    const fees = unitFees(input.provider, input.usage, prices, unitPrices)
+    const fees = unitFees(input, prices, unitPrices, requests)
     return {
       cost_usd: roundToNanos((total * requests + fees.usd) * notes.factor),
       pricing_status: notes.status === 'estimated' || fees.estimated ? 'estimated' : 'priced',
@@ -524,7 +588,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
 
   /** {@link notesFor} a resolution, made once per tier. */
   function notesOf(resolution: Resolution, input: PriceInput): Notes {
-    const key = `${input.service_tier}\u0000${input.batch}`
+    const key = `${input.service_tier}\u0000${input.batch}\u0000${input.deployment ?? ''}`
     let notes = resolution.notes.get(key)
     if (notes === undefined) {
       notes = notesFor(resolution.source, resolution.tiered, resolution.discount, input)
@@ -619,8 +683,10 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
       if (discount) rest = rest.slice(0, -discount.length)
       if (isListPriceSource(rest)) return true
       if (!rest.startsWith(SOURCE_PREFIX.custom)) return false
-      for (const note of [UNIT_NOTES.unpriced, UNIT_NOTES.fees])
+      for (const note of [UNIT_NOTES.unpriced, UNIT_NOTES.allowance, UNIT_NOTES.fees])
         if (rest.endsWith(note)) rest = rest.slice(0, -note.length)
+      const deployment = Object.values(DEPLOYMENT_NOTES).find((note) => rest.endsWith(note))
+      if (deployment) rest = rest.slice(0, -deployment.length)
       const tier = Object.values(TIER_NOTES).find((note) => rest.endsWith(note))
       if (tier) rest = rest.slice(0, -tier.length)
       return customLabels.has(rest.slice(SOURCE_PREFIX.custom.length))
@@ -686,7 +752,7 @@ interface Resolution {
   /** Found in a service tier's own prices. */
   tiered: boolean
   discount: PriceDiscount | undefined
-  /** By service tier and batch. */
+  /** By service tier, batch and deployment. */
   notes: Map<string, Notes>
 }
 

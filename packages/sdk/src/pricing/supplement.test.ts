@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../cost-event.js'
-import { createPriceBook } from './price-usage.js'
-import { parseSupplement, parseUnitPrices, SUPPLEMENT, UNIT_PRICES } from './supplement.js'
+import { createPriceBook, deploymentOfPriceSource } from './price-usage.js'
+import {
+  DEPLOYMENT_PRICES,
+  parseDeploymentPrices,
+  parseSupplement,
+  parseUnitPrices,
+  SUPPLEMENT,
+  UNIT_PRICES,
+} from './supplement.js'
 
 const file = () => JSON.parse(readFileSync(new URL('./supplement.json', import.meta.url), 'utf8'))
 
@@ -81,5 +88,64 @@ describe('the supplement file', () => {
     const other = file()
     other.entries[2].note = 'x'
     expect(() => parseSupplement(other)).toThrow('entries.2.note: expected no such field')
+  })
+
+  it('checks a unit price’s models, billing and allowance', () => {
+    const index = file().units.findIndex((unit: { per?: string }) => unit.per === 'request')
+    expect(index).toBeGreaterThanOrEqual(0)
+    const per = file()
+    per.units[index].per = 'prompt'
+    expect(() => parseUnitPrices(per)).toThrow(`units.${index}.per: expected unit or request`)
+    const model = file()
+    model.units[index].model = { prefix: 'gemini-2' }
+    expect(() => parseUnitPrices(model)).toThrow(`units.${index}.model: expected a model id or`)
+    const allowance = file()
+    allowance.units[index].allowance = ''
+    expect(() => parseUnitPrices(allowance)).toThrow(`units.${index}.allowance: expected the free allowance`)
+  })
+
+  it('checks the deployment multipliers like the entries, naming the record and field', () => {
+    expect(DEPLOYMENT_PRICES.length).toBeGreaterThan(0)
+    for (const price of DEPLOYMENT_PRICES) {
+      expect(price.source).toMatch(/^https:\/\/\S+$/)
+      expect(Date.parse(`${price.checked}T00:00:00Z`)).toBeLessThanOrEqual(Date.now())
+    }
+    const factor = file()
+    factor.deployments[0].factor = 0
+    expect(() => parseDeploymentPrices(factor)).toThrow('deployments.0.factor: expected a multiplier > 0')
+    const except = file()
+    except.deployments[2].except = 'claude-3'
+    expect(() => parseDeploymentPrices(except)).toThrow('deployments.2.except: expected model ids or')
+    const source = file()
+    delete source.deployments[1].source
+    expect(() => parseDeploymentPrices(source)).toThrow('deployments.1.source: expected an https URL')
+  })
+
+  it('names each deployment multiplier in price_source, a list price any price book knows', () => {
+    // 1,000,000 input tokens of gpt-4o on Azure: $2.50 at the Global price, × 1.1 = $2.75.
+    const book = createPriceBook()
+    const price = book.price({
+      provider: 'azure',
+      model: 'gpt-4o-2024-11-20',
+      usage: { ...emptyUsage(), input_tokens: 1_000_000, output_tokens: 0 },
+      ts: new Date('2026-12-01T00:00:00Z'),
+      service_tier: null,
+      batch: false,
+      deployment: 'data-zone',
+    })
+    expect(price).toEqual({
+      cost_usd: 2.75,
+      pricing_status: 'estimated',
+      price_source: 'genai-prices:azure/gpt-4o+azure-data-zone10%',
+    })
+    expect(book.knows(price.price_source as string)).toBe(true)
+    // A reprice reads the deployment back from the note (the event keeps it nowhere else).
+    expect(deploymentOfPriceSource('azure', price.price_source)).toBe('data-zone')
+    expect(deploymentOfPriceSource('azure', 'genai-prices:azure/gpt-4o')).toBeUndefined()
+    expect(
+      createPriceBook({ discounts: [{ provider: 'azure', factor: 0.8, label: 'ea' }] }).knows(
+        `${price.price_source}+ea`,
+      ),
+    ).toBe(true)
   })
 })

@@ -30,6 +30,8 @@ export interface CallRecord {
   charged_cost_usd?: number | null
   service_tier: string | null
   batch: boolean
+  /** The deployment type or endpoint, where it changes the price (wrap's `deployment`, Vertex's region). */
+  deployment?: string | null
   status: CallStatus
   /** The usage stopped short of the provider's final count (a stream cancelled or broken). */
   cost_partial?: boolean
@@ -97,6 +99,7 @@ export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage):
       ts,
       service_tier: record.service_tier,
       batch: record.batch,
+      deployment: record.deployment ?? null,
       status: record.status,
       http_status: record.http_status,
       free: record.free,

@@ -45,6 +45,8 @@ export class TrackedCall implements CallRecord {
   charged_cost_usd: number | null = null
   service_tier: string | null = null
   batch = false
+  /** Set by wrap() when the call starts: the client's deployment type or endpoint, if it prices one. */
+  deployment: string | null = null
   /** Set by finish(). */
   status: CallStatus = 'ok'
   /** Set by finish(). */

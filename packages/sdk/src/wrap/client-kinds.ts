@@ -19,6 +19,8 @@ export interface ClientShape {
   helperPaths?: string[]
   /** Where the client has a notion of the provider's project its calls are billed to. */
   project?: BillingProject
+  /** The deployment type or endpoint the client's calls go to, where it tells (Vertex's region). */
+  deployment?: string
 }
 
 /**
@@ -40,6 +42,16 @@ function hasMethod(object: unknown, ...path: string[]): boolean {
   let current = object as Record<string, unknown> | undefined
   for (const key of path) current = current?.[key] as Record<string, unknown> | undefined
   return typeof current === 'function'
+}
+
+/**
+ * AnthropicVertex's `region`: `global` is the global endpoint (the catalog's prices); any other
+ * (`us-east5`, `europe-west1`, the multi-region `us` and `eu`) is a regional endpoint, which Vertex
+ * bills above the global one for the newer Claude models (supplement `deployments`).
+ */
+function vertexEndpoint(region: unknown): { deployment?: string } {
+  if (typeof region !== 'string' || region === '') return {}
+  return { deployment: region === 'global' ? 'global' : 'regional' }
 }
 
 /** The Anthropic-shaped clients' methods by provider: the clouds price by the requested model id. */
@@ -83,7 +95,11 @@ const CLIENT_KINDS: ((client: object, named: string | undefined) => ClientShape 
         : typeof field(client, 'region') === 'string' && 'projectId' in client
           ? 'vertex'
           : 'anthropic')
-    return { provider, methods: ANTHROPIC_CLIENT_METHODS[provider] ?? ANTHROPIC_METHODS }
+    return {
+      provider,
+      methods: ANTHROPIC_CLIENT_METHODS[provider] ?? ANTHROPIC_METHODS,
+      ...(provider === 'vertex' ? vertexEndpoint(field(client, 'region')) : {}),
+    }
   },
   // @google/genai's GoogleGenAI: the Gemini API (`google`) or Vertex AI (`vertex`), priced alike.
   (client, named) =>

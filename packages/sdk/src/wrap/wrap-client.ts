@@ -1,6 +1,7 @@
 import { takeCallTags } from '../call-options.js'
 import type { Tags } from '../cost-event.js'
 import { SpendlensError } from '../errors.js'
+import { deploymentProviders, deploymentTypes } from '../pricing/supplement.js'
 import type { Recorder } from '../record/recorder.js'
 import { startCall } from '../record/start-call.js'
 import type { MethodSpec, TrackedCall } from '../record/tracked-call.js'
@@ -20,6 +21,14 @@ export interface WrapOptions {
    * from the client (OpenAI's `project` option). An `OpenAI-Project` header on a call still wins.
    */
   providerProject?: string
+  /**
+   * The deployment type or endpoint this client's calls go to, where it changes the price and the
+   * client cannot tell it: Azure OpenAI `global` (the list price), `data-zone` or `regional`;
+   * Vertex AI `global` or `regional`. Default: the list price's (`global`), or for Vertex the
+   * client's `region` (`global` or a region). Priced with the supplement's multiplier, named in
+   * `price_source` (docs/pricing.md#deployment-types-and-endpoints).
+   */
+  deployment?: string
 }
 
 interface Wrapped {
@@ -67,6 +76,16 @@ export function wrapClient<T extends object>(
     return client
   }
   const provider = shape.provider
+  const deployment = options.deployment ?? shape.deployment ?? null
+  if (options.deployment !== undefined) {
+    const known = deploymentTypes(provider)
+    if (!known.includes(options.deployment))
+      throw new Error(
+        known.length === 0
+          ? `spendlens: wrap(): deployment ${JSON.stringify(options.deployment)} given for provider ${provider}, which prices no deployment types (${deploymentProviders().join(' and ')} do)`
+          : `spendlens: wrap(): deployment ${JSON.stringify(options.deployment)} is not one of ${provider}'s: ${known.join(', ')}`,
+      )
+  }
   // The project header means something only to the provider that defines it (not to Groq behind
   // an OpenAI client).
   const billing = shape.project?.provider === provider ? shape.project : undefined
@@ -138,6 +157,7 @@ export function wrapClient<T extends object>(
         )
         const callProject = billing && requestHeader(split.options, billing.header)
         call.provider_project = callProject === undefined ? clientProject : callProject
+        call.deployment = deployment
         spec.readRequest?.(body, call)
         // The budgets, before anything is sent: a spent one throws here, or switches the model.
         let requestBody = body

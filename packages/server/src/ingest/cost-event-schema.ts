@@ -109,6 +109,7 @@ export const costEventSchema = z.object({
   output_tokens: count,
   reasoning_tokens: count,
   input_audio_tokens: count,
+  cache_read_audio_tokens: count,
   output_audio_tokens: count,
   input_image_tokens: count,
   input_video_tokens: count,

@@ -206,6 +206,7 @@ export function fastParse(
       output_tokens: count(input.output_tokens),
       reasoning_tokens: count(input.reasoning_tokens),
       input_audio_tokens: count(input.input_audio_tokens),
+      cache_read_audio_tokens: count(input.cache_read_audio_tokens),
       output_audio_tokens: count(input.output_audio_tokens),
       input_image_tokens: count(input.input_image_tokens),
       input_video_tokens: count(input.input_video_tokens),

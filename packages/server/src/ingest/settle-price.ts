@@ -1,5 +1,5 @@
 import type { CostEvent } from 'spendlens'
-import { type PriceInput, priceUsage, roundToNanos } from 'spendlens/internal'
+import { deploymentOfPriceSource, type PriceInput, priceUsage, roundToNanos } from 'spendlens/internal'
 import type { ParsedCostEvent } from './cost-event-schema.js'
 
 /**
@@ -24,14 +24,18 @@ export function settlePrice(event: ParsedCostEvent): CostEvent {
 }
 
 /**
- * What pricing reads of an event: its usage, model, tier and outcome, at its own time. One
- * definition for ingest and for a reprice of stored events, so that both price an event alike.
+ * What pricing reads of an event: its usage, model, tier, deployment and outcome, at its own time.
+ * One definition for ingest and for a reprice of stored events, so that both price an event alike.
+ * The deployment (Azure data zone, Vertex regional) is kept nowhere but in the multiplier's note in
+ * `price_source`, read back here so a reprice applies it again.
  */
 export function priceInputOf(
   event: Pick<CostEvent, 'provider' | 'model' | 'ts' | 'service_tier' | 'batch' | 'status' | 'http_status'> &
+    Partial<Pick<CostEvent, 'price_source'>> &
     PriceInput['usage'],
 ): PriceInput {
   return {
+    deployment: deploymentOfPriceSource(event.provider, event.price_source ?? null) ?? null,
     provider: event.provider,
     model: event.model,
     usage: event,

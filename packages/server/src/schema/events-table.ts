@@ -117,6 +117,10 @@ export const EVENTS_TABLE: Table<EventColumn> = {
     count('output_tokens', (event) => event.output_tokens, { rollup: 'measure' }),
     count('reasoning_tokens', (event) => event.reasoning_tokens, { rollup: 'measure' }),
     count('input_audio_tokens', (event) => event.input_audio_tokens, { rollup: 'measure' }),
+    // Cached audio, billed at a cache rate of its own (Gemini): null for what was there before.
+    count('cache_read_audio_tokens', (event) => event.cache_read_audio_tokens, {
+      added: { duckdb: 18, clickhouse: 16 },
+    }),
     count('output_audio_tokens', (event) => event.output_audio_tokens, { rollup: 'measure' }),
     count('input_image_tokens', (event) => event.input_image_tokens, { added: { duckdb: 3 } }),
     count('input_characters', (event) => event.input_characters, { added: { duckdb: 3 } }),

@@ -10,9 +10,9 @@ import { convertOpenAIChatUsage } from '../openai/openai-usage.js'
  * - The URL names a deployment, which is any name the customer chose; the response's `model`
  *   (`gpt-4o-2024-11-20`) is the model, and is what is priced.
  * - Prices depend on the deployment type, which no response tells: the catalog's `azure` prices are
- *   Global Standard. Data Zone and Regional deployments cost more (about 10%), Provisioned is billed
- *   by the hour: a `discounts` entry for provider `azure` (factor 1.1, say) prices them
- *   (docs/pricing.md).
+ *   Global Standard. Data Zone and Regional deployments cost more (about 10%): wrap's `deployment`
+ *   option names them and the supplement's `deployments` multiplier prices them, `estimated`
+ *   (docs/pricing.md#deployment-types-and-endpoints). Provisioned is billed by the hour: not modelled.
  * - Streams carry usage when asked (`stream_options.include_usage`, honoured since api-version
  *   2024-09-01-preview). The first chunk, with the prompt filter results, has `model: ""`.
  *

@@ -1,6 +1,9 @@
 import type { MethodSpec, TrackedCall } from '../../record/tracked-call.js'
 import { field } from '../count.js'
-import { convertGoogleEmbeddingUsage, convertGoogleUsage } from './google-usage.js'
+import { addGroundingQueries, convertGoogleEmbeddingUsage, convertGoogleUsage } from './google-usage.js'
+
+/** The distinct search queries of each call so far (a stream's chunks each may carry some). */
+const groundingQueries = new WeakMap<TrackedCall, Set<string>>()
 
 /**
  * The requested model as the catalog names it: the API also accepts `models/gemini-2.5-flash` and
@@ -33,6 +36,15 @@ function readGenerateContentResponse(response: unknown, call: TrackedCall) {
   if (typeof responseId === 'string' && responseId) call.provider_request_id = responseId
   const usage = field(response, 'usageMetadata')
   if (usage && typeof usage === 'object') call.usage = convertGoogleUsage(usage)
+  let queries = groundingQueries.get(call)
+  if (field(response, 'candidates') !== undefined) {
+    queries ??= new Set()
+    addGroundingQueries(response, queries)
+    if (queries.size > 0) groundingQueries.set(call, queries)
+  }
+  // The usage (replaced by each chunk's running total) carries the queries counted so far.
+  if (queries && queries.size > 0 && call.usage.input_tokens !== null)
+    call.usage = { ...call.usage, web_search_requests: queries.size }
 }
 
 /** `models.generateContent` of `@google/genai`. */

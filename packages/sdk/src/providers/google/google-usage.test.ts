@@ -66,7 +66,7 @@ describe('convertGoogleUsage', () => {
     expect(usage.input_audio_tokens).toBe(800)
   })
 
-  it('leaves audio out when part of the prompt came from the cache (the catalog could not price it)', () => {
+  it('counts the cached part of audio input from cacheTokensDetails, for its own cache rate', () => {
     const usage = convertGoogleUsage({
       promptTokenCount: 1000,
       cachedContentTokenCount: 600,
@@ -75,7 +75,43 @@ describe('convertGoogleUsage', () => {
       cacheTokensDetails: [{ modality: 'AUDIO', tokenCount: 600 }],
     })
 
-    expect(usage).toMatchObject({ input_tokens: 1000, cache_read_tokens: 600, input_audio_tokens: null })
+    expect(usage).toMatchObject({
+      input_tokens: 1000,
+      cache_read_tokens: 600,
+      input_audio_tokens: 1000,
+      cache_read_audio_tokens: 600,
+    })
+  })
+
+  it('reads a cache breakdown without audio as none of the audio cached', () => {
+    const usage = convertGoogleUsage({
+      promptTokenCount: 1000,
+      cachedContentTokenCount: 200,
+      promptTokensDetails: [
+        { modality: 'TEXT', tokenCount: 200 },
+        { modality: 'AUDIO', tokenCount: 800 },
+      ],
+      cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 200 }],
+    })
+
+    expect(usage).toMatchObject({ input_audio_tokens: 800, cache_read_audio_tokens: 0 })
+  })
+
+  it('leaves both audio counts out when a cache hit on audio comes without its breakdown', () => {
+    // The catalog cannot split the cache read without it: the call is priced at the text rates.
+    const usage = convertGoogleUsage({
+      promptTokenCount: 1000,
+      cachedContentTokenCount: 600,
+      candidatesTokenCount: 50,
+      promptTokensDetails: [{ modality: 'AUDIO', tokenCount: 1000 }],
+    })
+
+    expect(usage).toMatchObject({
+      input_tokens: 1000,
+      cache_read_tokens: 600,
+      input_audio_tokens: null,
+      cache_read_audio_tokens: null,
+    })
   })
 
   it('leaves everything unknown when there is no usageMetadata', () => {

@@ -24,9 +24,12 @@ function modalityCount(details: unknown, modality: string): number | null {
  *   catalog has one (audio input on the Flash models, image output on the image models) and at the
  *   text rate otherwise (video and image input on the current models). Image input is left out:
  *   Gemini prices it as text, and the catalog's `input_image_tokens` rate belongs to other providers.
- * - Audio input is reported only when nothing was read from the cache: the catalog then also needs
- *   the cached audio count, which Usage cannot carry, and would refuse to price the call. With a
- *   cache hit, audio is priced at the text rate.
+ * - Cached content is broken down the same way (`cacheTokensDetails`, subsets of
+ *   `cachedContentTokenCount`). Audio-capable models bill cached audio at a cache rate of its own
+ *   (the catalog's `cache_audio_read_mtok`, above the text cache rate): with a cache hit on an audio
+ *   prompt, the cache's AUDIO count is `cache_read_audio_tokens` (no AUDIO entry in the list: none
+ *   of the audio came from the cache, 0). A cache hit on an audio prompt without the list leaves
+ *   both audio counts unknown, and the call is priced at the text rates, as before Gemini reported it.
  * - In a stream each chunk's usageMetadata is the running total so far: the caller passes the last
  *   one, never a sum.
  */
@@ -39,6 +42,15 @@ export function convertGoogleUsage(usageMetadata: unknown): Usage {
   const input = sumKnown(prompt, toolUsePrompt)
   const promptDetails = field(usageMetadata, 'promptTokensDetails')
   const candidateDetails = field(usageMetadata, 'candidatesTokensDetails')
+  const cacheDetails = field(usageMetadata, 'cacheTokensDetails')
+  const audioInput = modalityCount(promptDetails, 'AUDIO')
+  // The catalog needs the cached part of the audio whenever audio and a cache hit meet.
+  const cachedAudio =
+    cacheRead && audioInput
+      ? Array.isArray(cacheDetails)
+        ? (modalityCount(cacheDetails, 'AUDIO') ?? 0)
+        : null
+      : null
   // The API leaves out counts that are 0 (proto3 JSON): with the prompt counted, no candidates and
   // no thoughts means nothing was generated (a blocked prompt, a first stream chunk).
   const output = sumKnown(candidates, thoughts) ?? (input === null ? null : 0)
@@ -48,10 +60,32 @@ export function convertGoogleUsage(usageMetadata: unknown): Usage {
     cache_read_tokens: cacheRead,
     output_tokens: output,
     reasoning_tokens: thoughts,
-    input_audio_tokens: cacheRead ? null : modalityCount(promptDetails, 'AUDIO'),
+    input_audio_tokens: cacheRead && audioInput && cachedAudio === null ? null : audioInput,
+    cache_read_audio_tokens: cachedAudio,
     input_video_tokens: modalityCount(promptDetails, 'VIDEO'),
     output_audio_tokens: modalityCount(candidateDetails, 'AUDIO'),
     output_image_tokens: modalityCount(candidateDetails, 'IMAGE'),
+  }
+}
+
+/**
+ * The Google Search queries a Gemini response ran (Grounding with Google Search), for
+ * `web_search_requests`. Counting rules (ai.google.dev/gemini-api/docs/google-search#pricing):
+ * - Each candidate's `groundingMetadata.webSearchQueries` lists the queries the model ran; Gemini 3
+ *   bills each unique query, and ignores the empty ones (`""`) when counting: so are they here.
+ * - Gemini 2.x bills the grounded prompt once, however many queries it ran: the count is still the
+ *   queries, and the price (supplement `units`, `per: request`) charges one fee per call that has any.
+ * - A stream repeats or spreads the metadata over chunks: the caller adds each chunk's queries to
+ *   one set per call (`into`), so a query is counted once.
+ * - Grounding with Google Maps reports no search queries (its chunks are `maps`): not counted here.
+ */
+export function addGroundingQueries(response: unknown, into: Set<string>): void {
+  const candidates = field(response, 'candidates')
+  if (!Array.isArray(candidates)) return
+  for (const candidate of candidates) {
+    const queries = field(candidate, 'groundingMetadata', 'webSearchQueries')
+    if (!Array.isArray(queries)) continue
+    for (const query of queries) if (typeof query === 'string' && query.trim() !== '') into.add(query)
   }
 }
 

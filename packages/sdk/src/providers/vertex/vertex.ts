@@ -10,7 +10,8 @@ import { pricedByRequestedModel } from '../requested-model.js'
  *
  * Pricing: by the id the request names (`claude-sonnet-4-5@20250929`), the one Vertex's console
  * and invoice show. The catalog's prices are the global endpoint's; Vertex bills regional endpoints
- * of the newer models 10% above them, which a `discounts` entry (factor 1.1) expresses.
+ * of Claude Sonnet 4.5 and later 10% above them: the client's `region` (or wrap's `deployment`)
+ * tells the endpoint, and the supplement's `deployments` multiplier prices it (wrap/client-kinds.ts).
  *
  * Gemini on Vertex AI (`new GoogleGenAI({ vertexai: true })`) keeps Gemini's counting rules
  * (google/google-usage.ts) and is recorded as `vertex` too, priced at the catalog's Gemini prices.

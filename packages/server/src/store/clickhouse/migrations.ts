@@ -247,6 +247,9 @@ ORDER BY (project, id)`,
   // 15: the catalog's price beside a cost the provider charged (computed_cost_nanos; null for what
   // is there: those events kept the charged cost alone). Not in any sorting key.
   (target) => addColumns(target, 15),
+  // 16: cached audio tokens (cache_read_audio_tokens; null for what is there: not counted then).
+  // Not in any sorting key.
+  (target) => addColumns(target, 16),
 ]
 
 /**

@@ -102,6 +102,8 @@ export const MIGRATIONS: string[] = [
   // 17: the catalog's price beside a cost the provider charged (computed_cost_nanos; null for what
   // is there: those events kept the charged cost alone).
   addColumns(17),
+  // 18: cached audio tokens (cache_read_audio_tokens; null for what is there: not counted then).
+  addColumns(18),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */
