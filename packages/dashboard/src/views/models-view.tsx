@@ -19,6 +19,7 @@ import { MODEL_GRAINS, type ModelGrain } from '../lib/view-state'
 import { addDays } from '../lib/zoned-time'
 import {
   featureModelsQuery,
+  MIX_TOP,
   MODEL_DIMENSION,
   migrationQueries,
   mixShape,
@@ -332,7 +333,7 @@ function MixPanel() {
   return (
     <Panel
       title="Model mix over time"
-      subtitle={`Share of ${view.mix} per ${scope.bucket}, top 6 models and the rest`}
+      subtitle={`Share of ${view.mix} per ${scope.bucket}, top ${MIX_TOP} models and the rest`}
       actions={
         <Segmented
           label="Mix of"
