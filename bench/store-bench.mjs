@@ -594,7 +594,7 @@ const VOLUMES = process.argv.includes('--volumes')
   : undefined
 if (VOLUMES) {
   console.log(
-    `spendlens store bench, the overview at volume: node ${process.version}, ${process.platform}/${process.arch}, ` +
+    `spendlens store bench, every view at volume: node ${process.version}, ${process.platform}/${process.arch}, ` +
       `${availableParallelism()} CPUs (${cpus()[0]?.model.trim()}), load average ${loadavg()
         .map((value) => value.toFixed(1))
         .join(' ')}`,

@@ -7,7 +7,8 @@ import {
   type SettableAnomalyState,
   setAnomalyState,
 } from '../lib/anomalies-api'
-import { anomaliesSince, isRelevantToFilters, overlapsRange } from '../lib/anomaly-list'
+import { isRelevantToFilters, overlapsRange } from '../lib/anomaly-list'
+import { anomaliesRequest } from '../queries/panel-queries'
 import { useDashboard } from './dashboard-context'
 import { keepWithinProject, type QueryState, toQueryState } from './use-analytics-query'
 
@@ -28,7 +29,7 @@ const ANOMALIES_STALE_MS = 30_000
  */
 export function useAnomalies(): QueryState<Anomaly[]> {
   const { project, scope, refetchInterval } = useDashboard()
-  const since = anomaliesSince(scope.range)
+  const { since } = anomaliesRequest(scope)
   const query = useQuery({
     queryKey: [...anomaliesKey(project), 'list', since ?? 'all'],
     queryFn: async ({ signal }) => (await fetchAnomalies({ since }, { signal, project })).anomalies,

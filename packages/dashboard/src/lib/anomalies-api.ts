@@ -46,6 +46,8 @@ export function setAnomalyState(
 export const DELIVERY_LIMIT = 100
 
 /** GET /api/alerts/deliveries: the project's alert messages, newest first. */
+export const ALERT_DELIVERIES_URL = apiUrl('api/alerts/deliveries', { limit: DELIVERY_LIMIT })
+
 export function fetchAlertDeliveries(options?: RequestOptions): Promise<AlertDeliveriesAnswer> {
-  return getJson<AlertDeliveriesAnswer>(apiUrl('api/alerts/deliveries', { limit: DELIVERY_LIMIT }), options)
+  return getJson<AlertDeliveriesAnswer>(ALERT_DELIVERIES_URL, options)
 }

@@ -4,8 +4,11 @@
 import type { Budget, BudgetDefinition, BudgetList, QueryRequest } from '@spendlens/server/api-types'
 import { apiUrl, deleteJson, getJson, putJson, type RequestOptions } from './api-client'
 
+/** GET /api/budgets: every budget of the project with its status. */
+export const BUDGETS_URL = 'api/budgets'
+
 export function fetchBudgets(options?: RequestOptions): Promise<BudgetList> {
-  return getJson<BudgetList>('api/budgets', options)
+  return getJson<BudgetList>(BUDGETS_URL, options)
 }
 
 /** PUT /api/budgets/:id: defines a budget or replaces one; the server answers the budget it made. */

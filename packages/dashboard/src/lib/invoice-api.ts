@@ -34,8 +34,11 @@ export function fetchReconcile(
   return getJson<ReconcileAnswer>(reconcileUrl(request), options)
 }
 
+/** GET /api/invoice/sync: where each provider's sync stands. */
+export const INVOICE_SYNC_URL = 'api/invoice/sync'
+
 export function fetchInvoiceSync(options?: RequestOptions): Promise<InvoiceSyncAnswer> {
-  return getJson<InvoiceSyncAnswer>('api/invoice/sync', options)
+  return getJson<InvoiceSyncAnswer>(INVOICE_SYNC_URL, options)
 }
 
 /** POST /api/invoice/sync/run (admin): starts a run of the provider now; 409 when it is not configured. */

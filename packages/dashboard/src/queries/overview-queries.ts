@@ -1,14 +1,12 @@
-import type { Dimension, QueryRequest, QueryRow } from '@spendlens/server/api-types'
-import { bucketAxis } from '../lib/buckets'
+import type { Dimension, QueryRequest } from '@spendlens/server/api-types'
 import { type MonthWindow, monthWindow, runRateWindow } from '../lib/month-projection'
 import { type Scope, scopeQuery } from '../lib/scope'
-import { breakdownDimension, type ViewState } from '../lib/view-state'
+import { breakdownDimension } from '../lib/view-state'
 import { addDays, dateLabel, startOfDateLabel } from '../lib/zoned-time'
-import { type StackedSeriesShape, seriesTotalsQuery, stackedSeriesQueries } from './series-queries'
+import { costOverTimeRequests, longContextCall } from './panel-queries'
+import { seriesTotalsQuery } from './series-queries'
 import { summaryQueries } from './summary-queries'
-
-/** How many values the cost chart stacks by name. */
-export const COST_STACK_TOP = 6
+import { allAtOnce, combine, named, type ViewContext, type ViewRequests } from './view-requests'
 
 /** Most the heat map reads: 13 weeks of hours (2,184 rows). */
 export const HEAT_DAYS = 91
@@ -76,56 +74,31 @@ export const OVERVIEW_TOP_LISTS: { dimension: Dimension; title: string }[] = [
   { dimension: 'model_family', title: 'Top models' },
 ]
 
-/** The cost chart's stacked series as the overview asks it. */
-export function costStackShape(scope: Scope, view: Pick<ViewState, 'stack'>): StackedSeriesShape {
-  return {
-    dimension: breakdownDimension(view.stack),
-    metric: 'cost_usd',
-    top: COST_STACK_TOP,
-    axisLength: scope.span ? bucketAxis(scope.span, scope.bucket, scope.timeZone).length : 0,
-  }
-}
-
-/** A POST /api/query body a view sends, named by its panel. */
-export interface NamedQuery {
-  name: string
-  request: QueryRequest
-}
-
 /**
- * Every query the overview sends, in two stages: what it asks at once when it opens (`first`), then what
- * waits for an answer (`after`: the cost chart's series of its top values, given the top query's rows).
- * Panels asking the same body share one request (the tokens chart and the cost chart's totals; the
- * two heat maps), so each body is listed once. bench:store times exactly these.
+ * Every request the overview sends: the summary cards, the long-context warning, the cost chart
+ * (its top values, totals and anomalies, then the series of its top values), the tokens chart (the
+ * same totals), month to date, the heat maps and the top lists. bench:store times exactly these.
  */
-export function overviewQueries(
-  scope: Scope,
-  view: Pick<ViewState, 'stack'>,
-  firstTs: string | null | undefined,
-): { first: NamedQuery[]; after: (stackTopRows: readonly QueryRow[]) => NamedQuery[] } {
+export function overviewRequests({ scope, view, meta }: ViewContext): ViewRequests {
   const summary = summaryQueries(scope)
-  const stack = stackedSeriesQueries(scope, costStackShape(scope, view))
-  const month = monthToDateQueries(scope, firstTs)
-  const heat = heatmapQuery(scope).request
-  const first: (NamedQuery | undefined)[] = [
-    { name: 'summary', request: summary.current },
-    summary.previous && { name: 'summary, previous period', request: summary.previous },
-    { name: 'cost chart: top values', request: stack.topValues },
-    { name: 'cost chart and tokens: totals', request: seriesTotalsQuery(scope) },
-    { name: 'month to date: by day', request: month.month },
-    { name: 'month to date: run rate', request: month.runRate },
-    { name: 'month to date: last month', request: month.lastMonth },
-    heat && { name: 'heat maps: by hour', request: heat },
-    ...OVERVIEW_TOP_LISTS.map(({ dimension }) => ({
-      name: `top list: ${dimension}`,
-      request: topListQuery(scope, dimension),
-    })),
-  ]
-  return {
-    first: first.filter((entry): entry is NamedQuery => entry !== undefined),
-    after: (rows) => {
-      const grouped = stack.grouped(stack.names(rows))
-      return grouped ? [{ name: 'cost chart: series of the top values', request: grouped }] : []
-    },
-  }
+  const month = monthToDateQueries(scope, meta?.first_ts)
+  return combine([
+    allAtOnce([
+      { name: 'summary', request: summary.current },
+      named('summary, previous period', summary.previous),
+      longContextCall(scope),
+    ]),
+    costOverTimeRequests('cost chart', scope, breakdownDimension(view.stack)),
+    allAtOnce([
+      { name: 'tokens chart', request: seriesTotalsQuery(scope) },
+      { name: 'month to date: by day', request: month.month },
+      { name: 'month to date: run rate', request: month.runRate },
+      { name: 'month to date: last month', request: month.lastMonth },
+      named('heat maps: by hour', heatmapQuery(scope).request),
+      ...OVERVIEW_TOP_LISTS.map(({ dimension }) => ({
+        name: `top list: ${dimension}`,
+        request: topListQuery(scope, dimension),
+      })),
+    ]),
+  ])
 }

@@ -1,5 +1,6 @@
 import type { Dimension, Filter, Metric, QueryRequest, QueryRow } from '@spendlens/server/api-types'
 import { type Scope, scopeQuery } from '../lib/scope'
+import { listRequests, named, type ViewRequests } from './view-requests'
 
 /** What every bucketed total query asks, so the panels that share it share one request. */
 export const SERIES_METRICS: Metric[] = [
@@ -70,5 +71,30 @@ export function stackedSeriesQueries(scope: Scope, shape: StackedSeriesShape) {
           })
         : undefined,
     totals: seriesTotalsQuery(scope, metric, extraFilters),
+  }
+}
+
+/**
+ * A stacked series' requests as a view sends them, named after its panel: the top values and the
+ * totals at once, then the series of the top values (given the top values' rows, under
+ * `${label}: top values`).
+ */
+export function stackedSeriesRequests(label: string, scope: Scope, shape: StackedSeriesShape): ViewRequests {
+  const queries = stackedSeriesQueries(scope, shape)
+  const topName = `${label}: top values`
+  return {
+    first: listRequests([
+      { name: topName, request: queries.topValues },
+      { name: `${label}: totals`, request: queries.totals },
+    ]),
+    after: (answers) => {
+      const rows = answers.get(topName)
+      return listRequests([
+        named(
+          `${label}: series of the top values`,
+          queries.grouped(queries.names((rows ?? []) as QueryRow[])),
+        ),
+      ])
+    },
   }
 }

@@ -1,7 +1,7 @@
 // The columns every "by dimension" table shares, so cost, share and latency read the same on
 // every view.
 
-import type { Dimension, Metric, QueryRow } from '@spendlens/server/api-types'
+import type { Dimension, QueryRow } from '@spendlens/server/api-types'
 import type { Column } from '../components/data-table'
 import {
   formatInteger,
@@ -12,17 +12,7 @@ import {
   latencyBand,
 } from '../lib/format'
 
-export const BREAKDOWN_METRICS: Metric[] = [
-  'requests',
-  'cost_usd',
-  'cost_per_request',
-  'total_tokens',
-  'avg_tokens_per_request',
-  'p95_latency_ms',
-  'error_rate',
-  'cache_hit_rate',
-  'unpriced_count',
-]
+export { BREAKDOWN_METRICS } from '../queries/panel-queries'
 
 /** A row's name: its value of the dimension, or "Others" / "Total". */
 export function rowName(row: QueryRow, dimension: Dimension): string {

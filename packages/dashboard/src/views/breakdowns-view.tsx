@@ -18,14 +18,13 @@ import {
 } from '../lib/format'
 import { collapseRows } from '../lib/series'
 import { BREAKDOWNS, type BreakdownKey, breakdownDimension, breakdownLabel } from '../lib/view-state'
+import { BREAKDOWN_TABLE_ROWS } from '../queries/breakdowns-queries'
 import { breakdownColumns, costShareLines, rowName, totalRow } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
 import { RankedBarsPanel } from './ranked-bars-panel'
 import { useCostBreakdown } from './use-cost-breakdown'
 import { WhatIfPanel } from './what-if-panel'
 
-/** Rows the table lists before "Others". */
-const TABLE_ROWS = 50
 /** Bars the chart draws before "Others". */
 const CHART_BARS = 15
 /** Slices of the donut before "Others". */
@@ -42,7 +41,7 @@ export function BreakdownsView() {
   const label = breakdownLabel(key)
   const [tagKey, setTagKey] = useState(key.startsWith('tags.') ? key.slice(5) : '')
 
-  const { breakdown, totals, rows, totalCost } = useCostBreakdown(dimension, TABLE_ROWS)
+  const { breakdown, totals, rows, totalCost } = useCostBreakdown(dimension, BREAKDOWN_TABLE_ROWS)
 
   const bars = useMemo(
     () =>
@@ -164,7 +163,7 @@ export function BreakdownsView() {
                 title={`Cost by ${label.toLowerCase()}`}
                 caption={
                   <span id="breakdown-table-caption">
-                    Top {TABLE_ROWS} by cost
+                    Top {BREAKDOWN_TABLE_ROWS} by cost
                     {data.some((row) => row.others) ? ', then everything else as Others' : ''}; click a name
                     to filter every chart by it.
                   </span>

@@ -13,6 +13,7 @@ import { drillDown } from '../lib/filters'
 import { formatUsd, formatUsdShort } from '../lib/format'
 import { sumUsd } from '../lib/series'
 import { type BreakdownKey, breakdownDimension, breakdownLabel } from '../lib/view-state'
+import { COST_STACK_TOP } from '../queries/panel-queries'
 import { ChartAnomalies } from './chart-anomalies'
 
 /** The stack switch of cost over time. */
@@ -26,8 +27,6 @@ export const STACK_OPTIONS: { key: BreakdownKey; label: string }[] = [
   { key: 'user', label: 'User' },
   { key: 'prompt', label: 'Prompt' },
 ]
-
-const TOP = 6
 
 export interface CostOverTimePanelProps {
   stack: BreakdownKey
@@ -52,7 +51,7 @@ export function CostOverTimePanel({
   const theme = useChartTheme()
   const dimension = breakdownDimension(stack)
   const label = breakdownLabel(stack).toLowerCase()
-  const state = useStackedSeries(dimension, 'cost_usd', TOP, extraFilters)
+  const state = useStackedSeries(dimension, 'cost_usd', COST_STACK_TOP, extraFilters)
   const anomalies = useAnomalyMarkers(extraFilters)
   const markers = useMemo(
     () => chartMarkers(anomalies.anomalies, state.axis, scope.span?.to),
@@ -96,7 +95,7 @@ export function CostOverTimePanel({
   return (
     <Panel
       title={title}
-      subtitle={`Per ${scope.bucket}, top ${TOP} by ${label} and the rest · click a bar to filter`}
+      subtitle={`Per ${scope.bucket}, top ${COST_STACK_TOP} by ${label} and the rest · click a bar to filter`}
       actions={actions}
       wide
       stale={state.stale}

@@ -6,9 +6,14 @@ import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { viewHref } from '../hooks/use-view-state'
 import { drillDown } from '../lib/filters'
-import { scopeQuery } from '../lib/scope'
 import {
-  BREAKDOWN_METRICS,
+  CONVERSATIONS,
+  CUSTOMER_TABLES,
+  conversationsQuery,
+  customerFilter,
+  customerTableQuery,
+} from '../queries/customer-queries'
+import {
   breakdownColumns,
   costColumn,
   costPerRequestColumn,
@@ -25,10 +30,7 @@ import { SummaryCards } from './summary-cards'
 export function CustomerView() {
   const { view, setView, update } = useDashboard()
   const customer = view.customer ?? ''
-  const only: Filter[] = useMemo(
-    () => [{ dimension: 'customer_id', op: 'in', values: [customer] }],
-    [customer],
-  )
+  const only: Filter[] = useMemo(() => customerFilter(customer), [customer])
   const back = { ...view, view: 'customers' as const, customer: undefined }
   const filtered = view.filters.some(
     (filter) =>
@@ -70,10 +72,9 @@ export function CustomerView() {
           title="Cost over time by feature"
           testId="customer-cost-chart"
         />
-        <CustomerTable dimension="feature" label="Feature" only={only} testId="customer-features" />
-        <CustomerTable dimension="model" label="Model" only={only} testId="customer-models" />
-        <CustomerTable dimension="user_id" label="User" only={only} testId="customer-users" limit={20} />
-        <CustomerTable dimension="prompt_id" label="Prompt template" only={only} testId="customer-prompts" />
+        {CUSTOMER_TABLES.map(({ dimension, label, testId }) => (
+          <CustomerTable key={dimension} dimension={dimension} label={label} only={only} testId={testId} />
+        ))}
         <ConversationsTable only={only} />
       </div>
     </>
@@ -85,25 +86,14 @@ function CustomerTable({
   label,
   only,
   testId,
-  limit = 20,
 }: {
   dimension: Dimension
   label: string
   only: Filter[]
   testId: string
-  limit?: number
 }) {
   const { scope, view, update } = useDashboard()
-  const rows = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: BREAKDOWN_METRICS,
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit,
-      others: true,
-      filters: only,
-    }),
-  )
+  const rows = useAnalyticsQuery(customerTableQuery(scope, dimension, only))
   const total = (rows.data ?? []).reduce((sum, row) => sum + (row.cost_usd ?? 0), 0)
   // A whole row wide: half of one clipped the last columns at 1280 px and 1920 px alike (the
   // dashboard is at most 1360 px wide), so each table has every column of a breakdown.
@@ -136,20 +126,10 @@ function CustomerTable({
   )
 }
 
-const CONVERSATIONS = 50
-
 /** The customer's conversations (session_id) by cost; one opens its requests in the log. */
 function ConversationsTable({ only }: { only: Filter[] }) {
   const { scope, view, setView } = useDashboard()
-  const sessions = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['session_id'],
-      metrics: ['requests', 'cost_usd', 'cost_per_request', 'total_tokens', 'avg_latency_ms', 'error_rate'],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: CONVERSATIONS,
-      filters: only,
-    }),
-  )
+  const sessions = useAnalyticsQuery(conversationsQuery(scope, only))
   const open = (row: QueryRow) =>
     setView({
       ...view,

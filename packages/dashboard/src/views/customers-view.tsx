@@ -7,6 +7,7 @@ import { useDashboard } from '../hooks/dashboard-context'
 import { drillDown } from '../lib/filters'
 import { formatInteger, formatUsd, formatUsdShort } from '../lib/format'
 import { collapseRows } from '../lib/series'
+import { CUSTOMER_POINTS, CUSTOMER_TABLE_ROWS, USER_POINTS } from '../queries/customers-queries'
 import { breakdownColumns, costShareLines, rowName, totalRow } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
 import { RankedBarsPanel } from './ranked-bars-panel'
@@ -14,11 +15,7 @@ import { RequestsCostScatterPanel } from './requests-cost-scatter-panel'
 import { UnitEconomicsPanels } from './unit-economics-panels'
 import { useCostBreakdown } from './use-cost-breakdown'
 
-const TABLE_ROWS = 50
 const BARS = 15
-/** Customers and users drawn in the scatters: the top ones by cost, the rest stated. */
-const CUSTOMER_POINTS = 100
-const USER_POINTS = 200
 
 /** The table's caption: how many customers it lists, as many as it shows (no "Top 50" over 12). */
 function customersCaption(rows: readonly QueryRow[]): string {
@@ -31,7 +28,12 @@ function customersCaption(rows: readonly QueryRow[]): string {
 /** Who spends: top customers, requests against cost, margins and cost per outcome, and a page per customer. */
 export function CustomersView() {
   const { view, setView, update } = useDashboard()
-  const { breakdown: customers, totals, rows, totalCost } = useCostBreakdown('customer_id', TABLE_ROWS)
+  const {
+    breakdown: customers,
+    totals,
+    rows,
+    totalCost,
+  } = useCostBreakdown('customer_id', CUSTOMER_TABLE_ROWS)
   const open = (customer: string) => setView({ ...view, view: 'customer', customer })
 
   const bars = useMemo(

@@ -1,4 +1,4 @@
-import type { Filter, Metric, QueryRow } from '@spendlens/server/api-types'
+import type { QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
 import { timeSeriesOption } from '../charts/time-series'
 import { Chart } from '../components/chart'
@@ -14,23 +14,12 @@ import { useChartTheme, useTimeAxis } from '../hooks/use-chart-theme'
 import { describeComparison } from '../lib/describe-range'
 import { drillDown } from '../lib/filters'
 import { formatInteger, formatLatency, formatPercent, formatUsd, latencyBand } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
 import { alignToAxis } from '../lib/series'
 import { type BreakdownKey, breakdownDimension, breakdownLabel } from '../lib/view-state'
+import { errorsByQueries, latencyCardQueries, latencySeriesQuery } from '../queries/latency-queries'
 import { latencyColumn, nameColumn, rateColumn, requestsColumn, rowName } from './breakdown-columns'
 import { NoEventsHint } from './cost-over-time-panel'
 import { knownCost } from './summary-cards'
-
-/** Calls that did not complete: errors, and streams the caller abandoned (both can still cost). */
-export const FAILED: Filter = { dimension: 'status', op: 'in', values: ['error', 'cancelled'] }
-
-const LATENCY_METRICS: Metric[] = [
-  'requests',
-  'p50_latency_ms',
-  'p95_latency_ms',
-  'p99_latency_ms',
-  'error_rate',
-]
 
 const ERROR_DIMENSIONS: { key: BreakdownKey; label: string }[] = [
   { key: 'feature', label: 'Feature' },
@@ -57,18 +46,11 @@ export function LatencyView() {
 
 function LatencyCards() {
   const { scope } = useDashboard()
-  const current = useAnalyticsQuery(scopeQuery(scope, { metrics: LATENCY_METRICS }))
-  const previous = useAnalyticsQuery(
-    scope.previous ? scopeQuery(scope, { metrics: LATENCY_METRICS, range: scope.previous }) : undefined,
-  )
-  const failed = useAnalyticsQuery(
-    scopeQuery(scope, { metrics: ['requests', 'cost_usd'], filters: [FAILED] }),
-  )
-  const failedBefore = useAnalyticsQuery(
-    scope.previous
-      ? scopeQuery(scope, { metrics: ['requests', 'cost_usd'], filters: [FAILED], range: scope.previous })
-      : undefined,
-  )
+  const queries = latencyCardQueries(scope)
+  const current = useAnalyticsQuery(queries.current)
+  const previous = useAnalyticsQuery(queries.previous)
+  const failed = useAnalyticsQuery(queries.failed)
+  const failedBefore = useAnalyticsQuery(queries.failedBefore)
   const row = current.data?.[0]
   const before = scope.previous ? previous.data?.[0] : undefined
   const failedRow = failed.data?.[0]
@@ -134,9 +116,7 @@ function LatencyCards() {
 
 function useLatencySeries() {
   const { scope } = useDashboard()
-  return useAnalyticsQuery(
-    scopeQuery(scope, { bucket: scope.bucket, metrics: LATENCY_METRICS, limit: 10_000 }),
-  )
+  return useAnalyticsQuery(latencySeriesQuery(scope))
 }
 
 function PercentilesPanel() {
@@ -276,23 +256,9 @@ function ErrorsByPanel() {
   const theme = useChartTheme()
   const dimension = breakdownDimension(view.errorsBy)
   const label = breakdownLabel(view.errorsBy)
-  const all = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: ['requests', 'error_rate', 'p50_latency_ms', 'p95_latency_ms', 'cost_usd'],
-      orderBy: { metric: 'requests', direction: 'desc' },
-      limit: 100,
-    }),
-  )
-  const failed = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: ['requests', 'cost_usd'],
-      orderBy: { metric: 'requests', direction: 'desc' },
-      limit: 1000,
-      filters: [FAILED],
-    }),
-  )
+  const queries = errorsByQueries(scope, dimension)
+  const all = useAnalyticsQuery(queries.all)
+  const failed = useAnalyticsQuery(queries.failed)
   const rows = useMemo((): ErrorRow[] | undefined => {
     if (!all.data || !failed.data) return undefined
     const failedBy = new Map(failed.data.map((row) => [String(row[dimension]), row]))

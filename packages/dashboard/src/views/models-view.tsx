@@ -1,4 +1,4 @@
-import type { Dimension, QueryRow } from '@spendlens/server/api-types'
+import type { QueryRow } from '@spendlens/server/api-types'
 import { useMemo } from 'react'
 import { scatterOption } from '../charts/scatter'
 import { timeSeriesOption } from '../charts/time-series'
@@ -14,10 +14,18 @@ import { useStackedSeries } from '../hooks/use-stacked-series'
 import { drillDown } from '../lib/filters'
 import { formatChange, formatInteger, formatLatency, formatPercent, formatUsd } from '../lib/format'
 import { comparePeriods } from '../lib/period-comparison'
-import { scopeQuery } from '../lib/scope'
 import { sumUsd, toShares } from '../lib/series'
 import { MODEL_GRAINS, type ModelGrain } from '../lib/view-state'
-import { addDays, dateLabel, daysBetween, parseDateLabel, startOfDateLabel } from '../lib/zoned-time'
+import { addDays } from '../lib/zoned-time'
+import {
+  featureModelsQuery,
+  MIX_TOP,
+  MODEL_DIMENSION,
+  migrationQueries,
+  mixShape,
+  modelsQuery,
+  providersQuery,
+} from '../queries/models-queries'
 import {
   avgTokensColumn,
   costColumn,
@@ -31,25 +39,6 @@ import {
 import { NoEventsHint } from './cost-over-time-panel'
 import { ModelMigrationsPanel } from './model-migrations-panel'
 import { WhatIfPanel } from './what-if-panel'
-
-const COMPARE_METRICS = [
-  'requests',
-  'cost_usd',
-  'cost_per_request',
-  'avg_tokens_per_request',
-  'p50_latency_ms',
-  'p95_latency_ms',
-  'error_rate',
-] as const
-
-/**
- * The dimension a model is read by: its catalog family (an alias, its snapshots and the failed calls
- * that asked for it, docs/event-schema.md), or the snapshot each call reported.
- */
-const MODEL_DIMENSION = { family: 'model_family', snapshot: 'model' } as const satisfies Record<
-  ModelGrain,
-  Dimension
->
 
 /** A model's name in a row, by the view's grain. */
 function modelName(row: QueryRow, grain: ModelGrain): string {
@@ -93,14 +82,7 @@ export function ModelsView() {
 
 function ProvidersPanel() {
   const { scope, view, update } = useDashboard()
-  const providers = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['provider'],
-      metrics: [...COMPARE_METRICS, 'cache_hit_rate'],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: 50,
-    }),
-  )
+  const providers = useAnalyticsQuery(providersQuery(scope))
   const total = sumUsd((providers.data ?? []).map((row) => row.cost_usd))
   return (
     <Panel
@@ -154,16 +136,7 @@ function comparisonColumns(total: number | null): Column<QueryRow>[] {
 function ModelsPanel() {
   const { scope, view, update } = useDashboard()
   const grain = view.models
-  const groupBy: Dimension[] =
-    grain === 'family' ? ['provider', 'model_family'] : ['provider', 'model_family', 'model']
-  const models = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy,
-      metrics: [...COMPARE_METRICS, 'cache_hit_rate'],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: 200,
-    }),
-  )
+  const models = useAnalyticsQuery(modelsQuery(scope, grain))
   const total = sumUsd((models.data ?? []).map((row) => row.cost_usd))
   const columns: Column<QueryRow>[] = [
     nameColumn('model_family', grain === 'family' ? 'Model' : 'Family'),
@@ -210,14 +183,7 @@ function ModelsPanel() {
 
 function useFeatureModels() {
   const { scope, view } = useDashboard()
-  return useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['feature', 'provider', MODEL_DIMENSION[view.models]],
-      metrics: [...COMPARE_METRICS],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: 500,
-    }),
-  )
+  return useAnalyticsQuery(featureModelsQuery(scope, view.models))
 }
 
 /** Cost per request against p95 latency for every feature × model: the trade-off at a glance. */
@@ -345,8 +311,8 @@ function FeatureModelsPanel() {
 function MixPanel() {
   const { scope, view, update } = useDashboard()
   const theme = useChartTheme()
-  const metric = view.mix === 'cost' ? 'cost_usd' : 'requests'
-  const state = useStackedSeries(MODEL_DIMENSION[view.models], metric, 6)
+  const shape = mixShape(scope, view)
+  const state = useStackedSeries(shape.dimension, shape.metric, shape.top)
   const shares = useMemo(() => (state.series ? toShares(state.series) : undefined), [state.series])
   const option = useMemo(
     () =>
@@ -367,7 +333,7 @@ function MixPanel() {
   return (
     <Panel
       title="Model mix over time"
-      subtitle={`Share of ${view.mix} per ${scope.bucket}, top 6 models and the rest`}
+      subtitle={`Share of ${view.mix} per ${scope.bucket}, top ${MIX_TOP} models and the rest`}
       actions={
         <Segmented
           label="Mix of"
@@ -455,45 +421,11 @@ function mainModels(rows: readonly QueryRow[] | undefined, grain: ModelGrain): M
  */
 function MigrationPanel() {
   const { scope, view, update } = useDashboard()
-  const span = scope.span
-  const first = span ? dateLabel(span.from, scope.timeZone) : undefined
-  const last = span ? addDays(dateLabel(span.to, scope.timeZone), -1) : undefined
-  const middle = first && last ? addDays(first, Math.floor(daysBetween(first, last) / 2) + 1) : undefined
-  const split = view.split && first && last && view.split > first && view.split <= last ? view.split : middle
-  const splitAt = split && parseDateLabel(split) ? startOfDateLabel(split, scope.timeZone) : undefined
-  const before = splitAt && span ? { from: span.from, to: splitAt } : undefined
-  const after = splitAt && span ? { from: splitAt, to: span.to } : undefined
-  const metrics = ['requests', 'cost_usd', 'cost_per_request', 'p95_latency_ms'] as const
-  const featuresBefore = useAnalyticsQuery(
-    before
-      ? scopeQuery(scope, { range: before, groupBy: ['feature'], metrics: [...metrics], limit: 200 })
-      : undefined,
-  )
-  const featuresAfter = useAnalyticsQuery(
-    after
-      ? scopeQuery(scope, { range: after, groupBy: ['feature'], metrics: [...metrics], limit: 200 })
-      : undefined,
-  )
-  const modelsBefore = useAnalyticsQuery(
-    before
-      ? scopeQuery(scope, {
-          range: before,
-          groupBy: ['feature', MODEL_DIMENSION[view.models]],
-          metrics: ['requests'],
-          limit: 1000,
-        })
-      : undefined,
-  )
-  const modelsAfter = useAnalyticsQuery(
-    after
-      ? scopeQuery(scope, {
-          range: after,
-          groupBy: ['feature', MODEL_DIMENSION[view.models]],
-          metrics: ['requests'],
-          limit: 1000,
-        })
-      : undefined,
-  )
+  const { first, last, split, ...queries } = migrationQueries(scope, view)
+  const featuresBefore = useAnalyticsQuery(queries.featuresBefore)
+  const featuresAfter = useAnalyticsQuery(queries.featuresAfter)
+  const modelsBefore = useAnalyticsQuery(queries.modelsBefore)
+  const modelsAfter = useAnalyticsQuery(queries.modelsAfter)
 
   const rows = useMemo((): MigrationRow[] | undefined => {
     if (!featuresBefore.data || !featuresAfter.data || !modelsBefore.data || !modelsAfter.data)
@@ -621,7 +553,7 @@ function MigrationPanel() {
     >
       <QueryBody
         state={{
-          data: span ? rows : [],
+          data: scope.span ? rows : [],
           error: featuresBefore.error ?? featuresAfter.error ?? modelsBefore.error ?? modelsAfter.error,
           loading,
           refetch: () => {

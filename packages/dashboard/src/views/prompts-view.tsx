@@ -11,7 +11,7 @@ import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme } from '../hooks/use-chart-theme'
 import { drillDown } from '../lib/filters'
 import { formatCompact, formatInteger, formatUsd, formatUsdShort } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
+import { promptsQuery } from '../queries/prompts-queries'
 import {
   costColumn,
   costPerRequestColumn,
@@ -44,25 +44,7 @@ function medianOf(values: readonly number[]): number | null {
 export function PromptsView() {
   const { scope, view, update } = useDashboard()
   const theme = useChartTheme()
-  const prompts = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['prompt_id'],
-      metrics: [
-        'requests',
-        'cost_usd',
-        'cost_per_request',
-        'input_tokens',
-        'output_tokens',
-        'avg_tokens_per_request',
-        'cache_hit_rate',
-        'p95_latency_ms',
-        'error_rate',
-        'unpriced_count',
-      ],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: 200,
-    }),
-  )
+  const prompts = useAnalyticsQuery(promptsQuery(scope))
   const rows = prompts.data ?? []
   const byCostPerCall = useMemo(
     () =>

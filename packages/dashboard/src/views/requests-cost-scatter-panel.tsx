@@ -8,7 +8,7 @@ import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useChartTheme } from '../hooks/use-chart-theme'
 import { formatCompact, formatInteger, formatUsd, formatUsdShort } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
+import { requestsCostScatterQuery } from '../queries/panel-queries'
 import { NoEventsHint } from './cost-over-time-panel'
 
 export interface RequestsCostScatterProps {
@@ -42,15 +42,7 @@ export function RequestsCostScatterPanel({
 }: RequestsCostScatterProps) {
   const { scope } = useDashboard()
   const theme = useChartTheme()
-  const rows = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: ['requests', 'cost_usd', 'total_tokens'],
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit: points,
-      others: true,
-    }),
-  )
+  const rows = useAnalyticsQuery(requestsCostScatterQuery(scope, dimension, points))
   const { drawn, unknown, rest } = useMemo(() => {
     const data = rows.data ?? []
     const groups = data.filter((row) => !row.others)

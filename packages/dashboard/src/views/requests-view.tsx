@@ -3,9 +3,8 @@ import { Fragment, useEffect, useMemo, useState } from 'react'
 import { Panel, PanelMessage } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery, useEventPage } from '../hooks/use-analytics-query'
-import { apiUrl } from '../lib/api-client'
 import { csvFileName, downloadCsv, toCsv } from '../lib/csv'
-import { drillDown, filterParams } from '../lib/filters'
+import { drillDown } from '../lib/filters'
 import {
   formatInteger,
   formatLatency,
@@ -14,10 +13,8 @@ import {
   LATENCY_BAND_LABEL,
   latencyBand,
 } from '../lib/format'
-import { rangeParams, scopeQuery } from '../lib/scope'
+import { eventsScopeParams, eventsUrl, matchingQuery, PAGE_SIZE } from '../queries/requests-queries'
 import { NoEventsHint } from './cost-over-time-panel'
-
-export const PAGE_SIZE = 50
 
 interface LogColumn {
   label: string
@@ -100,10 +97,7 @@ export function RequestsView() {
   const [page, setPage] = useState(0)
   const [expanded, setExpanded] = useState<string | undefined>(undefined)
 
-  const baseParams = useMemo(
-    () => [...rangeParams(scope.range), ...filterParams(scope.filters)],
-    [scope.range, scope.filters],
-  )
+  const baseParams = useMemo(() => eventsScopeParams(scope), [scope])
   const scopeKey = JSON.stringify(baseParams)
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new scope starts again at the newest
   useEffect(() => {
@@ -113,14 +107,10 @@ export function RequestsView() {
   }, [scopeKey])
 
   const cursor = cursors[page]
-  const url = apiUrl('api/events', [
-    ...baseParams,
-    ['limit', String(PAGE_SIZE)],
-    ...(cursor ? [['cursor', cursor] as [string, string]] : []),
-  ])
+  const url = eventsUrl(baseParams, cursor)
   // Live mode follows the newest events on the first page only: an older page stays put.
   const events = useEventPage(url, view.live && page === 0)
-  const matching = useAnalyticsQuery(scopeQuery(scope, { metrics: ['requests'] }))
+  const matching = useAnalyticsQuery(matchingQuery(scope))
   const total = matching.data?.[0]?.requests
 
   const next = events.data?.next_cursor ?? null

@@ -1,9 +1,8 @@
 import type { Dimension } from '@spendlens/server/api-types'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
-import { scopeQuery } from '../lib/scope'
 import { sumUsd } from '../lib/series'
-import { BREAKDOWN_METRICS } from './breakdown-columns'
+import { costBreakdownQueries } from '../queries/panel-queries'
 
 /**
  * Cost by one dimension in the scope, the first `limit` by cost and the rest as one Others row,
@@ -12,16 +11,9 @@ import { BREAKDOWN_METRICS } from './breakdown-columns'
  */
 export function useCostBreakdown(dimension: Dimension, limit: number) {
   const { scope } = useDashboard()
-  const breakdown = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: [dimension],
-      metrics: BREAKDOWN_METRICS,
-      orderBy: { metric: 'cost_usd', direction: 'desc' },
-      limit,
-      others: true,
-    }),
-  )
-  const totals = useAnalyticsQuery(scopeQuery(scope, { metrics: BREAKDOWN_METRICS }))
+  const queries = costBreakdownQueries(scope, dimension, limit)
+  const breakdown = useAnalyticsQuery(queries.breakdown)
+  const totals = useAnalyticsQuery(queries.totals)
   const rows = breakdown.data ?? []
   const totalCost = totals.data?.[0]?.cost_usd ?? sumUsd(rows.map((row) => row.cost_usd))
   return { breakdown, totals, rows, totalCost }

@@ -9,8 +9,8 @@ import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
 import { useWhatIf } from '../hooks/use-decisions'
 import { formatChange, formatInteger, formatUsd } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
 import { parseTarget, targetKey, WHAT_IF_MODELS, WHAT_IF_TIER_OPTIONS } from '../lib/what-if-targets'
+import { whatIfQueries } from '../queries/panel-queries'
 
 type FeatureRow = WhatIfAnswer['by_feature'][number]
 
@@ -65,14 +65,7 @@ export function WhatIfPanel() {
   const target = parseTarget(view.whatIf, view.whatIfTier)
   const answer = useWhatIf(target)
   // The models these calls used, offered first: "what if this ran at batch".
-  const used = useAnalyticsQuery(
-    scopeQuery(scope, {
-      groupBy: ['provider', 'model'],
-      metrics: ['requests'],
-      orderBy: { metric: 'requests', direction: 'desc' },
-      limit: 30,
-    }),
-  )
+  const used = useAnalyticsQuery(whatIfQueries(scope, view).used)
   const usedKeys = useMemo(
     () => (used.data ?? []).map((row) => targetKey(String(row.provider), String(row.model))),
     [used.data],

@@ -8,6 +8,7 @@ import { viewHref } from '../../hooks/use-view-state'
 import { modelDrillDown, projectDrillDown } from '../../lib/invoice-drill-down'
 import type { InvoiceDays } from '../../lib/invoice-period'
 import { INVOICE_TABLES, type ViewState } from '../../lib/view-state'
+import { invoiceReconciles } from '../../queries/invoice-queries'
 import { figureColumns, keyColumn, lineItemColumns } from './invoice-columns'
 
 const MODEL_COLUMNS: Column<ReconcileRow>[] = [
@@ -37,9 +38,10 @@ const rowKey = (row: ReconcileRow) => `${row.provider}\u0000${row.model ?? row.p
  * it; a project row the Requests view of its provider, over the same UTC days.
  */
 export function InvoiceTablePanel({ days, answer }: { days: InvoiceDays; answer: ReconcileAnswer }) {
-  const { view, update, setView } = useDashboard()
-  const by = view.invoiceTable === 'line_item' ? undefined : view.invoiceTable
-  const cut = useReconcile(by ? { days, by } : undefined)
+  const { view, scope, update, setView } = useDashboard()
+  const table = invoiceReconciles(scope, view).table
+  const by = table?.by
+  const cut = useReconcile(table)
   const drillDown = view.invoiceTable === 'project' ? projectDrillDown : modelDrillDown
   const target = (row: ReconcileRow) => drillDown(view, row, days)
   const open = (row: ReconcileRow) => {

@@ -1,8 +1,8 @@
 import { QueryBody } from '../../components/panel'
 import { useDashboard } from '../../hooks/dashboard-context'
 import { useReconcile } from '../../hooks/use-invoice'
-import { invoiceDays } from '../../lib/invoice-period'
 import { hasInvoice } from '../../lib/reconcile-days'
+import { invoiceReconciles } from '../../queries/invoice-queries'
 import { BeforeTrackingPanel } from './before-tracking-panel'
 import { InvoiceDayPanels } from './invoice-day-panels'
 import { InvoiceEmptyState } from './invoice-empty-state'
@@ -17,8 +17,8 @@ import { InvoiceTablePanel } from './invoice-table-panel'
  */
 export function InvoiceView() {
   const { view, scope } = useDashboard()
-  const days = invoiceDays(view.period, scope.now)
-  const daily = useReconcile({ days, by: 'day', estimate: view.estimate })
+  const { days, daily: request } = invoiceReconciles(scope, view)
+  const daily = useReconcile(request)
   return (
     <QueryBody state={daily} what="the invoice">
       {(answer) =>

@@ -4,13 +4,8 @@ import { Panel, QueryBody } from '../../components/panel'
 import { useDashboard } from '../../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../../hooks/use-analytics-query'
 import { formatInteger, formatTimestamp } from '../../lib/format'
-import { scopeQuery } from '../../lib/scope'
-import {
-  groupUnpricedModels,
-  UNPRICED_MODELS_QUERY,
-  UNPRICED_ROWS,
-  type UnpricedModel,
-} from '../../lib/unpriced-models'
+import { groupUnpricedModels, UNPRICED_ROWS, type UnpricedModel } from '../../lib/unpriced-models'
+import { unpricedModelsQuery } from '../../queries/unpriced-queries'
 
 const when = (time: number | null, timeZone: string) =>
   time === null ? '—' : formatTimestamp(new Date(time).toISOString(), timeZone)
@@ -67,7 +62,7 @@ function columns(timeZone: string): Column<UnpricedModel>[] {
  */
 export function UnpricedModelsView() {
   const { scope } = useDashboard()
-  const answer = useAnalyticsQuery(scopeQuery(scope, UNPRICED_MODELS_QUERY))
+  const answer = useAnalyticsQuery(unpricedModelsQuery(scope))
   const models = useMemo(() => groupUnpricedModels(answer.data ?? []), [answer.data])
   const cut = (answer.data?.length ?? 0) >= UNPRICED_ROWS
   return (
