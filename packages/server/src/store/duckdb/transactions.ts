@@ -18,7 +18,8 @@ export async function inTransaction(connection: DuckDBConnection, work: () => Pr
     await work()
     await connection.run('COMMIT')
   } catch (error) {
-    await connection.run('ROLLBACK')
+    // A COMMIT that failed (a full disk) has rolled back already: the original error is the one to tell.
+    await connection.run('ROLLBACK').catch(() => undefined)
     throw error
   }
 }
