@@ -537,6 +537,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
       factor: tier.factor * (discount ? discount.factor : 1),
       source: `${source}${tier.note}`,
       after: discount ? discountNote(discount) : '',
+      whole: `${source}${tier.note}${discount ? discountNote(discount) : ''}`,
       status: tier.estimated ? 'estimated' : 'priced',
     }
   }
@@ -549,11 +550,13 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     input: PriceInput,
     requests: number,
   ): Price {
-    const fees = unitFees(input.provider, input.usage, prices, unitPrices)
+    const fees = usesPerCallUnits(input.usage)
+      ? unitFees(input.provider, input.usage, prices, unitPrices)
+      : NO_FEES
     return {
       cost_usd: roundToNanos((total * requests + fees.usd) * notes.factor),
       pricing_status: notes.status === 'estimated' || fees.estimated ? 'estimated' : 'priced',
-      price_source: `${notes.source}${fees.note}${notes.after}`,
+      price_source: fees.note === '' ? notes.whole : `${notes.source}${fees.note}${notes.after}`,
     }
   }
 
@@ -734,7 +737,18 @@ interface Notes {
   /** `price_source` up to the tier's note; `after`: the discount's note, after any fee notes. */
   source: string
   after: string
+  /** `price_source` without fee notes: source and after. */
+  whole: string
   status: 'priced' | 'estimated'
+}
+
+/** What {@link unitFees} answers for a call that used no per-call unit. */
+const NO_FEES = { usd: 0, note: '', estimated: false }
+
+/** Whether a call used a unit billed per call (a tool call): only then are its fees looked up. */
+function usesPerCallUnits(usage: Usage): boolean {
+  for (const unit of PER_CALL_UNITS) if (usage[unit]) return true
+  return false
 }
 
 const MAX_RESOLUTIONS = 10_000
