@@ -66,6 +66,11 @@ export interface Tracker {
   refreshBudgets(): Promise<void>
 }
 
+/** How long a finished call waits to be built with the calls after it, at most. */
+const DRAIN_DELAY_MS = 20
+/** How many finished calls are built together at most: past it, at the next turn. */
+const DRAIN_BATCH = 500
+
 /** Each tracker's recorder: the part wrapped clients and the AI SDK middleware use, kept off the public type. */
 const recorders = new WeakMap<Tracker, Recorder>()
 
@@ -121,12 +126,21 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     onMissingTags: options.onMissingTags ?? 'unattributed',
   }
   let pending: CallRecord[] = []
-  let scheduled = false
+  /** A drain is due at the next turn of the event loop. */
+  let immediate = false
+  /** A drain is due DRAIN_DELAY_MS after the first call waiting. */
+  let timer: ReturnType<typeof setTimeout> | undefined
 
-  // Pricing a call costs ~20 µs in the catalog; doing it here, after the caller's await has
-  // resolved, keeps it off the caller's path.
+  // Building and pricing events happens here, off the caller's path, for the calls of the last few
+  // milliseconds together: built one at a time between two calls, an event costs several times the
+  // CPU it costs in a loop, its code and the catalog's entries being out of the caches by then
+  // (bench/README.md, bench:sdk).
   function drain() {
-    scheduled = false
+    immediate = false
+    if (timer) {
+      clearTimeout(timer)
+      timer = undefined
+    }
     const calls = pending
     pending = []
     if (calls.length === 0) return
@@ -169,9 +183,17 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       tagPolicy.requiredTags.length === 0 ? tags : applyTagPolicy(tags, tagPolicy, warn),
     record(call) {
       pending.push(call)
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(drain)
+      // With budgets on, a call's spend counts locally (and releases its hold) at the next turn: the
+      // next call's admission reads it. Otherwise calls wait a few milliseconds to be built together.
+      if (budgets.enabled || pending.length >= DRAIN_BATCH) {
+        if (!immediate) {
+          immediate = true
+          setImmediate(drain)
+        }
+      } else if (!timer) {
+        // Not keeping the process alive: the exit hooks drain what is left (flush-on-exit.ts).
+        timer = setTimeout(drain, DRAIN_DELAY_MS)
+        timer.unref?.()
       }
     },
     async flush() {

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { tagCall } from '../src/index.js'
 import { type FakeProvider, startFakeProvider } from './fake-provider.js'
 import { collect, onlyEvent, openaiClient, recordingTracker } from './harness.js'
@@ -117,6 +117,16 @@ describe('chat.completions.create', () => {
     expect(tracked).toStrictEqual(plain)
     expect(tracked._request_id).toBe(fake.requests[1]?.requestId)
     expect(fake.requests[1]?.body).toStrictEqual(fake.requests[0]?.body)
+  })
+
+  it("delivers a call's event to the sink without a flush()", async () => {
+    const { tracker, events } = recordingTracker()
+
+    await tracker.wrap(openai).chat.completions.create(chatBody)
+
+    // Built off the caller's path with the calls of the next few milliseconds: polled, not timed.
+    await vi.waitFor(() => expect(events).toHaveLength(1), { timeout: 10_000, interval: 5 })
+    expect(onlyEvent(events).cost_usd).toBeCloseTo(GPT_4O_MINI_COST, 12)
   })
 
   it('keeps .withResponse() working on the wrapped call', async () => {

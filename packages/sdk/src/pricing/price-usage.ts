@@ -511,24 +511,62 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
    * there), so the price is the one the full lookup gives. `null`: no table knows the model.
    */
   const resolutions = new Map<string, Resolution | null>()
+  /**
+   * The last few resolutions with the span of time each holds for (where no custom, supplement or
+   * tier period changes): a call repeating a recent provider, model and tier is answered by a few
+   * comparisons, without building the map's key. Nearly every call of an app is such a call.
+   */
+  const recent: Recent[] = []
+  let recentNext = 0
   function resolve(input: PriceInput): Resolution | null | undefined {
     const tsMs = input.ts.getTime()
+    const tier = input.service_tier ?? null
+    for (const hit of recent)
+      if (
+        hit.model === input.model &&
+        hit.provider === input.provider &&
+        hit.tier === tier &&
+        hit.from <= tsMs &&
+        tsMs < hit.until
+      )
+        return hit.resolution
+    const found = resolveAt(input, tsMs)
+    recent[recentNext] = { provider: input.provider, model: input.model, tier, ...found }
+    recentNext = (recentNext + 1) % RECENT_RESOLUTIONS
+    return found.resolution
+  }
+
+  /** {@link resolve} without the recent ones, and the span of time its answer holds for. */
+  function resolveAt(
+    input: PriceInput,
+    tsMs: number,
+  ): { resolution: Resolution | null | undefined; from: number; until: number } {
     const customTable = custom.get(input.provider)
     const supplementTable = supplement.get(input.provider)
     const tierTable = input.service_tier ? tierTables.get(input.service_tier)?.get(input.provider) : undefined
     // A filling entry's choice between it and the catalog depends on the catalog's prices at the
     // call's time: such models (a handful) are looked up in full.
     if (fillers.some((entry) => entry.provider === input.provider && matches(entry.model, input.model)))
-      return undefined
-    const key = `${input.provider}\u0000${input.model}\u0000${customTable ? periodIndex(customTable, tsMs) : ''}\u0000${supplementTable ? periodIndex(supplementTable, tsMs) : ''}\u0000${tierTable ? `${input.service_tier}:${periodIndex(tierTable, tsMs)}` : ''}`
+      return { resolution: undefined, from: -Infinity, until: Infinity }
+    let from = -Infinity
+    let until = Infinity
+    const periodOfTable = (table: CustomTable | undefined): number | '' => {
+      if (!table) return ''
+      const index = periodIndex(table, tsMs)
+      from = Math.max(from, table.bounds[index - 1] ?? -Infinity)
+      until = Math.min(until, table.bounds[index] ?? Infinity)
+      return index
+    }
+    const key = `${input.provider}\u0000${input.model}\u0000${periodOfTable(customTable)}\u0000${periodOfTable(supplementTable)}\u0000${tierTable ? `${input.service_tier}:${periodOfTable(tierTable)}` : ''}`
+    const held = (resolution: Resolution | null | undefined) => ({ resolution, from, until })
     let resolution = resolutions.get(key)
-    if (resolution !== undefined) return resolution
+    if (resolution !== undefined) return held(resolution)
     let found: ReturnType<typeof lookUp>
     try {
       // Empty usage: the match does not depend on the counts (find() looks up the same way).
       found = lookUp(input, {})
     } catch {
-      return undefined
+      return held(undefined)
     }
     resolution = found
       ? {
@@ -546,7 +584,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     // Bounded: a caller inventing model ids cannot grow it without end.
     if (resolutions.size >= MAX_RESOLUTIONS) resolutions.clear()
     resolutions.set(key, resolution)
-    return resolution
+    return held(resolution)
   }
 
   /**
@@ -566,6 +604,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
       factor: tier.factor * (deployment ? deployment.factor : 1) * (discount ? discount.factor : 1),
       source: `${source}${tier.note}${deployment ? `+${deployment.label}` : ''}`,
       after: discount ? discountNote(discount) : '',
+      whole: `${source}${tier.note}${deployment ? `+${deployment.label}` : ''}${discount ? discountNote(discount) : ''}`,
       status: tier.estimated || deployment?.estimated ? 'estimated' : 'priced',
     }
   }
@@ -578,11 +617,11 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     input: PriceInput,
     requests: number,
   ): Price {
-    const fees = unitFees(input, prices, unitPrices, requests)
+    const fees = usesPerCallUnits(input.usage) ? unitFees(input, prices, unitPrices, requests) : NO_FEES
     return {
       cost_usd: roundToNanos((total * requests + fees.usd) * notes.factor),
       pricing_status: notes.status === 'estimated' || fees.estimated ? 'estimated' : 'priced',
-      price_source: `${notes.source}${fees.note}${notes.after}`,
+      price_source: fees.note === '' ? notes.whole : `${notes.source}${fees.note}${notes.after}`,
     }
   }
 
@@ -622,7 +661,7 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
 
   const price: Pricer = (input) => {
     if (input.free) return { cost_usd: 0, pricing_status: 'priced', price_source: `free:${input.provider}` }
-    if (USAGE_FIELDS.every((key) => (input.usage[key] ?? null) === null)) {
+    if (!hasAnyCount(input.usage)) {
       // The provider answered with an HTTP error: such calls are not billed, so $0 is known.
       if (input.status === 'error' && (input.http_status ?? 0) >= 400) return NOT_BILLED
       // No count at all otherwise (a stream abandoned before its usage arrived, a timeout): the
@@ -638,10 +677,13 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
     // The entry's prices at the call's time, priced without the engine's per-call checks where
     // token-price.ts can (the same arithmetic), by the engine otherwise.
     const prices = resolution.engineOnly ? undefined : pricesAt(resolution.model, input.ts)
-    let result: TokenPrice & { model_price: ModelPrice }
+    let total: number
+    let modelPrice: ModelPrice
     const computed = prices && tokenPrice(prices, usage)
-    if (prices && computed) result = { ...computed, model_price: prices }
-    else {
+    if (prices && computed) {
+      total = computed.total_price
+      modelPrice = prices
+    } else {
       let engine: ReturnType<typeof calcPrice>
       try {
         engine = calcPrice(usage, input.model, { provider: resolution.only, timestamp: input.ts })
@@ -649,12 +691,13 @@ export function createPriceBook(config: PricingConfig = {}, { cache = true } = {
         return UNPRICED
       }
       if (!engine) return priceUncached(input, usage, requests)
-      result = engine
+      total = engine.total_price
+      modelPrice = engine.model_price
     }
     // A model the catalog knows, but not in the unit the call was billed in (a speech model priced
     // per token called without token usage): $0 would be a silent guess.
-    if (result.total_price === 0 && hasKeys(result.model_price) && hasPositive(usage)) return UNPRICED
-    return finish(result.total_price, result.model_price, notesOf(resolution, input), input, requests)
+    if (total === 0 && hasKeys(modelPrice) && hasPositive(usage)) return UNPRICED
+    return finish(total, modelPrice, notesOf(resolution, input), input, requests)
   }
 
   return {
@@ -761,13 +804,41 @@ interface Notes {
   /** `price_source` up to the tier's note; `after`: the discount's note, after any fee notes. */
   source: string
   after: string
+  /** `price_source` without fee notes: source and after. */
+  whole: string
   status: 'priced' | 'estimated'
 }
 
+/** What {@link unitFees} answers for a call that used no per-call unit. */
+const NO_FEES = { usd: 0, note: '', estimated: false }
+
+/** Whether a call used a unit billed per call (a tool call): only then are its fees looked up. */
+function usesPerCallUnits(usage: Usage): boolean {
+  for (const unit of PER_CALL_UNITS) if (usage[unit]) return true
+  return false
+}
+
 const MAX_RESOLUTIONS = 10_000
+/** How many recent resolutions a pricer compares a call with before it builds a lookup key. */
+const RECENT_RESOLUTIONS = 8
+
+interface Recent {
+  provider: string
+  model: string
+  tier: string | null
+  /** The span of call times [from, until) the resolution holds for, in epoch ms. */
+  from: number
+  until: number
+  resolution: Resolution | null | undefined
+}
 
 function hasKeys(object: object): boolean {
   for (const _ in object) return true
+  return false
+}
+
+function hasAnyCount(usage: Usage): boolean {
+  for (const key of USAGE_FIELDS) if ((usage[key] ?? null) !== null) return true
   return false
 }
 

@@ -110,18 +110,40 @@ export function tokenPrice(prices: ModelPrice, usage: CatalogUsage): TokenPrice 
 export function pricesAt(model: ModelInfo, ts: Date): ModelPrice | undefined {
   const periods = model.prices
   if (!Array.isArray(periods)) return periods as ModelPrice
-  if (Number.isNaN(ts.getTime())) return undefined
-  for (let index = periods.length - 1; index >= 0; index--) {
-    const period = periods[index] as {
-      constraint?: { type?: string; start_date?: string }
-      prices: ModelPrice
-    }
-    const constraint = period.constraint
-    if (constraint === undefined) return period.prices
-    if (constraint.type !== 'start_date' || typeof constraint.start_date !== 'string') return undefined
-    if (ts >= new Date(constraint.start_date)) return period.prices
+  const tsMs = ts.getTime()
+  if (Number.isNaN(tsMs)) return undefined
+  let starts = periodStarts.get(model)
+  if (starts === undefined) {
+    starts = periods.map((period) => startOf(period as PricePeriod))
+    periodStarts.set(model, starts)
   }
-  return (periods[0] as { prices: ModelPrice }).prices
+  for (let index = periods.length - 1; index >= 0; index--) {
+    const start = starts[index]
+    if (start === null) return (periods[index] as PricePeriod).prices
+    if (start === undefined) return undefined
+    if (tsMs >= start) return (periods[index] as PricePeriod).prices
+  }
+  return (periods[0] as PricePeriod).prices
+}
+
+interface PricePeriod {
+  constraint?: { type?: string; start_date?: string }
+  prices: ModelPrice
+}
+
+/** Each entry's price periods' start dates, parsed once (a call is priced many times a second). */
+const periodStarts = new WeakMap<ModelInfo, (number | null | undefined)[]>()
+
+/**
+ * When a period starts, in epoch ms, as the engine compares it (`ts >= new Date(start_date)`):
+ * null for a period without a constraint (always in force), undefined for a constraint other than
+ * a start date (the engine decides).
+ */
+function startOf(period: PricePeriod): number | null | undefined {
+  const constraint = period.constraint
+  if (constraint === undefined) return null
+  if (constraint.type !== 'start_date' || typeof constraint.start_date !== 'string') return undefined
+  return new Date(constraint.start_date).getTime()
 }
 
 function compile(prices: ModelPrice): Compiled | null {

@@ -1,7 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { emptyUsage } from '../cost-event.js'
 import { SDK_NAME } from '../version.js'
-import { buildCostEvent, type CallRecord } from './build-cost-event.js'
+import { buildCostEvent, type CallRecord, isoTime } from './build-cost-event.js'
 
 function record(overrides: Partial<CallRecord> = {}): CallRecord {
   return {
@@ -64,5 +65,32 @@ describe('buildCostEvent', () => {
 
   it('prices the usage: 100 × $0.15/1M + 10 × $0.60/1M = $0.000021 for gpt-4o-mini', () => {
     expect(buildCostEvent(record()).cost_usd).toBeCloseTo(0.000021, 12)
+  })
+})
+
+describe('isoTime', () => {
+  it('writes the ISO time Date does, one call after another, within a second and across them', () => {
+    // Times in runs: many within one second (the prefix reused), then a jump (written anew).
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }),
+            fc.integer({ min: 0, max: 2_500 }),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (runs) => {
+          for (const [start, spread] of runs)
+            for (const ms of [start, start + 1, start + (spread % 1000), start + spread, start + 999])
+              expect(isoTime(ms)).toBe(new Date(ms).toISOString())
+        },
+      ),
+      { numRuns: 500, seed: 15 },
+    )
+    expect(isoTime(Date.UTC(2026, 0, 15, 12, 0, 0, 7))).toBe('2026-01-15T12:00:00.007Z')
+    expect(isoTime(Date.UTC(2026, 0, 15, 12, 0, 0, 70))).toBe('2026-01-15T12:00:00.070Z')
+    expect(isoTime(1.5)).toBe(new Date(1.5).toISOString())
+    expect(() => isoTime(Number.NaN)).toThrow(RangeError)
   })
 })

@@ -6,9 +6,15 @@ type Thenable = PromiseLike<unknown> & Record<string, unknown>
  * Attaches `call` to what a provider method returned, without changing what the caller gets.
  *
  * The official OpenAI and Anthropic clients return an `APIPromise` (a Promise subclass with
- * `withResponse()`, `asResponse()`…). `_thenUnwrap` is the clients' own way to derive another
- * APIPromise from it, so the caller keeps every helper; `asResponse()` reads only the headers, so
- * observing it neither consumes the body nor leaves a rejection unhandled.
+ * `withResponse()`, `asResponse()`…) that parses the body with its own `parseResponse(client,
+ * props)`, read from the instance when the caller first awaits it (or one of the clients' helpers
+ * derives another APIPromise from it with `_thenUnwrap`). Replacing that function on the instance
+ * observes the parsed data and its `Response` with one promise reaction, and the caller keeps the
+ * very object the client returned. A failed request is observed on the promise of the response
+ * (`responsePromise`, what `asResponse()` reads), which settles before any body is read: observing
+ * it neither consumes the body, nor changes what `asResponse()` does (Anthropic's stops retrying a
+ * broken body there), nor leaves a rejection unhandled. A client without those (an older one)
+ * is observed through `_thenUnwrap`, the clients' own way to derive an APIPromise.
  */
 export function observeResult(result: unknown, call: TrackedCall): unknown {
   if (!isThenable(result)) {
@@ -16,17 +22,22 @@ export function observeResult(result: unknown, call: TrackedCall): unknown {
     return result
   }
   if (typeof result._thenUnwrap === 'function' && typeof result.asResponse === 'function') {
-    ;(result.asResponse as () => Promise<Response>)().then(
-      (response) => {
-        if (call.finished) return // the recorded call is final (see TrackedCall.finished)
-        call.http_status = response.status
-        call.provider_request_id ??=
-          response.headers.get('x-request-id') ?? response.headers.get('request-id')
-      },
-      (error: unknown) => call.finish('error', error),
-    )
-    return (result._thenUnwrap as (transform: (data: unknown) => unknown) => unknown)((data) =>
-      observeData(data, call),
+    const failed = (error: unknown) => call.finish('error', error)
+    const responses = isThenable(result.responsePromise)
+      ? result.responsePromise
+      : (result.asResponse as () => Promise<Response>)()
+    responses.then(undefined, failed)
+    const parse = result.parseResponse
+    if (typeof parse === 'function' && Object.hasOwn(result, 'parseResponse')) {
+      result.parseResponse = function observedParse(this: unknown, client: unknown, props: unknown) {
+        return (parse.call(this, client, props) as Promise<unknown>).then((data) =>
+          observeData(data, call, (props as { response?: Response } | undefined)?.response),
+        )
+      }
+      return result
+    }
+    return (result._thenUnwrap as (transform: (data: unknown, props: unknown) => unknown) => unknown)(
+      (data, props) => observeData(data, call, (props as { response?: Response } | undefined)?.response),
     )
   }
   // Any other promise: observe a branch of it and hand back the original.
@@ -41,8 +52,21 @@ function isThenable(value: unknown): value is Thenable {
   return typeof value === 'object' && value !== null && typeof (value as Thenable).then === 'function'
 }
 
-function observeData(data: unknown, call: TrackedCall): unknown {
+/**
+ * Reads a call's answer: its data, and the HTTP response it came in where the client hands it over.
+ * The request id is the client's own `_request_id` on the data where it set one (OpenAI reads
+ * `x-request-id`, Anthropic `request-id`), else the response's header.
+ */
+function observeData(data: unknown, call: TrackedCall, response?: Response): unknown {
   try {
+    if (response && !call.finished) {
+      call.http_status = response.status
+      const requestId = (data as Record<string, unknown> | null)?._request_id
+      if (typeof requestId === 'string') call.provider_request_id = requestId
+      else
+        call.provider_request_id ??=
+          response.headers.get('x-request-id') ?? response.headers.get('request-id')
+    }
     if (call.streamed && isAsyncIterable(data)) {
       observeStream(data, call)
       return data
