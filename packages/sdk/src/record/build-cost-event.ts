@@ -181,6 +181,7 @@ export function buildCostEvent(record: CallRecord, pricer: Pricer = priceUsage):
     output_tokens: usage.output_tokens,
     reasoning_tokens: usage.reasoning_tokens,
     input_audio_tokens: usage.input_audio_tokens,
+    cache_read_audio_tokens: usage.cache_read_audio_tokens,
     output_audio_tokens: usage.output_audio_tokens,
     input_image_tokens: usage.input_image_tokens,
     input_video_tokens: usage.input_video_tokens,
