@@ -38,11 +38,21 @@ const DAY = 24 * HOUR
 
 /**
  * About 14,000 demo events, with the variety the demo lacks: no service tier, flex, no latency,
- * provider projects (and events without one).
+ * provider projects (and events without one), costs the provider charged with the catalog's price
+ * beside them (and without: a model the catalog cannot price).
  */
 function events(): CostEvent[] {
   return generateDemoEvents({ now: NOW, days: 12, dailyRequests: 1200, seed: 11 }).map((demo, index) => {
-    const event = { ...demo, provider_project: index % 5 === 0 ? null : `proj_${index % 3}` }
+    const charged: Partial<CostEvent> =
+      index % 23 === 0
+        ? {
+            cost_usd: (demo.cost_usd ?? 0.001) * 1.05,
+            pricing_status: 'client',
+            price_source: 'charged:openrouter',
+            computed_cost_usd: index % 46 === 0 ? null : demo.cost_usd,
+          }
+        : {}
+    const event = { ...demo, ...charged, provider_project: index % 5 === 0 ? null : `proj_${index % 3}` }
     if (index % 13 === 0) return { ...event, service_tier: null }
     if (index % 17 === 0) return { ...event, service_tier: 'flex' }
     if (index % 19 === 0) return { ...event, latency_ms: null }
