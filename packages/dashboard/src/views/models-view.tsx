@@ -28,6 +28,7 @@ import {
   requestsColumn,
   shareColumn,
 } from './breakdown-columns'
+import { ChargedCostPanel } from './charged-cost-panel'
 import { NoEventsHint } from './cost-over-time-panel'
 import { ModelMigrationsPanel } from './model-migrations-panel'
 import { WhatIfPanel } from './what-if-panel'
@@ -72,8 +73,8 @@ function ModelGrainSwitch() {
 }
 
 /**
- * Which provider and which model, per feature; what the calls would cost at another model; the model
- * mix over time; the migrations found, and a migration's before and after. Models are catalog
+ * Which provider and which model, per feature; what a provider charged against the catalog's price;
+ * what the calls would cost at another model; the model mix over time; the migrations found, and a migration's before and after. Models are catalog
  * families unless the view is switched to snapshots.
  */
 export function ModelsView() {
@@ -81,6 +82,7 @@ export function ModelsView() {
     <div className="grid">
       <ProvidersPanel />
       <ModelsPanel />
+      <ChargedModelsPanel />
       <TradeoffPanel />
       <FeatureModelsPanel />
       <WhatIfPanel />
@@ -205,6 +207,17 @@ function ModelsPanel() {
         )}
       </QueryBody>
     </Panel>
+  )
+}
+
+/** The calls their provider charged, per model at the view's grain (hidden without any). */
+function ChargedModelsPanel() {
+  const { view } = useDashboard()
+  return (
+    <ChargedCostPanel
+      model={MODEL_DIMENSION[view.models]}
+      label={view.models === 'family' ? 'Model' : 'Snapshot'}
+    />
   )
 }
 
