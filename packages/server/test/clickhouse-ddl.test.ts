@@ -19,7 +19,7 @@ import {
   splitDdl,
 } from '../src/store/clickhouse/migrations.js'
 import { createChdbClient, openStore } from '../src/store/open-store.js'
-import { TEN_EVENTS, tenEventsStoredAt } from './store-contract.js'
+import { TEN_EVENTS, TEN_EVENTS_CHARGED, tenEventsStoredAt } from './store-contract.js'
 
 const TABLES = [
   'events',
@@ -228,6 +228,37 @@ describe('ClickHouse DDL', () => {
       expect(keys.latency_hourly).toMatch(/, bucket, project, model_family$/)
     } finally {
       await client.close()
+    }
+  })
+
+  it('migration 17 fills the charged sums of the rollup from the charged events a version 16 store holds', async () => {
+    const path = join(folder, 'v16')
+    await writeStoreAt(path, 16, TEN_EVENTS)
+    // writeStoreAt writes version 1's columns: e09's catalog price as version 16's ingest kept it.
+    const client = await createChdbClient(path)
+    try {
+      await client.command({
+        query: "ALTER TABLE events UPDATE computed_cost_nanos = 200 WHERE event_id = 'e09'",
+        clickhouse_settings: { mutations_sync: '2' },
+      })
+    } finally {
+      await client.close()
+    }
+    const store = await openStore(`chdb://${path}`)
+    const query = (groupBy: AnalyticsQuery['groupBy']): AnalyticsQuery => ({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy,
+      metrics: ['charged_requests', 'charged_cost_usd', 'computed_cost_usd', 'charged_unpriced_count'],
+    })
+    try {
+      for (const grouped of [query([]), query(['feature', 'model'])]) {
+        expect(store.plan(grouped).sums).toEqual({ from: 'rollup' })
+        expect(await store.query(grouped)).toEqual(await store.queryEvents(grouped))
+      }
+      expect(await store.query(query([]))).toEqual([TEN_EVENTS_CHARGED])
+    } finally {
+      await store.close()
     }
   })
 

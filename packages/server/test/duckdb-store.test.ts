@@ -10,7 +10,7 @@ import { hashEventId } from '../src/schema/event-id-hash.js'
 import { EVENTS_TABLE } from '../src/schema/events-table.js'
 import { COLUMN_TYPES, columnsAt } from '../src/schema/table.js'
 import { MIGRATIONS, openDuckDBStore } from '../src/store/duckdb/duckdb-store.js'
-import { costEvent, TEN_EVENTS, tenEventsStoredAt } from './store-contract.js'
+import { costEvent, TEN_EVENTS, TEN_EVENTS_CHARGED, tenEventsStoredAt } from './store-contract.js'
 
 let folder: string
 beforeEach(async () => {
@@ -155,6 +155,36 @@ describe('DuckDB schema migrations', () => {
       ])
       expect(await store.query(byProject)).toEqual(expected)
       expect(await store.query(byFeature)).toEqual(await store.queryEvents(byFeature))
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describe('DuckDB schema migration 19', () => {
+  it('fills the charged sums of the rollup from the charged events a version 18 store holds', async () => {
+    const path = join(folder, 'v18.duckdb')
+    await writeStoreAt(path, 18, TEN_EVENTS)
+    // writeStoreAt writes version 3's columns: e09's catalog price as version 18's ingest kept it.
+    const instance = await DuckDBInstance.create(path)
+    const connection = await instance.connect()
+    await connection.run("UPDATE events SET computed_cost_nanos = 200 WHERE event_id = 'e09'")
+    connection.closeSync()
+    instance.closeSync()
+
+    const store = await openDuckDBStore(path)
+    const query = (groupBy: AnalyticsQuery['groupBy']): AnalyticsQuery => ({
+      timeZone: 'UTC',
+      filters: [],
+      groupBy,
+      metrics: ['charged_requests', 'charged_cost_usd', 'computed_cost_usd', 'charged_unpriced_count'],
+    })
+    try {
+      for (const grouped of [query([]), query(['feature', 'model'])]) {
+        expect(store.plan(grouped).sums).toEqual({ from: 'rollup' })
+        expect(await store.query(grouped)).toEqual(await store.queryEvents(grouped))
+      }
+      expect(await store.query(query([]))).toEqual([TEN_EVENTS_CHARGED])
     } finally {
       await store.close()
     }

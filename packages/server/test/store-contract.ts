@@ -175,6 +175,7 @@ export const TEN_EVENTS: CostEvent[] = [
     output_tokens: 0,
     cost_usd: 0.000002,
     pricing_status: 'client',
+    price_source: 'charged:openai',
     // The catalog's price beside the charged one: 10 × 0.02/1M = $0.0000002.
     computed_cost_usd: 0.0000002,
   }),
@@ -202,6 +203,15 @@ export const TEN_EVENTS: CostEvent[] = [
     latency_ms: 800,
   }),
 ]
+
+/** The charged metrics over TEN_EVENTS: e09 alone was charged by its provider. */
+export const TEN_EVENTS_CHARGED = {
+  charged_requests: 1,
+  // e09's charged 2000 nano-dollars, and its catalog price of 10 × 0.02/1M = 200 nano-dollars.
+  charged_cost_usd: 0.000002,
+  computed_cost_usd: 0.0000002,
+  charged_unpriced_count: 0,
+}
 
 /**
  * TEN_EVENTS as a store that held them at schema `version` of `engine` gives them back once
@@ -301,6 +311,7 @@ export function runStoreContract(options: StoreContractOptions): void {
           avg_tokens_per_request: 2873,
           error_rate: 0.1,
           unpriced_count: 1,
+          ...TEN_EVENTS_CHARGED,
           // e01's ts and e09/e10's.
           first_seen_ms: Date.parse('2026-10-31T23:30:00.000Z'),
           last_seen_ms: Date.parse('2026-12-01T00:00:00.000Z'),
@@ -355,6 +366,116 @@ export function runStoreContract(options: StoreContractOptions): void {
           { model: 'private-ft', cost_usd: null, unpriced_count: 1 },
         ])
       })
+
+      contractCase(
+        'a charged cost beside the catalog’s: the same charged calls on both sides, rollup and events alike',
+        async () => {
+          const day = '2026-11-10T'
+          const charged = (id: string, ts: string, model: string, cost: number, computed: number | null) =>
+            event(id, `${day}${ts}`, {
+              provider: 'openrouter',
+              model,
+              cost_usd: cost,
+              pricing_status: 'client',
+              price_source: 'charged:openrouter',
+              computed_cost_usd: computed,
+            })
+          await store.append([
+            charged('c1', '09:10:00.000Z', 'openai/gpt-4o-mini', 0.00015, 0.000135),
+            charged('c2', '10:20:00.000Z', 'openai/gpt-4o-mini', 0.0003, 0.00027),
+            // A model the catalog cannot price: charged, with no catalog figure.
+            charged('c3', '10:40:00.000Z', 'mystery/model-x', 0.002, null),
+            // A cost the catalog priced, one it could not, and one the sender supplied itself (its
+            // own figure beside it, but not the provider's charge): none of them is charged.
+            event('n1', `${day}09:30:00.000Z`, { cost_usd: 0.5 }),
+            event('u1', `${day}09:40:00.000Z`, {
+              model: 'private-ft',
+              cost_usd: null,
+              pricing_status: 'unpriced',
+            }),
+            event('s1', `${day}10:50:00.000Z`, {
+              model: 'in-house',
+              cost_usd: 0.25,
+              pricing_status: 'client',
+              price_source: 'custom:acme',
+              computed_cost_usd: 0.1,
+            }),
+          ])
+          const metrics = [
+            'requests',
+            'cost_usd',
+            'charged_requests',
+            'charged_cost_usd',
+            'computed_cost_usd',
+            'charged_unpriced_count',
+          ]
+          const whole = analyticsQuery({
+            from: `${day}00:00:00.000Z`,
+            to: '2026-11-11T00:00:00.000Z',
+            metrics,
+          })
+          const byModel = analyticsQuery({
+            from: `${day}00:00:00.000Z`,
+            to: '2026-11-11T00:00:00.000Z',
+            metrics,
+            groupBy: ['model'],
+            orderBy: { metric: 'charged_cost_usd', direction: 'desc' },
+          })
+          const expectedWhole = [
+            {
+              requests: 6,
+              // 150000 + 300000 + 2000000 charged + 500000000 (n1) + 250000000 (s1) nano-dollars; u1 unknown
+              cost_usd: 0.75245,
+              charged_requests: 3,
+              // 150000 + 300000 + 2000000 nano-dollars
+              charged_cost_usd: 0.00245,
+              // 135000 + 270000 nano-dollars: c3 has none, s1 is not charged
+              computed_cost_usd: 0.000405,
+              charged_unpriced_count: 1,
+            },
+          ]
+          const none = { charged_requests: 0, charged_cost_usd: null, computed_cost_usd: null }
+          const expectedByModel = [
+            {
+              model: 'mystery/model-x',
+              requests: 1,
+              cost_usd: 0.002,
+              charged_requests: 1,
+              charged_cost_usd: 0.002,
+              // Charged, but the catalog prices none of its calls: unknown, not $0.
+              computed_cost_usd: null,
+              charged_unpriced_count: 1,
+            },
+            {
+              model: 'openai/gpt-4o-mini',
+              requests: 2,
+              // 150000 + 300000 nano-dollars
+              cost_usd: 0.00045,
+              charged_requests: 2,
+              charged_cost_usd: 0.00045,
+              // 135000 + 270000 nano-dollars
+              computed_cost_usd: 0.000405,
+              charged_unpriced_count: 0,
+            },
+            // No charged call: nothing to set beside the catalog, in NULLS LAST order by model.
+            { model: 'gpt-4o-mini', requests: 1, cost_usd: 0.5, ...none, charged_unpriced_count: 0 },
+            { model: 'in-house', requests: 1, cost_usd: 0.25, ...none, charged_unpriced_count: 0 },
+            { model: 'private-ft', requests: 1, cost_usd: null, ...none, charged_unpriced_count: 0 },
+          ]
+          for (const [query, expected] of [
+            [whole, expectedWhole],
+            [byModel, expectedByModel],
+          ] as const) {
+            expect(store.plan(query).sums).toEqual({ from: 'rollup' })
+            expect(await store.query(query)).toEqual(expected)
+            expect(await store.queryEvents(query)).toEqual(expected)
+          }
+          // Through the store's own rollup maintenance too: folded, and after a reopen.
+          await store.compactRollup()
+          await reopen()
+          expect(await store.query(byModel)).toEqual(expectedByModel)
+        },
+      )
 
       contractCase('unattributed share is 0 where all known cost is attributed', async () => {
         await store.append(TEN_EVENTS)

@@ -36,6 +36,7 @@ import {
   requestsColumn,
   shareColumn,
 } from './breakdown-columns'
+import { ChargedCostPanel } from './charged-cost-panel'
 import { NoEventsHint } from './cost-over-time-panel'
 import { ModelMigrationsPanel } from './model-migrations-panel'
 import { WhatIfPanel } from './what-if-panel'
@@ -61,8 +62,8 @@ function ModelGrainSwitch() {
 }
 
 /**
- * Which provider and which model, per feature; what the calls would cost at another model; the model
- * mix over time; the migrations found, and a migration's before and after. Models are catalog
+ * Which provider and which model, per feature; what a provider charged against the catalog's price;
+ * what the calls would cost at another model; the model mix over time; the migrations found, and a migration's before and after. Models are catalog
  * families unless the view is switched to snapshots.
  */
 export function ModelsView() {
@@ -70,6 +71,7 @@ export function ModelsView() {
     <div className="grid">
       <ProvidersPanel />
       <ModelsPanel />
+      <ChargedModelsPanel />
       <TradeoffPanel />
       <FeatureModelsPanel />
       <WhatIfPanel />
@@ -178,6 +180,17 @@ function ModelsPanel() {
         )}
       </QueryBody>
     </Panel>
+  )
+}
+
+/** The calls their provider charged, per model at the view's grain (hidden without any). */
+function ChargedModelsPanel() {
+  const { view } = useDashboard()
+  return (
+    <ChargedCostPanel
+      model={MODEL_DIMENSION[view.models]}
+      label={view.models === 'family' ? 'Model' : 'Snapshot'}
+    />
   )
 }
 

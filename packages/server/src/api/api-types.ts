@@ -95,6 +95,11 @@ export const METRICS = [
   'error_rate',
   'cache_hit_rate',
   'unpriced_count',
+  // A cost the provider charged beside the catalog's price of the same calls (docs/pricing.md).
+  'charged_requests',
+  'charged_cost_usd',
+  'computed_cost_usd',
+  'charged_unpriced_count',
   'unattributed_share',
   'first_seen_ms',
   'last_seen_ms',

@@ -1,4 +1,5 @@
 import type { AnalyticsQuery, Metric, QueryRow } from '../api/api-types.js'
+import { CHARGED_EVENT, CHARGED_UNPRICED_EVENT } from './charged-cost.js'
 import type { Dialect, EngineName } from './dialect.js'
 import { type CompiledQuery, columnAlias, SqlBuilder } from './sql-builder.js'
 
@@ -51,6 +52,17 @@ function metricSql(dialect: Dialect, metric: Metric): string {
       return dialect.divide(dialect.sumOrZero('cache_read_tokens'), dialect.sumOrZero('input_tokens'))
     case 'unpriced_count':
       return dialect.countIf("pricing_status = 'unpriced'")
+    // The charged events (charged-cost.ts): their count, the cost the provider charged (null when
+    // there are none), the catalog's price of those of them it can price (null when it can price
+    // none), and how many it cannot. A charged cost is always known.
+    case 'charged_requests':
+      return dialect.countIf(CHARGED_EVENT)
+    case 'charged_cost_usd':
+      return `CASE WHEN ${dialect.countIf(CHARGED_EVENT)} = 0 THEN NULL ELSE ${dialect.sumIf('cost_nanos', CHARGED_EVENT)} END`
+    case 'computed_cost_usd':
+      return `CASE WHEN ${dialect.countIf(CHARGED_EVENT)} = ${dialect.countIf(CHARGED_UNPRICED_EVENT)} THEN NULL ELSE ${dialect.sumIf('computed_cost_nanos', CHARGED_EVENT)} END`
+    case 'charged_unpriced_count':
+      return dialect.countIf(CHARGED_UNPRICED_EVENT)
     // Share of known cost whose feature or customer is unattributed.
     case 'unattributed_share':
       return dialect.divide(dialect.sumIf('cost_nanos', UNATTRIBUTED_EVENT), dialect.sumOrNull('cost_nanos'))
@@ -63,7 +75,12 @@ function metricSql(dialect: Dialect, metric: Metric): string {
 }
 
 /** Metrics read back in nano-dollars and converted to dollars. */
-export const NANO_METRICS: ReadonlySet<string> = new Set<Metric>(['cost_usd', 'cost_per_request'])
+export const NANO_METRICS: ReadonlySet<string> = new Set<Metric>([
+  'cost_usd',
+  'cost_per_request',
+  'charged_cost_usd',
+  'computed_cost_usd',
+])
 
 /** The main query: groups, bucket, metrics, order and limit. */
 export function compileQuery(engine: EngineName, query: AnalyticsQuery): CompiledQuery {

@@ -16,6 +16,9 @@ const REQUESTS = total('requests')
 /** sum(cost_nanos) over events is NULL when none has a cost: the same here, by the net count. */
 const COST = 'CASE WHEN coalesce(sum(priced_requests), 0) = 0 THEN NULL ELSE sum(cost_nanos) END'
 const TOTAL_TOKENS = `(${total('input_tokens')} + ${total('output_tokens')})`
+/** As compile-query.ts: null without charged events, the catalog's figure null when it priced none of them. */
+const CHARGED_COST = `CASE WHEN ${total('charged_requests')} = 0 THEN NULL ELSE sum(charged_cost_nanos) END`
+const COMPUTED_COST = `CASE WHEN ${total('charged_requests')} = ${total('charged_unpriced_requests')} THEN NULL ELSE sum(computed_cost_nanos) END`
 
 /** Each metric the rollup can answer, written to give exactly what compile-query.ts gives on events. */
 function rollupMetricSql(sql: SqlBuilder): Partial<Record<Metric, string>> {
@@ -38,6 +41,10 @@ function rollupMetricSql(sql: SqlBuilder): Partial<Record<Metric, string>> {
     error_rate: divide(`coalesce(sum(requests) FILTER (WHERE status = 'error'), 0)`, REQUESTS),
     cache_hit_rate: divide(total('cache_read_tokens'), total('input_tokens')),
     unpriced_count: total('unpriced_requests'),
+    charged_requests: total('charged_requests'),
+    charged_cost_usd: CHARGED_COST,
+    computed_cost_usd: COMPUTED_COST,
+    charged_unpriced_count: total('charged_unpriced_requests'),
     unattributed_share: divide(`coalesce(sum(cost_nanos) FILTER (WHERE ${UNATTRIBUTED_CELL}), 0)`, COST),
   }
 }

@@ -2,6 +2,7 @@ import type { StoreRow } from 'spendlens/internal'
 import type { BaseDimension } from '../api/api-types.js'
 import { EVENTS_TABLE, ROLLUP_KEY_COLUMNS } from '../schema/events-table.js'
 import { COLUMN_TYPES, type ColumnType } from '../schema/table.js'
+import { CHARGED_EVENT, CHARGED_UNPRICED_EVENT, isCharged } from './charged-cost.js'
 import { DIALECTS, type EngineName } from './dialect.js'
 import { LATENCY_DIMENSIONS, latencyBucket } from './latency-sketch.js'
 
@@ -31,10 +32,17 @@ export type RollupDimension = BaseDimension | 'project'
 
 /**
  * A column computed from events: its name, its type, its SQL over events rows (valid on both
- * engines), and the same in JavaScript over one store row (for contributions computed before the
- * rows are written, as the ClickHouse store does).
+ * engines), the same in JavaScript over one store row (for contributions computed before the
+ * rows are written, as the ClickHouse store does), and the schema version of each engine that
+ * added it when a later migration did (the one that created the table when not said).
  */
-type Column = [column: string, type: ColumnType, fromEvents: string, fromRow: (row: RollupRow) => number]
+type Column = [
+  column: string,
+  type: ColumnType,
+  fromEvents: string,
+  fromRow: (row: RollupRow) => number,
+  added?: Partial<Record<EngineName, number>>,
+]
 
 /**
  * An events row as a rollup contribution reads it: `ts` in epoch milliseconds, the other columns as
@@ -55,6 +63,8 @@ export interface RollupTable {
 }
 
 const one = () => 1
+/** The migration that added the charged sums to the rollup (and refilled it from the events). */
+const CHARGED_SUMS_ADDED = { duckdb: 19, clickhouse: 17 }
 const orZero = (value: number | null | undefined) => value ?? 0
 const known = (value: unknown) => (value === null || value === undefined ? 0 : 1)
 
@@ -113,6 +123,36 @@ export const SUMS_TABLE: RollupTable = {
     ],
     ['latency_count', 'int64', 'count(latency_ms)', (row) => known(row.latency_ms)],
     ['latency_sum', 'double', 'coalesce(sum(latency_ms), 0)', (row) => orZero(row.latency_ms)],
+    // A cost the provider charged and the catalog's price beside it (charged-cost.ts), over the
+    // same events: the charged ones. Their cost is always known (a charged cost is a number).
+    [
+      'charged_requests',
+      'int64',
+      `count(*) FILTER (WHERE ${CHARGED_EVENT})`,
+      (row) => (isCharged(row) ? 1 : 0),
+      CHARGED_SUMS_ADDED,
+    ],
+    [
+      'charged_cost_nanos',
+      'int64',
+      `coalesce(sum(cost_nanos) FILTER (WHERE ${CHARGED_EVENT}), 0)`,
+      (row) => (isCharged(row) ? orZero(row.cost_nanos) : 0),
+      CHARGED_SUMS_ADDED,
+    ],
+    [
+      'charged_unpriced_requests',
+      'int64',
+      `count(*) FILTER (WHERE ${CHARGED_UNPRICED_EVENT})`,
+      (row) => (isCharged(row) && row.computed_cost_nanos == null ? 1 : 0),
+      CHARGED_SUMS_ADDED,
+    ],
+    [
+      'computed_cost_nanos',
+      'int64',
+      `coalesce(sum(computed_cost_nanos) FILTER (WHERE ${CHARGED_EVENT}), 0)`,
+      (row) => (isCharged(row) ? orZero(row.computed_cost_nanos) : 0),
+      CHARGED_SUMS_ADDED,
+    ],
   ],
 }
 
@@ -137,7 +177,8 @@ export const PRICED_ROLLUP_TABLES: readonly RollupTable[] = [SUMS_TABLE]
 
 /**
  * `table` as a migration at schema `version` of `engine` creates and fills it: without the key
- * columns the events table gained later (a later migration adds them to both).
+ * columns the events table gained later (a later migration adds them to both), nor the sums a
+ * later migration added.
  */
 export function rollupTableAt(table: RollupTable, engine: EngineName, version: number): RollupTable {
   const later = new Set(
@@ -145,7 +186,20 @@ export function rollupTableAt(table: RollupTable, engine: EngineName, version: n
       .filter((column) => (column.added?.[engine] ?? 1) > version)
       .map((column) => column.name),
   )
-  return { ...table, dimensions: table.dimensions.filter((dimension) => !later.has(dimension)) }
+  return {
+    ...table,
+    dimensions: table.dimensions.filter((dimension) => !later.has(dimension)),
+    sums: table.sums.filter(([, , , , added]) => (added?.[engine] ?? 0) <= version),
+  }
+}
+
+/** The sums added to `table` at exactly `version` of `engine`. */
+export function rollupSumsAdded(
+  table: RollupTable,
+  engine: EngineName,
+  version: number,
+): RollupTable['sums'] {
+  return table.sums.filter(([, , , , added]) => added?.[engine] === version)
 }
 
 /**

@@ -146,11 +146,14 @@ export const EVENTS_TABLE: Table<EventColumn> = {
       defaults: { duckdb: 'false', clickhouse: 'false' },
     }),
     text('pricing_status', 'low', false, (event) => event.pricing_status, { rollup: 'measure' }),
-    text('price_source', 'low', true, (event) => event.price_source),
+    // A measure for its `charged:` marker: the rollup's charged sums read only charged events
+    // (query/charged-cost.ts).
+    text('price_source', 'low', true, (event) => event.price_source, { rollup: 'measure' }),
     // The catalog's price beside a cost the provider charged (docs/pricing.md): null on every other
-    // event, so it costs next to nothing where no provider reports a cost. Not a rollup measure.
+    // event, so it costs next to nothing where no provider reports a cost; summed in the rollup.
     count('computed_cost_nanos', (event) => nanos(event.computed_cost_usd), {
       added: { duckdb: 17, clickhouse: 15 },
+      rollup: 'measure',
     }),
     // The price first recorded, kept by the first reprice that changes the event (docs/reprice.md):
     // null until then (ingest never sets them), so a store that is never repriced pays nothing more.

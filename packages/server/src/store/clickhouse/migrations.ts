@@ -12,6 +12,7 @@ import {
   ROLLUP_TABLES,
   type RollupTable,
   rollupKeysAdded,
+  rollupSumsAdded,
   rollupTableAt,
 } from '../../query/rollup-tables.js'
 import { ALERT_CONFIGS_TABLE } from '../../schema/alert-configs-table.js'
@@ -187,11 +188,7 @@ SETTINGS allow_nullable_key = 1`,
           `CREATE TABLE IF NOT EXISTS ${db}.${table.name}${onCluster(target)} AS ${db}.${rollupLocal}
 ENGINE = Distributed('${target.cluster}', '${db}', '${rollupLocal}', rand())`,
         )
-      // Emptied first, so that a migration cut short and run again does not count the events twice.
-      statements.push(
-        `TRUNCATE TABLE IF EXISTS ${db}.${rollupLocal}${onCluster(target)}`,
-        contributionSql('clickhouse', table, `SELECT * FROM ${db}.events FINAL`, 1, `${db}.${table.name}`),
-      )
+      statements.push(...refillRollup(target, table))
     }
     return statements
   },
@@ -250,7 +247,42 @@ ORDER BY (project, id)`,
   // 16: cached audio tokens (cache_read_audio_tokens; null for what is there: not counted then).
   // Not in any sorting key.
   (target) => addColumns(target, 16),
+  // 17: the charged events' sums in the rollup (a cost the provider charged and the catalog's price
+  // beside it: query/charged-cost.ts), the sums rollup filled again from the events with them.
+  (target) => addRollupSums(target, 17),
 ]
+
+/**
+ * Empties `table` (as schema `version` has it) and fills it from the events there are. Emptied
+ * first, so that a migration cut short and run again does not count the events twice.
+ */
+function refillRollup(target: ClickHouseTarget, table: RollupTable): string[] {
+  const db = target.database
+  return [
+    `TRUNCATE TABLE IF EXISTS ${db}.${localRollupTable(target, table)}${onCluster(target)}`,
+    contributionSql('clickhouse', table, `SELECT * FROM ${db}.events FINAL`, 1, `${db}.${table.name}`),
+  ]
+}
+
+/**
+ * The sums added to the rollup tables at `version` (a SummingMergeTree sums every column outside
+ * its key, so the new ones too), and those tables filled again from the events: a new sum is the
+ * sum over the events there are, which the column's default of 0 is not.
+ */
+function addRollupSums(target: ClickHouseTarget, version: number): string[] {
+  const db = target.database
+  const type = (name: keyof typeof COLUMN_TYPES) => COLUMN_TYPES[name].clickhouse
+  const statements: string[] = []
+  for (const current of ROLLUP_TABLES) {
+    const sums = rollupSumsAdded(current, 'clickhouse', version)
+    if (sums.length === 0) continue
+    const add = sums.map(([column, name]) => `ADD COLUMN IF NOT EXISTS ${column} ${type(name)}`).join(', ')
+    statements.push(`ALTER TABLE ${db}.${localRollupTable(target, current)}${onCluster(target)} ${add}`)
+    if (target.cluster) statements.push(`ALTER TABLE ${db}.${current.name}${onCluster(target)} ${add}`)
+    statements.push(...refillRollup(target, rollupTableAt(current, 'clickhouse', version)))
+  }
+  return statements
+}
 
 /**
  * The events columns added at `version`, on every events table, and the rollup keys among them on

@@ -19,7 +19,7 @@ import { columnDdl, columnsAdded, columnsAt, columnsDdl } from '../../schema/tab
 import { USERS_TABLE } from '../../schema/users-table.js'
 import { migrate } from '../migrate.js'
 import { fillModelFamilies } from './model-families.js'
-import { ROLLUP_MIGRATION_SQL } from './rollup-writer.js'
+import { ROLLUP_MIGRATION_SQL, rollupSumsMigrationSql } from './rollup-writer.js'
 import { inTransaction } from './transactions.js'
 
 /** The events columns added at `version` (schema/events-table.ts), as statements. */
@@ -104,6 +104,9 @@ export const MIGRATIONS: string[] = [
   addColumns(17),
   // 18: cached audio tokens (cache_read_audio_tokens; null for what is there: not counted then).
   addColumns(18),
+  // 19: the charged events' sums in the rollup (a cost the provider charged and the catalog's price
+  // beside it: query/charged-cost.ts), the sums rollup built again from the events with them.
+  rollupSumsMigrationSql(19),
 ]
 
 /** Applies the migrations `connection`'s database has not seen, each in a transaction. */

@@ -4,6 +4,7 @@ import {
   ROLLUP_TABLES,
   type RollupTable,
   rollupColumnNames,
+  rollupSumsAdded,
   rollupTableAt,
 } from '../../query/rollup-tables.js'
 import { NULLABLE_COLUMNS as NULLABLE } from '../../schema/events-table.js'
@@ -90,7 +91,22 @@ export function compactSql(table: RollupTable, hours: readonly number[]): string
   ]
 }
 
+/** `table` as schema `version` has it, created and filled from the events table. */
+const createAndFill = (current: RollupTable, version: number) => {
+  const table = rollupTableAt(current, 'duckdb', version)
+  return `${rollupDdl(table)}; ${contributionSql(table, 'SELECT * FROM events', 1)};`
+}
+
 /** Every rollup table, created and filled from the events table (schema migration 4). */
-export const ROLLUP_MIGRATION_SQL = ROLLUP_TABLES.map((current) => rollupTableAt(current, 'duckdb', 4))
-  .map((table) => `${rollupDdl(table)}; ${contributionSql(table, 'SELECT * FROM events', 1)};`)
-  .join(' ')
+export const ROLLUP_MIGRATION_SQL = ROLLUP_TABLES.map((table) => createAndFill(table, 4)).join(' ')
+
+/**
+ * The rollup tables that gained sums at `version`, built again with them from the events table:
+ * a new sum is the sum over the events there are, which a column added with a default of 0 would
+ * not be (DuckDB cannot add a NOT NULL column, and the table keeps its DDL's).
+ */
+export function rollupSumsMigrationSql(version: number): string {
+  return ROLLUP_TABLES.filter((table) => rollupSumsAdded(table, 'duckdb', version).length > 0)
+    .map((table) => `DROP TABLE ${table.name}; ${createAndFill(table, version)}`)
+    .join(' ')
+}
