@@ -1,0 +1,90 @@
+// A page's first chart draws cold: V8 compiles ECharts' functions (and the browser sets up canvas and
+// text measuring) as they first run. In a page load that made a view's first draws 10–20× a warm
+// draw (bench/chart-draw.mjs: a ranked bar chart 90–270 ms cold, 6–13 ms warm, on the loaded
+// development machine), and they came right after the view's answers, in the time users wait for
+// the charts. This draws the charts' kinds once, off screen, while the page waits for its first
+// answers (the main thread is idle then), so the answers draw warm.
+
+import { LIGHT_PALETTE } from '../charts/palette'
+import { rankedBarsOption } from '../charts/ranked-bars'
+import { rankedStackOption } from '../charts/ranked-stack'
+import { scatterOption } from '../charts/scatter'
+import { echarts } from './echarts'
+
+let started = false
+
+const format = (value: number | null | undefined) => String(value ?? '—')
+
+/** The options drawn: the ranked bars, the stack with its legend, the scatter on log axes. */
+function warmUpOptions() {
+  const theme = { palette: LIGHT_PALETTE, animate: false, narrow: false }
+  const names = ['a', 'b', 'c']
+  return [
+    rankedBarsOption(
+      {
+        rows: names.map((name, index) => ({ name, value: 3 - index, muted: index === 2 })),
+        format,
+        axisFormat: format,
+      },
+      theme,
+    ),
+    rankedStackOption(
+      {
+        names,
+        series: [
+          { name: 'one', values: [3, 2, 1] },
+          { name: 'two', values: [1, 1, 1] },
+        ],
+        format,
+        axisFormat: format,
+      },
+      theme,
+    ),
+    scatterOption(
+      {
+        points: names.map((name, index) => ({ name, x: 10 ** index, y: 10 ** index, size: index + 1 })),
+        xName: 'x',
+        yName: 'y',
+        xFormat: format,
+        yFormat: format,
+        sizeName: 'size',
+        sizeFormat: format,
+      },
+      theme,
+    ),
+  ]
+}
+
+/** Draws each option into a hidden box out of the page's flow, painted, then removes it. */
+export function drawWarmUp() {
+  const box = document.createElement('div')
+  box.setAttribute('aria-hidden', 'true')
+  box.style.cssText =
+    'position: fixed; left: -10000px; top: 0; width: 480px; height: 320px; visibility: hidden'
+  document.body.append(box)
+  const chart = echarts.init(box, undefined, { renderer: 'canvas' })
+  try {
+    for (const option of [...warmUpOptions(), ...warmUpOptions()]) {
+      chart.setOption({ ...option, animation: false }, { notMerge: true })
+      chart.getZr().flush()
+    }
+  } finally {
+    chart.dispose()
+    box.remove()
+  }
+}
+
+/**
+ * Once per page, when the browser is next idle: the warm-up draw, unless a chart is already on the
+ * page (its answers came first: the code is warm, or warming in that draw).
+ */
+export function warmUpCharts() {
+  if (started || typeof window.requestIdleCallback !== 'function') return
+  started = true
+  window.requestIdleCallback(
+    () => {
+      if (document.querySelector('[data-rendered]') === null) drawWarmUp()
+    },
+    { timeout: 1000 },
+  )
+}
