@@ -2,7 +2,7 @@
 // dashboard's chart options side by side: what `bench:dashboard` cannot separate on a loaded machine
 // (there a view's figure is its charts, React's work and the wait for a core, one load at a time).
 //
-//   node bench/chart-draw.mjs --before <git revision> [--iterations 40] [--warmup 5]
+//   node bench/chart-draw.mjs [--before <git revision, default main>] [--cold 10] [--iterations 40] [--warmup 5]
 //
 // 1. The dashboard's own option builders (packages/dashboard/src/charts: ranked bars, the ranked
 //    stack, the scatter), of this working tree and of `--before` (its packages/dashboard/src taken
@@ -12,11 +12,15 @@
 //    bars (15 and Others, as customers, breakdowns and prompts draw them), 15 templates × 2 stacked
 //    series with a legend (prompts' tokens per call), scatters of 100 and 200 points (customers',
 //    users').
-// 3. In one page of Debian's Chromium, per iteration and version (the order alternating), each chart
-//    drawn as the dashboard's Chart component draws it: `echarts.init` on a fresh 580×400 box, the
-//    option set without animation, the canvas painted (`flush`), then disposed. Timed with
-//    performance.now(): median and min over the iterations, ratios of the medians and of the mins
-//    (the min is the draw that waited least for a core: the steadiest figure on a loaded machine).
+// 3. In Debian's Chromium, each chart drawn as the dashboard's Chart component draws it:
+//    `echarts.init` on a fresh 580×400 box, the option set without animation, the canvas painted
+//    (`flush`), then disposed; timed with performance.now().
+//    Cold: a fresh page per version and iteration (the order alternating), each chart drawn once in
+//    turn, ANSWER_MS after the page's script ran and, for a version that has one, after its warm-up
+//    (components/chart-warm-up.ts, run as the dashboard runs it while its answers are on their way;
+//    its own time is printed). Warm: one page, each chart drawn again and again.
+//    Median and min per chart, ratios of the medians and of the mins (the min is the draw that
+//    waited least for a core: the steadiest figure on a loaded machine).
 //
 // Figures only; nothing is asserted. The machine's load average is printed before and after.
 import { execFileSync } from 'node:child_process'
@@ -32,7 +36,7 @@ const option = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`)
   return index === -1 ? fallback : process.argv[index + 1]
 }
-const BEFORE = option('before', 'HEAD')
+const BEFORE = option('before', 'main')
 const ITERATIONS = Number(option('iterations', 40))
 const WARMUP = Number(option('warmup', 5))
 const COLD = Number(option('cold', 10))
