@@ -81,8 +81,11 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
   }, [refused, view, setView])
   const timeZone = view.timeZone ?? defaultTimeZone
   const client = useQueryClient()
-  // The charts' code compiled while the first answers are on their way, not after they came.
-  useEffect(() => warmUpCharts(), [])
+  // The charts' code compiled while the first answers are on their way, not after they came (the
+  // request log draws no chart).
+  useEffect(() => {
+    if (view.view !== 'requests') warmUpCharts()
+  }, [view.view])
   const [now, setNow] = useState(() => new Date())
 
   useEffect(() => {

@@ -55,8 +55,8 @@ function warmUpOptions() {
   ]
 }
 
-/** Draws each option into a hidden box out of the page's flow, painted, then removes it. */
-export function drawWarmUp() {
+/** Draws `option` into a hidden box out of the page's flow, painted, then removes it. */
+function drawOffScreen(option: object) {
   const box = document.createElement('div')
   box.setAttribute('aria-hidden', 'true')
   box.style.cssText =
@@ -64,27 +64,38 @@ export function drawWarmUp() {
   document.body.append(box)
   const chart = echarts.init(box, undefined, { renderer: 'canvas' })
   try {
-    for (const option of [...warmUpOptions(), ...warmUpOptions()]) {
-      chart.setOption({ ...option, animation: false }, { notMerge: true })
-      chart.getZr().flush()
-    }
+    chart.setOption({ ...option, animation: false })
+    chart.getZr().flush()
   } finally {
     chart.dispose()
     box.remove()
   }
 }
 
+/** The whole warm-up at once (bench/chart-draw.mjs times it). */
+export function drawWarmUp() {
+  for (const option of warmUpOptions()) drawOffScreen(option)
+}
+
 /**
- * Once per page, when the browser is next idle: the warm-up draw, unless a chart is already on the
- * page (its answers came first: the code is warm, or warming in that draw).
+ * Once per page, at the browser's idle moments: one chart kind per idle callback (short tasks, so an
+ * answer arriving meanwhile waits for one kind at most), each skipped once a chart is on the page
+ * (its answers came first: the code warms in that draw).
  */
 export function warmUpCharts() {
   if (started || typeof window.requestIdleCallback !== 'function') return
   started = true
-  window.requestIdleCallback(
-    () => {
-      if (document.querySelector('[data-rendered]') === null) drawWarmUp()
-    },
-    { timeout: 1000 },
-  )
+  const next = (options: object[]) => {
+    const [option, ...rest] = options
+    if (!option) return
+    window.requestIdleCallback(
+      () => {
+        if (document.querySelector('[data-rendered]') !== null) return
+        drawOffScreen(option)
+        next(rest)
+      },
+      { timeout: 1000 },
+    )
+  }
+  next(warmUpOptions())
 }
