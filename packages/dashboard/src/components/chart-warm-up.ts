@@ -1,6 +1,6 @@
 // A page's first chart draws cold: V8 compiles ECharts' functions (and the browser sets up canvas and
-// text measuring) as they first run. In a page load that made a view's first draws 10–20× a warm
-// draw (bench/chart-draw.mjs: a ranked bar chart 90–270 ms cold, 6–13 ms warm, on the loaded
+// text measuring) as they first run. In a page load that made a view's first draws 5–15× a warm
+// draw (bench/chart-draw.mjs: a ranked bar chart 149 ms cold, 10 ms warm, medians on the loaded
 // development machine), and they came right after the view's answers, in the time users wait for
 // the charts. This draws the charts' kinds once, off screen, while the page waits for its first
 // answers (the main thread is idle then), so the answers draw warm.
