@@ -48,6 +48,7 @@ const DATA = option('data', join(tmpdir(), 'spendlens-dashboard-bench'))
 const BASELINE = option('baseline', undefined)
 const PROFILE = option('profile', undefined)
 const TRACE = process.argv.includes('--trace')
+const TRACES = Number(option('traces', 1))
 const TARGET_MS = 150
 const QUIET_MS = 400
 const SETTLE_TIMEOUT_MS = 180_000
@@ -305,6 +306,10 @@ function summariseTrace(trace, afterApi) {
     if (!kind || event.ts < (ends[kind] ?? 0)) continue
     ends[kind] = event.ts + event.dur
     sums[kind] = (sums[kind] ?? 0) + overlap(event)
+    // The thread's CPU time in its tasks (tdur), the part inside the window: what the work cost,
+    // without the time the thread waited for a core (a loaded machine's share of every wall figure).
+    if (kind === 'busy' && event.dur > 0 && event.tdur !== undefined)
+      sums.cpu = (sums.cpu ?? 0) + (overlap(event) * event.tdur) / event.dur
   }
   return Object.fromEntries(Object.entries(sums).map(([kind, us]) => [kind, us / 1000]))
 }
@@ -388,17 +393,18 @@ try {
 
   const traces = []
   if (TRACE)
-    for (const view of VIEWS)
-      for (const build of BUILDS) {
-        const result = await measureLoad(browser, urlOf(view), build, false, true)
-        if (process.env.BENCH_DEBUG) writeFileSync('/tmp/drawperf-trace.json', JSON.stringify(result.trace))
-        traces.push({
-          view,
-          build: build.name,
-          afterApi: result.afterApi,
-          ...summariseTrace(result.trace, result.afterApi),
-        })
-      }
+    for (let round = 0; round < TRACES; round++)
+      for (const view of VIEWS)
+        for (const build of round % 2 ? [...BUILDS].reverse() : BUILDS) {
+          const result = await measureLoad(browser, urlOf(view), build, false, true)
+          if (process.env.BENCH_DEBUG) writeFileSync('/tmp/drawperf-trace.json', JSON.stringify(result.trace))
+          const summary = summariseTrace(result.trace, result.afterApi)
+          if (process.env.BENCH_DEBUG)
+            process.stderr.write(
+              `traced ${view} ${build.name}: ${ms(result.afterApi)} ${JSON.stringify(summary)}\n`,
+            )
+          traces.push({ view, build: build.name, afterApi: result.afterApi, ...summary })
+        }
 
   console.log(
     `spendlens dashboard drawing: ${browser.version()}, viewport ${VIEWPORT.width}×${VIEWPORT.height}, default range (30 days)`,
@@ -428,21 +434,24 @@ try {
   })
   console.log(table(headers, rows))
   if (traces.length > 0) {
-    const kinds = ['busy', ...Object.keys(TRACE_KINDS)]
+    const kinds = ['busy', 'cpu', ...Object.keys(TRACE_KINDS)]
     console.log(
-      `\none traced load per view and build: the renderer's main thread from the last API response to drawn, ms (script includes the layout and style it forces)`,
+      `\n${TRACES} traced load(s) per view and build, interleaved: the renderer's main thread from the last API response to drawn, ms, median (busy: its tasks' wall time; cpu: their thread CPU time, without the waits for a core, with its min–max; script includes the layout and style it forces)`,
     )
-    console.log(
-      table(
-        ['view', 'build', 'after API', ...kinds],
-        traces.map((trace) => [
-          trace.view,
-          trace.build,
-          ms(trace.afterApi),
-          ...kinds.map((kind) => ms(trace[kind] ?? 0)),
-        ]),
-      ),
-    )
+    const rows = []
+    for (const view of VIEWS)
+      for (const build of BUILDS) {
+        const mine = traces.filter((trace) => trace.view === view && trace.build === build.name)
+        const of = (kind) => mine.map((trace) => trace[kind] ?? 0)
+        rows.push([
+          view,
+          build.name,
+          ms(median(of('afterApi'))),
+          ...kinds.map((kind) => ms(median(of(kind)))),
+          `${ms(Math.min(...of('cpu')))}–${ms(Math.max(...of('cpu')))}`,
+        ])
+      }
+    console.log(table(['view', 'build', 'after API', ...kinds, 'cpu min–max'], rows))
   }
   for (const profile of profiles) {
     console.log(

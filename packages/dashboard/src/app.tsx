@@ -2,6 +2,7 @@ import type { Meta } from '@spendlens/server/api-types'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { AccountControls } from './components/account-controls'
+import { warmUpCharts } from './components/chart-warm-up'
 import { DemoBanner } from './components/demo-banner'
 import { EmptyState } from './components/empty-state'
 import { ErrorBanner } from './components/error-banner'
@@ -80,6 +81,11 @@ export function App({ auth, principal, projects, onSignOut }: AppProps) {
   }, [refused, view, setView])
   const timeZone = view.timeZone ?? defaultTimeZone
   const client = useQueryClient()
+  // The charts' code compiled while the first answers are on their way, not after they came (the
+  // request log draws no chart).
+  useEffect(() => {
+    if (view.view !== 'requests') warmUpCharts()
+  }, [view.view])
   const [now, setNow] = useState(() => new Date())
 
   useEffect(() => {

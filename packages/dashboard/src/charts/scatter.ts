@@ -73,10 +73,7 @@ export function scatterOption(spec: ScatterSpec, theme: ChartTheme): ChartOption
           borderColor: palette.tooltipBackground,
           borderWidth: 1,
         },
-        emphasis: {
-          focus: 'self',
-          label: { show: true, formatter: '{b}', position: 'top', color: palette.text },
-        },
+        emphasis: { focus: 'self' },
       },
     ],
   }
