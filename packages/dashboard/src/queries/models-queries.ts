@@ -1,4 +1,5 @@
 import type { Dimension, Metric } from '@spendlens/server/api-types'
+import { CHARGED_TOTAL_QUERY, chargedModelsQuery } from '../lib/charged-costs'
 import { type Scope, scopeQuery } from '../lib/scope'
 import type { ModelGrain, ViewState } from '../lib/view-state'
 import { addDays, dateLabel, daysBetween, parseDateLabel, startOfDateLabel } from '../lib/zoned-time'
@@ -55,6 +56,13 @@ export const featureModelsQuery = (scope: Scope, grain: ModelGrain) =>
     limit: 500,
   })
 
+/** The calls their provider charged, per model at `model` (the view's grain): the charged panel. */
+export const chargedModelsRequest = (scope: Scope, model: Dimension) =>
+  scopeQuery(scope, chargedModelsQuery(model))
+
+/** The scope's totals of the charged calls: the charged panel's last row. */
+export const chargedTotalRequest = (scope: Scope) => scopeQuery(scope, CHARGED_TOTAL_QUERY)
+
 /** The model mix over time: each model's requests (or cost) per bucket, stacked. */
 export function mixShape(scope: Scope, view: Pick<ViewState, 'mix' | 'models'>) {
   return {
@@ -105,8 +113,8 @@ export function migrationQueries(scope: Scope, view: Pick<ViewState, 'split' | '
 }
 
 /**
- * The models view: providers, models, feature × model (trade-off and table), what-if, the model mix,
- * the model migrations found, and the before/after of a day.
+ * The models view: providers, models, feature × model (trade-off and table), the calls their
+ * provider charged, what-if, the model mix, the model migrations found, and the before/after of a day.
  */
 export function modelsRequests({ scope, view }: ViewContext): ViewRequests {
   const migration = migrationQueries(scope, view)
@@ -115,6 +123,8 @@ export function modelsRequests({ scope, view }: ViewContext): ViewRequests {
       { name: 'providers', request: providersQuery(scope) },
       { name: 'models', request: modelsQuery(scope, view.models) },
       { name: 'feature × model', request: featureModelsQuery(scope, view.models) },
+      { name: 'charged by the provider', request: chargedModelsRequest(scope, MODEL_DIMENSION[view.models]) },
+      { name: 'charged totals', request: chargedTotalRequest(scope) },
       ...whatIfCalls(scope, view),
     ]),
     stackedSeriesRequests('model mix', scope, mixShape(scope, view)),

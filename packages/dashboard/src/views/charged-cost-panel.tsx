@@ -3,15 +3,9 @@ import { type Column, DataTable } from '../components/data-table'
 import { Panel, QueryBody } from '../components/panel'
 import { useDashboard } from '../hooks/dashboard-context'
 import { useAnalyticsQuery } from '../hooks/use-analytics-query'
-import {
-  CHARGED_TOTAL_QUERY,
-  chargedChange,
-  chargedDifference,
-  chargedModelsQuery,
-  chargedRows,
-} from '../lib/charged-costs'
+import { chargedChange, chargedDifference, chargedRows } from '../lib/charged-costs'
 import { formatChange, formatInteger, formatUsd } from '../lib/format'
-import { scopeQuery } from '../lib/scope'
+import { chargedModelsRequest, chargedTotalRequest } from '../queries/models-queries'
 import { rowName, totalRow } from './breakdown-columns'
 
 const number = (value: unknown) => (typeof value === 'number' ? value : null)
@@ -91,8 +85,8 @@ function tone(difference: number | null): string | undefined {
  */
 export function ChargedCostPanel({ model, label }: { model: Dimension; label: string }) {
   const { scope } = useDashboard()
-  const models = useAnalyticsQuery(scopeQuery(scope, chargedModelsQuery(model)))
-  const total = useAnalyticsQuery(scopeQuery(scope, CHARGED_TOTAL_QUERY))
+  const models = useAnalyticsQuery(chargedModelsRequest(scope, model))
+  const total = useAnalyticsQuery(chargedTotalRequest(scope))
   const rows = models.data ? chargedRows(models.data) : undefined
   // Nothing to say until an answer holds charged calls; a failure is still shown.
   if (!models.error && (rows === undefined || rows.length === 0)) return null
